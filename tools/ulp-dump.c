@@ -1,0 +1,695 @@
+/* ulp-dump.c -- show the ulp metadata of ELF files.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   ulp-dump lists the function bodies a live-patchable object (a .o, a
+   shared object, an executable) describes in its ulp records: where
+   each one is, its patchable entry as the file holds it, its kind and
+   linkage, and where clones and cold parts come from.  It is the
+   first thing to run when asking "can this be patched, and what is in
+   it?", and with --json it feeds scripts and the testsuite.  All the
+   reading is done by the ulp-elf module; this file only formats.  */
+
+#ifdef HAVE_CONFIG_H
+# include <config.h>
+#endif
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ulp-elf.h"
+
+#ifndef PACKAGE_NAME
+# define PACKAGE_NAME "ulp"
+#endif
+#ifndef PACKAGE_VERSION
+# define PACKAGE_VERSION "unknown"
+#endif
+
+static const char *program_name = "ulp-dump";
+
+static bool opt_json;
+static bool opt_verbose;
+
+enum
+{
+  OPT_HELP = 256,
+  OPT_VERSION,
+  OPT_JSON
+};
+
+static const struct option long_options[] = {
+  { "json", no_argument, NULL, OPT_JSON },
+  { "verbose", no_argument, NULL, 'v' },
+  { "help", no_argument, NULL, OPT_HELP },
+  { "version", no_argument, NULL, OPT_VERSION },
+  { NULL, 0, NULL, 0 }
+};
+
+static void
+usage (void)
+{
+  printf ("Usage: %s [OPTION]... FILE...\n", program_name);
+  fputs ("\
+Show the ulp live-patching metadata of each FILE: an object file, a shared\n\
+object or an executable built with the ulp GCC plugin.\n\
+\n\
+  --json         print one JSON array describing all the files\n\
+  -v, --verbose  also show each function's unit, inlined functions,\n\
+                 flags and pre-entry bytes\n\
+  --help         display this help and exit\n\
+  --version      output version information and exit\n\
+\n\
+Columns: ADDRESS is the link-time address, or SECTION+OFFSET in an object\n\
+file; SIZE is the size of the code in bytes; ENTRY shows the bytes of the\n\
+patchable entry instruction as the file holds them (\"+4:\" when it follows\n\
+endbr64, \"-\" when the function has none, \"?\" when the file does not hold\n\
+them); KIND is function, clone or cold, marked \",excluded\" when the\n\
+function was excluded from patching and \",lto\" when lto1 compiled it;\n\
+LINKAGE is exported, global (not exported) or local, marked \",weak\" and\n\
+\",comdat\".  Clones and cold parts name their origin after \"<-\".\n\
+\n\
+Exit status is 0 if every FILE was read, 1 if any could not be, 2 for\n\
+a usage error.\n", stdout);
+#ifdef PACKAGE_BUGREPORT
+  printf ("\nReport bugs to: %s\n", PACKAGE_BUGREPORT);
+#endif
+}
+
+static void
+version (void)
+{
+  printf ("%s (%s) %s\n", program_name, PACKAGE_NAME, PACKAGE_VERSION);
+  fputs ("\
+Copyright (C) 2026 The ulp authors.\n\
+License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n\
+This is free software: you are free to change and redistribute it.\n\
+There is NO WARRANTY, to the extent permitted by law.\n", stdout);
+}
+
+static void
+try_help (void)
+{
+  fprintf (stderr, "Try '%s --help' for more information.\n", program_name);
+  exit (2);
+}
+
+/* Functions in file order: by section (in a .o), then address.  */
+static int
+compare_func (const void *a, const void *b)
+{
+  const struct ulp_func *x = *(const struct ulp_func *const *) a;
+  const struct ulp_func *y = *(const struct ulp_func *const *) b;
+  if (x->shndx != y->shndx)
+    return x->shndx < y->shndx ? -1 : 1;
+  if (x->address != y->address)
+    return x->address < y->address ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static const char *
+kind_name (unsigned kind)
+{
+  switch (kind)
+    {
+    case ULP_KIND_FUNCTION:
+      return "function";
+    case ULP_KIND_CLONE:
+      return "clone";
+    case ULP_KIND_COLD:
+      return "cold";
+    default:
+      return "unknown";
+    }
+}
+
+/* Flag names, in the order they are shown.  */
+static const struct
+{
+  unsigned bit;
+  const char *name;
+} flag_names[] = {
+  { ULP_F_GLOBAL, "global" },
+  { ULP_F_EXPORTED, "exported" },
+  { ULP_F_WEAK, "weak" },
+  { ULP_F_COMDAT, "comdat" },
+  { ULP_F_ENDBR, "endbr" },
+  { ULP_F_EXCLUDED, "excluded" },
+  { ULP_F_LTO, "lto" },
+};
+
+/* A growable string, for building table cells.  */
+struct buf
+{
+  char *s;
+  size_t len, cap;
+};
+
+static void
+buf_add (struct buf *b, const char *s, size_t n)
+{
+  if (b->len + n + 1 > b->cap)
+    {
+      size_t cap = b->cap ? b->cap : 64;
+      while (cap < b->len + n + 1)
+        cap *= 2;
+      char *p = realloc (b->s, cap);
+      if (p == NULL)
+        {
+          fprintf (stderr, "%s: out of memory\n", program_name);
+          exit (1);
+        }
+      b->s = p;
+      b->cap = cap;
+    }
+  memcpy (b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+static void
+buf_str (struct buf *b, const char *s)
+{
+  buf_add (b, s, strlen (s));
+}
+
+static void __attribute__ ((format (printf, 2, 3)))
+buf_printf (struct buf *b, const char *fmt, ...)
+{
+  char tmp[64];
+  va_list ap;
+  va_start (ap, fmt);
+  int n = vsnprintf (tmp, sizeof tmp, fmt, ap);
+  va_end (ap);
+  /* Only used for numbers, which always fit.  */
+  if (n > 0)
+    buf_add (b, tmp, (size_t) n < sizeof tmp ? (size_t) n : sizeof tmp - 1);
+}
+
+/* The length of the well-formed UTF-8 sequence at P, or 0 if P does
+   not start one.  */
+static int
+utf8_len (const unsigned char *p)
+{
+  unsigned char c = p[0];
+  if (c < 0x80)
+    return 1;
+  int len = c >= 0xc2 && c <= 0xdf ? 2
+            : c >= 0xe0 && c <= 0xef ? 3
+            : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  uint32_t cp = len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+  for (int i = 1; i < len; i++)
+    {
+      /* A NUL ends the string and fails this test too.  */
+      if ((p[i] & 0xc0) != 0x80)
+        return 0;
+      cp = cp << 6 | (p[i] & 0x3f);
+    }
+  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))
+      || (cp >= 0xd800 && cp <= 0xdfff))
+    return 0;
+  return len;
+}
+
+/* Append S with control characters, backslashes and bytes that are not
+   UTF-8 escaped as \xNN, so a damaged or hostile file cannot send escape
+   sequences to the terminal and every name reads unambiguously.  */
+static void
+buf_safe (struct buf *b, const char *s)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  while (*p)
+    {
+      int len = utf8_len (p);
+      /* U+0080..U+009F are the C1 controls, which terminals obey too.  */
+      bool c1 = len == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+      if (len == 0 || c1 || *p < 0x20 || *p == 0x7f || *p == '\\')
+        {
+          buf_printf (b, "\\x%02x", *p);
+          p++;
+        }
+      else
+        {
+          buf_add (b, (const char *) p, (size_t) len);
+          p += len;
+        }
+    }
+}
+
+static void
+buf_hex (struct buf *b, const unsigned char *p, size_t n, const char *sep)
+{
+  for (size_t i = 0; i < n; i++)
+    buf_printf (b, "%s%02x", i ? sep : "", p[i]);
+}
+
+/* Print "FILE:"-style text from the file safely.  */
+static void
+print_safe (FILE *out, const char *s)
+{
+  struct buf b = { 0 };
+  buf_safe (&b, s);
+  if (b.s)
+    fputs (b.s, out);
+  free (b.s);
+}
+
+/* The table.  */
+
+enum
+{
+  COL_ADDRESS,
+  COL_SIZE,
+  COL_ENTRY,
+  COL_KIND,
+  COL_LINKAGE,
+  COL_NAME,
+  NCOLS
+};
+
+static const char *const col_titles[NCOLS]
+    = { "ADDRESS", "SIZE", "ENTRY", "KIND", "LINKAGE", "NAME" };
+
+static void
+format_cells (const struct ulp_func *f, struct buf cell[NCOLS])
+{
+  if (f->section != NULL)
+    {
+      buf_safe (&cell[COL_ADDRESS], f->section);
+      buf_printf (&cell[COL_ADDRESS], "+0x%" PRIx64, f->address);
+    }
+  else
+    buf_printf (&cell[COL_ADDRESS], "0x%" PRIx64, f->address);
+
+  buf_printf (&cell[COL_SIZE], "%" PRIu32, f->code_size);
+
+  if (f->entry_size == 0)
+    buf_str (&cell[COL_ENTRY], "-");
+  else
+    {
+      if (f->entry_offset != 0)
+        buf_printf (&cell[COL_ENTRY], "+%u:", (unsigned) f->entry_offset);
+      if (f->entry_bytes != NULL)
+        buf_hex (&cell[COL_ENTRY], f->entry_bytes, f->entry_size, " ");
+      else
+        buf_str (&cell[COL_ENTRY], "?");
+    }
+
+  const char *k = kind_name (f->kind);
+  buf_str (&cell[COL_KIND], k);
+  if (f->flags & ULP_F_EXCLUDED)
+    buf_str (&cell[COL_KIND], ",excluded");
+  if (f->flags & ULP_F_LTO)
+    buf_str (&cell[COL_KIND], ",lto");
+
+  const char *l = (f->flags & ULP_F_EXPORTED) ? "exported"
+                  : (f->flags & ULP_F_GLOBAL) ? "global" : "local";
+  buf_str (&cell[COL_LINKAGE], l);
+  if (f->flags & ULP_F_WEAK)
+    buf_str (&cell[COL_LINKAGE], ",weak");
+  if (f->flags & ULP_F_COMDAT)
+    buf_str (&cell[COL_LINKAGE], ",comdat");
+
+  buf_safe (&cell[COL_NAME], f->name);
+  if (f->origin != NULL)
+    {
+      buf_str (&cell[COL_NAME], " <- ");
+      buf_safe (&cell[COL_NAME], f->origin);
+    }
+}
+
+/* The -v lines under a function's row.  */
+static void
+print_details (const struct ulp_func *f)
+{
+  struct buf b = { 0 };
+  buf_str (&b, "    unit: ");
+  if (f->unit)
+    buf_safe (&b, f->unit);
+  else
+    buf_str (&b, "-");
+
+  buf_str (&b, "\n    inlined:");
+  if (f->n_inlined == 0)
+    buf_str (&b, " -");
+  for (size_t i = 0; i < f->n_inlined; i++)
+    {
+      buf_str (&b, i ? ", " : " ");
+      buf_safe (&b, f->inlined[i]);
+    }
+
+  buf_str (&b, "\n    flags:");
+  unsigned rest = f->flags;
+  for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+    if (f->flags & flag_names[i].bit)
+      {
+        buf_str (&b, " ");
+        buf_str (&b, flag_names[i].name);
+        rest &= ~flag_names[i].bit;
+      }
+  if (rest)
+    buf_printf (&b, " %#x", rest);
+  if (f->flags == 0)
+    buf_str (&b, " -");
+
+  buf_printf (&b, "\n    pre-entry: %u bytes", (unsigned) f->pre_entry);
+  if (f->pre_entry > 0)
+    {
+      buf_str (&b, ":");
+      if (f->pre_entry_bytes != NULL)
+        {
+          buf_str (&b, " ");
+          buf_hex (&b, f->pre_entry_bytes, f->pre_entry, " ");
+        }
+      else
+        buf_str (&b, " (not in the file)");
+    }
+  buf_str (&b, "\n");
+  fputs (b.s, stdout);
+  free (b.s);
+}
+
+/* Numbers are right-aligned, text left-aligned; the last column is
+   not padded.  */
+static void
+print_row (const char *const cell[NCOLS], const size_t width[NCOLS])
+{
+  for (int c = 0; c < NCOLS - 1; c++)
+    printf (c == COL_SIZE ? "%*s  " : "%-*s  ", (int) width[c], cell[c]);
+  printf ("%s\n", cell[NCOLS - 1]);
+}
+
+static void
+print_table (const struct ulp_elf *ue, const struct ulp_func **sorted,
+             size_t n)
+{
+  const char *file = ulp_elf_path (ue);
+  print_safe (stdout, file);
+  printf (": %s, ULP metadata v%u, %zu function%s",
+          ulp_elf_type_name (ulp_elf_type (ue)), ulp_elf_version (ue), n,
+          n == 1 ? "" : "s");
+  size_t idlen;
+  const unsigned char *id = ulp_elf_build_id (ue, &idlen);
+  if (id != NULL)
+    {
+      struct buf b = { 0 };
+      buf_hex (&b, id, idlen, "");
+      printf (", build-id %s", b.s);
+      free (b.s);
+    }
+  putchar ('\n');
+  if (n == 0)
+    return;
+
+  struct buf (*cells)[NCOLS] = calloc (n, sizeof *cells);
+  if (cells == NULL)
+    {
+      fprintf (stderr, "%s: out of memory\n", program_name);
+      exit (1);
+    }
+  size_t width[NCOLS];
+  for (int c = 0; c < NCOLS; c++)
+    width[c] = strlen (col_titles[c]);
+  for (size_t i = 0; i < n; i++)
+    {
+      format_cells (sorted[i], cells[i]);
+      for (int c = 0; c < NCOLS; c++)
+        if (cells[i][c].len > width[c])
+          width[c] = cells[i][c].len;
+    }
+
+  const char *titles[NCOLS];
+  for (int c = 0; c < NCOLS; c++)
+    titles[c] = col_titles[c];
+  print_row (titles, width);
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *row[NCOLS];
+      for (int c = 0; c < NCOLS; c++)
+        row[c] = cells[i][c].s ? cells[i][c].s : "";
+      print_row (row, width);
+      for (int c = 0; c < NCOLS; c++)
+        free (cells[i][c].s);
+      if (opt_verbose)
+        print_details (sorted[i]);
+    }
+  free (cells);
+}
+
+/* JSON.  */
+
+/* Write S as a JSON string.  The strings come from the file and are
+   bytes, not necessarily UTF-8; JSON must be UTF-8, so well-formed
+   sequences are passed through and any other byte becomes U+FFFD.  */
+static void
+json_string (const char *s)
+{
+  const unsigned char *p = (const unsigned char *) s;
+  putchar ('"');
+  while (*p)
+    {
+      unsigned char c = *p;
+      if (c == '"' || c == '\\')
+        {
+          printf ("\\%c", c);
+          p++;
+        }
+      else if (c < 0x20 || c == 0x7f)
+        {
+          switch (c)
+            {
+            case '\n':
+              fputs ("\\n", stdout);
+              break;
+            case '\t':
+              fputs ("\\t", stdout);
+              break;
+            case '\r':
+              fputs ("\\r", stdout);
+              break;
+            default:
+              printf ("\\u%04x", c);
+            }
+          p++;
+        }
+      else
+        {
+          int len = utf8_len (p);
+          if (len > 0)
+            {
+              fwrite (p, 1, (size_t) len, stdout);
+              p += len;
+            }
+          else
+            {
+              fputs ("\\ufffd", stdout);
+              p++;
+            }
+        }
+    }
+  putchar ('"');
+}
+
+static void
+json_string_or_null (const char *s)
+{
+  if (s)
+    json_string (s);
+  else
+    fputs ("null", stdout);
+}
+
+static void
+json_hex (const unsigned char *p, size_t n)
+{
+  if (p == NULL && n > 0)
+    {
+      fputs ("null", stdout);
+      return;
+    }
+  putchar ('"');
+  for (size_t i = 0; i < n; i++)
+    printf ("%02x", p[i]);
+  putchar ('"');
+}
+
+static const char *
+json_type (enum ulp_elf_type t)
+{
+  switch (t)
+    {
+    case ULP_ELF_REL:
+      return "rel";
+    case ULP_ELF_EXEC:
+      return "exec";
+    case ULP_ELF_DYN:
+      return "dyn";
+    case ULP_ELF_PIE:
+      return "pie";
+    }
+  return "unknown";
+}
+
+static void
+json_func (const struct ulp_func *f)
+{
+  fputs ("    {\"name\": ", stdout);
+  json_string (f->name);
+  fputs (", \"address\": ", stdout);
+  if (f->section)
+    fputs ("null, \"section\": ", stdout);
+  else
+    printf ("\"0x%" PRIx64 "\", \"section\": ", f->address);
+  json_string_or_null (f->section);
+  if (f->section)
+    printf (", \"offset\": %" PRIu64, f->address);
+  printf (", \"size\": %" PRIu32 ", \"kind\": \"%s\", \"origin\": ",
+          f->code_size, kind_name (f->kind));
+  json_string_or_null (f->origin);
+  fputs (", \"unit\": ", stdout);
+  json_string_or_null (f->unit);
+  fputs (", \"inlined\": [", stdout);
+  for (size_t i = 0; i < f->n_inlined; i++)
+    {
+      if (i)
+        fputs (", ", stdout);
+      json_string (f->inlined[i]);
+    }
+  fputs ("], \"flags\": [", stdout);
+  bool first = true;
+  unsigned rest = f->flags;
+  for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+    if (f->flags & flag_names[i].bit)
+      {
+        printf ("%s\"%s\"", first ? "" : ", ", flag_names[i].name);
+        first = false;
+        rest &= ~flag_names[i].bit;
+      }
+  if (rest)
+    printf ("%s\"%#x\"", first ? "" : ", ", rest);
+  printf ("], \"pre_entry\": %u, \"entry_offset\": %u, \"entry_size\": %u, "
+          "\"entry_bytes\": ", (unsigned) f->pre_entry,
+          (unsigned) f->entry_offset, (unsigned) f->entry_size);
+  json_hex (f->entry_bytes, f->entry_size);
+  fputs (", \"pre_entry_bytes\": ", stdout);
+  json_hex (f->pre_entry_bytes, f->pre_entry);
+  putchar ('}');
+}
+
+static void
+print_json (const struct ulp_elf *ue, const struct ulp_func **sorted,
+            size_t n, bool first)
+{
+  fputs (first ? "[\n" : ",\n", stdout);
+  fputs ("  {\"file\": ", stdout);
+  json_string (ulp_elf_path (ue));
+  printf (", \"type\": \"%s\", \"version\": %u, \"build_id\": ",
+          json_type (ulp_elf_type (ue)), ulp_elf_version (ue));
+  size_t idlen;
+  const unsigned char *id = ulp_elf_build_id (ue, &idlen);
+  if (id)
+    json_hex (id, idlen);
+  else
+    fputs ("null", stdout);
+  fputs (", \"functions\": [", stdout);
+  for (size_t i = 0; i < n; i++)
+    {
+      fputs (i ? ",\n" : "\n", stdout);
+      json_func (sorted[i]);
+    }
+  fputs (n ? "\n  ]}" : "]}", stdout);
+}
+
+/* Dump FILE; false if it could not be read.  */
+static bool
+dump_file (const char *file, bool *first)
+{
+  char *err = NULL;
+  struct ulp_elf *ue = ulp_elf_open (file, &err);
+  if (ue == NULL)
+    {
+      fflush (stdout);
+      fprintf (stderr, "%s: ", program_name);
+      print_safe (stderr, file);
+      fprintf (stderr, ": %s\n", err ? err : "out of memory");
+      free (err);
+      return false;
+    }
+
+  size_t n = ulp_elf_nfuncs (ue);
+  const struct ulp_func *funcs = ulp_elf_funcs (ue);
+  const struct ulp_func **sorted = calloc (n ? n : 1, sizeof *sorted);
+  if (sorted == NULL)
+    {
+      fprintf (stderr, "%s: out of memory\n", program_name);
+      exit (1);
+    }
+  for (size_t i = 0; i < n; i++)
+    sorted[i] = &funcs[i];
+  qsort (sorted, n, sizeof *sorted, compare_func);
+
+  if (opt_json)
+    print_json (ue, sorted, n, *first);
+  else
+    {
+      if (!*first)
+        putchar ('\n');
+      print_table (ue, sorted, n);
+    }
+  *first = false;
+  free (sorted);
+  ulp_elf_close (ue);
+  return true;
+}
+
+int
+main (int argc, char **argv)
+{
+  int c;
+  while ((c = getopt_long (argc, argv, "v", long_options, NULL)) != -1)
+    switch (c)
+      {
+      case OPT_JSON:
+        opt_json = true;
+        break;
+      case 'v':
+        opt_verbose = true;
+        break;
+      case OPT_HELP:
+        usage ();
+        return fflush (stdout) || ferror (stdout) ? 1 : 0;
+      case OPT_VERSION:
+        version ();
+        return fflush (stdout) || ferror (stdout) ? 1 : 0;
+      default:
+        try_help ();
+      }
+
+  if (optind == argc)
+    {
+      fprintf (stderr, "%s: missing file operand\n", program_name);
+      try_help ();
+    }
+
+  bool ok = true, first = true;
+  for (int i = optind; i < argc; i++)
+    if (!dump_file (argv[i], &first))
+      ok = false;
+  if (opt_json)
+    fputs (first ? "[]\n" : "\n]\n", stdout);
+
+  /* Report a failed write (a full disk, a closed pipe) rather than
+     exiting 0 with truncated output.  */
+  if (fflush (stdout) != 0 || ferror (stdout) || fclose (stdout) != 0)
+    {
+      fprintf (stderr, "%s: write error\n", program_name);
+      return 1;
+    }
+  return ok ? 0 : 1;
+}
