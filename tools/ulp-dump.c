@@ -651,6 +651,11 @@ dump_file (const char *file, bool *first)
 int
 main (int argc, char **argv)
 {
+  /* getopt names the program after argv[0] in its messages; every
+     message of this tool starts with "ulp-dump:", whatever path (or
+     libtool wrapper) ran it.  */
+  if (argc > 0)
+    argv[0] = (char *) program_name;
   int c;
   while ((c = getopt_long (argc, argv, "v", long_options, NULL)) != -1)
     switch (c)

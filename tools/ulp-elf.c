@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <gelf.h>
 
@@ -409,9 +410,13 @@ decode_linked_record (struct ulp_elf *ue, size_t index, uint64_t rec,
 static bool
 read_linked (struct ulp_elf *ue, const GElf_Ehdr *eh)
 {
+  /* libelf reports 0 program headers when the table lies beyond the end
+     of the file.  */
   size_t phnum;
-  if (elf_getphdrnum (ue->elf, &phnum) != 0)
-    return fail_elf (ue, "cannot read program headers");
+  if (elf_getphdrnum (ue->elf, &phnum) != 0
+      || (phnum == 0 && eh->e_phnum != 0))
+    return fail (ue, ULP_ELF_ERR_CORRUPT,
+                 "cannot read program headers (truncated file?)");
 
   ue->segs = calloc (phnum ? phnum : 1, sizeof *ue->segs);
   if (ue->segs == NULL)
@@ -424,7 +429,8 @@ read_linked (struct ulp_elf *ue, const GElf_Ehdr *eh)
     {
       GElf_Phdr ph;
       if (gelf_getphdr (ue->elf, (int) i, &ph) == NULL)
-        return fail_elf (ue, "cannot read program headers");
+        return fail (ue, ULP_ELF_ERR_CORRUPT,
+                     "cannot read program headers (truncated file?)");
       if (ph.p_type == PT_LOAD)
         {
           struct segment *s = &ue->segs[ue->nsegs++];
@@ -835,13 +841,17 @@ decode_rel_record (struct ulp_elf *ue, size_t index, size_t shndx,
 }
 
 static bool
-read_relocatable (struct ulp_elf *ue)
+read_relocatable (struct ulp_elf *ue, const GElf_Ehdr *eh)
 {
   ue->type = ULP_ELF_REL;
   ue->version = ULP_META_VERSION;
+  /* libelf reports no sections when the table lies beyond the end of
+     the file.  */
   if (elf_getshdrnum (ue->elf, &ue->shnum) != 0
-      || elf_getshdrstrndx (ue->elf, &ue->shstrndx) != 0)
-    return fail_elf (ue, "cannot read section headers");
+      || elf_getshdrstrndx (ue->elf, &ue->shstrndx) != 0
+      || (ue->shnum == 0 && eh->e_shoff != 0))
+    return fail (ue, ULP_ELF_ERR_CORRUPT,
+                 "cannot read section headers (truncated file?)");
 
   ue->rela_scn = calloc (ue->shnum ? ue->shnum : 1, sizeof *ue->rela_scn);
   ue->relocs = calloc (ue->shnum ? ue->shnum : 1, sizeof *ue->relocs);
@@ -929,7 +939,7 @@ read_file (struct ulp_elf *ue)
   switch (eh.e_type)
     {
     case ET_REL:
-      return read_relocatable (ue);
+      return read_relocatable (ue, &eh);
     case ET_EXEC:
     case ET_DYN:
       return read_linked (ue, &eh);
@@ -962,15 +972,19 @@ ulp_elf_open_status (const char *path, enum ulp_elf_status *status,
     }
   ue->fd = -1;
 
+  struct stat st;
   /* elf_version only records the version the caller expects; calling it
      again is harmless, and it saves every tool from having to.  */
   if (elf_version (EV_CURRENT) == EV_NONE)
     fail (ue, ULP_ELF_ERR_IO, "libelf is out of date");
   else if ((ue->fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
     fail (ue, ULP_ELF_ERR_IO, "%s", strerror (errno));
+  else if (fstat (ue->fd, &st) == 0 && S_ISDIR (st.st_mode))
+    /* libelf would only say "invalid file descriptor".  */
+    fail (ue, ULP_ELF_ERR_IO, "%s", strerror (EISDIR));
   else if ((ue->elf = elf_begin (ue->fd, ELF_C_READ_MMAP, NULL)) == NULL)
-    /* elf_begin fails on directories and unreadable files; an empty
-       or non-ELF file is opened as ELF_K_NONE.  */
+    /* An empty or non-ELF file is opened as ELF_K_NONE; this is a read
+       error.  */
     fail (ue, ULP_ELF_ERR_IO, "%s", elf_errmsg (-1));
   else
     read_file (ue);
