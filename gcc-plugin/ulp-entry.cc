@@ -1,0 +1,364 @@
+/* ulp-entry.cc -- give every function a patchable entry.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   Layout of a function compiled with the plugin:
+
+       .p2align 1
+     .LULPP<id>:                  pre-entry area: 14 bytes of 0x90
+       .skip 14, 0x90
+     foo:                         the function's own label
+       endbr64                    only when GCC emits it (-fcf-protection)
+     .LULPE<id>:
+       .byte 0x66, 0x90           the entry: one 2-byte NOP
+       ...body...
+
+   A detour is written into the pre-entry area first, then switched on
+   by replacing the entry with a 2-byte short jump back into that area,
+   in one aligned atomic store.  GCC's own -fpatchable-function-entry
+   cannot be used for the entry: it prints single-byte NOPs after the
+   label, and rewriting two 1-byte instructions while another thread
+   executes them can leave that thread in the middle of the new one.
+
+   The label is 2-byte aligned and the pre-entry area and endbr64 have
+   even sizes, so the entry's two bytes never straddle a 16-byte fetch
+   block or a cache line, at any optimisation level (-O0 and -Os do not
+   align functions).
+
+   Three pieces cooperate, because no single GCC hook sees all of it:
+   - an RTL pass just before branch shortening (after the x86 pass that
+     inserts endbr64) puts the 2-byte NOP in the insn stream after the
+     endbr64, or before the first insn, and sets the function's patch
+     area so that GCC calls the target hook below before the label;
+   - the print_patchable_function_entry target hook, called right before
+     the label, prints the alignment and the pre-entry area;
+   - the function_switched_text_sections hook gives the cold part of a
+     split function (foo.cold) the same area; the pass has put a 2-byte
+     NOP at its start.  The function_epilogue hook marks the end of the
+     function so its record can state its size.  */
+
+#include "ulp-plugin.h"
+#include "tree-pass.h"
+#include "context.h"
+#include "function.h"
+#include "basic-block.h"
+#include "rtl.h"
+#include "memmodel.h"
+#include "emit-rtl.h"
+#include "target.h"
+#include "output.h"
+#include "stringpool.h"
+#include "attribs.h"
+#include "cgraph.h"
+#include "diagnostic-core.h"
+#include "insn-constants.h"
+
+ulp_function_state ulp_fn;
+
+void
+ulp_reset_function_state (void)
+{
+  ulp_fn.inlined.release ();
+  ulp_fn = ulp_function_state ();
+}
+
+/* GCC's own versions of the target hooks we wrap.  */
+static void (*gcc_print_patchable_function_entry) (FILE *,
+                                                   unsigned HOST_WIDE_INT,
+                                                   bool);
+static void (*gcc_function_switched_text_sections) (FILE *, tree, bool);
+static void (*gcc_function_epilogue) (FILE *);
+
+static unsigned next_function_id;
+
+/* Does NAME match one of the -fplugin-arg-ulp-exclude= names?  */
+
+static bool
+excluded_by_name_p (tree decl)
+{
+  if (ulp_opts.excluded.is_empty ())
+    return false;
+  const char *source = DECL_NAME (decl)
+                         ? IDENTIFIER_POINTER (DECL_NAME (decl)) : "";
+  const char *assembler = IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (decl));
+  unsigned i;
+  const char *name;
+  FOR_EACH_VEC_ELT (ulp_opts.excluded, i, name)
+    if (strcmp (name, source) == 0 || strcmp (name, assembler) == 0)
+      return true;
+  return false;
+}
+
+/* Should DECL be left without a patchable entry?  A clone is excluded
+   with the function it was made from.  */
+
+bool
+ulp_function_excluded_p (tree decl)
+{
+  for (tree d = decl; d; )
+    {
+      if (lookup_attribute ("ulp_exclude", DECL_ATTRIBUTES (d))
+          || lookup_attribute ("naked", DECL_ATTRIBUTES (d))
+          || excluded_by_name_p (d))
+        return true;
+      tree origin = DECL_ABSTRACT_ORIGIN (d);
+      d = (origin && origin != d && TREE_CODE (origin) == FUNCTION_DECL)
+            ? origin : NULL_TREE;
+    }
+  return false;
+}
+
+/* Is INSN the endbr64 that x86 puts at a function's start?  */
+
+static bool
+endbr_insn_p (rtx_insn *insn)
+{
+  if (!NONJUMP_INSN_P (insn))
+    return false;
+  rtx body = PATTERN (insn);
+  return (GET_CODE (body) == UNSPEC_VOLATILE
+          && XINT (body, 1) == UNSPECV_NOP_ENDBR);
+}
+
+/* Is INSN the patchable area x86 inserts for -fpatchable-function-entry?  */
+
+static bool
+patchable_area_insn_p (rtx_insn *insn)
+{
+  if (!NONJUMP_INSN_P (insn))
+    return false;
+  rtx body = PATTERN (insn);
+  return (GET_CODE (body) == UNSPEC_VOLATILE
+          && XINT (body, 1) == UNSPECV_PATCHABLE_AREA);
+}
+
+/* An insn that prints the label .LULP<KIND><id>, followed by the 2-byte
+   NOP unless the function is excluded.  A basic asm is the one insn
+   every pass after this one leaves alone and prints verbatim; x86 has
+   no pattern for a 2-byte NOP.  */
+
+static rtx
+entry_nop (const char *kind, unsigned id)
+{
+  char *text = xasprintf (ulp_fn.excluded ? ".LULP%s%u:"
+                                          : ".LULP%s%u:\n\t.byte 0x66, 0x90",
+                          kind, id);
+  /* final prints a line marker for the asm's location unless it has no
+     line; an unknown location has no file and would crash it.  */
+  rtx asm_input
+    = gen_rtx_ASM_INPUT_loc (VOIDmode, ggc_strdup (text), BUILTINS_LOCATION);
+  free (text);
+  return asm_input;
+}
+
+/* Put the entry NOP at the very start of the function: after endbr64 if
+   there is one, otherwise before the first insn or label.  It must come
+   before any code label, or a loop branching back to the start would
+   run into a detour.  */
+
+static void
+insert_function_entry (void)
+{
+  rtx_insn *first = get_insns ();
+  while (first && NOTE_P (first)
+         && NOTE_KIND (first) != NOTE_INSN_SWITCH_TEXT_SECTIONS)
+    first = NEXT_INSN (first);
+  gcc_assert (first);
+
+  /* An excluded function only gets a label at its start, for its
+     record.  */
+  if (ulp_fn.excluded)
+    {
+      ulp_fn.endbr = endbr_insn_p (first);
+      emit_insn_before (entry_nop ("B", ulp_fn.id), first);
+      return;
+    }
+
+  if (endbr_insn_p (first))
+    {
+      ulp_fn.endbr = true;
+      rtx_insn *next = NEXT_INSN (first);
+      /* -fpatchable-function-entry's area would sit between endbr64 and
+         our entry; ours replaces it.  */
+      if (next && patchable_area_insn_p (next))
+        delete_insn (next);
+      emit_insn_after (entry_nop ("E", ulp_fn.id), first);
+    }
+  else
+    {
+      if (patchable_area_insn_p (first))
+        {
+          rtx_insn *next = NEXT_INSN (first);
+          delete_insn (first);
+          first = next;
+        }
+      emit_insn_before (entry_nop ("E", ulp_fn.id), first);
+    }
+}
+
+/* In a function split into hot and cold parts, put a 2-byte NOP at the
+   start of the cold part, right after the label GCC gives it
+   (foo.cold), so every function symbol has the same layout.  The cold
+   part is never called, so this NOP is never executed or detoured.  */
+
+static void
+insert_cold_entry (void)
+{
+  if (!crtl->has_bb_partition)
+    return;
+  /* Mirror how final decides where the function starts.  */
+  ulp_fn.first_cold
+    = (BB_PARTITION (ENTRY_BLOCK_PTR_FOR_FN (cfun)->next_bb)
+       == BB_COLD_PARTITION);
+  if (ulp_fn.first_cold)
+    return; /* The switch goes to the hot part, which gets no label.  */
+  for (rtx_insn *insn = get_insns (); insn; insn = NEXT_INSN (insn))
+    if (NOTE_P (insn) && NOTE_KIND (insn) == NOTE_INSN_SWITCH_TEXT_SECTIONS)
+      {
+        emit_insn_after (entry_nop (ulp_fn.excluded ? "CB" : "CE",
+                                    ulp_fn.id),
+                         insn);
+        return;
+      }
+}
+
+static bool warned_patchable_function_entry;
+
+namespace {
+
+const pass_data entry_pass_data = {
+  RTL_PASS,      /* type */
+  "ulp_entry",   /* name */
+  OPTGROUP_NONE, /* optinfo_flags */
+  TV_NONE,       /* tv_id */
+  0,             /* properties_required */
+  0,             /* properties_provided */
+  0,             /* properties_destroyed */
+  0,             /* todo_flags_start */
+  0,             /* todo_flags_finish */
+};
+
+class entry_pass : public rtl_opt_pass
+{
+public:
+  entry_pass (gcc::context *ctxt) : rtl_opt_pass (entry_pass_data, ctxt) {}
+
+  unsigned int
+  execute (function *) final override
+  {
+    ulp_reset_function_state ();
+    ulp_fn.decl = current_function_decl;
+    ulp_fn.id = next_function_id++;
+    ulp_fn.excluded = ulp_function_excluded_p (current_function_decl);
+    ulp_collect_inlined (current_function_decl, &ulp_fn.inlined);
+
+    if ((crtl->patch_area_size || crtl->patch_area_entry)
+        && !warned_patchable_function_entry)
+      {
+        warned_patchable_function_entry = true;
+        warning_at (DECL_SOURCE_LOCATION (current_function_decl), 0,
+                    "ulp: ignoring %<-fpatchable-function-entry%> and the "
+                    "%<patchable_function_entry%> attribute: functions get "
+                    "the ulp patchable entry instead");
+      }
+
+    insert_function_entry ();
+    insert_cold_entry ();
+    if (ulp_fn.excluded)
+      {
+        crtl->patch_area_size = 0;
+        crtl->patch_area_entry = 0;
+        return 0;
+      }
+    /* Equal sizes: the whole area goes before the label, so GCC calls
+       print_patchable_function_entry there and x86 queues nothing after
+       the label.  */
+    crtl->patch_area_size = ULP_PRE_ENTRY;
+    crtl->patch_area_entry = ULP_PRE_ENTRY;
+    return 0;
+  }
+};
+
+} // anonymous namespace
+
+opt_pass *
+ulp_make_entry_pass (gcc::context *ctxt)
+{
+  return new entry_pass (ctxt);
+}
+
+/* Print the pre-entry area of a function or of its cold part.  */
+
+static void
+print_pre_entry_area (FILE *file, const char *kind)
+{
+  fprintf (file, "\t.p2align 1\n.LULP%s%u:\n\t.skip %d, 0x90\n", kind,
+           ulp_fn.id, ULP_PRE_ENTRY);
+}
+
+/* Called by GCC right before a function's label when it has a patch
+   area before the label.  */
+
+static void
+ulp_print_patchable_function_entry (FILE *file,
+                                    unsigned HOST_WIDE_INT size,
+                                    bool record_p)
+{
+  /* Not ours (x86 calls this again after the label, and for functions
+     the entry pass did not see): let GCC handle it.  */
+  if (ulp_fn.decl != current_function_decl || ulp_fn.excluded
+      || cfun->machine->function_label_emitted || ulp_fn.pre_printed)
+    {
+      gcc_print_patchable_function_entry (file, size, record_p);
+      return;
+    }
+  ulp_fn.pre_printed = true;
+  print_pre_entry_area (file, "P");
+}
+
+/* Called by final when it switches between the hot and cold parts of a
+   function, before it prints the cold part's label.  */
+
+static void
+ulp_function_switched_text_sections (FILE *file, tree decl, bool new_is_cold)
+{
+  gcc_function_switched_text_sections (file, decl, new_is_cold);
+  if (new_is_cold && ulp_fn.decl == decl && ulp_fn.pre_printed
+      && !ulp_fn.first_cold && !ulp_fn.cold_printed)
+    {
+      ulp_fn.cold_printed = true;
+      print_pre_entry_area (file, "C");
+    }
+}
+
+/* Called at the end of a function's code: mark it, so the record can
+   give the function's size.  */
+
+static void
+ulp_function_epilogue (FILE *file)
+{
+  if (ulp_fn.decl == current_function_decl && !ulp_fn.end_printed)
+    {
+      ulp_fn.end_printed = true;
+      fprintf (file, ".LULPX%u:\n", ulp_fn.id);
+    }
+  gcc_function_epilogue (file);
+}
+
+void
+ulp_install_entry_hooks (void)
+{
+  gcc_print_patchable_function_entry
+    = targetm.asm_out.print_patchable_function_entry;
+  targetm.asm_out.print_patchable_function_entry
+    = ulp_print_patchable_function_entry;
+
+  gcc_function_switched_text_sections
+    = targetm.asm_out.function_switched_text_sections;
+  targetm.asm_out.function_switched_text_sections
+    = ulp_function_switched_text_sections;
+
+  gcc_function_epilogue = targetm.asm_out.function_epilogue;
+  targetm.asm_out.function_epilogue = ulp_function_epilogue;
+}

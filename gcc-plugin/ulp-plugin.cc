@@ -1,0 +1,163 @@
+/* ulp-plugin.cc -- the ulp GCC plugin: make code live-patchable.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   Load with -fplugin=ulp.so (or -specs=ulp.specs, which also adds the
+   linker script).  For every function GCC emits, the plugin gives it a
+   patchable entry (ulp-entry.cc) and a metadata record
+   (ulp-records.cc); it switches off the interprocedural optimisations
+   that would make callers depend on a callee's body (ulp-ipa.cc) and
+   makes an -flto build without the plugin on the link line fail at link
+   time (ulp-lto.cc).  This file reads the plugin's arguments and wires
+   the pieces into GCC.
+
+   Arguments:
+     -fplugin-arg-ulp-exclude=NAME[,NAME...]  functions (source or
+        assembler names) to leave without a patchable entry
+     -fplugin-arg-ulp-verbose                 a note per function
+   Attribute:
+     __attribute__ ((ulp_exclude))  leave this function without a
+        patchable entry (it still gets a record saying so).  Sources
+        that must also build without the plugin can test for it with
+        __has_attribute (ulp_exclude).  */
+
+#include "ulp-plugin.h"
+#include "plugin-version.h"
+#include "tree-pass.h"
+#include "context.h"
+#include "diagnostic-core.h"
+#include "stringpool.h"
+#include "attribs.h"
+
+#ifndef ULP_VERSION
+#define ULP_VERSION "unknown"
+#endif
+
+int plugin_is_GPL_compatible;
+
+ulp_options ulp_opts;
+
+static const char plugin_help[]
+  = "Makes every function live-patchable: a 14-byte pre-entry area and a "
+    "2-byte NOP entry, a record in the .ulp_meta section, and no IPA "
+    "optimisation that lets a caller depend on a callee's body.\n"
+    "  -fplugin-arg-ulp-exclude=NAME[,NAME...]  leave these functions "
+    "without a patchable entry\n"
+    "  -fplugin-arg-ulp-verbose                 report each function\n"
+    "  __attribute__ ((ulp_exclude))            leave a function without a "
+    "patchable entry\n"
+    "Link with ulp.ld (-specs=ulp.specs does both); with -flto the "
+    "plugin must be on the link line too.";
+
+static struct plugin_info ulp_plugin_info = { ULP_VERSION, plugin_help };
+
+static tree
+handle_ulp_exclude (tree *node, tree name, tree, int, bool *no_add_attrs)
+{
+  if (TREE_CODE (*node) != FUNCTION_DECL)
+    {
+      warning (OPT_Wattributes, "%qE attribute only applies to functions",
+               name);
+      *no_add_attrs = true;
+    }
+  return NULL_TREE;
+}
+
+static const struct attribute_spec ulp_exclude_attribute = {
+  "ulp_exclude", 0, 0, true, false, false, false, handle_ulp_exclude, NULL
+};
+
+static void
+register_attributes (void *, void *)
+{
+  register_attribute (&ulp_exclude_attribute);
+}
+
+/* Parse -fplugin-arg-ulp-KEY[=VALUE].  False on an unknown argument.  */
+
+static bool
+parse_arguments (const char *plugin_name, int argc,
+                 const struct plugin_argument *argv)
+{
+  for (int i = 0; i < argc; i++)
+    {
+      const char *key = argv[i].key, *value = argv[i].value;
+      if (strcmp (key, "exclude") == 0 && value && *value)
+        {
+          char *names = xstrdup (value);
+          for (char *name = strtok (names, ","); name;
+               name = strtok (NULL, ","))
+            ulp_opts.excluded.safe_push (name);
+        }
+      else if (strcmp (key, "verbose") == 0 && !value)
+        ulp_opts.verbose = true;
+      else
+        {
+          error ("%s: unknown argument %<-fplugin-arg-%s-%s%s%s%>; known "
+                 "are %<exclude=NAME[,NAME...]%> and %<verbose%>",
+                 plugin_name, plugin_name, key, value ? "=" : "",
+                 value ? value : "");
+          return false;
+        }
+    }
+  return true;
+}
+
+static void
+register_pass_at (opt_pass *pass, const char *reference, int instance,
+                  enum pass_positioning_ops where, const char *plugin_name)
+{
+  struct register_pass_info info;
+  info.pass = pass;
+  info.reference_pass_name = reference;
+  info.ref_pass_instance_number = instance;
+  info.pos_op = where;
+  register_callback (plugin_name, PLUGIN_PASS_MANAGER_SETUP, NULL, &info);
+}
+
+int
+plugin_init (struct plugin_name_args *plugin_info,
+             struct plugin_gcc_version *version)
+{
+  const char *name = plugin_info->base_name;
+
+  if (!plugin_default_version_check (version, &gcc_version))
+    {
+      error ("%s: built for GCC %s, but this is GCC %s; rebuild ulp with "
+             "this compiler",
+             name, gcc_version.basever, version->basever);
+      return 1;
+    }
+  if (!parse_arguments (name, plugin_info->argc, plugin_info->argv))
+    return 1;
+
+  register_callback (name, PLUGIN_INFO, NULL, &ulp_plugin_info);
+  register_callback (name, PLUGIN_ATTRIBUTES, register_attributes, NULL);
+
+  ulp_disable_unsafe_ipa ();
+  register_callback (name, PLUGIN_ALL_IPA_PASSES_START,
+                     ulp_disable_unsafe_ipa_per_function, NULL);
+  register_callback (name, PLUGIN_ALL_IPA_PASSES_START, ulp_lto_mark_unit,
+                     NULL);
+  register_callback (name, PLUGIN_FINISH_UNIT, ulp_lto_finish_unit, NULL);
+
+  /* The entry goes in after x86 has inserted endbr64 (the pass right
+     before branch shortening) and before lengths are computed; the
+     record is written once final has printed the function.  */
+  register_pass_at (ulp_make_entry_pass (g), "shorten", 1,
+                    PASS_POS_INSERT_BEFORE, name);
+  register_pass_at (ulp_make_record_pass (g), "final", 1,
+                    PASS_POS_INSERT_AFTER, name);
+  /* Inline facts are read right after early inlining and right after
+     the IPA inliner's decisions are applied, before folding can erase
+     their traces.  The first pass after IPA is a fixup_cfg; instance
+     numbers are not known yet when plugins register, so the (cheap)
+     walk follows every fixup_cfg.  */
+  register_pass_at (ulp_make_inline_pass (g), "einline", 1,
+                    PASS_POS_INSERT_AFTER, name);
+  register_pass_at (ulp_make_inline_pass (g), "fixup_cfg", 0,
+                    PASS_POS_INSERT_AFTER, name);
+  ulp_install_entry_hooks ();
+  return 0;
+}

@@ -1,0 +1,78 @@
+/* ulp-plugin.h -- declarations shared by the modules of the ulp GCC
+   plugin.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   The plugin is split by concern: ulp-plugin.cc reads the arguments and
+   wires everything into GCC; ulp-entry.cc gives each function its
+   patchable entry; ulp-records.cc writes the metadata record that
+   describes it; ulp-ipa.cc switches off the interprocedural
+   optimisations that would let a caller depend on a callee's body;
+   ulp-lto.cc makes a link-time optimised build without the plugin on
+   the link line fail loudly instead of producing an unpatchable
+   object.  */
+
+#ifndef ULP_PLUGIN_H
+#define ULP_PLUGIN_H
+
+/* GCC's plugin headers must come first and in this order.  */
+#include "gcc-plugin.h"
+#include "tree.h"
+
+/* What the user asked for on the command line.  */
+struct ulp_options
+{
+  /* Names (source or assembler) of functions to leave without a
+     patchable entry, from -fplugin-arg-ulp-exclude=.  */
+  vec<const char *> excluded;
+  /* -fplugin-arg-ulp-verbose: a note for each function.  */
+  bool verbose;
+};
+extern ulp_options ulp_opts;
+
+/* What ulp-entry.cc learnt about the function being compiled, read by
+   ulp-records.cc once the function's assembly is out.  Labels are
+   numbered by ID and spelled .LULP<kind><id>.  */
+struct ulp_function_state
+{
+  tree decl;          /* The function this describes, or NULL.  */
+  unsigned id;        /* Number used in this function's labels.  */
+  bool excluded;      /* No patchable entry.  */
+  bool endbr;         /* endbr64 precedes the entry instruction.  */
+  bool first_cold;    /* The function starts in its cold section.  */
+  bool pre_printed;   /* The pre-entry area was printed.  */
+  bool cold_printed;  /* A cold part got a pre-entry area and label.  */
+  bool end_printed;   /* The end label .LULPX<id> was printed.  */
+  /* Assembler names of the functions inlined into this one, collected
+     before final frees the function's BLOCK tree.  */
+  vec<const char *> inlined;
+};
+extern ulp_function_state ulp_fn;
+
+/* ulp-entry.cc */
+void ulp_reset_function_state (void);
+opt_pass *ulp_make_entry_pass (gcc::context *);
+void ulp_install_entry_hooks (void);
+bool ulp_function_excluded_p (tree decl);
+
+/* ulp-records.cc */
+opt_pass *ulp_make_record_pass (gcc::context *);
+
+/* ulp-inline.cc */
+opt_pass *ulp_make_inline_pass (gcc::context *);
+void ulp_collect_inlined (tree decl, vec<const char *> *names);
+
+/* ulp-ipa.cc */
+void ulp_disable_unsafe_ipa (void);
+void ulp_disable_unsafe_ipa_per_function (void *, void *);
+
+/* ulp-lto.cc */
+void ulp_lto_mark_unit (void *, void *);
+void ulp_lto_finish_unit (void *, void *);
+
+/* Size of the pre-entry area and entry instruction: from ulp-meta.h,
+   restated here as plain ints for the printing code.  */
+#define ULP_PRE_ENTRY 14
+
+#endif /* ULP_PLUGIN_H */

@@ -1,0 +1,329 @@
+/* ulp-records.cc -- describe every function in the metadata section.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   After a function's assembly is out, an RTL pass placed after final
+   appends one struct ulp_record (include/ulp-meta.h) for it, and one
+   more for its cold part if it was split.  The record is printed as
+   assembler directives:
+
+     .pushsection .ulp_meta,"ao",@progbits,<label in the function>
+     .long <function label> - .      every reference is self-relative
+     ...
+     .popsection
+
+   Self-relative references are resolved by the static linker, so the
+   linked table needs no dynamic relocation, can stay read-only, and
+   cannot be redirected by symbol interposition.  The record section is
+   SHF_LINK_ORDER to the function's section (and in its COMDAT group),
+   so the linker keeps the record exactly when it keeps the function:
+   --gc-sections and COMDAT de-duplication need no special care.
+
+   Besides the entry geometry, the record names what ulp-mkpatch needs
+   to find every copy of a changed function: the clone's origin, the
+   cold part's parent, and the functions inlined into this one.  */
+
+#include "ulp-plugin.h"
+#include "tree-pass.h"
+#include "context.h"
+#include "function.h"
+#include "basic-block.h"
+#include "rtl.h"
+#include "memmodel.h"
+#include "emit-rtl.h"
+#include "output.h"
+#include "cgraph.h"
+#include "diagnostic-core.h"
+#include "hash-map.h"
+#include "ulp-meta.h"
+
+/* Number of strings printed so far in this translation unit: labels
+   .LULPS<n>.  */
+static unsigned next_string_id;
+
+/* Strings already printed in this unit, mapped to their numbers: the
+   unit's name and names of often-inlined functions repeat a lot.  */
+static hash_map<nofree_string_hash, unsigned> *printed_strings;
+
+/* Strip GCC's '*' marker ("print verbatim") from an assembler name.  */
+
+static const char *
+plain_name (const char *name)
+{
+  return name[0] == '*' ? name + 1 : name;
+}
+
+static const char *
+assembler_name (tree decl)
+{
+  return plain_name (IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (decl)));
+}
+
+/* Print STR into .ulp_str and return the number of its label.  Repeats
+   are merged by the linker (the section is SHF_MERGE|SHF_STRINGS).  */
+
+static unsigned
+print_string (FILE *file, const char *str)
+{
+  if (!printed_strings)
+    printed_strings = new hash_map<nofree_string_hash, unsigned>;
+  if (unsigned *known = printed_strings->get (str))
+    return *known;
+  unsigned id = next_string_id++;
+  printed_strings->put (ggc_strdup (str), id);
+  fprintf (file, "\t.pushsection %s,\"aMS\",@progbits,1\n.LULPS%u:\n"
+           "\t.string \"", ULP_STR_SECTION, id);
+  for (const unsigned char *p = (const unsigned char *) str; *p; p++)
+    if (*p == '"' || *p == '\\')
+      fprintf (file, "\\%c", *p);
+    else if (ISPRINT (*p))
+      fputc (*p, file);
+    else
+      fprintf (file, "\\%03o", *p);
+  fputs ("\"\n\t.popsection\n", file);
+  return id;
+}
+
+/* The function a clone was made from, or NULL.  C++ constructor and
+   destructor variants (C1/C2, D0/D1/D2) have an abstract origin too,
+   but they are not clones of an emitted function.  */
+
+static tree
+clone_origin (tree decl)
+{
+  cgraph_node *node = cgraph_node::get (decl);
+  if (node && node->former_clone_of && node->former_clone_of != decl)
+    return node->former_clone_of;
+  if (node && node->clone_of && node->clone_of->decl != decl)
+    return node->clone_of->decl;
+  tree origin = DECL_ABSTRACT_ORIGIN (decl);
+  if (!origin || origin == decl || TREE_CODE (origin) != FUNCTION_DECL)
+    return NULL_TREE;
+  if (DECL_CXX_CONSTRUCTOR_P (decl) || DECL_CXX_DESTRUCTOR_P (decl))
+    return NULL_TREE;
+  return origin;
+}
+
+/* The translation unit DECL was compiled in: its TRANSLATION_UNIT_DECL
+   survives link-time optimisation, where main_input_filename names a
+   temporary file.  */
+
+static const char *
+unit_name (tree decl)
+{
+  const_tree unit = get_ultimate_context (decl);
+  if (unit && TREE_CODE (unit) == TRANSLATION_UNIT_DECL && DECL_NAME (unit))
+    return IDENTIFIER_POINTER (DECL_NAME (unit));
+  return main_input_filename ? main_input_filename : "";
+}
+
+/* Open a metadata section tied to the section holding LINK_LABEL.  */
+
+static void
+push_linked_section (FILE *file, const char *name, const char *link_label,
+                     tree decl)
+{
+  tree group = DECL_COMDAT_GROUP (decl);
+  if (group)
+    fprintf (file, "\t.pushsection %s,\"aoG\",@progbits,%s,%s,comdat\n",
+             name, link_label, plain_name (IDENTIFIER_POINTER (group)));
+  else
+    fprintf (file, "\t.pushsection %s,\"ao\",@progbits,%s\n", name,
+             link_label);
+}
+
+/* What one record says, before it is printed.  */
+struct record
+{
+  const char *start;    /* Label at the function's label.  */
+  const char *end;      /* Label at the end of this part.  */
+  const char *link;     /* Label the metadata sections are tied to.  */
+  unsigned name;        /* String numbers.  */
+  int origin;           /* -1: none.  */
+  unsigned unit;
+  const char *inlined;  /* Label of the inline list, or NULL.  */
+  unsigned flags;
+  enum ulp_kind kind;
+  bool entry;           /* Has a patchable entry.  */
+};
+
+static void
+print_record (FILE *file, const record &r, tree decl)
+{
+  push_linked_section (file, ULP_META_SECTION, r.link, decl);
+  fprintf (file, "\t.balign 4\n");
+  fprintf (file, "\t.long %s - .\n", r.start);
+  fprintf (file, "\t.long .LULPS%u - .\n", r.name);
+  if (r.origin >= 0)
+    fprintf (file, "\t.long .LULPS%d - .\n", r.origin);
+  else
+    fprintf (file, "\t.long 0\n");
+  fprintf (file, "\t.long .LULPS%u - .\n", r.unit);
+  if (r.inlined)
+    fprintf (file, "\t.long %s - .\n", r.inlined);
+  else
+    fprintf (file, "\t.long 0\n");
+  fprintf (file, "\t.long %s - %s\n", r.end, r.start);
+  fprintf (file, "\t.short %u\n", r.flags);
+  fprintf (file, "\t.byte %d, %d, %d, %d\n", (int) r.kind,
+           r.entry ? ULP_PRE_ENTRY : 0,
+           r.entry && (r.flags & ULP_F_ENDBR) ? 4 : 0,
+           r.entry ? ULP_ENTRY_SIZE : 0);
+  fprintf (file, "\t.short 0\n\t.popsection\n");
+}
+
+/* Print the list of the functions inlined into DECL under the label
+   .LULPI<id>; false if nothing was inlined.  */
+
+static bool
+print_inline_list (FILE *file, tree decl, const char *link)
+{
+  const vec<const char *> &names = ulp_fn.inlined;
+  if (names.is_empty ())
+    return false;
+
+  auto_vec<unsigned> ids;
+  unsigned i;
+  const char *name;
+  FOR_EACH_VEC_ELT (names, i, name)
+    ids.safe_push (print_string (file, name));
+
+  push_linked_section (file, ULP_AUX_SECTION, link, decl);
+  fprintf (file, "\t.balign 4\n.LULPI%u:\n", ulp_fn.id);
+  unsigned id;
+  FOR_EACH_VEC_ELT (ids, i, id)
+    fprintf (file, "\t.long .LULPS%u - .\n", id);
+  fprintf (file, "\t.long 0\n\t.popsection\n");
+  return true;
+}
+
+static void
+write_records (FILE *file)
+{
+  tree decl = current_function_decl;
+  char start[64], end[64], link[64], inlined[64];
+
+  unsigned flags = 0;
+  if (TREE_PUBLIC (decl))
+    flags |= ULP_F_GLOBAL;
+  if (TREE_PUBLIC (decl) && DECL_VISIBILITY (decl) == VISIBILITY_DEFAULT)
+    flags |= ULP_F_EXPORTED;
+  if (DECL_WEAK (decl))
+    flags |= ULP_F_WEAK;
+  if (DECL_COMDAT_GROUP (decl))
+    flags |= ULP_F_COMDAT;
+  if (ulp_fn.endbr && !ulp_fn.excluded)
+    flags |= ULP_F_ENDBR;
+  if (ulp_fn.excluded)
+    flags |= ULP_F_EXCLUDED;
+  if (in_lto_p)
+    flags |= ULP_F_LTO;
+
+  const char *fname = get_fnname_from_decl (decl);
+  tree origin = clone_origin (decl);
+
+  record r;
+  r.flags = flags;
+  r.entry = !ulp_fn.excluded;
+  r.name = print_string (file, plain_name (fname));
+  r.origin = origin ? (int) print_string (file, assembler_name (origin)) : -1;
+  r.unit = print_string (file, unit_name (decl));
+  r.kind = origin ? ULP_KIND_CLONE : ULP_KIND_FUNCTION;
+
+  /* The function's label: the entry minus endbr64, or the label the
+     entry pass left at the start of an excluded function.  */
+  if (r.entry)
+    snprintf (start, sizeof start, "(.LULPE%u - %d)", ulp_fn.id,
+              ulp_fn.endbr ? 4 : 0);
+  else
+    snprintf (start, sizeof start, ".LULPB%u", ulp_fn.id);
+  snprintf (link, sizeof link, r.entry ? ".LULPE%u" : ".LULPB%u",
+            ulp_fn.id);
+  r.start = start;
+  r.link = link;
+
+  if (crtl->has_bb_partition)
+    r.end = plain_name (ulp_fn.first_cold
+                          ? crtl->subsections.cold_section_end_label
+                          : crtl->subsections.hot_section_end_label);
+  else
+    {
+      gcc_assert (ulp_fn.end_printed);
+      snprintf (end, sizeof end, ".LULPX%u", ulp_fn.id);
+      r.end = end;
+    }
+
+  snprintf (inlined, sizeof inlined, ".LULPI%u", ulp_fn.id);
+  r.inlined = print_inline_list (file, decl, link) ? inlined : NULL;
+  print_record (file, r, decl);
+
+  if (crtl->has_bb_partition && !ulp_fn.first_cold)
+    {
+      /* The cold part: its own record, named as GCC named its label.  */
+      record c = r;
+      char cold_start[64], cold_link[64];
+      const char *cold_name
+        = IDENTIFIER_POINTER (clone_function_name (decl, "cold"));
+      c.name = print_string (file, plain_name (cold_name));
+      c.origin = (int) print_string (file, plain_name (fname));
+      c.kind = ULP_KIND_COLD;
+      c.flags = flags & ~(ULP_F_GLOBAL | ULP_F_EXPORTED | ULP_F_WEAK
+                          | ULP_F_ENDBR);
+      snprintf (cold_start, sizeof cold_start,
+                r.entry ? ".LULPCE%u" : ".LULPCB%u", ulp_fn.id);
+      snprintf (cold_link, sizeof cold_link, "%s", cold_start);
+      c.start = cold_start;
+      c.link = cold_link;
+      c.end = plain_name (crtl->subsections.cold_section_end_label);
+      c.inlined = NULL;
+      print_record (file, c, decl);
+    }
+
+  if (ulp_opts.verbose)
+    inform (DECL_SOURCE_LOCATION (decl), "ulp: %s: %s%s", plain_name (fname),
+            ulp_fn.excluded ? "excluded, no patchable entry"
+                            : "patchable entry",
+            ulp_fn.cold_printed ? ", cold part too" : "");
+}
+
+namespace {
+
+const pass_data record_pass_data = {
+  RTL_PASS,      /* type */
+  "ulp_record",  /* name */
+  OPTGROUP_NONE, /* optinfo_flags */
+  TV_NONE,       /* tv_id */
+  0,             /* properties_required */
+  0,             /* properties_provided */
+  0,             /* properties_destroyed */
+  0,             /* todo_flags_start */
+  0,             /* todo_flags_finish */
+};
+
+class record_pass : public rtl_opt_pass
+{
+public:
+  record_pass (gcc::context *ctxt) : rtl_opt_pass (record_pass_data, ctxt)
+  {
+  }
+
+  unsigned int
+  execute (function *) final override
+  {
+    /* Functions the entry pass did not see (none expected) and
+       functions final did not output get no record.  */
+    if (ulp_fn.decl == current_function_decl && asm_out_file)
+      write_records (asm_out_file);
+    ulp_reset_function_state ();
+    return 0;
+  }
+};
+
+} // anonymous namespace
+
+opt_pass *
+ulp_make_record_pass (gcc::context *ctxt)
+{
+  return new record_pass (ctxt);
+}
