@@ -89,6 +89,7 @@ struct ulp_elf
   size_t shnum;
   size_t shstrndx;
   Elf_Scn **rela_scn;      /* [shndx]: the SHT_RELA section for it.  */
+  Elf_Scn **xndx_scn;      /* [symtab shndx]: its SHT_SYMTAB_SHNDX.  */
   struct relocs **relocs;  /* [shndx]: its sorted relocations, lazily.  */
 
   /* The first error, and its kind.  */
@@ -622,14 +623,9 @@ relocs_of (struct ulp_elf *ue, size_t shndx)
             "relocation section [%zu] has no symbol table", elf_ndxscn (scn));
       return NULL;
     }
-  Elf_Scn *x = NULL;
-  while ((x = elf_nextscn (ue->elf, x)) != NULL)
-    {
-      GElf_Shdr xs;
-      if (gelf_getshdr (x, &xs) != NULL && xs.sh_type == SHT_SYMTAB_SHNDX
-          && xs.sh_link == elf_ndxscn (symscn))
-        rs->xndxdata = elf_getdata (x, NULL);
-    }
+  Elf_Scn *x = ue->xndx_scn[elf_ndxscn (symscn)];
+  if (x != NULL)
+    rs->xndxdata = elf_getdata (x, NULL);
 
   size_t n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
   rs->r = calloc (n ? n : 1, sizeof *rs->r);
@@ -646,7 +642,7 @@ relocs_of (struct ulp_elf *ue, size_t shndx)
       struct reloc *r = &rs->r[rs->n++];
       r->offset = rela.r_offset;
       r->type = GELF_R_TYPE (rela.r_info);
-      r->sym = GELF_R_SYM (rela.r_info);
+      r->sym = (uint32_t) GELF_R_SYM (rela.r_info);
       r->addend = rela.r_addend;
     }
   qsort (rs->r, rs->n, sizeof *rs->r, compare_reloc);
@@ -854,12 +850,13 @@ read_relocatable (struct ulp_elf *ue, const GElf_Ehdr *eh)
                  "cannot read section headers (truncated file?)");
 
   ue->rela_scn = calloc (ue->shnum ? ue->shnum : 1, sizeof *ue->rela_scn);
+  ue->xndx_scn = calloc (ue->shnum ? ue->shnum : 1, sizeof *ue->xndx_scn);
   ue->relocs = calloc (ue->shnum ? ue->shnum : 1, sizeof *ue->relocs);
-  if (ue->rela_scn == NULL || ue->relocs == NULL)
+  if (ue->rela_scn == NULL || ue->xndx_scn == NULL || ue->relocs == NULL)
     return fail_nomem (ue);
 
-  /* First pass: which relocation section applies to which section, and
-     the notes.  */
+  /* First pass: which relocation section applies to which section,
+     the extended section indices of the symbol table, and the notes.  */
   Elf_Scn *scn = NULL;
   bool any = false;
   while ((scn = elf_nextscn (ue->elf, scn)) != NULL)
@@ -870,6 +867,8 @@ read_relocatable (struct ulp_elf *ue, const GElf_Ehdr *eh)
       const char *name = elf_strptr (ue->elf, ue->shstrndx, sh.sh_name);
       if (sh.sh_type == SHT_RELA && sh.sh_info < ue->shnum)
         ue->rela_scn[sh.sh_info] = scn;
+      else if (sh.sh_type == SHT_SYMTAB_SHNDX && sh.sh_link < ue->shnum)
+        ue->xndx_scn[sh.sh_link] = scn;
       else if (sh.sh_type == SHT_REL && name != NULL
                && strcmp (name, ".rel" ULP_META_SECTION) == 0)
         return fail (ue, ULP_ELF_ERR_CORRUPT,
@@ -1029,6 +1028,7 @@ ulp_elf_close (struct ulp_elf *ue)
         }
   free (ue->relocs);
   free (ue->rela_scn);
+  free (ue->xndx_scn);
   if (ue->elf != NULL)
     elf_end (ue->elf);
   if (ue->fd >= 0)
