@@ -702,7 +702,7 @@ rel_ref (struct ulp_elf *ue, size_t shndx, Elf_Data *d, uint64_t offset,
       return -1;
     }
   size_t sec = sym.st_shndx == SHN_XINDEX ? xndx : sym.st_shndx;
-  if (sym.st_shndx == SHN_UNDEF || sec >= ue->shnum
+  if (sym.st_shndx == SHN_UNDEF || sec == 0 || sec >= ue->shnum
       || (sym.st_shndx >= SHN_LORESERVE && sym.st_shndx != SHN_XINDEX))
     {
       fail (ue, ULP_ELF_ERR_CORRUPT,
