@@ -69,6 +69,10 @@ static void (*gcc_print_patchable_function_entry) (FILE *,
                                                    bool);
 static void (*gcc_function_switched_text_sections) (FILE *, tree, bool);
 static void (*gcc_function_epilogue) (FILE *);
+static bool (*gcc_can_output_mi_thunk) (const_tree, HOST_WIDE_INT,
+                                        HOST_WIDE_INT, const_tree);
+static void (*gcc_output_mi_thunk) (FILE *, tree, HOST_WIDE_INT,
+                                    HOST_WIDE_INT, tree);
 
 static unsigned next_function_id;
 
@@ -346,6 +350,41 @@ ulp_function_epilogue (FILE *file)
   gcc_function_epilogue (file);
 }
 
+/* C++ this-adjusting thunks are normally printed directly as assembly,
+   which no pass sees.  Saying the target cannot do that makes GCC build
+   them as ordinary functions (a tail call with an adjusted this), which
+   get an entry and a record like any other.  GCC cannot build a
+   variadic thunk that way, so those stay in assembly, without an
+   entry: patching the function they jump to covers them.  */
+
+static bool
+ulp_can_output_mi_thunk (const_tree thunk, HOST_WIDE_INT delta,
+                         HOST_WIDE_INT vcall_offset, const_tree function)
+{
+  if (!stdarg_p (TREE_TYPE (function)))
+    return false;
+  return gcc_can_output_mi_thunk (thunk, delta, vcall_offset, function);
+}
+
+/* A (variadic) thunk printed as assembly: no entry, but a record saying
+   so, like an excluded function.  GCC has printed its label.  */
+
+static void
+ulp_output_mi_thunk (FILE *file, tree thunk, HOST_WIDE_INT delta,
+                     HOST_WIDE_INT vcall_offset, tree function)
+{
+  ulp_reset_function_state ();
+  ulp_fn.decl = thunk;
+  ulp_fn.id = next_function_id++;
+  ulp_fn.excluded = true;
+  fprintf (file, ".LULPB%u:\n", ulp_fn.id);
+  gcc_output_mi_thunk (file, thunk, delta, vcall_offset, function);
+  fprintf (file, ".LULPX%u:\n", ulp_fn.id);
+  ulp_fn.end_printed = true;
+  ulp_write_records (file);
+  ulp_reset_function_state ();
+}
+
 void
 ulp_install_entry_hooks (void)
 {
@@ -361,4 +400,9 @@ ulp_install_entry_hooks (void)
 
   gcc_function_epilogue = targetm.asm_out.function_epilogue;
   targetm.asm_out.function_epilogue = ulp_function_epilogue;
+
+  gcc_can_output_mi_thunk = targetm.asm_out.can_output_mi_thunk;
+  targetm.asm_out.can_output_mi_thunk = ulp_can_output_mi_thunk;
+  gcc_output_mi_thunk = targetm.asm_out.output_mi_thunk;
+  targetm.asm_out.output_mi_thunk = ulp_output_mi_thunk;
 }

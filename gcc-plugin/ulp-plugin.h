@@ -58,6 +58,7 @@ bool ulp_function_excluded_p (tree decl);
 
 /* ulp-records.cc */
 opt_pass *ulp_make_record_pass (gcc::context *);
+void ulp_write_records (FILE *);
 
 /* ulp-inline.cc */
 opt_pass *ulp_make_inline_pass (gcc::context *);

@@ -198,10 +198,13 @@ print_inline_list (FILE *file, tree decl, const char *link)
   return true;
 }
 
-static void
-write_records (FILE *file)
+/* Write the records of the function ulp_fn describes, once its assembly
+   is out.  */
+
+void
+ulp_write_records (FILE *file)
 {
-  tree decl = current_function_decl;
+  tree decl = ulp_fn.decl;
   char start[64], end[64], link[64], inlined[64];
 
   unsigned flags = 0;
@@ -314,7 +317,7 @@ public:
     /* Functions the entry pass did not see (none expected) and
        functions final did not output get no record.  */
     if (ulp_fn.decl == current_function_decl && asm_out_file)
-      write_records (asm_out_file);
+      ulp_write_records (asm_out_file);
     ulp_reset_function_state ();
     return 0;
   }
