@@ -1,0 +1,13 @@
+#name: ulp-dump table of a relocatable object
+#source: dump-basic.c
+#options: -O2 -fPIC -c
+#output: dump-basic.o
+^.*/dump-basic\.o: relocatable object, ULP metadata v1, 7 functions$
+^ADDRESS +SIZE +ENTRY +KIND +LINKAGE +NAME$
+^\.text\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +local +dump_static$
+^\.text\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +exported +dump_exported$
+^\.text\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +exported,weak  dump_weak$
+^\.text\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +global +dump_hidden$
+^\.text\+0x[0-9a-f]+ +[0-9]+  -  +function,excluded  exported +dump_excluded$
+^\.text\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +exported +dump_hotcold$
+^\.text\.unlikely\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  cold +local +dump_hotcold\.cold <- dump_hotcold$

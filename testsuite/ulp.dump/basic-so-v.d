@@ -1,0 +1,42 @@
+#name: ulp-dump --verbose of a shared library built with -fcf-protection
+#source: dump-basic.c
+#options: -O2 -fPIC -shared -fcf-protection=full
+#output: libdump-basic.so
+#dump: --verbose
+^.*/libdump-basic\.so: shared object, ULP metadata v1, 7 functions, build-id [0-9a-f]+$
+^ADDRESS +SIZE +ENTRY +KIND +LINKAGE +NAME$
+^0x[0-9a-f]*[02468ace] +[0-9]+  66 90 +cold +local +dump_hotcold\.cold <- dump_hotcold$
+^    unit: .*dump-basic\.c$
+^    inlined: -$
+^    flags: -$
+^    pre-entry: 14 bytes: 90 90 90 90 90 90 90 90 90 90 90 90 90 90$
+^0x[0-9a-f]*[02468ace] +[0-9]+  66 90 +function +local +dump_static$
+^    unit: .*dump-basic\.c$
+^    inlined: -$
+^    flags: -$
+^    pre-entry: 14 bytes: 90 90 90 90 90 90 90 90 90 90 90 90 90 90$
+^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90  function +exported +dump_exported$
+^    unit: .*dump-basic\.c$
+^    inlined: dump_inlined$
+^    flags: global exported endbr$
+^    pre-entry: 14 bytes: 90 90 90 90 90 90 90 90 90 90 90 90 90 90$
+^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90  function +exported,weak  dump_weak$
+^    unit: .*dump-basic\.c$
+^    inlined: -$
+^    flags: global exported weak endbr$
+^    pre-entry: 14 bytes: 90 90 90 90 90 90 90 90 90 90 90 90 90 90$
+^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90  function +global +dump_hidden$
+^    unit: .*dump-basic\.c$
+^    inlined: -$
+^    flags: global endbr$
+^    pre-entry: 14 bytes: 90 90 90 90 90 90 90 90 90 90 90 90 90 90$
+^0x[0-9a-f]+ +[0-9]+  - +function,excluded  exported +dump_excluded$
+^    unit: .*dump-basic\.c$
+^    inlined: -$
+^    flags: global exported excluded$
+^    pre-entry: 0 bytes$
+^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90  function +exported +dump_hotcold$
+^    unit: .*dump-basic\.c$
+^    inlined: -$
+^    flags: global exported endbr$
+^    pre-entry: 14 bytes: 90 90 90 90 90 90 90 90 90 90 90 90 90 90$
