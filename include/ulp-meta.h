@@ -46,16 +46,28 @@
 #define ULP_META_SECTION ".ulp_meta"
 #define ULP_STR_SECTION ".ulp_str"
 #define ULP_AUX_SECTION ".ulp_aux"
+#define ULP_PATCH_SECTION ".ulp_patch"
 
 /* Descriptor of the NT_ULP_OBJECT note.  Addresses are link-time
    virtual addresses: add the load bias (dlpi_addr, l_addr) at run
    time.  */
 struct ulp_note
 {
-  uint32_t version;     /* ULP_META_VERSION.  */
-  uint32_t record_size; /* sizeof (struct ulp_record) when linked.  */
-  uint64_t table;       /* address of the first record.  */
-  uint64_t table_size;  /* bytes of records.  */
+  uint32_t version;      /* ULP_META_VERSION.  */
+  uint32_t record_size;  /* sizeof (struct ulp_record) when linked.  */
+  uint64_t table;        /* address of the first record.  */
+  uint64_t table_size;   /* bytes of records.  */
+  uint64_t object_state; /* address of this object's struct
+                            ulp_object_state (__ulp_object), or 0 when
+                            nothing in it is boundary-tracked.  */
+  uint64_t thread_state; /* address of struct ulp_thread_state
+                            (__ulp_thread) in the PT_TLS image: its
+                            offset in the object's TLS block is this
+                            minus PT_TLS's p_vaddr; or 0.  */
+  uint64_t patch_table;  /* address of the struct ulp_patch_entry table
+                            (ulp-patch.h) when the object is a live
+                            patch, else 0.  */
+  uint64_t patch_size;   /* bytes of patch entries.  */
 };
 
 /* Kinds of function body.  */
@@ -64,9 +76,12 @@ enum ulp_kind
   ULP_KIND_FUNCTION = 0, /* an ordinary function.  */
   ULP_KIND_CLONE = 1,    /* an IPA clone (.constprop, .isra, .part ...);
                             ORIGIN names the function it was made from. */
-  ULP_KIND_COLD = 2      /* the cold part (.cold) of a split function;
+  ULP_KIND_COLD = 2,     /* the cold part (.cold) of a split function;
                             ORIGIN names that function.  Never called,
                             so never detoured: patch ORIGIN instead.  */
+  ULP_KIND_VARIABLE = 3  /* a variable with static storage; CODE_SIZE is
+                            its size, ORIGIN the function a static local
+                            belongs to.  No entry.  */
 };
 
 /* Record flags.  */
@@ -79,7 +94,11 @@ enum ulp_record_flags
   ULP_F_ENDBR = 1 << 4,    /* endbr64 precedes the entry instruction.  */
   ULP_F_EXCLUDED = 1 << 5, /* no patchable entry: excluded by attribute
                               or plugin argument.  */
-  ULP_F_LTO = 1 << 6       /* compiled by lto1 (link-time optimisation). */
+  ULP_F_LTO = 1 << 6,      /* compiled by lto1 (link-time optimisation). */
+  ULP_F_BOUNDARY = 1 << 7, /* boundary-tracked: entering it from outside
+                              the object moves the thread to the
+                              object's newest universe.  */
+  ULP_F_TLS = 1 << 8       /* a thread-local variable.  */
 };
 
 /* Geometry of the patchable entry the plugin emits.  */
@@ -113,12 +132,67 @@ struct ulp_record
   uint16_t reserved;    /* 0.  */
 };
 
+/* Universes.  Each object counts its own: the runtime bumps
+   ulp_object_state.universe for every patch applied to or reverted from
+   that object.  A thread's view of an object changes only when it
+   enters the object from outside: the plugin instruments every
+   exported function so that, on entry, a thread with no frame of the
+   object on its stack (depth 0) takes the object's newest universe,
+   and nested entries (recursion, callbacks that call back in, signal
+   handlers interrupting the object) keep the one it has.  */
+
+/* Per object, hidden symbol __ulp_object (one per linked object).  */
+struct ulp_object_state
+{
+  uint64_t universe;   /* newest universe; starts at 1, written only by
+                          the runtime.  */
+  uint64_t enter_slow; /* void (*) (struct ulp_thread_state *, uint64_t sp,
+                          struct ulp_object_state *): the runtime's slow
+                          path for entries the inline code does not
+                          settle, or 0 when no runtime is loaded.  */
+  uint64_t runtime;    /* the runtime's handle for this object, or 0.  */
+  uint64_t reserved[5];
+};
+
+/* Per thread and object, hidden thread-local symbol __ulp_thread.  */
+struct ulp_thread_state
+{
+  uint64_t depth;    /* boundary-tracked frames of the object on this
+                        thread's stack.  */
+  uint64_t universe; /* the universe the thread lives in for this
+                        object; 0 before its first entry.  */
+  uint64_t outer_sp; /* stack pointer of the outermost such frame.  */
+};
+
+/* What the instrumentation does on entering a boundary-tracked function
+   (SP is the stack pointer after the prologue):
+
+     if (t->depth == 0 && t->universe == o->universe)
+       t->outer_sp = sp, t->depth = 1;          outermost, nothing new
+     else if (t->depth != 0 && sp < t->outer_sp)
+       t->depth++;                              nested
+     else if (o->enter_slow)
+       o->enter_slow (t, sp, o);                migration, or a stale
+                                                depth (longjmp out of the
+                                                object, a foreign unwind)
+     else if (t->depth == 0)
+       t->universe = o->universe, t->outer_sp = sp, t->depth = 1;
+     else
+       t->depth++;
+     ... body ...
+     t->depth--;                                on every exit, also
+                                                through exceptions  */
+
 #ifdef __cplusplus
 static_assert (sizeof (struct ulp_record) == 32, "ulp_record layout");
-static_assert (sizeof (struct ulp_note) == 24, "ulp_note layout");
+static_assert (sizeof (struct ulp_note) == 56, "ulp_note layout");
+static_assert (sizeof (struct ulp_object_state) == 64, "object layout");
+static_assert (sizeof (struct ulp_thread_state) == 24, "thread layout");
 #else
 _Static_assert (sizeof (struct ulp_record) == 32, "ulp_record layout");
-_Static_assert (sizeof (struct ulp_note) == 24, "ulp_note layout");
+_Static_assert (sizeof (struct ulp_note) == 56, "ulp_note layout");
+_Static_assert (sizeof (struct ulp_object_state) == 64, "object layout");
+_Static_assert (sizeof (struct ulp_thread_state) == 24, "thread layout");
 #endif
 
 /* Resolve a self-relative reference held at FIELD; NULL for 0.  */
