@@ -11,6 +11,7 @@
 /* { dg-do assemble } */
 /* { dg-final { ulp-entries } } */
 /* { dg-final { ulp-records } } */
+/* { dg-final { ulp-sections } } */
 /* { dg-final { ulp-function {^st_called$} {-O0} } } */
 /* { dg-final { ulp-function {^st_addr$} } } */
 /* { dg-final { ulp-function {^in_own_section$} } } */

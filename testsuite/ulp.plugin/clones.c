@@ -10,6 +10,7 @@
 /* { dg-do assemble } */
 /* { dg-final { ulp-entries } } */
 /* { dg-final { ulp-records } } */
+/* { dg-final { ulp-sections } } */
 /* { dg-final { ulp-function {^scale\.constprop\.[0-9]+$} {-O2 -O3 -Os} } } */
 /* { dg-final { ulp-function {^slow_or_fast\.part\.[0-9]+$} {-O2} } } */
 /* { dg-final { ulp-no-function {\.isra\.} } } */

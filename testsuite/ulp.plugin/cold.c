@@ -7,6 +7,7 @@
 /* { dg-do assemble } */
 /* { dg-final { ulp-entries } } */
 /* { dg-final { ulp-records } } */
+/* { dg-final { ulp-sections } } */
 /* { dg-final { ulp-function {^hotcold\.cold$} {-O2 -O3} } } */
 /* { dg-final { ulp-function {^expected_path\.cold$} {-O2 -O3} } } */
 

@@ -9,6 +9,8 @@
 // { dg-do assemble }
 // { dg-final { ulp-entries } }
 // { dg-final { ulp-records } }
+// { dg-final { ulp-sections } }
+// { dg-final { scan-assembler {\.(push)?section\s+\.ulp_meta,"[a-zA-Z]*G[a-zA-Z]*",@progbits,[^,]+,_Z5twiceIiET_S0_,comdat} {-O0} } }
 // { dg-final { ulp-function {^_Z5twiceIiET_S0_$} {-O0} } }
 // { dg-final { ulp-function {^_ZN7Counter4bumpEv$} {-O0} } }
 // { dg-final { ulp-function {^_GLOBAL__sub_I_} } }

@@ -7,6 +7,7 @@
 // { dg-do assemble }
 // { dg-final { ulp-entries } }
 // { dg-final { ulp-records } }
+// { dg-final { ulp-sections } }
 // { dg-final { ulp-function {\.cold$} {-O2 -O3} } }
 
 #include <stdexcept>

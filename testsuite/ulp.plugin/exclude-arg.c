@@ -8,6 +8,7 @@
 /* { dg-options "-fplugin-arg-ulp-exclude=skip_me,skip_me_too" } */
 /* { dg-final { ulp-entries -exclude {skip_me skip_me_too} } } */
 /* { dg-final { ulp-records -exclude {skip_me skip_me_too} } } */
+/* { dg-final { ulp-sections } } */
 /* { dg-final { ulp-function {^skip_me_too$} } } */
 
 int skip_me (int x) { return x - 1; }

@@ -8,6 +8,7 @@
 /* { dg-do assemble } */
 /* { dg-final { ulp-entries -exclude {not_patchable st_not_patchable} } } */
 /* { dg-final { ulp-records -exclude {not_patchable st_not_patchable} } } */
+/* { dg-final { ulp-sections } } */
 /* { dg-final { ulp-function {^not_patchable$} } } */
 /* { dg-final { ulp-function {^st_not_patchable$} } } */
 

@@ -7,6 +7,7 @@
 /* { dg-do assemble } */
 /* { dg-final { ulp-entries } } */
 /* { dg-final { ulp-records } } */
+/* { dg-final { ulp-sections } } */
 /* { dg-final { ulp-function {^mv_sum\.default} } } */
 /* { dg-final { ulp-function {^mv_sum\.resolver$} } } */
 /* { dg-final { ulp-function {^pick_impl$} } } */

@@ -8,6 +8,7 @@
 /* { dg-do assemble } */
 /* { dg-final { ulp-entries } } */
 /* { dg-final { ulp-records } } */
+/* { dg-final { ulp-sections } } */
 /* { dg-final { ulp-function {^st_recursive$} } } */
 /* { dg-final { ulp-function {^inner\.[0-9]+$} } } */
 /* { dg-final { ulp-no-function {^tiny_inline$} {-O1 -O2 -O3 -Os} } } */

@@ -8,6 +8,7 @@
 // { dg-do assemble }
 // { dg-final { ulp-entries } }
 // { dg-final { ulp-records } }
+// { dg-final { ulp-sections } }
 // { dg-final { ulp-function {^_ZThn[0-9]+_N7Derived5speakEv$} } }
 // { dg-final { ulp-function {^_ZTv0_n[0-9]+_N5Multi4nameEv$} } }
 // { dg-final { ulp-function {^_ZTch[0-9a-z_]+N3Cat4selfEv$} } }
