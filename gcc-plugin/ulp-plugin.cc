@@ -15,10 +15,18 @@
    Arguments:
      -fplugin-arg-ulp-exclude=NAME[,NAME...]  functions (source or
         assembler names) to leave without a patchable entry
+     -fplugin-arg-ulp-boundary=auto|always|never  which functions track
+        the thread's universe on entry (auto: exported functions of
+        shared-object code)
+     -fplugin-arg-ulp-tls=desc|initial-exec   how a shared object's
+        boundary state is reached (see ulp-boundary.cc)
+     -fplugin-arg-ulp-patch                   compile a live patch
      -fplugin-arg-ulp-verbose                 a note per function
-   Attribute:
+   Attributes:
      __attribute__ ((ulp_exclude))  leave this function without a
-        patchable entry (it still gets a record saying so).  Sources
+        patchable entry (it still gets a record saying so).
+     __attribute__ ((ulp_replace ("name"[, "unit"])))  in a live patch,
+        this function replaces the target's function NAME.  Sources
         that must also build without the plugin can test for it with
         __has_attribute (ulp_exclude).  */
 
@@ -44,9 +52,16 @@ static const char plugin_help[]
     "optimisation that lets a caller depend on a callee's body.\n"
     "  -fplugin-arg-ulp-exclude=NAME[,NAME...]  leave these functions "
     "without a patchable entry\n"
+    "  -fplugin-arg-ulp-boundary=auto|always|never  track entries into "
+    "the object (auto: exported functions of shared-object code)\n"
+    "  -fplugin-arg-ulp-tls=desc|initial-exec   TLS access of the "
+    "boundary state in shared objects (default: desc)\n"
+    "  -fplugin-arg-ulp-patch                   compile a live patch\n"
     "  -fplugin-arg-ulp-verbose                 report each function\n"
     "  __attribute__ ((ulp_exclude))            leave a function without a "
     "patchable entry\n"
+    "  __attribute__ ((ulp_replace (\"name\"[, \"unit\"])))  in a patch, "
+    "replace the target's function NAME\n"
     "Link with ulp.ld (-specs=ulp.specs does both); with -flto the "
     "plugin must be on the link line too.";
 
@@ -68,10 +83,46 @@ static const struct attribute_spec ulp_exclude_attribute = {
   "ulp_exclude", 0, 0, true, false, false, false, handle_ulp_exclude, NULL
 };
 
+/* ulp_replace ("name"[, "unit"]): only in patch mode, on a function
+   definition; the function is kept even if nothing calls it.  */
+
+static tree
+handle_ulp_replace (tree *node, tree name, tree args, int, bool *no_add_attrs)
+{
+  if (TREE_CODE (*node) != FUNCTION_DECL)
+    {
+      warning (OPT_Wattributes, "%qE attribute only applies to functions",
+               name);
+      *no_add_attrs = true;
+      return NULL_TREE;
+    }
+  for (tree arg = args; arg; arg = TREE_CHAIN (arg))
+    if (TREE_CODE (TREE_VALUE (arg)) != STRING_CST)
+      {
+        error ("%qE attribute arguments must be string constants", name);
+        *no_add_attrs = true;
+        return NULL_TREE;
+      }
+  if (!ulp_opts.patch_mode)
+    {
+      error ("%qE attribute needs %<-fplugin-arg-ulp-patch%>", name);
+      *no_add_attrs = true;
+      return NULL_TREE;
+    }
+  DECL_PRESERVE_P (*node) = 1;
+  TREE_USED (*node) = 1;
+  return NULL_TREE;
+}
+
+static const struct attribute_spec ulp_replace_attribute = {
+  "ulp_replace", 1, 2, true, false, false, false, handle_ulp_replace, NULL
+};
+
 static void
 register_attributes (void *, void *)
 {
   register_attribute (&ulp_exclude_attribute);
+  register_attribute (&ulp_replace_attribute);
 }
 
 /* Parse -fplugin-arg-ulp-KEY[=VALUE].  False on an unknown argument.  */
@@ -92,10 +143,24 @@ parse_arguments (const char *plugin_name, int argc,
         }
       else if (strcmp (key, "verbose") == 0 && !value)
         ulp_opts.verbose = true;
+      else if (strcmp (key, "patch") == 0 && !value)
+        ulp_opts.patch_mode = true;
+      else if (strcmp (key, "boundary") == 0 && value
+               && (!strcmp (value, "auto") || !strcmp (value, "always")
+                   || !strcmp (value, "never")))
+        ulp_opts.boundary = (!strcmp (value, "auto") ? ULP_BOUNDARY_AUTO
+                             : !strcmp (value, "always")
+                               ? ULP_BOUNDARY_ALWAYS
+                               : ULP_BOUNDARY_NEVER);
+      else if (strcmp (key, "tls") == 0 && value
+               && (!strcmp (value, "desc") || !strcmp (value, "initial-exec")))
+        ulp_opts.tls_initial_exec = !strcmp (value, "initial-exec");
       else
         {
           error ("%s: unknown argument %<-fplugin-arg-%s-%s%s%s%>; known "
-                 "are %<exclude=NAME[,NAME...]%> and %<verbose%>",
+                 "are %<exclude=NAME[,NAME...]%>, "
+                 "%<boundary=auto|always|never%>, "
+                 "%<tls=desc|initial-exec%>, %<patch%> and %<verbose%>",
                  plugin_name, plugin_name, key, value ? "=" : "",
                  value ? value : "");
           return false;
@@ -141,6 +206,10 @@ plugin_init (struct plugin_name_args *plugin_info,
   register_callback (name, PLUGIN_ALL_IPA_PASSES_START, ulp_lto_mark_unit,
                      NULL);
   register_callback (name, PLUGIN_FINISH_UNIT, ulp_lto_finish_unit, NULL);
+  register_callback (name, PLUGIN_FINISH_UNIT, ulp_finish_unit, NULL);
+  register_callback (name, PLUGIN_PRE_GENERICIZE, ulp_instrument_boundary,
+                     NULL);
+  ulp_choose_tls_dialect ();
 
   /* The entry goes in after x86 has inserted endbr64 (the pass right
      before branch shortening) and before lengths are computed; the

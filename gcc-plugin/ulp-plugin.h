@@ -20,9 +20,22 @@
 #include "gcc-plugin.h"
 #include "tree.h"
 
+enum ulp_boundary_mode
+{
+  ULP_BOUNDARY_AUTO,   /* exported functions of shared-object code.  */
+  ULP_BOUNDARY_ALWAYS, /* exported functions, also in executables.  */
+  ULP_BOUNDARY_NEVER
+};
+
 /* What the user asked for on the command line.  */
 struct ulp_options
 {
+  enum ulp_boundary_mode boundary;
+  /* -fplugin-arg-ulp-tls=initial-exec: the boundary state of a shared
+     object uses initial-exec TLS instead of TLS descriptors.  */
+  bool tls_initial_exec;
+  /* -fplugin-arg-ulp-patch: compiling a live patch.  */
+  bool patch_mode;
   /* Names (source or assembler) of functions to leave without a
      patchable entry, from -fplugin-arg-ulp-exclude=.  */
   vec<const char *> excluded;
@@ -59,10 +72,17 @@ bool ulp_function_excluded_p (tree decl);
 /* ulp-records.cc */
 opt_pass *ulp_make_record_pass (gcc::context *);
 void ulp_write_records (FILE *);
+void ulp_finish_unit (void *, void *);
 
 /* ulp-inline.cc */
 opt_pass *ulp_make_inline_pass (gcc::context *);
 void ulp_collect_inlined (tree decl, vec<const char *> *names);
+
+/* ulp-boundary.cc */
+bool ulp_boundary_function_p (tree decl);
+void ulp_instrument_boundary (void *, void *);
+void ulp_choose_tls_dialect (void);
+void ulp_emit_patch_state_entry (FILE *);
 
 /* ulp-ipa.cc */
 void ulp_disable_unsafe_ipa (void);

@@ -36,7 +36,12 @@
 #include "cgraph.h"
 #include "diagnostic-core.h"
 #include "hash-map.h"
+#include "stringpool.h"
+#include "attribs.h"
+#include "flags.h"
+#include "options.h"
 #include "ulp-meta.h"
+#include "ulp-patch.h"
 
 /* Number of strings printed so far in this translation unit: labels
    .LULPS<n>.  */
@@ -173,6 +178,52 @@ print_record (FILE *file, const record &r, tree decl)
   fprintf (file, "\t.short 0\n\t.popsection\n");
 }
 
+/* In a live patch, the entry saying which target function DECL
+   replaces (its ulp_replace attribute).  Not tied to the function's
+   section: the linker script keeps every patch entry, and with it the
+   replacement.  */
+
+static void
+print_replace_entry (FILE *file, const record &r, tree decl)
+{
+  tree attr = lookup_attribute ("ulp_replace", DECL_ATTRIBUTES (decl));
+  if (!attr)
+    return;
+  tree args = TREE_VALUE (attr);
+  unsigned target = print_string (file,
+                                  TREE_STRING_POINTER (TREE_VALUE (args)));
+  int unit = -1;
+  if (TREE_CHAIN (args))
+    unit = (int) print_string (file, TREE_STRING_POINTER
+                                       (TREE_VALUE (TREE_CHAIN (args))));
+  tree group = DECL_COMDAT_GROUP (decl);
+  if (group)
+    fprintf (file, "\t.pushsection %s,\"aG\",@progbits,%s,comdat\n",
+             ULP_PATCH_SECTION, plain_name (IDENTIFIER_POINTER (group)));
+  else
+    fprintf (file, "\t.pushsection %s,\"a\",@progbits\n",
+             ULP_PATCH_SECTION);
+  fprintf (file, "\t.balign 4\n\t.long %d\n\t.long %s - .\n"
+                 "\t.long .LULPS%u - .\n",
+           ULP_PATCH_REPLACE, r.start, target);
+  if (unit >= 0)
+    fprintf (file, "\t.long .LULPS%d - .\n", unit);
+  else
+    fprintf (file, "\t.long 0\n");
+  fprintf (file, "\t.long 0, 0\n\t.popsection\n");
+}
+
+/* PLUGIN_FINISH_UNIT.  */
+
+void
+ulp_finish_unit (void *, void *)
+{
+  if (!asm_out_file || flag_wpa
+      || (flag_generate_lto && !flag_fat_lto_objects))
+    return;
+  ulp_emit_patch_state_entry (asm_out_file);
+}
+
 /* Print the list of the functions inlined into DECL under the label
    .LULPI<id>; false if nothing was inlined.  */
 
@@ -216,6 +267,8 @@ ulp_write_records (FILE *file)
     flags |= ULP_F_WEAK;
   if (DECL_COMDAT_GROUP (decl))
     flags |= ULP_F_COMDAT;
+  if (ulp_boundary_function_p (decl))
+    flags |= ULP_F_BOUNDARY;
   if (ulp_fn.endbr && !ulp_fn.excluded)
     flags |= ULP_F_ENDBR;
   if (ulp_fn.excluded)
@@ -260,6 +313,7 @@ ulp_write_records (FILE *file)
   snprintf (inlined, sizeof inlined, ".LULPI%u", ulp_fn.id);
   r.inlined = print_inline_list (file, decl, link) ? inlined : NULL;
   print_record (file, r, decl);
+  print_replace_entry (file, r, decl);
 
   if (crtl->has_bb_partition && !ulp_fn.first_cold)
     {
