@@ -20,10 +20,17 @@ lib_helper (int x)
   return x * 5 + 1;
 }
 
+/* Hidden: global when compiled, local once linked.  */
+__attribute__ ((visibility ("hidden"), noinline)) int
+lib_hidden (int x)
+{
+  return x ^ 0x5a;
+}
+
 int
 lib_add (int a, int b)
 {
-  return lib_helper (a) + b;
+  return lib_helper (a) + lib_hidden (b);
 }
 
 __attribute__ ((weak)) int
