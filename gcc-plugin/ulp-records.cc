@@ -39,6 +39,7 @@
 #include "stringpool.h"
 #include "attribs.h"
 #include "flags.h"
+#include "varasm.h"
 #include "options.h"
 #include "ulp-meta.h"
 #include "ulp-patch.h"
@@ -151,6 +152,7 @@ struct record
   unsigned flags;
   enum ulp_kind kind;
   bool entry;           /* Has a patchable entry.  */
+  unsigned HOST_WIDE_INT size; /* When END is NULL: the size.  */
 };
 
 static void
@@ -169,7 +171,10 @@ print_record (FILE *file, const record &r, tree decl)
     fprintf (file, "\t.long %s - .\n", r.inlined);
   else
     fprintf (file, "\t.long 0\n");
-  fprintf (file, "\t.long %s - %s\n", r.end, r.start);
+  if (r.end)
+    fprintf (file, "\t.long %s - %s\n", r.end, r.start);
+  else
+    fprintf (file, "\t.long " HOST_WIDE_INT_PRINT_UNSIGNED "\n", r.size);
   fprintf (file, "\t.short %u\n", r.flags);
   fprintf (file, "\t.byte %d, %d, %d, %d\n", (int) r.kind,
            r.entry ? ULP_PRE_ENTRY : 0,
@@ -213,6 +218,68 @@ print_replace_entry (FILE *file, const record &r, tree decl)
   fprintf (file, "\t.long 0, 0\n\t.popsection\n");
 }
 
+/* Records for the variables with static storage this unit defined, so
+   that a patch can refer to a static variable of a stripped object by
+   name: one per variable, tied to its section like a function's.
+   Thread-local variables have no address to record and are left out,
+   and so is ulp's own state.  The reference goes through a local
+   alias, which the assembler resolves against the variable's section:
+   a global variable could otherwise be preempted.  */
+
+static void
+write_variable_records (FILE *file)
+{
+  static unsigned next_variable_id;
+  varpool_node *node;
+  FOR_EACH_DEFINED_VARIABLE (node)
+    {
+      tree decl = node->decl;
+      if (!TREE_ASM_WRITTEN (decl) || DECL_THREAD_LOCAL_P (decl)
+          || DECL_EXTERNAL (decl) || !DECL_RTL_SET_P (decl)
+          || !MEM_P (DECL_RTL (decl))
+          || GET_CODE (XEXP (DECL_RTL (decl), 0)) != SYMBOL_REF)
+        continue;
+      const char *name = plain_name (XSTR (XEXP (DECL_RTL (decl), 0), 0));
+      if (startswith (name, "__ulp_"))
+        continue;
+
+      unsigned id = next_variable_id++;
+      char start[64];
+      snprintf (start, sizeof start, ".LULPV%u", id);
+      fprintf (file, "\t.set %s, ", start);
+      assemble_name_raw (file, XSTR (XEXP (DECL_RTL (decl), 0), 0));
+      fputc ('\n', file);
+
+      record r;
+      r.start = start;
+      r.end = NULL;
+      r.link = name;
+      r.name = print_string (file, name);
+      tree context = DECL_CONTEXT (decl);
+      r.origin = (context && TREE_CODE (context) == FUNCTION_DECL)
+                   ? (int) print_string (file, assembler_name (context))
+                   : -1;
+      r.unit = print_string (file, unit_name (decl));
+      r.inlined = NULL;
+      r.kind = ULP_KIND_VARIABLE;
+      r.entry = false;
+      r.flags = 0;
+      if (TREE_PUBLIC (decl))
+        r.flags |= ULP_F_GLOBAL;
+      if (TREE_PUBLIC (decl) && DECL_VISIBILITY (decl) == VISIBILITY_DEFAULT)
+        r.flags |= ULP_F_EXPORTED;
+      if (DECL_WEAK (decl))
+        r.flags |= ULP_F_WEAK;
+      if (DECL_COMDAT_GROUP (decl))
+        r.flags |= ULP_F_COMDAT;
+      if (in_lto_p)
+        r.flags |= ULP_F_LTO;
+      r.size = (DECL_SIZE_UNIT (decl) && tree_fits_uhwi_p (DECL_SIZE_UNIT (decl)))
+                 ? tree_to_uhwi (DECL_SIZE_UNIT (decl)) : 0;
+      print_record (file, r, decl);
+    }
+}
+
 /* PLUGIN_FINISH_UNIT.  */
 
 void
@@ -221,6 +288,7 @@ ulp_finish_unit (void *, void *)
   if (!asm_out_file || flag_wpa
       || (flag_generate_lto && !flag_fat_lto_objects))
     return;
+  write_variable_records (asm_out_file);
   ulp_emit_patch_state_entry (asm_out_file);
 }
 
@@ -326,7 +394,7 @@ ulp_write_records (FILE *file)
       c.origin = (int) print_string (file, plain_name (fname));
       c.kind = ULP_KIND_COLD;
       c.flags = flags & ~(ULP_F_GLOBAL | ULP_F_EXPORTED | ULP_F_WEAK
-                          | ULP_F_ENDBR);
+                          | ULP_F_ENDBR | ULP_F_BOUNDARY);
       snprintf (cold_start, sizeof cold_start,
                 r.entry ? ".LULPCE%u" : ".LULPCB%u", ulp_fn.id);
       snprintf (cold_link, sizeof cold_link, "%s", cold_start);

@@ -124,6 +124,8 @@ kind_name (unsigned kind)
       return "clone";
     case ULP_KIND_COLD:
       return "cold";
+    case ULP_KIND_VARIABLE:
+      return "variable";
     default:
       return "unknown";
     }
@@ -142,6 +144,8 @@ static const struct
   { ULP_F_ENDBR, "endbr" },
   { ULP_F_EXCLUDED, "excluded" },
   { ULP_F_LTO, "lto" },
+  { ULP_F_BOUNDARY, "boundary" },
+  { ULP_F_TLS, "tls" },
 };
 
 /* A growable string, for building table cells.  */
@@ -385,15 +389,19 @@ print_row (const char *const cell[NCOLS], const size_t width[NCOLS])
   printf ("%s\n", cell[NCOLS - 1]);
 }
 
+static void print_rows (const struct ulp_func **sorted, size_t n);
+
 static void
 print_table (const struct ulp_elf *ue, const struct ulp_func **sorted,
-             size_t n)
+             size_t n, const struct ulp_func **vars, size_t nv)
 {
   const char *file = ulp_elf_path (ue);
   print_safe (stdout, file);
   printf (": %s, ULP metadata v%u, %zu function%s",
           ulp_elf_type_name (ulp_elf_type (ue)), ulp_elf_version (ue), n,
           n == 1 ? "" : "s");
+  if (nv > 0)
+    printf (", %zu variable%s", nv, nv == 1 ? "" : "s");
   size_t idlen;
   const unsigned char *id = ulp_elf_build_id (ue, &idlen);
   if (id != NULL)
@@ -404,6 +412,19 @@ print_table (const struct ulp_elf *ue, const struct ulp_func **sorted,
       free (b.s);
     }
   putchar ('\n');
+  print_rows (sorted, n);
+  if (nv > 0)
+    {
+      putchar ('\n');
+      print_rows (vars, nv);
+    }
+}
+
+/* The rows of the table for the N records of SORTED, under a title
+   row.  */
+static void
+print_rows (const struct ulp_func **sorted, size_t n)
+{
   if (n == 0)
     return;
 
@@ -584,7 +605,7 @@ json_func (const struct ulp_func *f)
 
 static void
 print_json (const struct ulp_elf *ue, const struct ulp_func **sorted,
-            size_t n, bool first)
+            size_t n, const struct ulp_func **vars, size_t nv, bool first)
 {
   fputs (first ? "[\n" : ",\n", stdout);
   fputs ("  {\"file\": ", stdout);
@@ -603,7 +624,13 @@ print_json (const struct ulp_elf *ue, const struct ulp_func **sorted,
       fputs (i ? ",\n" : "\n", stdout);
       json_func (sorted[i]);
     }
-  fputs (n ? "\n  ]}" : "]}", stdout);
+  fputs (n ? "\n  ], \"variables\": [" : "], \"variables\": [", stdout);
+  for (size_t i = 0; i < nv; i++)
+    {
+      fputs (i ? ",\n" : "\n", stdout);
+      json_func (vars[i]);
+    }
+  fputs (nv ? "\n  ]}" : "]}", stdout);
 }
 
 /* Dump FILE; false if it could not be read.  */
@@ -630,17 +657,24 @@ dump_file (const char *file, bool *first)
       fprintf (stderr, "%s: out of memory\n", program_name);
       exit (1);
     }
+  /* Functions first, variables after them in the same array.  */
+  size_t nf = 0, nv = 0;
   for (size_t i = 0; i < n; i++)
-    sorted[i] = &funcs[i];
-  qsort (sorted, n, sizeof *sorted, compare_func);
+    if (funcs[i].kind != ULP_KIND_VARIABLE)
+      sorted[nf++] = &funcs[i];
+  for (size_t i = 0; i < n; i++)
+    if (funcs[i].kind == ULP_KIND_VARIABLE)
+      sorted[nf + nv++] = &funcs[i];
+  qsort (sorted, nf, sizeof *sorted, compare_func);
+  qsort (sorted + nf, nv, sizeof *sorted, compare_func);
 
   if (opt_json)
-    print_json (ue, sorted, n, *first);
+    print_json (ue, sorted, nf, sorted + nf, nv, *first);
   else
     {
       if (!*first)
         putchar ('\n');
-      print_table (ue, sorted, n);
+      print_table (ue, sorted, nf, sorted + nf, nv);
     }
   *first = false;
   free (sorted);

@@ -42,6 +42,7 @@ struct segment
 {
   uint64_t vaddr;
   uint64_t filesz;
+  uint64_t memsz;
   const unsigned char *data;
 };
 
@@ -310,6 +311,18 @@ ulp_elf_read_vaddr (const struct ulp_elf *ue, uint64_t vaddr, uint64_t size)
   return NULL;
 }
 
+/* Does VADDR lie in the memory image of a loaded segment?  A variable
+   may be in .bss, which has no bytes in the file.  */
+static bool
+in_loaded_memory (const struct ulp_elf *ue, uint64_t vaddr)
+{
+  for (size_t i = 0; i < ue->nsegs; i++)
+    if (vaddr >= ue->segs[i].vaddr
+        && vaddr - ue->segs[i].vaddr < ue->segs[i].memsz)
+      return true;
+  return false;
+}
+
 /* The NUL-terminated string at VADDR, or NULL with an error naming
    record INDEX and field WHAT.  */
 static const char *
@@ -362,10 +375,12 @@ decode_linked_record (struct ulp_elf *ue, size_t index, uint64_t rec,
     return fail (ue, ULP_ELF_ERR_CORRUPT,
                  "corrupt ULP metadata: record %zu: no function address",
                  index);
-  if (find_segment (ue, t) == NULL)
+  if (f->kind == ULP_KIND_VARIABLE ? !in_loaded_memory (ue, t)
+                                   : find_segment (ue, t) == NULL)
     return fail (ue, ULP_ELF_ERR_CORRUPT,
-                 "corrupt ULP metadata: record %zu: function address %#"
-                 PRIx64 " is outside the file's loaded segments", index, t);
+                 "corrupt ULP metadata: record %zu: %s address %#"
+                 PRIx64 " is outside the file's loaded segments", index,
+                 f->kind == ULP_KIND_VARIABLE ? "variable" : "function", t);
   f->address = t;
 
   if (!vaddr_ref (p + REC_NAME, rec + REC_NAME, &t))
@@ -437,6 +452,7 @@ read_linked (struct ulp_elf *ue, const GElf_Ehdr *eh)
           struct segment *s = &ue->segs[ue->nsegs++];
           s->vaddr = ph.p_vaddr;
           s->filesz = ph.p_filesz;
+          s->memsz = ph.p_memsz;
           if (ph.p_filesz > 0)
             {
               /* A truncated file: leave DATA NULL, so whatever lies in

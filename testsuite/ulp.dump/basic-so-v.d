@@ -18,12 +18,12 @@
 ^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90  function +exported +dump_exported$
 ^    unit: .*dump-basic\.c$
 ^    inlined: dump_inlined$
-^    flags: global exported endbr$
+^    flags: global exported endbr boundary$
 ^    pre-entry: 14 bytes: 90 90 90 90 90 90 90 90 90 90 90 90 90 90$
 ^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90  function +exported,weak  dump_weak$
 ^    unit: .*dump-basic\.c$
 ^    inlined: -$
-^    flags: global exported weak endbr$
+^    flags: global exported weak endbr boundary$
 ^    pre-entry: 14 bytes: 90 90 90 90 90 90 90 90 90 90 90 90 90 90$
 ^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90  function +global +dump_hidden$
 ^    unit: .*dump-basic\.c$
@@ -33,10 +33,10 @@
 ^0x[0-9a-f]+ +[0-9]+  - +function,excluded  exported +dump_excluded$
 ^    unit: .*dump-basic\.c$
 ^    inlined: -$
-^    flags: global exported excluded$
+^    flags: global exported excluded boundary$
 ^    pre-entry: 0 bytes$
 ^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90  function +exported +dump_hotcold$
 ^    unit: .*dump-basic\.c$
 ^    inlined: -$
-^    flags: global exported endbr$
+^    flags: global exported endbr boundary$
 ^    pre-entry: 14 bytes: 90 90 90 90 90 90 90 90 90 90 90 90 90 90$
