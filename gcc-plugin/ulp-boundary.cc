@@ -270,12 +270,114 @@ patch_thread_state_address (void)
                  static_addr, fold_convert (u64_ptr, dynamic_addr));
 }
 
+/* Whether this unit instrumented anything, and so needs __ulp_slow.  */
+static bool instrumented_any;
+
+/* Call __ulp_slow (T, SP, O) from an asm.  A plain call would clobber
+   the caller-saved registers, and to keep its arguments and values
+   alive across it GCC would save callee-saved registers in every
+   instrumented function, on the fast path too.  __ulp_slow instead
+   preserves every register; the asm steps over the red zone first,
+   since GCC may treat the function as a leaf.  */
+
+static tree
+call_slow_path (tree t, tree sp, tree o)
+{
+  tree inputs = NULL_TREE;
+  static const char *const constraints[3] = { "D", "S", "d" };
+  tree values[3] = { t, sp, o };
+  for (int i = 2; i >= 0; i--)
+    inputs = tree_cons (build_tree_list (NULL_TREE,
+                                         build_string (2, constraints[i])),
+                        values[i], inputs);
+  tree clobbers = tree_cons (NULL_TREE, build_string (7, "memory"),
+                             tree_cons (NULL_TREE, build_string (3, "cc"),
+                                        NULL_TREE));
+  static const char text[] = "lea -128(%%rsp), %%rsp\n\t"
+                             "call __ulp_slow\n\t"
+                             "lea 128(%%rsp), %%rsp";
+  tree expr = build5 (ASM_EXPR, void_type_node,
+                      build_string (sizeof text, text), NULL_TREE, inputs,
+                      clobbers, NULL_TREE);
+  SET_EXPR_LOCATION (expr, BUILTINS_LOCATION);
+  ASM_VOLATILE_P (expr) = 1;
+  return expr;
+}
+
+/* __ulp_slow: save every register but the flags, call o->enter_slow
+   (t, sp, o) with the C calling convention, restore.  Entered from the
+   asm above with %rdi = t, %rsi = sp, %rdx = o and %rsp 128 bytes
+   below the instrumented function's own, which the CFI states so that
+   a backtrace taken inside the runtime unwinds into the caller
+   correctly: its stack pointer is 136 bytes above ours at entry.  One
+   copy per linked object (COMDAT), hidden.  */
+
+static const char slow_thunk[] =
+  "\t.pushsection .text.__ulp_slow,\"axG\",@progbits,__ulp_slow,comdat\n"
+  "\t.p2align 4\n"
+  "\t.globl __ulp_slow\n"
+  "\t.hidden __ulp_slow\n"
+  "\t.type __ulp_slow, @function\n"
+  "__ulp_slow:\n"
+  "\t.cfi_startproc\n"
+  "\t.cfi_def_cfa_offset 136\n"
+  "\t.cfi_offset 16, -136\n"
+  "\tpushq %rbp\n"
+  "\t.cfi_def_cfa_offset 144\n"
+  "\t.cfi_offset 6, -144\n"
+  "\tmovq %rsp, %rbp\n"
+  "\t.cfi_def_cfa_register 6\n"
+  "\tpushq %rax\n\tpushq %rcx\n\tpushq %rdx\n\tpushq %rsi\n"
+  "\tpushq %rdi\n\tpushq %r8\n\tpushq %r9\n\tpushq %r10\n"
+  "\tpushq %r11\n"
+  "\tandq $-16, %rsp\n"
+  "\tsubq $256, %rsp\n"
+  "\tmovdqa %xmm0, 0(%rsp)\n\tmovdqa %xmm1, 16(%rsp)\n"
+  "\tmovdqa %xmm2, 32(%rsp)\n\tmovdqa %xmm3, 48(%rsp)\n"
+  "\tmovdqa %xmm4, 64(%rsp)\n\tmovdqa %xmm5, 80(%rsp)\n"
+  "\tmovdqa %xmm6, 96(%rsp)\n\tmovdqa %xmm7, 112(%rsp)\n"
+  "\tmovdqa %xmm8, 128(%rsp)\n\tmovdqa %xmm9, 144(%rsp)\n"
+  "\tmovdqa %xmm10, 160(%rsp)\n\tmovdqa %xmm11, 176(%rsp)\n"
+  "\tmovdqa %xmm12, 192(%rsp)\n\tmovdqa %xmm13, 208(%rsp)\n"
+  "\tmovdqa %xmm14, 224(%rsp)\n\tmovdqa %xmm15, 240(%rsp)\n"
+  "\tcall *8(%rdx)\n"
+  "\tmovdqa 0(%rsp), %xmm0\n\tmovdqa 16(%rsp), %xmm1\n"
+  "\tmovdqa 32(%rsp), %xmm2\n\tmovdqa 48(%rsp), %xmm3\n"
+  "\tmovdqa 64(%rsp), %xmm4\n\tmovdqa 80(%rsp), %xmm5\n"
+  "\tmovdqa 96(%rsp), %xmm6\n\tmovdqa 112(%rsp), %xmm7\n"
+  "\tmovdqa 128(%rsp), %xmm8\n\tmovdqa 144(%rsp), %xmm9\n"
+  "\tmovdqa 160(%rsp), %xmm10\n\tmovdqa 176(%rsp), %xmm11\n"
+  "\tmovdqa 192(%rsp), %xmm12\n\tmovdqa 208(%rsp), %xmm13\n"
+  "\tmovdqa 224(%rsp), %xmm14\n\tmovdqa 240(%rsp), %xmm15\n"
+  "\tleaq -72(%rbp), %rsp\n"
+  "\tpopq %r11\n\tpopq %r10\n\tpopq %r9\n\tpopq %r8\n"
+  "\tpopq %rdi\n\tpopq %rsi\n\tpopq %rdx\n\tpopq %rcx\n"
+  "\tpopq %rax\n"
+  "\tpopq %rbp\n"
+  "\t.cfi_def_cfa 7, 136\n"
+  "\tret\n"
+  "\t.cfi_endproc\n"
+  "\t.size __ulp_slow, .-__ulp_slow\n"
+  "\t.popsection\n";
+
+/* Print __ulp_slow at the end of a unit that needs it; lto1 always
+   does, as it cannot tell which of its partitions do (an unused copy
+   goes with --gc-sections).  */
+
+void
+ulp_emit_slow_thunk (FILE *file)
+{
+  if (instrumented_any || in_lto_p)
+    fputs (slow_thunk, file);
+}
+
 /* Wrap FNDECL's body in the entry sequence and the exit cleanup.  */
 
 static void
 instrument (tree fndecl)
 {
   init_types ();
+  instrumented_any = true;
   tree vars = NULL_TREE;
   tree t = local (fndecl, u64_ptr, "__ulp_t", &vars);
   tree o = local (fndecl, u64_ptr, "__ulp_o", &vars);
@@ -327,12 +429,7 @@ instrument (tree fndecl)
 
   /* Everything else: the runtime's slow path, or what it would do when
      there is no runtime.  */
-  tree slow_type = build_function_type_list (void_type_node, u64_ptr, u64,
-                                             u64_ptr, NULL_TREE);
-  tree slow_fn = fold_convert (build_pointer_type (slow_type), elt (o, 1));
-  tree args[3] = { t, sp, o };
-  tree call_slow = build_call_array_loc (BUILTINS_LOCATION, void_type_node,
-                                         slow_fn, 3, args);
+  tree call_slow = call_slow_path (t, sp, o);
   tree no_runtime = alloc_stmt_list ();
   {
     tree fresh = alloc_stmt_list ();

@@ -83,6 +83,7 @@ bool ulp_boundary_function_p (tree decl);
 void ulp_instrument_boundary (void *, void *);
 void ulp_choose_tls_dialect (void);
 void ulp_emit_patch_state_entry (FILE *);
+void ulp_emit_slow_thunk (FILE *);
 
 /* ulp-ipa.cc */
 void ulp_disable_unsafe_ipa (void);
