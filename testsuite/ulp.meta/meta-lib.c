@@ -6,7 +6,8 @@
    A static function inlined away (no record, named in its caller's
    inline list), an ipa-cp clone, a partially inlined function, a hot
    function with a cold part, a function excluded by attribute and one
-   excluded by -fplugin-arg-ulp-exclude=meta_excluded_by_arg.  */
+   excluded by -fplugin-arg-ulp-exclude=meta_excluded_by_arg; and
+   variables: global, static, a static local and a thread-local one.  */
 
 #include <stdio.h>
 
@@ -94,4 +95,16 @@ int
 meta_excluded_by_arg (int x)
 {
   return x + 19;
+}
+
+int meta_global_var = 3;
+static int meta_static_var = 5;
+__thread int meta_tls_var;
+
+int
+meta_count_calls (void)
+{
+  static int meta_calls;
+  meta_tls_var++;
+  return ++meta_calls + meta_static_var + meta_global_var;
 }
