@@ -53,8 +53,21 @@ enum ulp_patch_kind
                             address of B in the target; C: unit, or 0.
                             B may name a function or a variable.  */
   ULP_PATCH_INFO = 4,    /* A: the patch's name; B: a description, or 0. */
-  ULP_PATCH_STATE = 5    /* A: the patch's struct ulp_patch_state, which
+  ULP_PATCH_STATE = 5,   /* A: the patch's struct ulp_patch_state, which
                             the runtime fills.  At most one.  */
+  ULP_PATCH_RELOC = 6    /* A: a place in the patch (code or data) that
+                            refers to B, a symbol of the target (C: its
+                            unit, or 0); FLAGS: the ELF relocation type
+                            (R_X86_64_PC32, R_X86_64_PLT32 or
+                            R_X86_64_64); RESERVED: the addend, as a
+                            signed 32-bit value.  The runtime writes the
+                            place (S + A - P, or S + A) before any of the
+                            patch can run, and refuses the patch when a
+                            32-bit PC-relative value does not fit.
+                            ulp-mkpatch uses these to keep compiled code
+                            byte for byte while its references to the
+                            target's static functions and variables
+                            resolve to the running instances.  */
 };
 
 struct ulp_patch_entry

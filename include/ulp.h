@@ -79,6 +79,45 @@ size_t ulp_patches (struct ulp_patch_info *out, size_t max);
    registered threads), malloc'ed; NULL when out of memory.  */
 char *ulp_status_json (void);
 
+/* The control mailbox, for ulp-apply and ulp-status, which talk to the
+   runtime of another process without running anything in it that could
+   take a lock: they write a request here (through /proc/PID/mem), make
+   one thread call ulp_control_kick (async-signal-safe, lock-free: it
+   only wakes the runtime's worker thread), let every thread go, and
+   read the reply once DONE_SEQ reaches their REQUEST_SEQ.  The worker
+   thread does the work (dlopen, mprotect, ...) while no thread is
+   stopped.  Requests are one line of text:
+     apply PATH            reply: the patch id
+     revert ID             revert ID (0: the newest)
+     revert-name NAME
+     status                reply: ulp_status_json in REPLY
+   Concurrent requesters serialise among themselves (ulp-apply takes a
+   lock of its own per process) before writing.  */
+
+#define ULP_CONTROL_MAGIC 0x31544e4f43504c55ULL /* "ULPCONT1" */
+#define ULP_CONTROL_VERSION 1
+
+struct ulp_control
+{
+  uint64_t magic;          /* ULP_CONTROL_MAGIC once the worker runs.  */
+  uint32_t version;        /* ULP_CONTROL_VERSION.  */
+  uint32_t worker_tid;     /* the worker thread.  */
+  uint32_t request_seq;    /* bumped by the requester after REQUEST.  */
+  uint32_t done_seq;       /* set to REQUEST_SEQ when the reply is in.  */
+  int64_t result;          /* patch id, 0, or -1.  */
+  struct ulp_error error;  /* when RESULT is -1.  */
+  char request[4096];
+  uint64_t reply;          /* address of a NUL-terminated reply (status
+                              JSON) in the process, valid until the next
+                              request, or 0.  */
+  uint64_t reply_size;
+};
+
+extern struct ulp_control ulp_control;
+
+/* Wake the worker for a new request.  */
+void ulp_control_kick (void);
+
 #ifdef __cplusplus
 }
 #endif
