@@ -312,16 +312,7 @@ call_slow_path (tree t, tree sp, tree o)
    correctly: its stack pointer is 136 bytes above ours at entry.  One
    copy per linked object (COMDAT), hidden.  */
 
-static const char slow_thunk[] =
-  "\t.pushsection .text.__ulp_slow,\"axG\",@progbits,__ulp_slow,comdat\n"
-  "\t.p2align 4\n"
-  "\t.globl __ulp_slow\n"
-  "\t.hidden __ulp_slow\n"
-  "\t.type __ulp_slow, @function\n"
-  "__ulp_slow:\n"
-  "\t.cfi_startproc\n"
-  "\t.cfi_def_cfa_offset 136\n"
-  "\t.cfi_offset 16, -136\n"
+static const char slow_thunk_body[] =
   "\tpushq %rbp\n"
   "\t.cfi_def_cfa_offset 144\n"
   "\t.cfi_offset 6, -144\n"
@@ -356,19 +347,66 @@ static const char slow_thunk[] =
   "\tpopq %rbp\n"
   "\t.cfi_def_cfa 7, 136\n"
   "\tret\n"
-  "\t.cfi_endproc\n"
-  "\t.size __ulp_slow, .-__ulp_slow\n"
-  "\t.popsection\n";
+  "\t.cfi_endproc\n";
 
 /* Print __ulp_slow at the end of a unit that needs it; lto1 always
    does, as it cannot tell which of its partitions do (an unused copy
-   goes with --gc-sections).  */
+   goes with --gc-sections).  It is laid out like every other function,
+   with a patchable entry and a record, so that every function of a
+   live-patchable object has both.  */
 
 void
 ulp_emit_slow_thunk (FILE *file)
 {
-  if (instrumented_any || in_lto_p)
-    fputs (slow_thunk, file);
+  if (!instrumented_any && !in_lto_p)
+    return;
+  bool endbr = (flag_cf_protection & CF_BRANCH) != 0;
+  /* Its unit is the one that emits it: under lto1, the first of the
+     original units.  */
+  const char *unit = main_input_filename ? main_input_filename : "";
+  if (all_translation_units && !all_translation_units->is_empty ()
+      && DECL_NAME ((*all_translation_units)[0]))
+    unit = IDENTIFIER_POINTER (DECL_NAME ((*all_translation_units)[0]));
+  fputs ("\t.pushsection .text.__ulp_slow,\"axG\",@progbits,__ulp_slow,"
+         "comdat\n"
+         "\t.p2align 4\n"
+         "\t.skip 14, 0x90\n"
+         "\t.globl __ulp_slow\n"
+         "\t.hidden __ulp_slow\n"
+         "\t.type __ulp_slow, @function\n"
+         "__ulp_slow:\n"
+         "\t.cfi_startproc\n"
+         "\t.cfi_def_cfa_offset 136\n"
+         "\t.cfi_offset 16, -136\n", file);
+  if (endbr)
+    fputs ("\tendbr64\n", file);
+  fputs ("\t.byte 0x66, 0x90\n", file);
+  fputs (slow_thunk_body, file);
+  fputs (".LULPslow_end:\n"
+         "\t.size __ulp_slow, .-__ulp_slow\n"
+         "\t.popsection\n", file);
+  fprintf (file,
+           "\t.pushsection %s,\"aMS\",@progbits,1\n"
+           ".LULPslow_name:\n\t.string \"__ulp_slow\"\n"
+           ".LULPslow_unit:\n\t.string \"%s\"\n"
+           "\t.popsection\n"
+           "\t.pushsection %s,\"aoG\",@progbits,__ulp_slow,__ulp_slow,"
+           "comdat\n"
+           "\t.balign 4\n"
+           "\t.long __ulp_slow - .\n"
+           "\t.long .LULPslow_name - .\n"
+           "\t.long 0\n"
+           "\t.long .LULPslow_unit - .\n"
+           "\t.long 0\n"
+           "\t.long .LULPslow_end - __ulp_slow\n"
+           "\t.short %d\n"
+           "\t.byte %d, %d, %d, %d\n"
+           "\t.short 0\n"
+           "\t.popsection\n",
+           ULP_STR_SECTION, unit, ULP_META_SECTION,
+           ULP_F_GLOBAL | ULP_F_COMDAT | (endbr ? ULP_F_ENDBR : 0)
+             | (in_lto_p ? ULP_F_LTO : 0),
+           ULP_KIND_FUNCTION, ULP_PRE_ENTRY, endbr ? 4 : 0, ULP_ENTRY_SIZE);
 }
 
 /* Wrap FNDECL's body in the entry sequence and the exit cleanup.  */

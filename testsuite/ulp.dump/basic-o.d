@@ -2,7 +2,7 @@
 #source: dump-basic.c
 #options: -O2 -fPIC -c
 #output: dump-basic.o
-^.*/dump-basic\.o: relocatable object, ULP metadata v1, 7 functions$
+^.*/dump-basic\.o: relocatable object, ULP metadata v1, 8 functions$
 ^ADDRESS +SIZE +ENTRY +KIND +LINKAGE +NAME$
 ^\.text\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +local +dump_static$
 ^\.text\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +exported +dump_exported$
@@ -11,3 +11,4 @@
 ^\.text\+0x[0-9a-f]+ +[0-9]+  -  +function,excluded  exported +dump_excluded$
 ^\.text\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +exported +dump_hotcold$
 ^\.text\.unlikely\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  cold +local +dump_hotcold\.cold <- dump_hotcold$
+^\.text\.__ulp_slow\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +global,comdat  __ulp_slow$
