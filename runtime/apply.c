@@ -1,0 +1,785 @@
+/* apply.c -- apply a live patch, and publish detours.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   ulp_apply verifies everything it can before it changes anything: the
+   file (patch-file.c), that the target is loaded with the right
+   build-id, that every function to replace exists, has a patchable
+   entry and still holds the bytes the plugin put there (or this
+   runtime's own detour), and that every reference resolves.  Then it
+   loads the patch, fills its reference slots and its state, adds the
+   new versions (valid from the next universe on) to the functions'
+   tables, publishes the stubs and detours, and only then opens the new
+   universe.  Until that store no thread can select a new version (each
+   stub selects by a universe that is at most the current one), so any
+   failure before it can be undone completely: the detours go back, the
+   patch is unloaded, and the process is as it was.
+
+   Publishing one function (ulp_republish) is: build its table, make
+   the stub (or pick a direct target when no per-thread choice is left),
+   store the table pointer, store the slot (one aligned 8-byte store),
+   and write the entry if it is not detoured yet.  A detour is written
+   in two steps: the pre-entry area first (`jmp *slot(%rip)', which no
+   thread executes while the entry is 66 90), then the 2-byte entry with
+   one atomic store (`jmp' back to the pre-entry area).  A pre-entry
+   area, once a thread may have jumped there, is never rewritten.  */
+
+#include <config.h>
+
+#include <dlfcn.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "patch-file.h"
+
+static struct ulp_patch *patches;
+static long next_id = 1;
+
+struct ulp_patch *
+ulp_patch_list (void)
+{
+  return patches;
+}
+
+/* Thread state for the boundary code of patches whose target has none:
+   a universe that never changes, so every entry takes the fast path.  */
+static struct ulp_object_state dummy_object = { .universe = 1 };
+static __thread struct ulp_thread_state dummy_thread
+  __attribute__ ((tls_model ("initial-exec")));
+
+/* ------------------------------------------------------------------ */
+/* Functions and their detours.                                        */
+/* ------------------------------------------------------------------ */
+
+static const char *
+rec_str (const int32_t *field)
+{
+  return (const char *) ulp_ref (field);
+}
+
+static struct ulp_fn *
+fn_find (struct ulp_obj *h, uintptr_t label)
+{
+  for (size_t i = 0; i < h->nfns; i++)
+    if (h->fns[i]->label == label)
+      return h->fns[i];
+  return NULL;
+}
+
+/* The cold part of the function NAME of UNIT among N records.  */
+
+static void
+cold_part (const unsigned char *records, size_t n, uint32_t stride,
+           const char *name, const char *unit, uintptr_t *start,
+           uintptr_t *end)
+{
+  *start = *end = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      const struct ulp_record *r
+        = (const struct ulp_record *) (records + i * stride);
+      if (r->kind != ULP_KIND_COLD)
+        continue;
+      const char *origin = rec_str (&r->origin);
+      const char *ru = rec_str (&r->unit);
+      if (!origin || strcmp (origin, name) != 0)
+        continue;
+      if (unit && ru && strcmp (unit, ru) != 0)
+        continue;
+      *start = (uintptr_t) ulp_ref (&r->addr);
+      *end = *start + r->code_size;
+      return;
+    }
+}
+
+static struct ulp_fn *
+fn_get (struct ulp_obj *h, const struct ulp_record *rec,
+        struct ulp_error *err)
+{
+  uintptr_t label = (uintptr_t) ulp_ref (&rec->addr);
+  struct ulp_fn *fn = fn_find (h, label);
+  if (fn)
+    return fn;
+  fn = calloc (1, sizeof *fn);
+  if (!fn)
+    {
+      ulp_fail (err, ULP_E_NOMEM, "out of memory");
+      return NULL;
+    }
+  if (h->nfns == h->fns_cap)
+    {
+      size_t cap = h->fns_cap ? 2 * h->fns_cap : 16;
+      struct ulp_fn **v = realloc (h->fns, cap * sizeof *v);
+      if (!v)
+        {
+          free (fn);
+          ulp_fail (err, ULP_E_NOMEM, "out of memory");
+          return NULL;
+        }
+      h->fns = v;
+      h->fns_cap = cap;
+    }
+  fn->obj = h;
+  fn->rec = rec;
+  fn->name = rec_str (&rec->name);
+  fn->unit = rec_str (&rec->unit);
+  fn->label = label;
+  fn->entry = label + rec->entry_offset;
+  fn->orig = fn->entry + ULP_ENTRY_SIZE;
+  fn->tracked = (rec->flags & ULP_F_BOUNDARY) != 0;
+  fn->entry_orig = ULP_ENTRY_NOP0 | ULP_ENTRY_NOP1 << 8;
+  cold_part (h->records, h->nrecords, h->record_size, fn->name, fn->unit,
+             &fn->cold_start, &fn->cold_end);
+  h->fns[h->nfns++] = fn;
+  return fn;
+}
+
+static uint16_t
+entry_jump (const struct ulp_fn *fn)
+{
+  /* eb rel8, back to the start of the pre-entry area.  */
+  intptr_t rel = (intptr_t) (fn->label - ULP_PRE_ENTRY_SIZE)
+                 - (intptr_t) (fn->entry + 2);
+  return (uint16_t) (0xeb | ((uint8_t) (int8_t) rel) << 8);
+}
+
+static void
+pre_entry_bytes (const struct ulp_fn *fn, const uint64_t *slot,
+                 unsigned char out[6])
+{
+  uintptr_t at = fn->label - ULP_PRE_ENTRY_SIZE;
+  int32_t rel = (int32_t) ((intptr_t) slot - (intptr_t) (at + 6));
+  out[0] = 0xff;
+  out[1] = 0x25;
+  memcpy (out + 2, &rel, 4);
+}
+
+/* Whether FN's code is as the plugin left it, or as we left it.  */
+
+static bool
+fn_bytes_ok (const struct ulp_fn *fn)
+{
+  const unsigned char *pre = (const unsigned char *) (fn->label
+                                                      - ULP_PRE_ENTRY_SIZE);
+  if (fn->slot && fn->pre_written)
+    {
+      unsigned char want[6];
+      pre_entry_bytes (fn, fn->slot, want);
+      if (memcmp (pre, want, 6) != 0)
+        return false;
+    }
+  else
+    for (int i = 0; i < ULP_PRE_ENTRY_SIZE; i++)
+      if (pre[i] != 0x90)
+        return false;
+  uint16_t entry;
+  memcpy (&entry, (const void *) fn->entry, 2);
+  return entry == (fn->entry_written ? entry_jump (fn) : fn->entry_orig);
+}
+
+/* Give FN a slot and its pre-entry jump.  */
+
+static int
+fn_prepare (struct ulp_fn *fn, struct ulp_error *err)
+{
+  struct ulp_obj *h = fn->obj;
+  if (!fn->slot)
+    {
+      fn->slot = ulp_slot_alloc (h, err);
+      if (!fn->slot)
+        return -1;
+      __atomic_store_n (fn->slot, (uint64_t) fn->orig, __ATOMIC_RELEASE);
+      fn->slot_target = fn->orig;
+    }
+  if (fn->pre_written)
+    return 0;
+  uintptr_t at = fn->label - ULP_PRE_ENTRY_SIZE;
+  intptr_t dist = (intptr_t) fn->slot - (intptr_t) (at + 6);
+  if (dist < INT32_MIN || dist > INT32_MAX)
+    return ulp_fail (err, ULP_E_NOMEM, "%s: detour slot out of reach",
+                     fn->name);
+  unsigned char bytes[6];
+  pre_entry_bytes (fn, fn->slot, bytes);
+  int prot = ulp_obj_prot (h, at);
+  if (ulp_code_write ((void *) at, bytes, sizeof bytes,
+                      prot < 0 ? PROT_READ | PROT_EXEC : prot, err) < 0)
+    return -1;
+  fn->pre_written = true;
+  return 0;
+}
+
+/* Undo fn_prepare when the entry never jumped there.  */
+
+static void
+fn_unprepare (struct ulp_fn *fn)
+{
+  if (!fn->pre_written || fn->entry_ever_written)
+    return;
+  static const unsigned char nops[6] = { 0x90, 0x90, 0x90, 0x90, 0x90, 0x90 };
+  uintptr_t at = fn->label - ULP_PRE_ENTRY_SIZE;
+  int prot = ulp_obj_prot (fn->obj, at);
+  struct ulp_error e;
+  if (ulp_code_write ((void *) at, nops, sizeof nops,
+                      prot < 0 ? PROT_READ | PROT_EXEC : prot, &e) == 0)
+    fn->pre_written = false;
+}
+
+static bool
+same_table (const struct ulp_table *a, const struct ulp_table *b)
+{
+  if (!a || !b || a->n != b->n)
+    return false;
+  return memcmp (a->iv, b->iv, a->n * sizeof a->iv[0]) == 0;
+}
+
+static int
+fn_publish (struct ulp_fn *fn, bool force, struct ulp_error *err)
+{
+  struct ulp_obj *h = fn->obj;
+  struct ulp_table *tab = ulp_table_build (fn);
+  if (!tab)
+    return ulp_fail (err, ULP_E_NOMEM, "out of memory");
+  uint64_t u = ulp_obj_universe (h);
+  if (!force && same_table (tab, fn->table)
+      && fn->published_floor == h->live_floor
+      && (h->o || fn->published_universe == u))
+    {
+      free (tab);
+      return 0;
+    }
+  uintptr_t target = ulp_stub_make (fn, tab, err);
+  if (!target)
+    {
+      free (tab);
+      return -1;
+    }
+  /* The old table stays allocated: the slow path may be reading it.  */
+  __atomic_store_n (&fn->table, tab, __ATOMIC_RELEASE);
+  int prot = ulp_obj_prot (h, fn->entry);
+  if (prot < 0)
+    prot = PROT_READ | PROT_EXEC;
+  if (target == fn->orig)
+    {
+      if (fn->slot)
+        __atomic_store_n (fn->slot, (uint64_t) target, __ATOMIC_RELEASE);
+      fn->slot_target = target;
+      if (fn->entry_written)
+        {
+          if (ulp_code_store16 ((void *) fn->entry, fn->entry_orig, prot,
+                                err) < 0)
+            return -1;
+          fn->entry_written = false;
+        }
+    }
+  else
+    {
+      if (fn_prepare (fn, err) < 0)
+        return -1;
+      __atomic_store_n (fn->slot, (uint64_t) target, __ATOMIC_RELEASE);
+      fn->slot_target = target;
+      if (!fn->entry_written)
+        {
+          if (ulp_code_store16 ((void *) fn->entry, entry_jump (fn), prot,
+                                err) < 0)
+            return -1;
+          fn->entry_written = true;
+          fn->entry_ever_written = true;
+        }
+    }
+  fn->published_floor = h->live_floor;
+  fn->published_universe = u;
+  return 0;
+}
+
+int
+ulp_republish (struct ulp_obj *h, struct ulp_error *err)
+{
+  for (size_t i = 0; i < h->nfns; i++)
+    if (fn_publish (h->fns[i], false, err) < 0)
+      return -1;
+  return 0;
+}
+
+static int
+cmp_range (const void *a, const void *b)
+{
+  const struct ulp_range *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static size_t
+add_range (struct ulp_range *r, size_t k, uintptr_t start, uintptr_t end,
+           struct ulp_fn *fn, uintptr_t version)
+{
+  if (start >= end)
+    return k;
+  r[k].start = start;
+  r[k].end = end;
+  r[k].fn = fn;
+  r[k].version = version;
+  return k + 1;
+}
+
+int
+ulp_ranges_publish (struct ulp_obj *h)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < h->nfns; i++)
+    n += 2 + 2 * h->fns[i]->nversions;
+  struct ulp_range_set *rs = malloc (sizeof *rs + n * sizeof rs->r[0]);
+  if (!rs)
+    return -1;
+  size_t k = 0;
+  for (size_t i = 0; i < h->nfns; i++)
+    {
+      struct ulp_fn *fn = h->fns[i];
+      k = add_range (rs->r, k, fn->label, fn->label + fn->rec->code_size, fn,
+                     fn->orig);
+      k = add_range (rs->r, k, fn->cold_start, fn->cold_end, fn, fn->orig);
+      for (size_t j = 0; j < fn->nversions; j++)
+        {
+          struct ulp_version *v = &fn->versions[j];
+          k = add_range (rs->r, k, v->addr, v->addr + v->code_size, fn,
+                         v->addr);
+          k = add_range (rs->r, k, v->cold_start, v->cold_end, fn, v->addr);
+        }
+    }
+  rs->n = k;
+  qsort (rs->r, k, sizeof rs->r[0], cmp_range);
+  /* The old set stays allocated: the slow path may be reading it.  */
+  __atomic_store_n (&h->ranges, rs, __ATOMIC_RELEASE);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Apply.                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Is an object called SONAME loaded at all (live-patchable or not)?  */
+
+static int
+loaded_p (struct dl_phdr_info *info, size_t size, void *data)
+{
+  (void) size;
+  const char *want = data;
+  const char *name = info->dlpi_name;
+  if (!name || !*name)
+    return 0;
+  const char *base = strrchr (name, '/');
+  base = base ? base + 1 : name;
+  return strcmp (base, want) == 0;
+}
+
+static struct ulp_obj *
+find_target (const struct ulp_pfile *pf, struct ulp_error *err)
+{
+  struct ulp_obj *match = NULL, *wrong = NULL;
+  size_t nmatch = 0;
+  for (struct ulp_obj *h = ulp_objects (); h; h = h->next)
+    {
+      if (!h->alive || strcmp (h->soname, pf->target_soname) != 0)
+        continue;
+      char hex[129];
+      ulp_obj_build_id_hex (h, hex);
+      if (strcmp (hex, pf->target_build_id) == 0)
+        {
+          match = h;
+          nmatch++;
+        }
+      else
+        wrong = h;
+    }
+  if (nmatch == 1)
+    return match;
+  if (nmatch > 1)
+    {
+      ulp_fail (err, ULP_E_NOT_LOADED, "%s is loaded %zu times with build-id "
+                "%s: cannot tell which to patch", pf->target_soname, nmatch,
+                pf->target_build_id);
+      return NULL;
+    }
+  if (wrong)
+    {
+      char hex[129];
+      ulp_obj_build_id_hex (wrong, hex);
+      ulp_fail (err, ULP_E_BUILD_ID,
+                "build-id mismatch: patch is for %s, loaded %s is %s",
+                pf->target_build_id, pf->target_soname,
+                *hex ? hex : "(none)");
+      return NULL;
+    }
+  if (dl_iterate_phdr (loaded_p, (void *) pf->target_soname))
+    ulp_fail (err, ULP_E_NOT_PATCHABLE,
+              "%s is loaded but not live-patchable (no ULP note)",
+              pf->target_soname);
+  else
+    ulp_fail (err, ULP_E_NOT_LOADED, "%s is not loaded", pf->target_soname);
+  return NULL;
+}
+
+/* P's own records in memory, for the sizes of its replacement
+   functions.  */
+
+struct patch_meta
+{
+  uintptr_t base;
+  const unsigned char *records;
+  size_t n;
+  uint32_t stride;
+  uintptr_t lo, hi;
+};
+
+static int
+patch_meta_cb (struct dl_phdr_info *info, size_t size, void *data)
+{
+  (void) size;
+  struct patch_meta *m = data;
+  if (info->dlpi_addr != m->base)
+    return 0;
+  m->lo = UINTPTR_MAX;
+  m->hi = 0;
+  for (ElfW (Half) i = 0; i < info->dlpi_phnum; i++)
+    {
+      const ElfW (Phdr) *ph = &info->dlpi_phdr[i];
+      if (ph->p_type == PT_LOAD)
+        {
+          uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+          if (a < m->lo)
+            m->lo = a;
+          if (a + ph->p_memsz > m->hi)
+            m->hi = a + ph->p_memsz;
+        }
+    }
+  return 1;
+}
+
+static void
+version_sizes (const struct patch_meta *m, struct ulp_version *v)
+{
+  v->code_size = 0;
+  v->cold_start = v->cold_end = 0;
+  for (size_t i = 0; i < m->n; i++)
+    {
+      const struct ulp_record *r
+        = (const struct ulp_record *) (m->records + i * m->stride);
+      if (r->kind == ULP_KIND_COLD || r->kind == ULP_KIND_VARIABLE)
+        continue;
+      if ((uintptr_t) ulp_ref (&r->addr) != v->addr)
+        continue;
+      v->code_size = r->code_size;
+      cold_part (m->records, m->n, m->stride, rec_str (&r->name),
+                 rec_str (&r->unit), &v->cold_start, &v->cold_end);
+      return;
+    }
+}
+
+static bool
+same_file (const struct ulp_patch *p, const struct ulp_pfile *pf)
+{
+  if (*p->build_id && *pf->build_id)
+    return strcmp (p->build_id, pf->build_id) == 0;
+  return p->file_dev == pf->st.st_dev && p->file_ino == pf->st.st_ino;
+}
+
+static const char *
+base_name (const char *path)
+{
+  const char *s = strrchr (path, '/');
+  return s ? s + 1 : path;
+}
+
+static long
+apply_locked (const char *path, struct ulp_error *err)
+{
+  struct ulp_pfile pf;
+  if (ulp_pfile_open (path, &pf, err) < 0)
+    return -1;
+  long result = -1;
+  void *handle = NULL;
+  struct ulp_patch *p = NULL;
+  const struct ulp_record **recs = NULL;
+  uintptr_t *refs = NULL;
+
+  for (struct ulp_patch *q = patches; q; q = q->next)
+    if (q->state == ULP_PATCH_APPLIED && same_file (q, &pf))
+      {
+        ulp_fail (err, ULP_E_APPLIED, "%s is already applied (patch %ld)",
+                  path, q->id);
+        goto out;
+      }
+
+  struct ulp_obj *h = find_target (&pf, err);
+  if (!h)
+    goto out;
+
+  /* Every function and reference, before anything changes.  */
+  recs = calloc (pf.nreplace, sizeof *recs);
+  refs = calloc (pf.nrefs + 1, sizeof *refs);
+  if (!recs || !refs)
+    {
+      ulp_fail (err, ULP_E_NOMEM, "out of memory");
+      goto out;
+    }
+  for (size_t i = 0; i < pf.nreplace; i++)
+    {
+      recs[i] = ulp_find_function (h, pf.replace[i].name, pf.replace[i].unit,
+                                   err);
+      if (!recs[i])
+        goto out;
+      for (size_t j = 0; j < i; j++)
+        if (recs[j] == recs[i])
+          {
+            ulp_fail (err, ULP_E_FORMAT, "%s: %s is replaced twice", path,
+                      pf.replace[i].name);
+            goto out;
+          }
+      uintptr_t label = (uintptr_t) ulp_ref (&recs[i]->addr);
+      if (!ulp_obj_in_text (h, label - ULP_PRE_ENTRY_SIZE,
+                            ULP_PRE_ENTRY_SIZE + recs[i]->entry_offset + 2))
+        {
+          ulp_fail (err, ULP_E_NOT_PATCHABLE, "%s: not in the code of %s",
+                    pf.replace[i].name, h->soname);
+          goto out;
+        }
+      struct ulp_fn *known = fn_find (h, label);
+      struct ulp_fn probe;
+      memset (&probe, 0, sizeof probe);
+      probe.label = label;
+      probe.entry = label + recs[i]->entry_offset;
+      probe.entry_orig = ULP_ENTRY_NOP0 | ULP_ENTRY_NOP1 << 8;
+      if (!fn_bytes_ok (known ? known : &probe))
+        {
+          ulp_fail (err, ULP_E_NOT_PATCHABLE,
+                    "%s: unexpected code at its entry in %s (changed by "
+                    "something else than ulp?)", pf.replace[i].name,
+                    h->soname);
+          goto out;
+        }
+    }
+  for (size_t i = 0; i < pf.nrefs; i++)
+    if (ulp_find_symbol (h, pf.refs[i].name, pf.refs[i].unit, &refs[i], err)
+        < 0)
+      goto out;
+  if (pf.state && h->o && h->tls_kind == ULP_TLS_UNKNOWN)
+    ulp_obj_decide_tls (h);
+
+  /* Load it.  */
+  handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);
+  if (!handle)
+    {
+      const char *e = dlerror ();
+      ulp_fail (err, ULP_E_LOAD, "%s: cannot load: %s", path,
+                e ? e : "unknown error");
+      goto out;
+    }
+  struct link_map *lm = NULL;
+  if (dlinfo (handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
+    {
+      ulp_fail (err, ULP_E_LOAD, "%s: cannot find where it was loaded", path);
+      goto out;
+    }
+  uintptr_t base = lm->l_addr;
+  /* The loaded object must be the file just checked.  */
+  const unsigned char *file_table = ulp_pfile_bytes (&pf, pf.patch_table,
+                                                     pf.patch_size);
+  if (!file_table
+      || memcmp ((const void *) (base + pf.patch_table), file_table,
+                 pf.patch_size) != 0)
+    {
+      ulp_fail (err, ULP_E_LOAD, "%s changed while it was being applied",
+                path);
+      goto out;
+    }
+  struct patch_meta meta = { .base = base };
+  dl_iterate_phdr (patch_meta_cb, &meta);
+  if (pf.meta_table && pf.meta_record_size >= sizeof (struct ulp_record))
+    {
+      meta.records = (const unsigned char *) (base + pf.meta_table);
+      meta.stride = pf.meta_record_size;
+      meta.n = pf.meta_table_size / pf.meta_record_size;
+    }
+
+  /* Fill its references and its state.  */
+  for (size_t i = 0; i < pf.nrefs; i++)
+    __atomic_store_n ((uint64_t *) (base + pf.refs[i].slot),
+                      (uint64_t) refs[i], __ATOMIC_RELEASE);
+  if (pf.state)
+    {
+      struct ulp_patch_state *st
+        = (struct ulp_patch_state *) (base + pf.state);
+      if (h->o)
+        {
+          st->object = (uint64_t) (uintptr_t) h->o;
+          st->tpoff = h->tls_kind == ULP_TLS_STATIC ? (uint64_t) h->tpoff : 0;
+          st->tls_index[0] = h->tls_modid;
+          st->tls_index[1] = h->tls_offset;
+        }
+      else
+        {
+          st->object = (uint64_t) (uintptr_t) &dummy_object;
+          st->tpoff = (uint64_t) ((uintptr_t) &dummy_thread
+                                  - (uintptr_t) __builtin_thread_pointer ());
+          st->tls_index[0] = 0;
+          st->tls_index[1] = 0;
+        }
+      __atomic_thread_fence (__ATOMIC_SEQ_CST);
+    }
+
+  p = calloc (1, sizeof *p);
+  struct ulp_fn **fns = calloc (pf.nreplace, sizeof *fns);
+  if (!p || !fns)
+    {
+      free (fns);
+      ulp_fail (err, ULP_E_NOMEM, "out of memory");
+      goto out;
+    }
+  p->fns = fns;
+  p->path = strdup (path);
+  p->name = strdup (pf.name ? pf.name : base_name (path));
+  p->description = pf.description ? strdup (pf.description) : NULL;
+  if (!p->path || !p->name || (pf.description && !p->description))
+    {
+      ulp_fail (err, ULP_E_NOMEM, "out of memory");
+      goto out;
+    }
+  p->target = h;
+  p->handle = handle;
+  p->base = base;
+  p->lo = meta.lo;
+  p->hi = meta.hi;
+  p->file_dev = pf.st.st_dev;
+  p->file_ino = pf.st.st_ino;
+  strcpy (p->build_id, pf.build_id);
+  uint64_t u_new = ulp_obj_universe (h) + 1;
+  p->universe = u_new;
+
+  /* The new versions, valid from U_NEW on.  */
+  size_t added = 0;
+  for (size_t i = 0; i < pf.nreplace; i++, added++)
+    {
+      struct ulp_fn *fn = fn_get (h, recs[i], err);
+      if (!fn)
+        goto undo;
+      if (fn->nversions == fn->versions_cap)
+        {
+          size_t cap = fn->versions_cap ? 2 * fn->versions_cap : 4;
+          struct ulp_version *v = realloc (fn->versions, cap * sizeof *v);
+          if (!v)
+            {
+              ulp_fail (err, ULP_E_NOMEM, "out of memory");
+              goto undo;
+            }
+          fn->versions = v;
+          fn->versions_cap = cap;
+        }
+      struct ulp_version *v = &fn->versions[fn->nversions++];
+      memset (v, 0, sizeof *v);
+      v->from = u_new;
+      v->to = UINT64_MAX;
+      v->addr = base + pf.replace[i].vaddr;
+      v->patch = p;
+      version_sizes (&meta, v);
+      p->fns[p->nfns++] = fn;
+    }
+  if (ulp_ranges_publish (h) < 0)
+    {
+      ulp_fail (err, ULP_E_NOMEM, "out of memory");
+      goto undo;
+    }
+  for (size_t i = 0; i < p->nfns; i++)
+    if (fn_publish (p->fns[i], false, err) < 0)
+      goto undo;
+
+  /* The point of no return: open the universe.  */
+  ulp_obj_bump (h);
+  __atomic_store_n (&ulp_patching_started, 1, __ATOMIC_RELEASE);
+  if (!h->o)
+    {
+      struct ulp_error e2;
+      ulp_republish (h, &e2);
+    }
+  ulp_snapshot_take (h, u_new);
+  if (!h->dl_handle && !h->main_program)
+    h->dl_handle = dlopen (h->path, RTLD_LAZY | RTLD_NOLOAD);
+  h->applied++;
+  p->id = next_id++;
+  p->state = ULP_PATCH_APPLIED;
+  struct ulp_patch **tail = &patches;
+  while (*tail)
+    tail = &(*tail)->next;
+  *tail = p;
+  result = p->id;
+  handle = NULL;
+  p = NULL;
+  goto out;
+
+undo:
+  {
+    /* Remove the versions again and republish what was there.  */
+    struct ulp_error e2;
+    for (size_t i = 0; i < p->nfns; i++)
+      {
+        struct ulp_fn *fn = p->fns[i];
+        size_t k = 0;
+        for (size_t j = 0; j < fn->nversions; j++)
+          if (fn->versions[j].patch != p)
+            fn->versions[k++] = fn->versions[j];
+        fn->nversions = k;
+      }
+    ulp_ranges_publish (h);
+    bool restored = true;
+    for (size_t i = 0; i < p->nfns; i++)
+      if (fn_publish (p->fns[i], true, &e2) < 0)
+        restored = false;
+    for (size_t i = 0; i < p->nfns; i++)
+      if (p->fns[i]->nversions == 0)
+        fn_unprepare (p->fns[i]);
+    if (!restored)
+      /* A stub might still name the patch's code for a universe that is
+         never opened: keep it loaded rather than risk it.  */
+      handle = NULL;
+  }
+out:
+  if (p)
+    {
+      free (p->fns);
+      free (p->path);
+      free (p->name);
+      free (p->description);
+      free (p);
+    }
+  if (handle)
+    dlclose (handle);
+  free (recs);
+  free (refs);
+  ulp_pfile_close (&pf);
+  return result;
+}
+
+long
+ulp_apply (const char *path, unsigned flags, struct ulp_error *err)
+{
+  struct ulp_error local;
+  if (!err)
+    err = &local;
+  err->code = ULP_OK;
+  err->message[0] = '\0';
+  if (!path || !*path)
+    {
+      ulp_fail (err, ULP_E_INVAL, "no patch file given");
+      return -1;
+    }
+  if (flags != 0)
+    {
+      ulp_fail (err, ULP_E_INVAL, "unknown flags %#x", flags);
+      return -1;
+    }
+  ulp_lock ();
+  long r = apply_locked (path, err);
+  ulp_maintain ();
+  ulp_unlock ();
+  return r;
+}

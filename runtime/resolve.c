@@ -1,0 +1,290 @@
+/* resolve.c -- find functions and variables of a loaded target by name.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   A patch names what it replaces and what it refers to by assembler
+   name, plus the translation unit for a static symbol whose name is
+   not unique.  The target's ulp records answer first: they cover every
+   function body and variable the compiler emitted, static ones
+   included, in stripped objects too.  A reference the records do not
+   know (code built without the plugin, assembly) is looked up in the
+   dynamic symbols, and then in the file's own symbol table (read with
+   libelf, only when the file's build-id is that of the loaded object),
+   where the STT_FILE symbols tell static symbols of different units
+   apart.  */
+
+#include <config.h>
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "patch-file.h"
+
+bool
+ulp_unit_matches (const char *rec_unit, const char *unit)
+{
+  if (!unit)
+    return true;
+  if (!rec_unit)
+    return false;
+  if (strcmp (rec_unit, unit) == 0)
+    return true;
+  /* "src/foo.c" names the unit the compiler saw as "../src/foo.c" or
+     "/build/src/foo.c", and the other way round.  */
+  size_t a = strlen (rec_unit), b = strlen (unit);
+  if (a > b && rec_unit[a - b - 1] == '/' && strcmp (rec_unit + a - b, unit) == 0)
+    return true;
+  if (b > a && unit[b - a - 1] == '/' && strcmp (unit + b - a, rec_unit) == 0)
+    return true;
+  return false;
+}
+
+static const char *
+rec_str (const int32_t *field)
+{
+  return (const char *) ulp_ref (field);
+}
+
+const struct ulp_record *
+ulp_find_function (struct ulp_obj *h, const char *name, const char *unit,
+                   struct ulp_error *err)
+{
+  const struct ulp_record *found = NULL, *cold = NULL, *var = NULL;
+  const struct ulp_record *other = NULL;
+  for (size_t i = 0; i < h->nrecords; i++)
+    {
+      const struct ulp_record *r = ulp_obj_record (h, i);
+      const char *rn = rec_str (&r->name);
+      if (!rn || strcmp (rn, name) != 0)
+        continue;
+      if (!ulp_unit_matches (rec_str (&r->unit), unit))
+        continue;
+      if (r->kind == ULP_KIND_COLD)
+        {
+          cold = r;
+          continue;
+        }
+      if (r->kind == ULP_KIND_VARIABLE)
+        {
+          var = r;
+          continue;
+        }
+      if (r->kind != ULP_KIND_FUNCTION && r->kind != ULP_KIND_CLONE)
+        continue;
+      if (found && ulp_ref (&found->addr) != ulp_ref (&r->addr))
+        {
+          other = r;
+          continue;
+        }
+      found = r;
+    }
+  if (found && other)
+    {
+      const char *u1 = rec_str (&found->unit), *u2 = rec_str (&other->unit);
+      ulp_fail (err, ULP_E_NO_FUNCTION,
+                "%s: ambiguous in %s: defined in %s and %s; name the unit",
+                name, h->soname, u1 ? u1 : "?", u2 ? u2 : "?");
+      return NULL;
+    }
+  if (!found)
+    {
+      if (cold)
+        ulp_fail (err, ULP_E_NOT_PATCHABLE,
+                  "%s: the cold part of a function cannot be replaced; "
+                  "replace the function itself", name);
+      else if (var)
+        ulp_fail (err, ULP_E_NO_FUNCTION, "%s: not a function in %s", name,
+                  h->soname);
+      else if (unit)
+        ulp_fail (err, ULP_E_NO_FUNCTION, "%s: no such function in %s "
+                  "(unit %s)", name, h->soname, unit);
+      else
+        ulp_fail (err, ULP_E_NO_FUNCTION, "%s: no such function in %s", name,
+                  h->soname);
+      return NULL;
+    }
+  if ((found->flags & ULP_F_EXCLUDED) || found->entry_size != ULP_ENTRY_SIZE
+      || found->pre_entry < ULP_PRE_ENTRY_SIZE)
+    {
+      ulp_fail (err, ULP_E_NOT_PATCHABLE,
+                "%s: excluded from live patching (no patchable entry)", name);
+      return NULL;
+    }
+  return found;
+}
+
+/* Look NAME up in the dynamic symbols of H, accepting only a definition
+   inside H itself (dlsym also searches its dependencies).  */
+
+static bool
+dynamic_symbol (struct ulp_obj *h, const char *name, uintptr_t *addr)
+{
+  void *handle = h->main_program ? dlopen (NULL, RTLD_LAZY)
+                                 : dlopen (h->path, RTLD_LAZY | RTLD_NOLOAD);
+  if (!handle)
+    return false;
+  void *p = dlsym (handle, name);
+  dlclose (handle);
+  if (!p || (uintptr_t) p < h->lo || (uintptr_t) p >= h->hi)
+    return false;
+  *addr = (uintptr_t) p;
+  return true;
+}
+
+/* Look NAME (in UNIT) up in the symbol table of H's file.  */
+
+static int
+file_symbol (struct ulp_obj *h, const char *name, const char *unit,
+             uintptr_t *addr, struct ulp_error *err)
+{
+  int fd = open (h->main_program ? "/proc/self/exe" : h->path,
+                 O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  Elf *elf = elf_begin (fd, ELF_C_READ_MMAP, NULL);
+  int found = 0;
+  if (!elf || elf_kind (elf) != ELF_K_ELF)
+    goto out;
+  /* Only the very file that is loaded.  */
+  if (h->build_id_len)
+    {
+      bool same = false;
+      size_t phnum;
+      if (elf_getphdrnum (elf, &phnum) == 0)
+        for (size_t i = 0; i < phnum && !same; i++)
+          {
+            GElf_Phdr ph;
+            if (!gelf_getphdr (elf, (int) i, &ph) || ph.p_type != PT_NOTE)
+              continue;
+            Elf_Data *d = elf_getdata_rawchunk (elf, (int64_t) ph.p_offset,
+                                                ph.p_filesz, ELF_T_NHDR);
+            size_t off = 0, no, dof;
+            GElf_Nhdr nh;
+            while (d && (off = gelf_getnote (d, off, &nh, &no, &dof)) > 0)
+              if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4
+                  && memcmp ((char *) d->d_buf + no, "GNU", 4) == 0
+                  && nh.n_descsz == h->build_id_len
+                  && memcmp ((char *) d->d_buf + dof, h->build_id,
+                             h->build_id_len) == 0)
+                same = true;
+          }
+      if (!same)
+        goto out;
+    }
+  Elf_Scn *scn = NULL;
+  uintptr_t first = 0;
+  const char *first_file = NULL, *other_file = NULL;
+  while ((scn = elf_nextscn (elf, scn)) != NULL)
+    {
+      GElf_Shdr sh;
+      if (!gelf_getshdr (scn, &sh) || sh.sh_type != SHT_SYMTAB
+          || sh.sh_entsize == 0)
+        continue;
+      Elf_Data *d = elf_getdata (scn, NULL);
+      if (!d)
+        continue;
+      size_t n = sh.sh_size / sh.sh_entsize;
+      const char *file = NULL;
+      for (size_t i = 0; i < n; i++)
+        {
+          GElf_Sym sym;
+          if (!gelf_getsym (d, (int) i, &sym))
+            continue;
+          const char *sn = elf_strptr (elf, sh.sh_link, sym.st_name);
+          if (!sn)
+            continue;
+          if (GELF_ST_TYPE (sym.st_info) == STT_FILE)
+            {
+              file = sn;
+              continue;
+            }
+          if (sym.st_shndx == SHN_UNDEF || strcmp (sn, name) != 0)
+            continue;
+          int type = GELF_ST_TYPE (sym.st_info);
+          if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
+            continue;
+          bool local = GELF_ST_BIND (sym.st_info) == STB_LOCAL;
+          if (unit && (!local || !ulp_unit_matches (file, unit)))
+            continue;
+          uintptr_t a = h->base + sym.st_value;
+          if (found && a != first)
+            other_file = local ? file : "(global)";
+          else if (!found)
+            {
+              first = a;
+              first_file = local ? file : "(global)";
+              found = 1;
+            }
+        }
+    }
+  if (found && other_file)
+    {
+      found = -1;
+      ulp_fail (err, ULP_E_NO_FUNCTION,
+                "%s: ambiguous in %s: defined in %s and %s; name the unit",
+                name, h->soname, first_file ? first_file : "?", other_file);
+    }
+  else if (found)
+    *addr = first;
+out:
+  if (elf)
+    elf_end (elf);
+  close (fd);
+  return found;
+}
+
+int
+ulp_find_symbol (struct ulp_obj *h, const char *name, const char *unit,
+                 uintptr_t *addr, struct ulp_error *err)
+{
+  const struct ulp_record *found = NULL;
+  bool ambiguous = false;
+  for (size_t i = 0; i < h->nrecords; i++)
+    {
+      const struct ulp_record *r = ulp_obj_record (h, i);
+      const char *rn = rec_str (&r->name);
+      if (!rn || strcmp (rn, name) != 0
+          || !ulp_unit_matches (rec_str (&r->unit), unit))
+        continue;
+      if (r->kind != ULP_KIND_FUNCTION && r->kind != ULP_KIND_CLONE
+          && r->kind != ULP_KIND_VARIABLE)
+        continue;
+      if (found && ulp_ref (&found->addr) != ulp_ref (&r->addr))
+        {
+          ambiguous = true;
+          const char *u1 = rec_str (&found->unit), *u2 = rec_str (&r->unit);
+          return ulp_fail (err, ULP_E_NO_FUNCTION,
+                           "%s: ambiguous in %s: defined in %s and %s; name "
+                           "the unit", name, h->soname, u1 ? u1 : "?",
+                           u2 ? u2 : "?");
+        }
+      found = r;
+    }
+  (void) ambiguous;
+  if (found)
+    {
+      if (found->kind == ULP_KIND_VARIABLE && (found->flags & ULP_F_TLS))
+        return ulp_fail (err, ULP_E_NO_FUNCTION,
+                         "%s: a thread-local variable of %s cannot be "
+                         "referred to", name, h->soname);
+      *addr = (uintptr_t) ulp_ref (&found->addr);
+      return 0;
+    }
+  if (!unit && dynamic_symbol (h, name, addr))
+    return 0;
+  int r = file_symbol (h, name, unit, addr, err);
+  if (r > 0)
+    return 0;
+  if (r < 0)
+    return -1;
+  if (unit)
+    return ulp_fail (err, ULP_E_NO_FUNCTION, "%s: no such symbol in %s "
+                     "(unit %s)", name, h->soname, unit);
+  return ulp_fail (err, ULP_E_NO_FUNCTION, "%s: no such symbol in %s", name,
+                   h->soname);
+}

@@ -1,0 +1,354 @@
+/* revert.c -- revert patches; collapse selection; unload old code.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   Reverting patch P of object L opens a new universe U' of L in which
+   P's versions are no longer valid: they stay valid for [U_P, U'), so a
+   thread still inside L in one of those universes keeps running P's
+   code until it leaves L, and one entering afterwards gets the newest
+   version without P (the one of an older or a newer patch, or the
+   original).  Reverting a patch in the middle of a stack works the same
+   way: only its own versions end.
+
+   Two things are done lazily, at every API call (ulp_maintain), because
+   they depend on where the threads are:
+
+   Collapse.  Once no thread can be inside L in a universe older than
+   the newest one, the stubs' per-thread choice is useless: each
+   patched function's slot then points straight at its newest version,
+   or its original entry (66 90) comes back.  That needs every thread
+   that existed when the runtime attached to L to be known (registered
+   or exited), every registered thread inside L to be in the newest
+   universe, and every other thread to be past the newest universe's
+   opening (threads.c): otherwise a thread that chose a version just
+   before the last patch and then got preempted could wake up inside L
+   in an older universe.
+
+   Unload.  Reverted patch P is dlclosed once no thread can run its code
+   any more: no registered thread is inside L in [U_P, U'), and every
+   thread outside L is past the opening of U', so none can be between a
+   stub or an entry and the boundary code, or in a replacement's
+   epilogue after its last depth decrement.  Until then the patch is
+   "pending".  The replacements of a patch are boundary-tracked on L's
+   state (the plugin does that in patch mode), so a thread running one
+   is always counted as inside.  The code of a patch whose target has
+   no boundary tracking is never unloaded: nothing tells where threads
+   are.  */
+
+#include <config.h>
+
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ulp-runtime.h"
+
+/* ------------------------------------------------------------------ */
+/* Collapse.                                                           */
+/* ------------------------------------------------------------------ */
+
+struct collapse_ctx
+{
+  struct ulp_obj *h;
+  uint64_t newest;
+  bool ok;
+};
+
+static bool
+collapse_cb (const struct ulp_thread_view *v, void *data)
+{
+  struct collapse_ctx *c = data;
+  if (v->self)
+    {
+      if (v->known && v->state.depth > 0 && v->state.universe < c->newest)
+        c->ok = false;
+    }
+  else if (v->registered)
+    {
+      if (!v->known)
+        c->ok = false;
+      else if (v->state.depth > 0)
+        {
+          if (v->state.universe < c->newest)
+            c->ok = false;
+        }
+      else if (v->state.universe < c->newest
+               && !ulp_thread_past (c->h, c->newest, v->tid))
+        c->ok = false;
+    }
+  else if (!ulp_thread_past (c->h, c->newest, v->tid))
+    c->ok = false;
+  return c->ok;
+}
+
+static void
+try_collapse (struct ulp_obj *h)
+{
+  uint64_t newest = ulp_obj_universe (h);
+  if (!h->o || h->live_floor >= newest || !ulp_t0_resolved (h))
+    return;
+  struct collapse_ctx c = { h, newest, true };
+  if (!ulp_threads_each (h, collapse_cb, &c) || !c.ok)
+    return;
+  uint64_t old = h->live_floor;
+  h->live_floor = newest;
+  struct ulp_error e;
+  if (ulp_republish (h, &e) < 0)
+    {
+      /* Keep selecting per thread; the stubs published so far are
+         correct for every floor.  */
+      h->live_floor = old;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Unload.                                                             */
+/* ------------------------------------------------------------------ */
+
+struct unload_ctx
+{
+  struct ulp_obj *h;
+  uint64_t lo, hi;
+  bool ok;
+};
+
+static bool
+unload_cb (const struct ulp_thread_view *v, void *data)
+{
+  struct unload_ctx *c = data;
+  bool in_range = v->known && v->state.universe >= c->lo
+                  && v->state.universe < c->hi;
+  if (v->self)
+    {
+      if (in_range && v->state.depth > 0)
+        c->ok = false;
+    }
+  else if (v->registered)
+    {
+      if (!v->known)
+        c->ok = false;
+      else if (v->state.depth > 0)
+        {
+          if (in_range)
+            c->ok = false;
+        }
+      else if (v->state.universe < c->hi
+               && !ulp_thread_past (c->h, c->hi, v->tid))
+        c->ok = false;
+    }
+  else if (!ulp_thread_past (c->h, c->hi, v->tid))
+    c->ok = false;
+  return c->ok;
+}
+
+static bool
+has_versions (const struct ulp_obj *h)
+{
+  for (size_t i = 0; i < h->nfns; i++)
+    if (h->fns[i]->nversions)
+      return true;
+  return false;
+}
+
+static void
+try_unload (struct ulp_patch *p)
+{
+  struct ulp_obj *h = p->target;
+  if (!h->o)
+    return;
+  struct unload_ctx c = { h, p->universe, p->reverted_at, true };
+  if (!ulp_threads_each (h, unload_cb, &c) || !c.ok)
+    return;
+  /* Take its versions out of the tables, so nothing names its code.  */
+  for (size_t i = 0; i < p->nfns; i++)
+    {
+      struct ulp_fn *fn = p->fns[i];
+      size_t k = 0;
+      for (size_t j = 0; j < fn->nversions; j++)
+        if (fn->versions[j].patch != p)
+          fn->versions[k++] = fn->versions[j];
+      fn->nversions = k;
+    }
+  struct ulp_error e;
+  if (ulp_republish (h, &e) < 0 || ulp_ranges_publish (h) < 0)
+    {
+      /* Some detour may still name it: keep the code loaded.  */
+      p->state = ULP_PATCH_UNLOADED;
+      return;
+    }
+  dlclose (p->handle);
+  p->handle = NULL;
+  p->state = ULP_PATCH_UNLOADED;
+  if (!has_versions (h) && h->dl_handle)
+    {
+      dlclose (h->dl_handle);
+      h->dl_handle = NULL;
+    }
+}
+
+void
+ulp_maintain (void)
+{
+  for (struct ulp_obj *h = ulp_objects (); h; h = h->next)
+    {
+      if (!h->alive || h->nfns == 0)
+        continue;
+      try_collapse (h);
+      for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
+        if (p->target == h && p->state == ULP_PATCH_REVERTED)
+          try_unload (p);
+      ulp_snapshot_prune (h);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Pending threads.                                                    */
+/* ------------------------------------------------------------------ */
+
+struct pending_ctx
+{
+  uint64_t lo, hi;
+  unsigned n;
+};
+
+static bool
+pending_cb (const struct ulp_thread_view *v, void *data)
+{
+  struct pending_ctx *c = data;
+  if (!v->registered && !v->self)
+    return true;
+  if (!v->known)
+    {
+      if (v->registered)
+        c->n++;
+      return true;
+    }
+  if (v->state.depth > 0 && v->state.universe >= c->lo
+      && v->state.universe < c->hi)
+    c->n++;
+  return true;
+}
+
+unsigned
+ulp_patch_pending (struct ulp_patch *p)
+{
+  struct ulp_obj *h = p->target;
+  if (!h->o || p->state == ULP_PATCH_UNLOADED)
+    return 0;
+  struct pending_ctx c;
+  c.n = 0;
+  if (p->state == ULP_PATCH_APPLIED)
+    {
+      /* Threads inside the object in a universe before the patch.  */
+      c.lo = 1;
+      c.hi = p->universe;
+    }
+  else
+    {
+      c.lo = p->universe;
+      c.hi = p->reverted_at;
+    }
+  ulp_threads_each (h, pending_cb, &c);
+  if (p->state == ULP_PATCH_APPLIED && !ulp_t0_resolved (h))
+    {
+      struct ulp_t0 *t0 = h->t0;
+      if (!t0)
+        c.n++;
+      else
+        for (size_t i = 0; i < t0->n; i++)
+          if (!t0->flags[i])
+            c.n++;
+    }
+  return c.n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Revert.                                                             */
+/* ------------------------------------------------------------------ */
+
+static int
+revert_locked (struct ulp_patch *p, struct ulp_error *err)
+{
+  struct ulp_obj *h = p->target;
+  uint64_t u_new = ulp_obj_universe (h) + 1;
+  for (size_t i = 0; i < p->nfns; i++)
+    for (size_t j = 0; j < p->fns[i]->nversions; j++)
+      if (p->fns[i]->versions[j].patch == p)
+        p->fns[i]->versions[j].to = u_new;
+  if (ulp_republish (h, err) < 0)
+    {
+      struct ulp_error e2;
+      for (size_t i = 0; i < p->nfns; i++)
+        for (size_t j = 0; j < p->fns[i]->nversions; j++)
+          if (p->fns[i]->versions[j].patch == p)
+            p->fns[i]->versions[j].to = UINT64_MAX;
+      ulp_republish (h, &e2);
+      return -1;
+    }
+  ulp_obj_bump (h);
+  p->reverted_at = u_new;
+  p->state = ULP_PATCH_REVERTED;
+  h->applied--;
+  if (!h->o)
+    {
+      struct ulp_error e2;
+      ulp_republish (h, &e2);
+    }
+  ulp_snapshot_take (h, u_new);
+  return 0;
+}
+
+int
+ulp_revert (long id, unsigned flags, struct ulp_error *err)
+{
+  struct ulp_error local;
+  if (!err)
+    err = &local;
+  err->code = ULP_OK;
+  err->message[0] = '\0';
+  if (flags != 0)
+    return ulp_fail (err, ULP_E_INVAL, "unknown flags %#x", flags);
+  if (id < 0)
+    return ulp_fail (err, ULP_E_INVAL, "bad patch id %ld", id);
+  ulp_lock ();
+  struct ulp_patch *found = NULL;
+  for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
+    if (p->state == ULP_PATCH_APPLIED && (id == 0 || p->id == id))
+      found = p;
+  int r;
+  if (!found)
+    r = id == 0 ? ulp_fail (err, ULP_E_NO_PATCH, "no patch is applied")
+                : ulp_fail (err, ULP_E_NO_PATCH, "no applied patch with id "
+                            "%ld", id);
+  else
+    r = revert_locked (found, err);
+  ulp_maintain ();
+  ulp_unlock ();
+  return r;
+}
+
+int
+ulp_revert_name (const char *name, unsigned flags, struct ulp_error *err)
+{
+  struct ulp_error local;
+  if (!err)
+    err = &local;
+  err->code = ULP_OK;
+  err->message[0] = '\0';
+  if (!name || !*name)
+    return ulp_fail (err, ULP_E_INVAL, "no patch name given");
+  if (flags != 0)
+    return ulp_fail (err, ULP_E_INVAL, "unknown flags %#x", flags);
+  ulp_lock ();
+  struct ulp_patch *found = NULL;
+  for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
+    if (p->state == ULP_PATCH_APPLIED && strcmp (p->name, name) == 0)
+      found = p;
+  int r = found ? revert_locked (found, err)
+                : ulp_fail (err, ULP_E_NO_PATCH, "no applied patch named %s",
+                            name);
+  ulp_maintain ();
+  ulp_unlock ();
+  return r;
+}

@@ -1,0 +1,255 @@
+/* status.c -- report applied patches and the runtime's state.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   ulp_patches fills struct ulp_patch_info for the applied patches;
+   ulp_status_json describes everything as one JSON document: objects
+   with their universes and thread registries, every patch ever applied
+   with its state (applied, reverted and pending unload, unloaded), the
+   patched functions and how each is currently reached (a per-thread
+   stub, straight to a version, or the original entry), and the stub
+   memory.  Both run the lazy maintenance first (revert.c), so what they
+   report is current.  */
+
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ulp-runtime.h"
+
+static void
+copy (char *dst, size_t size, const char *src)
+{
+  snprintf (dst, size, "%s", src ? src : "");
+}
+
+size_t
+ulp_patches (struct ulp_patch_info *out, size_t max)
+{
+  ulp_lock ();
+  ulp_maintain ();
+  size_t n = 0;
+  for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
+    {
+      if (p->state != ULP_PATCH_APPLIED)
+        continue;
+      if (out && n < max)
+        {
+          struct ulp_patch_info *i = &out[n];
+          memset (i, 0, sizeof *i);
+          i->id = p->id;
+          copy (i->name, sizeof i->name, p->name);
+          copy (i->path, sizeof i->path, p->path);
+          copy (i->target, sizeof i->target, p->target->soname);
+          i->universe = p->universe;
+          i->functions = (unsigned) p->nfns;
+          i->pending = ulp_patch_pending (p);
+        }
+      n++;
+    }
+  ulp_unlock ();
+  return n;
+}
+
+/* A growing string.  */
+
+struct buf
+{
+  char *s;
+  size_t n, cap;
+  bool failed;
+};
+
+static void
+put (struct buf *b, const char *fmt, ...)
+{
+  if (b->failed)
+    return;
+  va_list ap;
+  for (;;)
+    {
+      va_start (ap, fmt);
+      int k = vsnprintf (b->s + b->n, b->cap - b->n, fmt, ap);
+      va_end (ap);
+      if (k < 0)
+        {
+          b->failed = true;
+          return;
+        }
+      if ((size_t) k < b->cap - b->n)
+        {
+          b->n += (size_t) k;
+          return;
+        }
+      size_t cap = 2 * b->cap + (size_t) k + 1;
+      char *s = realloc (b->s, cap);
+      if (!s)
+        {
+          b->failed = true;
+          return;
+        }
+      b->s = s;
+      b->cap = cap;
+    }
+}
+
+static void
+put_str (struct buf *b, const char *s)
+{
+  put (b, "\"");
+  for (; s && *s; s++)
+    {
+      unsigned char c = (unsigned char) *s;
+      if (c == '"' || c == '\\')
+        put (b, "\\%c", c);
+      else if (c < 0x20)
+        put (b, "\\u%04x", c);
+      else
+        put (b, "%c", c);
+    }
+  put (b, "\"");
+}
+
+struct threads_ctx
+{
+  struct buf *b;
+  bool first;
+};
+
+static bool
+thread_cb (const struct ulp_thread_view *v, void *data)
+{
+  struct threads_ctx *c = data;
+  if (!v->registered)
+    return true;
+  put (c->b, "%s{\"tid\": %d", c->first ? "" : ", ", v->tid);
+  if (v->known)
+    put (c->b, ", \"depth\": %llu, \"universe\": %llu",
+         (unsigned long long) v->state.depth,
+         (unsigned long long) v->state.universe);
+  put (c->b, "}");
+  c->first = false;
+  return true;
+}
+
+static const char *
+tls_name (enum ulp_tls_kind k)
+{
+  switch (k)
+    {
+    case ULP_TLS_STATIC:
+      return "static";
+    case ULP_TLS_DYNAMIC:
+      return "dynamic";
+    case ULP_TLS_UNKNOWN:
+      return "undecided";
+    default:
+      return "none";
+    }
+}
+
+static const char *
+state_name (enum ulp_patch_state_kind k)
+{
+  switch (k)
+    {
+    case ULP_PATCH_APPLIED:
+      return "applied";
+    case ULP_PATCH_REVERTED:
+      return "reverted";
+    default:
+      return "unloaded";
+    }
+}
+
+char *
+ulp_status_json (void)
+{
+  struct buf b = { malloc (4096), 0, 4096, false };
+  if (!b.s)
+    return NULL;
+  ulp_lock ();
+  ulp_maintain ();
+  put (&b, "{\"objects\": [");
+  bool first = true;
+  for (struct ulp_obj *h = ulp_objects (); h; h = h->next)
+    {
+      if (!h->alive)
+        continue;
+      char hex[129];
+      ulp_obj_build_id_hex (h, hex);
+      put (&b, "%s{\"soname\": ", first ? "" : ", ");
+      first = false;
+      put_str (&b, h->soname);
+      put (&b, ", \"path\": ");
+      put_str (&b, h->path);
+      put (&b, ", \"build_id\": ");
+      put_str (&b, hex);
+      put (&b, ", \"boundary\": %s, \"universe\": %llu, \"live_floor\": %llu"
+               ", \"tls\": \"%s\", \"unknown_threads\": %s",
+           h->o ? "true" : "false",
+           (unsigned long long) ulp_obj_universe (h),
+           (unsigned long long) h->live_floor, tls_name (h->tls_kind),
+           h->o && !ulp_t0_resolved (h) ? "true" : "false");
+      put (&b, ", \"threads\": [");
+      if (h->o)
+        {
+          struct threads_ctx c = { &b, true };
+          ulp_threads_each (h, thread_cb, &c);
+        }
+      put (&b, "], \"functions\": [");
+      for (size_t i = 0; i < h->nfns; i++)
+        {
+          struct ulp_fn *fn = h->fns[i];
+          const char *how = !fn->entry_written ? "original"
+                            : fn->stub && fn->slot_target
+                                            == (uintptr_t) fn->stub
+                              ? "per-thread"
+                              : "direct";
+          put (&b, "%s{\"name\": ", i ? ", " : "");
+          put_str (&b, fn->name);
+          put (&b, ", \"unit\": ");
+          put_str (&b, fn->unit);
+          put (&b, ", \"versions\": %zu, \"selection\": \"%s\"}",
+               fn->nversions, how);
+        }
+      put (&b, "]}");
+    }
+  put (&b, "], \"patches\": [");
+  first = true;
+  for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
+    {
+      put (&b, "%s{\"id\": %ld, \"name\": ", first ? "" : ", ", p->id);
+      first = false;
+      put_str (&b, p->name);
+      put (&b, ", \"description\": ");
+      put_str (&b, p->description);
+      put (&b, ", \"path\": ");
+      put_str (&b, p->path);
+      put (&b, ", \"target\": ");
+      put_str (&b, p->target->soname);
+      put (&b, ", \"state\": \"%s\", \"universe\": %llu", state_name (p->state),
+           (unsigned long long) p->universe);
+      if (p->reverted_at)
+        put (&b, ", \"reverted_at\": %llu",
+             (unsigned long long) p->reverted_at);
+      put (&b, ", \"functions\": %zu, \"pending\": %u}", p->nfns,
+           ulp_patch_pending (p));
+    }
+  size_t bytes, retired, rbytes;
+  ulp_stub_stats (&bytes, &retired, &rbytes);
+  put (&b, "], \"stubs\": {\"bytes\": %zu, \"retired\": %zu, "
+           "\"retired_bytes\": %zu}, \"code_writes\": \"%s\"}",
+       bytes, retired, rbytes, ulp_code_write_method ());
+  ulp_unlock ();
+  if (b.failed)
+    {
+      free (b.s);
+      return NULL;
+    }
+  return b.s;
+}

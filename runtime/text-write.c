@@ -1,0 +1,197 @@
+/* text-write.c -- write machine code into the running process.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   Two kinds of write.  Code nobody executes yet (a function's pre-entry
+   area before its entry jumps there, a stub before it is published) can
+   be written byte by byte.  A function's 2-byte entry is executed by
+   other threads while it changes, so it must change in one step: every
+   thread sees 66 90 or the short jump, never a torn mix.
+
+   The usual way is to make the page writable with mprotect (keeping it
+   executable, since other threads run it), write, and restore the
+   protection; the entry is then one aligned __atomic_store_n.  When
+   the process refuses writable code (PR_SET_MDWE, systemd's
+   MemoryDenyWriteExecute, SELinux execmod), mprotect fails and nothing
+   has changed; then plain writes go through /proc/self/mem, which the
+   kernel performs even on read-only mappings.  But a write through
+   /proc/self/mem is a kernel memcpy, which may copy byte by byte (rep
+   movsb), so the entry is not written there in place: the page is
+   copied into a new read+execute page (mapping that is allowed), the 2
+   bytes are changed in the copy through /proc/self/mem, and mremap
+   moves the copy over the original page.  mremap holds the address
+   space's lock for writing, so a thread faulting on the page in the
+   meantime waits and then sees the new page: the switch is atomic for
+   every thread.  */
+
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "ulp-runtime.h"
+
+#define PAGE 4096UL
+
+enum method
+{
+  METHOD_NONE,
+  METHOD_MPROTECT,
+  METHOD_PROC_MEM
+};
+
+static enum method last_method = METHOD_NONE;
+static bool mprotect_refused;
+static int mem_fd = -1;
+
+const char *
+ulp_code_write_method (void)
+{
+  switch (last_method)
+    {
+    case METHOD_MPROTECT:
+      return "mprotect";
+    case METHOD_PROC_MEM:
+      return "proc-mem";
+    default:
+      return "none";
+    }
+}
+
+static int
+open_mem (struct ulp_error *err)
+{
+  if (mem_fd >= 0)
+    return 0;
+  mem_fd = open ("/proc/self/mem", O_RDWR | O_CLOEXEC);
+  if (mem_fd < 0)
+    return ulp_fail (err, ULP_E_WRITE,
+                     "cannot write code: mprotect refused and "
+                     "/proc/self/mem: %s", strerror (errno));
+  return 0;
+}
+
+/* Make [ADDR, ADDR+N) writable, keeping PROT.  False when refused.  */
+
+static bool
+unprotect (uintptr_t addr, size_t n, int prot)
+{
+  if (mprotect_refused)
+    return false;
+  uintptr_t lo = addr & ~(PAGE - 1);
+  uintptr_t hi = (addr + n + PAGE - 1) & ~(PAGE - 1);
+  if (mprotect ((void *) lo, hi - lo, prot | PROT_WRITE) == 0)
+    return true;
+  if (errno == EACCES || errno == EPERM)
+    mprotect_refused = true;
+  return false;
+}
+
+static void
+reprotect (uintptr_t addr, size_t n, int prot)
+{
+  uintptr_t lo = addr & ~(PAGE - 1);
+  uintptr_t hi = (addr + n + PAGE - 1) & ~(PAGE - 1);
+  /* Failure leaves the page writable, which is still correct code.  */
+  mprotect ((void *) lo, hi - lo, prot);
+}
+
+static int
+mem_write (uintptr_t addr, const void *bytes, size_t n, struct ulp_error *err)
+{
+  if (open_mem (err) < 0)
+    return -1;
+  const unsigned char *p = bytes;
+  while (n > 0)
+    {
+      ssize_t w = pwrite (mem_fd, p, n, (off_t) addr);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        return ulp_fail (err, ULP_E_WRITE,
+                         "cannot write code at %#lx through /proc/self/mem: "
+                         "%s", (unsigned long) addr,
+                         w < 0 ? strerror (errno) : "short write");
+      p += w;
+      n -= (size_t) w;
+      addr += (uintptr_t) w;
+    }
+  return 0;
+}
+
+int
+ulp_code_write (void *addr, const void *bytes, size_t n, int prot,
+                struct ulp_error *err)
+{
+  uintptr_t a = (uintptr_t) addr;
+  if (unprotect (a, n, prot))
+    {
+      memcpy (addr, bytes, n);
+      reprotect (a, n, prot);
+      last_method = METHOD_MPROTECT;
+      __builtin___clear_cache ((char *) addr, (char *) addr + n);
+      return 0;
+    }
+  if (mem_write (a, bytes, n, err) < 0)
+    return -1;
+  last_method = METHOD_PROC_MEM;
+  return 0;
+}
+
+/* Replace the page holding ADDR by a copy with VAL at ADDR.  */
+
+static int
+swap_page (uintptr_t addr, uint16_t val, int prot, struct ulp_error *err)
+{
+  uintptr_t page = addr & ~(PAGE - 1);
+  unsigned char copy[PAGE];
+  memcpy (copy, (const void *) page, PAGE);
+  memcpy (copy + (addr - page), &val, sizeof val);
+  void *fresh = mmap (NULL, PAGE, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (fresh == MAP_FAILED)
+    return ulp_fail (err, ULP_E_WRITE, "cannot map a page to rewrite code: "
+                     "%s", strerror (errno));
+  if (mem_write ((uintptr_t) fresh, copy, PAGE, err) < 0)
+    {
+      munmap (fresh, PAGE);
+      return -1;
+    }
+  void *moved = mremap (fresh, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+                        (void *) page);
+  if (moved == MAP_FAILED)
+    {
+      int e = errno;
+      munmap (fresh, PAGE);
+      return ulp_fail (err, ULP_E_WRITE,
+                       "cannot replace the code page at %#lx: %s",
+                       (unsigned long) page, strerror (e));
+    }
+  return 0;
+}
+
+int
+ulp_code_store16 (void *addr, uint16_t val, int prot, struct ulp_error *err)
+{
+  uintptr_t a = (uintptr_t) addr;
+  if (a & 1)
+    return ulp_fail (err, ULP_E_WRITE, "misaligned entry at %#lx",
+                     (unsigned long) a);
+  if (unprotect (a, 2, prot))
+    {
+      __atomic_store_n ((uint16_t *) addr, val, __ATOMIC_SEQ_CST);
+      reprotect (a, 2, prot);
+      last_method = METHOD_MPROTECT;
+      return 0;
+    }
+  if (open_mem (err) < 0)
+    return -1;
+  if (swap_page (a, val, prot, err) < 0)
+    return -1;
+  last_method = METHOD_PROC_MEM;
+  return 0;
+}

@@ -1,0 +1,453 @@
+/* ulp-runtime.h -- internal interfaces between the modules of libulp.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   libulp keeps one struct ulp_obj per live-patchable object it found
+   (objects.c), one struct ulp_fn per function of such an object that a
+   patch ever replaced (apply.c), and one struct ulp_patch per applied
+   patch.  A patched function's entry jumps through an 8-byte slot near
+   the object (memory.c, text-write.c) to a selector stub (stubs.c) that
+   picks the version of the calling thread's universe, using an
+   immutable table of universe intervals (struct ulp_table).  Threads
+   are registered per object from the boundary-tracking slow path
+   (threads.c), which must stay async-signal-safe: it reads only
+   published, never freed data, and allocates with mmap.  Everything
+   else runs under the API lock (ulp_lock).  */
+
+#ifndef ULP_RUNTIME_H
+#define ULP_RUNTIME_H
+
+#include <link.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ulp-meta.h"
+#include "ulp-patch.h"
+#include "ulp.h"
+
+#define ULP_HIDDEN __attribute__ ((visibility ("hidden")))
+
+struct ulp_obj;
+struct ulp_fn;
+struct ulp_patch;
+
+/* ------------------------------------------------------------------ */
+/* Errors (error.c).                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Fill *ERR (never NULL here) with CODE and a printf-style message;
+   return -1 so callers can `return ulp_fail (...)'.  */
+ULP_HIDDEN int ulp_fail (struct ulp_error *err, int code, const char *fmt,
+                         ...) __attribute__ ((format (printf, 3, 4)));
+
+/* Lower-case hex of LEN bytes of DATA into OUT (2*LEN+1 bytes).  */
+ULP_HIDDEN void ulp_hex (const unsigned char *data, size_t len, char *out);
+
+/* ------------------------------------------------------------------ */
+/* Objects (objects.c).                                                */
+/* ------------------------------------------------------------------ */
+
+/* How a thread finds its struct ulp_thread_state for an object.  */
+enum ulp_tls_kind
+{
+  ULP_TLS_NONE = 0,    /* the object has no boundary tracking.  */
+  ULP_TLS_UNKNOWN,     /* not decided yet (decided when first patched).  */
+  ULP_TLS_STATIC,      /* at the same offset from %fs in every thread.  */
+  ULP_TLS_DYNAMIC      /* through __tls_get_addr.  */
+};
+
+/* One code range of a version of a patched function, for mapping the
+   return address of the boundary slow path back to what it runs.  */
+struct ulp_range
+{
+  uintptr_t start, end;
+  struct ulp_fn *fn;
+  uintptr_t version;  /* the version's target address in the tables.  */
+};
+
+/* Published, immutable array of ranges sorted by START.  */
+struct ulp_range_set
+{
+  size_t n;
+  struct ulp_range r[];
+};
+
+/* An entry of a per-object thread registry.  TID 0 means free; T 0
+   with a TID means "being filled".  */
+struct ulp_reg_entry
+{
+  int tid;
+  int pad;
+  uintptr_t t;
+};
+
+struct ulp_reg_chunk
+{
+  struct ulp_reg_chunk *next;
+  size_t cap;
+  struct ulp_reg_entry e[];
+};
+
+/* Threads that existed when the runtime attached to an object: they may
+   have entered it unseen, so they are "unknown" until they register or
+   exit.  Immutable array, sorted; FLAGS[i] set once TIDS[i] registered. */
+struct ulp_t0
+{
+  size_t n;
+  int *tids;
+  unsigned char *flags;
+};
+
+/* A snapshot of every thread's CPU time, taken right after a universe
+   was opened: a thread that since then ran long enough, blocked, or
+   exited cannot still be between a function's entry and its boundary
+   code with a version chosen before (see threads.c).  */
+struct ulp_snapshot
+{
+  uint64_t universe;
+  size_t n;
+  int *tids;
+  uint64_t *cpu_ns;
+};
+
+struct ulp_obj
+{
+  struct ulp_obj *next;
+
+  /* Identity.  */
+  char *path;                  /* as the loader knows it; "" for main.  */
+  char *soname;                /* DT_SONAME, or the file's base name.  */
+  unsigned char build_id[64];
+  size_t build_id_len;
+  uintptr_t base;              /* load bias.  */
+  const ElfW (Phdr) *phdr;
+  ElfW (Half) phnum;
+  uintptr_t lo, hi;            /* span of the PT_LOAD segments.  */
+  bool alive;                  /* seen by the latest scan.  */
+  bool needs_attach;
+  bool main_program;
+
+  /* Metadata.  */
+  const unsigned char *records;
+  size_t nrecords;
+  uint32_t record_size;
+  struct ulp_object_state *o; /* NULL without boundary tracking.  */
+
+  /* Thread state.  */
+  enum ulp_tls_kind tls_kind;
+  size_t tls_modid;
+  uint64_t tls_offset;         /* of __ulp_thread in the TLS block.  */
+  intptr_t tpoff;              /* when static.  */
+  uint64_t own_universe;       /* the universe counter when O is NULL.  */
+
+  /* Registry (threads.c): chunks are mmap'ed, never freed.  */
+  struct ulp_reg_chunk *reg;
+  struct ulp_t0 *t0;           /* published once, or NULL.  */
+  int t0_pending;              /* atomic: T0 has unregistered threads.  */
+  pid_t pid;                   /* process that attached (fork).  */
+
+  /* Patching.  */
+  struct ulp_fn **fns;
+  size_t nfns, fns_cap;
+  struct ulp_range_set *ranges; /* atomic pointer, old ones leaked.  */
+  uint64_t live_floor;         /* no thread is in an older universe.  */
+  struct ulp_snapshot **snaps;  /* one per universe still of interest.  */
+  size_t nsnaps;
+  void *dl_handle;             /* keeps a patched object loaded.  */
+  unsigned applied;            /* patches applied and not unloaded.  */
+
+  /* Slot pages near the object (memory.c).  */
+  uint64_t *slot_page;
+  size_t slots_used, slots_cap;
+};
+
+/* Rescan the loaded objects: attach to new live-patchable ones, mark
+   vanished ones dead.  Under the lock.  */
+ULP_HIDDEN void ulp_objects_scan (void);
+
+/* Head of the list of objects, newest first: nodes are published
+   complete and never freed, so it may be walked without the lock.  */
+ULP_HIDDEN extern struct ulp_obj *ulp_objects_head;
+
+/* The list of objects (under the lock).  */
+ULP_HIDDEN struct ulp_obj *ulp_objects (void);
+
+/* The object containing code address ADDR, or NULL.  */
+ULP_HIDDEN struct ulp_obj *ulp_object_at (uintptr_t addr);
+
+/* Current newest universe of H.  */
+ULP_HIDDEN uint64_t ulp_obj_universe (const struct ulp_obj *h);
+
+/* Open a new universe of H (store-release) and return it.  */
+ULP_HIDDEN uint64_t ulp_obj_bump (struct ulp_obj *h);
+
+/* Decide whether H's thread state is in static TLS (creates a short
+   probe thread once).  */
+ULP_HIDDEN void ulp_obj_decide_tls (struct ulp_obj *h);
+
+/* The calling thread's state for H, or NULL when the calling thread
+   never touched H's TLS (dynamic TLS not allocated).  */
+ULP_HIDDEN struct ulp_thread_state *ulp_obj_self_state (struct ulp_obj *h);
+
+/* Decoded record I of H.  */
+ULP_HIDDEN const struct ulp_record *ulp_obj_record (const struct ulp_obj *h,
+                                                    size_t i);
+
+/* Build-id of H as hex ("" when it has none).  */
+ULP_HIDDEN void ulp_obj_build_id_hex (const struct ulp_obj *h, char *out);
+
+/* Whether [ADDR, ADDR+LEN) lies in an executable segment of H.  */
+ULP_HIDDEN bool ulp_obj_in_text (const struct ulp_obj *h, uintptr_t addr,
+                                 size_t len);
+
+/* The PROT_* of the PT_LOAD segment of H holding ADDR, or -1.  */
+ULP_HIDDEN int ulp_obj_prot (const struct ulp_obj *h, uintptr_t addr);
+
+/* The runtime's slow path, installed into every object's state.  */
+ULP_HIDDEN void ulp_enter_slow (struct ulp_thread_state *t, uint64_t sp,
+                                struct ulp_object_state *o);
+
+/* ------------------------------------------------------------------ */
+/* Threads and universes (threads.c).                                  */
+/* ------------------------------------------------------------------ */
+
+/* Register thread state T of the calling thread in H's registry.
+   Async-signal-safe.  */
+ULP_HIDDEN void ulp_register (struct ulp_obj *h, struct ulp_thread_state *t);
+
+/* The calling thread's kernel thread id (async-signal-safe).  */
+ULP_HIDDEN int ulp_gettid (void);
+
+/* After attaching to H: record which threads are unknown (T0) and
+   register the calling thread if it entered H already.  */
+ULP_HIDDEN void ulp_threads_attach (struct ulp_obj *h);
+
+/* In a forked child, forget the parent's threads.  */
+ULP_HIDDEN void ulp_threads_after_fork (struct ulp_obj *h);
+
+/* A thread's view, as the checks see it.  */
+struct ulp_thread_view
+{
+  int tid;
+  bool self;
+  bool registered;
+  bool known;              /* STATE is valid (read consistently).  */
+  struct ulp_thread_state state;
+};
+
+/* Take a CPU-time snapshot of all threads for universe U of H.  */
+ULP_HIDDEN void ulp_snapshot_take (struct ulp_obj *h, uint64_t u);
+
+/* Drop the snapshots of H older than U, except those in KEEP.  */
+ULP_HIDDEN void ulp_snapshot_prune (struct ulp_obj *h);
+
+/* Whether thread TID, according to snapshot of universe U, can no
+   longer be between an entry and its boundary code with a selection
+   made before U was opened: it exited, blocks, started after, or ran
+   long enough since.  */
+ULP_HIDDEN bool ulp_thread_past (struct ulp_obj *h, uint64_t u, int tid);
+
+/* Call FN for every live thread of the process with its view of H.
+   Returns false when the threads cannot be listed (no /proc): callers
+   must then assume the worst.  FN returns false to stop.  */
+ULP_HIDDEN bool ulp_threads_each (struct ulp_obj *h,
+                                  bool (*fn) (const struct ulp_thread_view *,
+                                              void *),
+                                  void *data);
+
+/* Whether every thread that existed when the runtime attached to H has
+   registered or exited.  */
+ULP_HIDDEN bool ulp_t0_resolved (struct ulp_obj *h);
+
+/* Count registered threads of H in the states the status reports.  */
+ULP_HIDDEN size_t ulp_registered_count (struct ulp_obj *h);
+
+/* ------------------------------------------------------------------ */
+/* Memory near objects (memory.c).                                     */
+/* ------------------------------------------------------------------ */
+
+/* An 8-byte slot within +-2 GiB of every address of H's text, on a
+   data page of its own.  NULL with *ERR filled when none can be
+   mapped.  */
+ULP_HIDDEN uint64_t *ulp_slot_alloc (struct ulp_obj *h,
+                                     struct ulp_error *err);
+
+/* SIZE bytes of executable memory for a stub, 16-byte aligned; write
+   it with ulp_code_write.  NULL when out of memory.  */
+ULP_HIDDEN void *ulp_stub_mem (size_t size);
+
+/* Statistics for the status.  */
+ULP_HIDDEN void ulp_stub_stats (size_t *bytes, size_t *retired,
+                                size_t *retired_bytes);
+ULP_HIDDEN void ulp_stub_retire (size_t bytes);
+
+/* ------------------------------------------------------------------ */
+/* Writing code (text-write.c).                                        */
+/* ------------------------------------------------------------------ */
+
+/* Write N bytes at ADDR in code that no thread executes right now
+   (a pre-entry area, a stub not yet published).  PROT is the mapping's
+   protection to restore.  0, or -1 with *ERR filled.  */
+ULP_HIDDEN int ulp_code_write (void *addr, const void *bytes, size_t n,
+                               int prot, struct ulp_error *err);
+
+/* Store the 2-byte instruction VAL at the 2-byte aligned ADDR so that
+   every thread sees the old or the new one, never a mix.  */
+ULP_HIDDEN int ulp_code_store16 (void *addr, uint16_t val, int prot,
+                                 struct ulp_error *err);
+
+/* How code was written last: "mprotect", "proc-mem", or "none".  */
+ULP_HIDDEN const char *ulp_code_write_method (void);
+
+/* ------------------------------------------------------------------ */
+/* Patched functions, tables and stubs (stubs.c).                      */
+/* ------------------------------------------------------------------ */
+
+/* The interval list of a function: G(u) = TARGET of the last interval
+   whose FROM <= u.  IV[0].FROM is 0 (the original).  */
+struct ulp_interval
+{
+  uint64_t from;
+  uintptr_t target;
+};
+
+struct ulp_table
+{
+  struct ulp_fn *fn;
+  size_t n;
+  struct ulp_interval iv[];
+};
+
+/* A version of a function: valid for universes [FROM, TO).  */
+struct ulp_version
+{
+  uint64_t from, to;   /* TO is UINT64_MAX while applied.  */
+  uintptr_t addr;      /* the replacement's label.  */
+  struct ulp_patch *patch;
+  uintptr_t cold_start, cold_end; /* its .cold part, or 0.  */
+  uint32_t code_size;
+};
+
+struct ulp_fn
+{
+  struct ulp_obj *obj;
+  const struct ulp_record *rec;
+  const char *name;
+  const char *unit;
+  uintptr_t label;          /* the function's symbol address.  */
+  uintptr_t entry;          /* label + entry_offset.  */
+  uintptr_t orig;           /* entry + 2: the original body.  */
+  uintptr_t cold_start, cold_end;
+  bool tracked;             /* ULP_F_BOUNDARY.  */
+  uint64_t *slot;           /* NULL until first detoured.  */
+  bool pre_written;         /* the pre-entry area jumps to the slot.  */
+  bool entry_written;       /* the entry holds the short jump.  */
+  bool entry_ever_written;  /* threads may have jumped to pre-entry.  */
+  uint64_t published_floor; /* live floor / universe at the last  */
+  uint64_t published_universe; /* publication.  */
+  uint16_t entry_orig;      /* the 2 bytes it had (66 90).  */
+  struct ulp_version *versions;
+  size_t nversions, versions_cap;
+  struct ulp_table *table;  /* atomic pointer; old ones leaked.  */
+  void *stub;               /* the published stub, or NULL.  */
+  size_t stub_size;
+  uintptr_t slot_target;    /* what the slot points to now.  */
+};
+
+/* The version the tables name for U.  */
+ULP_HIDDEN uintptr_t ulp_table_lookup (const struct ulp_table *tab,
+                                       uint64_t u);
+
+/* Build FN's table from its versions (NULL when out of memory).  */
+ULP_HIDDEN struct ulp_table *ulp_table_build (struct ulp_fn *fn);
+
+/* Generate and publish the code that makes FN's entry select by the
+   table TAB given the object's live floor: a stub, a direct slot, or
+   the original entry.  Does not flip the entry; returns the slot
+   target or 0 with *ERR.  */
+ULP_HIDDEN uintptr_t ulp_stub_make (struct ulp_fn *fn,
+                                    const struct ulp_table *tab,
+                                    struct ulp_error *err);
+
+/* The slow selector the stubs jump to through ulp_stub_slow (.S).  */
+ULP_HIDDEN uintptr_t ulp_select_slow (const struct ulp_table *tab,
+                                      uint64_t rsp);
+
+/* Assembly entry points (slow-stub.S).  */
+ULP_HIDDEN void ulp_stub_slow (void);
+ULP_HIDDEN void ulp_enter_slow_entry (void);
+
+/* State-saving parameters for ulp_stub_slow, set by ulp_stub_init.  */
+ULP_HIDDEN void ulp_stub_init (void);
+
+/* ------------------------------------------------------------------ */
+/* Patches (apply.c, revert.c).                                        */
+/* ------------------------------------------------------------------ */
+
+enum ulp_patch_state_kind
+{
+  ULP_PATCH_APPLIED,
+  ULP_PATCH_REVERTED,   /* reverted, code still loaded (pending).  */
+  ULP_PATCH_UNLOADED
+};
+
+struct ulp_patch
+{
+  struct ulp_patch *next;
+  long id;
+  char *path;
+  char *name;
+  char *description;
+  struct ulp_obj *target;
+  void *handle;              /* dlopen handle.  */
+  uintptr_t base;            /* load bias of the patch.  */
+  uintptr_t lo, hi;          /* span of its segments.  */
+  uint64_t universe;         /* U_P.  */
+  uint64_t reverted_at;      /* U' once reverted, else 0.  */
+  enum ulp_patch_state_kind state;
+  struct ulp_fn **fns;       /* functions it replaces.  */
+  size_t nfns;
+  uint64_t file_dev, file_ino;
+  char build_id[129];
+};
+
+/* The patch list, oldest first (under the lock).  */
+ULP_HIDDEN struct ulp_patch *ulp_patch_list (void);
+
+/* Republish every patched function of H after its versions or its
+   live floor changed.  */
+ULP_HIDDEN int ulp_republish (struct ulp_obj *h, struct ulp_error *err);
+
+/* Rebuild and publish H's code ranges for the slow path.  */
+ULP_HIDDEN int ulp_ranges_publish (struct ulp_obj *h);
+
+/* Collapse per-thread selection of H where no thread needs it any
+   more, and unload reverted patches no thread can run.  Under the
+   lock.  */
+ULP_HIDDEN void ulp_maintain (void);
+
+/* Pending-thread count for patch P (threads inside its target in an
+   older universe).  */
+ULP_HIDDEN unsigned ulp_patch_pending (struct ulp_patch *p);
+
+/* ------------------------------------------------------------------ */
+/* Library state (init.c).                                             */
+/* ------------------------------------------------------------------ */
+
+ULP_HIDDEN void ulp_lock (void);
+ULP_HIDDEN void ulp_unlock (void);
+
+/* Set once the first patch is applied: before that the pthread_create
+   wrapper only passes through.  */
+ULP_HIDDEN extern int ulp_patching_started;
+
+/* Resolved libc functions we wrap.  */
+ULP_HIDDEN int ulp_real_pthread_create (pthread_t *, const pthread_attr_t *,
+                                        void *(*) (void *), void *);
+
+#endif /* ULP_RUNTIME_H */
