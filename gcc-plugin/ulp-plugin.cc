@@ -201,6 +201,12 @@ plugin_init (struct plugin_name_args *plugin_info,
   register_callback (name, PLUGIN_ATTRIBUTES, register_attributes, NULL);
 
   ulp_disable_unsafe_ipa ();
+  /* One section per function and per data object, whatever the
+     command line says: ulp-mkpatch compares and copies code and data
+     section by section, as kpatch does, and --gc-sections can then drop
+     unused functions with their records.  */
+  flag_function_sections = 1;
+  flag_data_sections = 1;
   register_callback (name, PLUGIN_ALL_IPA_PASSES_START,
                      ulp_disable_unsafe_ipa_per_function, NULL);
   register_callback (name, PLUGIN_ALL_IPA_PASSES_START, ulp_lto_mark_unit,
