@@ -285,7 +285,14 @@ ulp_pfile_open (const char *path, struct ulp_pfile *pf,
   pf->elf = elf_begin (pf->fd, ELF_C_READ_MMAP, NULL);
   if (!pf->elf || elf_kind (pf->elf) != ELF_K_ELF)
     {
-      format_error (pf, err, "not an ELF file");
+      /* libelf does not call a file too short for its header ELF, but
+         one that starts like ELF is a damaged one.  */
+      unsigned char magic[SELFMAG];
+      if (pread (pf->fd, magic, SELFMAG, 0) == SELFMAG
+          && memcmp (magic, ELFMAG, SELFMAG) == 0)
+        format_error (pf, err, "truncated or corrupt ELF header");
+      else
+        format_error (pf, err, "not an ELF file");
       goto out;
     }
   pf->image = (const unsigned char *) elf_rawfile (pf->elf, &pf->size);
