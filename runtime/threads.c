@@ -731,15 +731,16 @@ thread_start_inside (void *p)
 }
 
 /* Interposes on libc's pthread_create when libulp is preloaded or
-   linked ahead of libc.  Until a patch is applied, and for threads not
-   started inside a live-patchable object by a thread inside it, it
-   only passes the call on.  */
+   linked ahead of libc.  For threads not started inside a
+   live-patchable object by a thread inside it, it only passes the call
+   on.  */
 
 __attribute__ ((visibility ("default"))) int
 pthread_create (pthread_t *th, const pthread_attr_t *attr,
                 void *(*start) (void *), void *arg)
 {
-  if (__atomic_load_n (&ulp_patching_started, __ATOMIC_ACQUIRE))
+  /* Also before the first patch: one may land while the new thread
+     runs.  */
     {
       for (struct ulp_obj *h = __atomic_load_n (&ulp_objects_head,
                                                 __ATOMIC_ACQUIRE);
