@@ -207,6 +207,12 @@ rt_backtrace (void *(*collect) (void))
   return collect () != 0 ? f_impl () : -1;
 }
 
+__attribute__ ((target ("avx"))) double
+rt_avx (rt_v4df v, double w)
+{
+  return v[0] + v[1] + v[2] + v[3] + w;
+}
+
 __attribute__ ((ulp_exclude)) int
 rt_excluded (void)
 {

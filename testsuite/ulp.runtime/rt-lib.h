@@ -61,6 +61,11 @@ int rt_cancel_point (void);
 void rt_exit_thread (int value);
 int rt_backtrace (void *(*collect) (void));
 
+/* The sum of the four doubles of an AVX vector, passed in %ymm0 (only
+   called when the CPU has AVX).  */
+typedef double rt_v4df __attribute__ ((vector_size (32)));
+double rt_avx (rt_v4df v, double w) __attribute__ ((target ("avx")));
+
 /* Excluded from live patching.  */
 int rt_excluded (void);
 
