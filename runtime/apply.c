@@ -563,7 +563,9 @@ apply_locked (const char *path, struct ulp_error *err)
     if (ulp_find_symbol (h, pf.refs[i].name, pf.refs[i].unit, &refs[i], err)
         < 0)
       goto out;
-  if (pf.state && h->o && h->tls_kind == ULP_TLS_UNKNOWN)
+  /* The stubs read the thread state at a fixed %fs offset when they
+     can, whether or not the patch itself tracks the boundary.  */
+  if (h->o && h->tls_kind == ULP_TLS_UNKNOWN)
     ulp_obj_decide_tls (h);
 
   /* Load it.  */

@@ -30,8 +30,8 @@
         jae   slow                         frame: stale or altstack
         mov   %fs:UNIVERSE, %r11
    select:
-        cmp   $FROM_k, %r11 ; jae target_k ...  newest interval first
-        jmp   *target_0(%rip)
+        cmp   $FROM_k, %r11 ; jb 1f ; jmp *target_k(%rip) ; 1: ...
+        jmp   *target_0(%rip)               newest interval first
 
    Otherwise (TLS of a dlopen'ed object), and in the rare cases above,
    the stub jumps to ulp_stub_slow (slow-stub.S), which saves the
@@ -324,20 +324,19 @@ ulp_stub_make (struct ulp_fn *fn, const struct ulp_table *tab,
       mov_fs_r11 (&c, d + (int32_t) offsetof (struct ulp_thread_state,
                                               universe));
 
+      /* Newest interval first, falling through to its jump: the
+         common case takes one indirect jump and no other.  */
       place (&c, L_SELECT);
       for (size_t i = tab->n - 1; i > first; i--)
         {
           static const unsigned char cmp_imm[] = { 0x49, 0x81, 0xfb };
           emit (&c, cmp_imm, sizeof cmp_imm);
           emit_u32 (&c, (uint32_t) tab->iv[i].from);
-          jcc (&c, 0x83, L_FIRST_FREE + 1 + (int) (i - first));
+          jcc (&c, 0x82, L_FIRST_FREE + 1 + (int) (i - first));
+          jmp_lit (&c, L_FIRST_FREE + 1 + (int) (nsel + i - first));
+          place (&c, L_FIRST_FREE + 1 + (int) (i - first));
         }
       jmp_lit (&c, L_FIRST_FREE + 1 + (int) nsel);
-      for (size_t i = first + 1; i < tab->n; i++)
-        {
-          place (&c, L_FIRST_FREE + 1 + (int) (i - first));
-          jmp_lit (&c, L_FIRST_FREE + 1 + (int) (nsel + i - first));
-        }
     }
 
   place (&c, L_SLOW);

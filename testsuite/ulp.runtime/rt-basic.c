@@ -3,7 +3,8 @@
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
 
-   Arguments: patches 1, 2 and 3 of rt-lib.c (see rt-lib.h).  One thread,
+   Arguments: patches 1, 2 and 3 of rt-lib.c (see rt-lib.h), and patch 3
+   built without boundary code (-fplugin-arg-ulp-boundary=never).  One thread,
    so every change is visible at the next call and every reverted patch
    is unloaded at once.  */
 
@@ -13,19 +14,32 @@
 int
 main (int argc, char **argv)
 {
-  if (argc != 4)
+  if (argc != 5)
     return 2;
   void *f_before = rt_address_of_f ();
   rt_check (rt_pair () == 110 && ulp_patches (NULL, 0) == 0, "original",
             "rt_pair %d", rt_pair ());
 
+  /* A patch without boundary code of its own (no STATE entry): the
+     stubs must still find the target's thread state in static TLS.  */
+  long pu = rt_apply (argv[4], "apply a patch without boundary code");
+  rt_check (pu > 0 && rt_pair () == 410, "apply a patch without boundary "
+            "code", "rt_pair %d", rt_pair ());
+  rt_check (rt_status_count ("\"tls\": \"static\"") == 1,
+            "the target's thread state is found in static TLS", "not static");
+  rt_revert (pu, "revert the patch without boundary code");
+  rt_check (rt_pair () == 110, "reverted", "rt_pair %d", rt_pair ());
+
   long p1 = rt_apply (argv[1], "apply p1");
   rt_check (p1 > 0 && rt_pair () == 220, "apply p1", "rt_pair %d",
             rt_pair ());
   struct ulp_patch_info info;
-  rt_check (rt_patch_info (p1, &info) && strcmp (info.name, "p1") == 0
+  memset (&info, 0, sizeof info);
+  bool listed = rt_patch_info (p1, &info);
+  /* Universes 2 and 3 were opened by the first patch and its revert.  */
+  rt_check (listed && strcmp (info.name, "p1") == 0
             && strcmp (info.target, "libulprt.so") == 0
-            && info.functions == 2 && info.universe == 2
+            && info.functions == 2 && info.universe == 4
             && info.pending == 0 && strcmp (info.path, argv[1]) == 0,
             "ulp_patches describes p1", "name %s target %s functions %u "
             "universe %llu pending %u", info.name, info.target,
@@ -55,7 +69,7 @@ main (int argc, char **argv)
   rt_revert (p2, "revert p2 (middle)");
   rt_check (rt_pair () == 420, "revert p2 (middle)", "rt_pair %d",
             rt_pair ());
-  rt_check (rt_status_count ("\"state\": \"unloaded\"") == 1,
+  rt_check (rt_status_count ("\"state\": \"unloaded\"") == 2,
             "p2 unloaded at once (one thread)", "%d unloaded",
             rt_status_count ("\"state\": \"unloaded\""));
 
@@ -72,7 +86,7 @@ main (int argc, char **argv)
   rt_check (ulp_revert_name ("p1", 0, &e) == 0 && rt_pair () == 110,
             "revert everything", "rt_pair %d (%s)", rt_pair (), e.message);
   rt_check (ulp_patches (NULL, 0) == 0
-            && rt_status_count ("\"state\": \"unloaded\"") == 4,
+            && rt_status_count ("\"state\": \"unloaded\"") == 5,
             "all unloaded", "%zu applied, %d unloaded", ulp_patches (NULL, 0),
             rt_status_count ("\"state\": \"unloaded\""));
   rt_check (rt_status_count ("\"selection\": \"original\"") == 2,
