@@ -1,0 +1,224 @@
+/* control.c -- the runtime's side of the control mailbox.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   ulp-apply and ulp-status talk to the runtime of another process
+   through struct ulp_control (ulp.h): they write a request into it
+   through /proc/PID/mem, make one thread call ulp_control_kick, let
+   every thread go, and read the reply.  This file owns that structure
+   and the worker thread that serves it.
+
+   The worker is created by this file's constructor, with every signal
+   blocked (glibc keeps its own SIGSETXID open, so setuid and friends in
+   other threads still complete).  It sleeps in FUTEX_WAIT on
+   REQUEST_SEQ, so it costs nothing until a tool needs it.  It does all
+   the work (ulp_apply's dlopen, mprotect, ...) while no thread of the
+   process is stopped, so nothing it needs can be held by a thread that
+   cannot run: that is what makes applying a patch from outside free of
+   deadlocks on malloc's or the loader's locks.
+
+   The worker serves a request whenever REQUEST_SEQ differs from
+   DONE_SEQ, whatever woke it: ulp_control_kick, or the restart of its
+   futex wait after a tracer interrupted it and let go (ulp-apply writes
+   REQUEST_SEQ while the worker is stopped, so a requester that dies
+   right after still gets its request served, never half of one).
+
+   ulp_control_kick is async-signal-safe and takes no lock: one futex
+   wake.  It is written in assembly, preceded by a `ud2': a tracer that
+   forgets to cancel the restart of the system call its thread was in
+   (orig_rax) makes the kernel rewind the instruction pointer by two
+   bytes, which then traps at once instead of running into whatever
+   bytes happened to precede the function.
+
+   After fork the child has no worker: a fork handler starts a new one
+   and drops a request that was meant for the parent.  */
+
+#include <config.h>
+
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ulp-runtime.h"
+
+struct ulp_control ulp_control __attribute__ ((aligned (64)));
+
+/* The assembly below addresses the mailbox through this hidden alias,
+   so an interposed ulp_control cannot redirect the kick.  */
+extern struct ulp_control ulp_control_self
+  __attribute__ ((alias ("ulp_control"), visibility ("hidden")));
+
+_Static_assert (SYS_futex == 202, "x86-64 futex");
+_Static_assert (FUTEX_WAKE_PRIVATE == 129, "FUTEX_WAKE_PRIVATE");
+
+/* Where the kick's futex word is, for the assembly.  */
+#define ULP_CONTROL_SEQ_OFFSET 16
+_Static_assert (offsetof (struct ulp_control, request_seq)
+                == ULP_CONTROL_SEQ_OFFSET, "request_seq offset");
+
+#define STR_(x) #x
+#define STR(x) STR_ (x)
+
+__asm__ (".text\n\t"
+         ".p2align 4\n\t"
+         /* Never executed; see the comment at the top.  */
+         "ud2\n\t"
+         ".globl ulp_control_kick\n\t"
+         ".type ulp_control_kick, @function\n"
+         "ulp_control_kick:\n\t"
+         ".cfi_startproc\n\t"
+#ifdef __CET__
+         "endbr64\n\t"
+#endif
+         "movl $202, %eax\n\t"
+         "leaq ulp_control_self+" STR (ULP_CONTROL_SEQ_OFFSET) "(%rip), %rdi\n\t"
+         "movl $129, %esi\n\t"
+         "movl $" STR (INT_MAX) ", %edx\n\t"
+         "syscall\n\t"
+         "ret\n\t"
+         ".cfi_endproc\n\t"
+         ".size ulp_control_kick, .-ulp_control_kick");
+
+/* The last status reply, freed at the next request.  */
+static char *reply_buf;
+
+static long
+futex_wait (uint32_t *word, uint32_t val)
+{
+  return syscall (SYS_futex, word, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void
+fail (struct ulp_error *err, int code, const char *fmt, const char *arg)
+{
+  err->code = code;
+  snprintf (err->message, sizeof err->message, fmt, arg);
+}
+
+/* Carry out request REQ.  */
+
+static void
+serve (uint32_t req)
+{
+  static char line[sizeof ulp_control.request];
+  memcpy (line, ulp_control.request, sizeof line);
+  line[sizeof line - 1] = '\0';
+  line[strcspn (line, "\n")] = '\0';
+
+  free (reply_buf);
+  reply_buf = NULL;
+  ulp_control.reply = 0;
+  ulp_control.reply_size = 0;
+
+  struct ulp_error err;
+  memset (&err, 0, sizeof err);
+  int64_t result = -1;
+  if (strncmp (line, "apply ", 6) == 0)
+    result = ulp_apply (line + 6, 0, &err);
+  else if (strncmp (line, "revert-name ", 12) == 0)
+    result = ulp_revert_name (line + 12, 0, &err);
+  else if (strncmp (line, "revert ", 7) == 0)
+    {
+      char *end;
+      long id = strtol (line + 7, &end, 10);
+      if (end == line + 7 || *end || id < 0)
+        fail (&err, ULP_E_INVAL, "bad patch id: %.64s", line + 7);
+      else
+        result = ulp_revert (id, 0, &err);
+    }
+  else if (strcmp (line, "status") == 0)
+    {
+      reply_buf = ulp_status_json ();
+      if (reply_buf)
+        {
+          ulp_control.reply = (uintptr_t) reply_buf;
+          ulp_control.reply_size = strlen (reply_buf) + 1;
+          result = 0;
+        }
+      else
+        fail (&err, ULP_E_NOMEM, "%sout of memory", "");
+    }
+  else
+    fail (&err, ULP_E_INVAL, "unknown request: %.64s", line);
+
+  if (result < 0)
+    ulp_control.error = err;
+  else
+    memset (&ulp_control.error, 0, sizeof ulp_control.error);
+  ulp_control.result = result;
+  /* The reply is complete before DONE_SEQ says so.  */
+  __atomic_store_n (&ulp_control.done_seq, req, __ATOMIC_RELEASE);
+}
+
+static void *
+worker_main (void *arg)
+{
+  (void) arg;
+  ulp_control.worker_tid = (uint32_t) syscall (SYS_gettid);
+  ulp_control.version = ULP_CONTROL_VERSION;
+  __atomic_store_n (&ulp_control.magic, ULP_CONTROL_MAGIC, __ATOMIC_RELEASE);
+  for (;;)
+    {
+      uint32_t req = __atomic_load_n (&ulp_control.request_seq,
+                                      __ATOMIC_ACQUIRE);
+      if (req != __atomic_load_n (&ulp_control.done_seq, __ATOMIC_RELAXED))
+        serve (req);
+      else
+        /* Returns at a kick, when REQUEST_SEQ no longer holds REQ, or
+           spuriously; the loop sorts them out.  */
+        futex_wait (&ulp_control.request_seq, req);
+    }
+  return NULL;
+}
+
+static void
+start_worker (void)
+{
+  sigset_t all, old;
+  sigfillset (&all);
+  pthread_sigmask (SIG_SETMASK, &all, &old);
+  pthread_attr_t attr;
+  pthread_t thread;
+  int e = pthread_attr_init (&attr);
+  if (e == 0)
+    {
+      pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+      e = pthread_create (&thread, &attr, worker_main, NULL);
+      pthread_attr_destroy (&attr);
+    }
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  if (e == 0)
+    pthread_setname_np (thread, "ulp-worker");
+  /* Without a worker MAGIC stays 0 and the tools say the runtime is
+     not running in this process.  */
+}
+
+static void
+after_fork_child (void)
+{
+  /* The parent's worker does not exist here, and a request in flight
+     was the parent's.  */
+  __atomic_store_n (&ulp_control.magic, 0, __ATOMIC_RELEASE);
+  ulp_control.worker_tid = 0;
+  ulp_control.done_seq = ulp_control.request_seq;
+  free (reply_buf);
+  reply_buf = NULL;
+  ulp_control.reply = 0;
+  ulp_control.reply_size = 0;
+  start_worker ();
+}
+
+__attribute__ ((constructor)) static void
+ulp_control_init (void)
+{
+  pthread_atfork (NULL, NULL, after_fork_child);
+  start_worker ();
+}
