@@ -21,17 +21,17 @@
         endbr64
         mov   %fs:DEPTH, %r11
         test  %r11, %r11
-        jnz   inside
-        mov   universe_ptr(%rip), %r11     newest universe
-        mov   (%r11), %r11
-        jmp   select
-   inside:
+        jz    outside
         cmp   %fs:OUTER_SP, %rsp           not below the outermost
         jae   slow                         frame: stale or altstack
         mov   %fs:UNIVERSE, %r11
    select:
         cmp   $FROM_k, %r11 ; jb 1f ; jmp *target_k(%rip) ; 1: ...
         jmp   *target_0(%rip)               newest interval first
+   outside:
+        mov   universe_ptr(%rip), %r11     newest universe
+        mov   (%r11), %r11
+        jmp   select
 
    Otherwise (TLS of a dlopen'ed object), and in the rare cases above,
    the stub jumps to ulp_stub_slow (slow-stub.S), which saves the
@@ -258,7 +258,7 @@ jmp (struct code *c, int label)
 
 enum
 {
-  L_INSIDE,
+  L_OUTSIDE,
   L_SELECT,
   L_SLOW,
   L_LIT_UNIVERSE,
@@ -308,15 +308,12 @@ ulp_stub_make (struct ulp_fn *fn, const struct ulp_table *tab,
       static const unsigned char load_r11[] = { 0x4d, 0x8b, 0x1b };
       static const unsigned char cmp_rsp[] = { 0x64, 0x48, 0x3b, 0x24, 0x25 };
 
+      /* Calls from inside the object (every call of a static function)
+         fall through; entries from outside take one branch.  */
       mov_fs_r11 (&c, d + (int32_t) offsetof (struct ulp_thread_state,
                                               depth));
       emit (&c, test_r11, sizeof test_r11);
-      jcc (&c, 0x85, L_INSIDE);
-      mov_lit_r11 (&c, L_LIT_UNIVERSE);
-      emit (&c, load_r11, sizeof load_r11);
-      jmp (&c, L_SELECT);
-
-      place (&c, L_INSIDE);
+      jcc (&c, 0x84, L_OUTSIDE);
       emit (&c, cmp_rsp, sizeof cmp_rsp);
       emit_u32 (&c, (uint32_t) (d + (int32_t) offsetof
                                       (struct ulp_thread_state, outer_sp)));
@@ -337,6 +334,12 @@ ulp_stub_make (struct ulp_fn *fn, const struct ulp_table *tab,
           place (&c, L_FIRST_FREE + 1 + (int) (i - first));
         }
       jmp_lit (&c, L_FIRST_FREE + 1 + (int) nsel);
+
+      /* Depth 0: the object's newest universe.  */
+      place (&c, L_OUTSIDE);
+      mov_lit_r11 (&c, L_LIT_UNIVERSE);
+      emit (&c, load_r11, sizeof load_r11);
+      jmp (&c, L_SELECT);
     }
 
   place (&c, L_SLOW);

@@ -74,9 +74,6 @@
 
 extern void *__tls_get_addr (void *);
 
-ULP_HIDDEN void ulp_enter_slow_c (struct ulp_thread_state *t, uint64_t sp,
-                                  struct ulp_object_state *o, uintptr_t ret);
-
 #define REG_CHUNK_BYTES (16 * 1024)
 /* CPU time after which a thread cannot still be in an entry window.  */
 #define PAST_NS 1000000ULL
@@ -440,13 +437,6 @@ ulp_enter_slow_c (struct ulp_thread_state *t, uint64_t sp,
   t->universe = u;
   t->outer_sp = sp;
   __atomic_store_n (&t->depth, 1, __ATOMIC_RELEASE);
-}
-
-void
-ulp_enter_slow (struct ulp_thread_state *t, uint64_t sp,
-                struct ulp_object_state *o)
-{
-  ulp_enter_slow_c (t, sp, o, 0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -208,9 +208,11 @@ ULP_HIDDEN bool ulp_obj_in_text (const struct ulp_obj *h, uintptr_t addr,
 /* The PROT_* of the PT_LOAD segment of H holding ADDR, or -1.  */
 ULP_HIDDEN int ulp_obj_prot (const struct ulp_obj *h, uintptr_t addr);
 
-/* The runtime's slow path, installed into every object's state.  */
-ULP_HIDDEN void ulp_enter_slow (struct ulp_thread_state *t, uint64_t sp,
-                                struct ulp_object_state *o);
+/* The runtime's slow path (threads.c).  Objects get
+   ulp_enter_slow_entry (slow-stub.S), which adds RET, the return
+   address into the instrumented function body, when it can find it.  */
+ULP_HIDDEN void ulp_enter_slow_c (struct ulp_thread_state *t, uint64_t sp,
+                                  struct ulp_object_state *o, uintptr_t ret);
 
 /* ------------------------------------------------------------------ */
 /* Threads and universes (threads.c).                                  */
