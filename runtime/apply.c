@@ -7,8 +7,9 @@
    file (patch-file.c), that the target is loaded with the right
    build-id, that every function to replace exists, has a patchable
    entry and still holds the bytes the plugin put there (or this
-   runtime's own detour), and that every reference resolves.  Then it
-   loads the patch, fills its reference slots and its state, adds the
+   runtime's own detour), and that every reference and relocation
+   resolves.  Then it loads the patch, writes its relocated places (which
+   may be in its code), fills its reference slots and its state, adds the
    new versions (valid from the next universe on) to the functions'
    tables, publishes the stubs and detours, and only then opens the new
    universe.  Until that store no thread can select a new version (each
@@ -502,6 +503,7 @@ apply_locked (const char *path, struct ulp_error *err)
   struct ulp_patch *p = NULL;
   const struct ulp_record **recs = NULL;
   uintptr_t *refs = NULL;
+  uintptr_t *relocs = NULL;
 
   for (struct ulp_patch *q = patches; q; q = q->next)
     if (q->state == ULP_PATCH_APPLIED && same_file (q, &pf))
@@ -563,6 +565,16 @@ apply_locked (const char *path, struct ulp_error *err)
     if (ulp_find_symbol (h, pf.refs[i].name, pf.refs[i].unit, &refs[i], err)
         < 0)
       goto out;
+  relocs = calloc (pf.nrelocs + 1, sizeof *relocs);
+  if (!relocs)
+    {
+      ulp_fail (err, ULP_E_NOMEM, "out of memory");
+      goto out;
+    }
+  for (size_t i = 0; i < pf.nrelocs; i++)
+    if (ulp_find_symbol (h, pf.relocs[i].name, pf.relocs[i].unit,
+                         &relocs[i], err) < 0)
+      goto out;
   /* The stubs read the thread state at a fixed %fs offset when they
      can, whether or not the patch itself tracks the boundary.  */
   if (h->o && h->tls_kind == ULP_TLS_UNKNOWN)
@@ -602,6 +614,48 @@ apply_locked (const char *path, struct ulp_error *err)
       meta.records = (const unsigned char *) (base + pf.meta_table);
       meta.stride = pf.meta_record_size;
       meta.n = pf.meta_table_size / pf.meta_record_size;
+    }
+
+  /* Resolve its relocations against the running target, before any of
+     its code can run: all of them fit, or nothing is written.  */
+  for (size_t i = 0; i < pf.nrelocs; i++)
+    if (pf.relocs[i].type != R_X86_64_64)
+      {
+        int64_t v = (int64_t) relocs[i] + pf.relocs[i].addend
+                    - (int64_t) (base + pf.relocs[i].place);
+        if (v < INT32_MIN || v > INT32_MAX)
+          {
+            ulp_fail (err, ULP_E_LOAD, "%s: %s is out of reach of its "
+                      "32-bit reference (the patch was loaded more than "
+                      "2 GiB from %s)", path, pf.relocs[i].name, h->soname);
+            goto out;
+          }
+      }
+  for (size_t i = 0; i < pf.nrelocs; i++)
+    {
+      const struct ulp_pfile_reloc *r = &pf.relocs[i];
+      uintptr_t place = base + r->place;
+      unsigned char bytes[8];
+      size_t size;
+      if (r->type == R_X86_64_64)
+        {
+          uint64_t v = (uint64_t) relocs[i] + (uint64_t) (int64_t) r->addend;
+          memcpy (bytes, &v, 8);
+          size = 8;
+        }
+      else
+        {
+          int32_t v = (int32_t) ((int64_t) relocs[i] + r->addend
+                                 - (int64_t) place);
+          memcpy (bytes, &v, 4);
+          size = 4;
+        }
+      int prot = ulp_pfile_prot (&pf, r->place);
+      if (prot >= 0 && (prot & PROT_WRITE))
+        memcpy ((void *) place, bytes, size);
+      else if (ulp_code_write ((void *) place, bytes, size,
+                               prot < 0 ? PROT_READ : prot, err) < 0)
+        goto out;
     }
 
   /* Fill its references and its state.  */
@@ -757,6 +811,7 @@ out:
     dlclose (handle);
   free (recs);
   free (refs);
+  free (relocs);
   ulp_pfile_close (&pf);
   return result;
 }

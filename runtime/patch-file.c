@@ -10,7 +10,8 @@
    then the patch table: kinds, flags, exactly one TARGET, at most one
    INFO and STATE, at least one REPLACE, every self-relative reference
    inside the file's loaded contents, strings NUL-terminated, slots and
-   the state in writable memory, replacements in executable memory.  */
+   the state in writable memory, replacements in executable memory,
+   relocated places inside the patch with a supported type.  */
 
 #include <config.h>
 
@@ -18,6 +19,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "patch-file.h"
@@ -77,12 +79,28 @@ string_at (const struct ulp_pfile *pf, uint64_t vaddr)
   return s;
 }
 
+int
+ulp_pfile_prot (const struct ulp_pfile *pf, uint64_t vaddr)
+{
+  const GElf_Phdr *ph = segment_of (pf, vaddr, 1, false);
+  if (!ph)
+    return -1;
+  for (size_t i = 0; i < pf->phnum; i++)
+    if (pf->ph[i].p_type == PT_GNU_RELRO && vaddr >= pf->ph[i].p_vaddr
+        && vaddr - pf->ph[i].p_vaddr < pf->ph[i].p_memsz)
+      return PROT_READ;
+  return ((ph->p_flags & PF_R ? PROT_READ : 0)
+          | (ph->p_flags & PF_W ? PROT_WRITE : 0)
+          | (ph->p_flags & PF_X ? PROT_EXEC : 0));
+}
+
 void
 ulp_pfile_close (struct ulp_pfile *pf)
 {
   free (pf->ph);
   free (pf->replace);
   free (pf->refs);
+  free (pf->relocs);
   if (pf->elf)
     elf_end (pf->elf);
   if (pf->fd >= 0)
@@ -90,6 +108,7 @@ ulp_pfile_close (struct ulp_pfile *pf)
   pf->ph = NULL;
   pf->replace = NULL;
   pf->refs = NULL;
+  pf->relocs = NULL;
   pf->elf = NULL;
   pf->fd = -1;
 }
@@ -152,7 +171,8 @@ check_entries (struct ulp_pfile *pf, struct ulp_error *err)
   size_t n = pf->patch_size / sizeof (struct ulp_patch_entry);
   pf->replace = calloc (n, sizeof *pf->replace);
   pf->refs = calloc (n, sizeof *pf->refs);
-  if (!pf->replace || !pf->refs)
+  pf->relocs = calloc (n, sizeof *pf->relocs);
+  if (!pf->replace || !pf->refs || !pf->relocs)
     return ulp_fail (err, ULP_E_NOMEM, "out of memory");
   size_t ntarget = 0, ninfo = 0, nstate = 0;
   for (size_t i = 0; i < n; i++)
@@ -164,7 +184,7 @@ check_entries (struct ulp_pfile *pf, struct ulp_error *err)
       uint64_t b = ref (at + offsetof (struct ulp_patch_entry, b), e.b);
       uint64_t c = ref (at + offsetof (struct ulp_patch_entry, c), e.c);
       const char *sa = NULL, *sb = NULL, *sc = NULL;
-      if (e.flags != 0 || e.reserved != 0)
+      if (e.kind != ULP_PATCH_RELOC && (e.flags != 0 || e.reserved != 0))
         return ulp_fail (err, ULP_E_FORMAT,
                          "%s: corrupt patch table: entry %zu has unknown "
                          "flags", pf->path, i);
@@ -241,6 +261,24 @@ check_entries (struct ulp_pfile *pf, struct ulp_error *err)
             NEED (e.b == 0 && e.c == 0, "unexpected reference");
             pf->state = a;
             nstate++;
+          }
+          break;
+        case ULP_PATCH_RELOC:
+          {
+            uint64_t size = e.flags == R_X86_64_64 ? 8 : 4;
+            NEED (e.flags == R_X86_64_PC32 || e.flags == R_X86_64_PLT32
+                    || e.flags == R_X86_64_64,
+                  "unsupported relocation type");
+            NEED (e.a && segment_of (pf, a, size, false),
+                  "relocated place outside the patch");
+            NEED (e.b && (sb = string_at (pf, b)) && *sb, "bad symbol name");
+            NEED (!e.c || ((sc = string_at (pf, c)) && *sc), "bad unit");
+            pf->relocs[pf->nrelocs].place = a;
+            pf->relocs[pf->nrelocs].name = sb;
+            pf->relocs[pf->nrelocs].unit = sc;
+            pf->relocs[pf->nrelocs].type = e.flags;
+            pf->relocs[pf->nrelocs].addend = (int32_t) e.reserved;
+            pf->nrelocs++;
           }
           break;
         default:

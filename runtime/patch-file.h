@@ -32,6 +32,15 @@ struct ulp_pfile_ref
   const char *unit;      /* or NULL.  */
 };
 
+struct ulp_pfile_reloc
+{
+  uint64_t place;        /* vaddr of the 4 or 8 bytes to write.  */
+  const char *name;
+  const char *unit;      /* or NULL.  */
+  uint32_t type;         /* R_X86_64_PC32, _PLT32 or _64.  */
+  int32_t addend;
+};
+
 struct ulp_pfile
 {
   const char *path;
@@ -56,7 +65,13 @@ struct ulp_pfile
   size_t nreplace;
   struct ulp_pfile_ref *refs;
   size_t nrefs;
+  struct ulp_pfile_reloc *relocs;
+  size_t nrelocs;
 };
+
+/* The protection the loader gives the patch's byte at VADDR once it is
+   loaded (PT_LOAD flags, read-only inside PT_GNU_RELRO), or -1.  */
+int ulp_pfile_prot (const struct ulp_pfile *pf, uint64_t vaddr) ULP_HIDDEN;
 
 /* Open and check PATH.  0, or -1 with *ERR filled (and nothing left
    open).  */

@@ -248,11 +248,15 @@ set_t0 (struct ulp_obj *h, int self)
   size_t n;
   int *tids = list_tids (&n);
   struct ulp_t0 *t0 = NULL;
+  /* The runtime's own worker (control.c) never runs the object's
+     code.  */
+  int worker = (int) __atomic_load_n (&ulp_control.worker_tid,
+                                      __ATOMIC_ACQUIRE);
   if (tids)
     {
       size_t k = 0;
       for (size_t i = 0; i < n; i++)
-        if (tids[i] != self && !reg_find (h, tids[i]))
+        if (tids[i] != self && tids[i] != worker && !reg_find (h, tids[i]))
           tids[k++] = tids[i];
       if (k == 0)
         {
