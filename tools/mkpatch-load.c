@@ -1,0 +1,746 @@
+/* mkpatch-load.c -- the load phase of ulp-mkpatch.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   Reads ORIG and PATCHED (two object files, or two directories whose
+   objects are paired by their path relative to the directory) and the
+   target OBJECT.  Each object becomes its sections (bytes, relocations
+   sorted by offset, COMDAT group), its symbols and its ulp records (read
+   by libulpelf, which also refuses objects built without the plugin).
+   The target becomes a table of its symbols by name -- from its ulp
+   records first, which name static functions and variables even in a
+   stripped file, then from its symbol tables -- plus what the patch
+   must say about it: soname, build-id, the boundary state the note
+   points to, its TLS segment and the libraries it needs.  Nothing is
+   judged here beyond "can this be read".  */
+
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mkpatch.h"
+
+static enum mk_sec_kind
+classify (const char *name, const GElf_Shdr *sh)
+{
+  switch (sh->sh_type)
+    {
+    case SHT_GROUP:
+      return MK_SEC_GROUP;
+    case SHT_RELA:
+    case SHT_REL:
+      return MK_SEC_RELA;
+    case SHT_SYMTAB:
+    case SHT_STRTAB:
+    case SHT_SYMTAB_SHNDX:
+      return MK_SEC_SYMTAB;
+    case SHT_INIT_ARRAY:
+    case SHT_PREINIT_ARRAY:
+      return MK_SEC_INIT;
+    case SHT_FINI_ARRAY:
+      return MK_SEC_FINI;
+    default:
+      break;
+    }
+  if (strcmp (name, ULP_META_SECTION) == 0)
+    return MK_SEC_ULP_META;
+  if (strcmp (name, ULP_AUX_SECTION) == 0)
+    return MK_SEC_ULP_AUX;
+  if (strcmp (name, ULP_STR_SECTION) == 0)
+    return MK_SEC_ULP_STR;
+  if (strcmp (name, ".eh_frame") == 0)
+    return MK_SEC_EH;
+  if (strncmp (name, ".gcc_except_table", 17) == 0)
+    return MK_SEC_EXCEPT;
+  if (strcmp (name, ".ctors") == 0 || strncmp (name, ".ctors.", 7) == 0)
+    return MK_SEC_INIT;
+  if (strcmp (name, ".dtors") == 0 || strncmp (name, ".dtors.", 7) == 0)
+    return MK_SEC_FINI;
+  if (!(sh->sh_flags & SHF_ALLOC))
+    return MK_SEC_OTHER;
+  if (sh->sh_flags & SHF_TLS)
+    return MK_SEC_TLS;
+  if (sh->sh_flags & SHF_EXECINSTR)
+    return MK_SEC_TEXT;
+  if ((sh->sh_flags & SHF_MERGE) && (sh->sh_flags & SHF_STRINGS))
+    return MK_SEC_STRINGS;
+  if (sh->sh_flags & SHF_MERGE)
+    return MK_SEC_CONSTS;
+  if (sh->sh_flags & SHF_WRITE)
+    return MK_SEC_DATA;
+  if (sh->sh_type == SHT_PROGBITS || sh->sh_type == SHT_NOBITS)
+    return MK_SEC_RODATA;
+  return MK_SEC_OTHER;
+}
+
+static int
+cmp_rela (const void *a, const void *b)
+{
+  const struct mk_rela *x = a, *y = b;
+  return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Read the relocation section SEC of OBJ into the section it applies
+   to.  */
+
+static bool
+read_relas (struct mk_object *obj, struct mk_section *sec)
+{
+  if (sec->sh.sh_type == SHT_REL)
+    {
+      mk_error (obj->path, "section %s: REL relocations are not x86-64's",
+                sec->name);
+      return false;
+    }
+  if (sec->sh.sh_info == 0 || sec->sh.sh_info >= obj->shnum
+      || sec->sh.sh_entsize == 0)
+    return true;
+  struct mk_section *to = &obj->secs[sec->sh.sh_info];
+  Elf_Scn *scn = elf_getscn (obj->elf, sec->index);
+  Elf_Data *d = scn ? elf_getdata (scn, NULL) : NULL;
+  if (!d)
+    {
+      mk_error (obj->path, "section %s: %s", sec->name, elf_errmsg (-1));
+      return false;
+    }
+  size_t n = sec->sh.sh_size / sec->sh.sh_entsize;
+  to->relas = mk_xcalloc (n, sizeof *to->relas);
+  to->nrelas = n;
+  for (size_t i = 0; i < n; i++)
+    {
+      GElf_Rela r;
+      if (!gelf_getrela (d, (int) i, &r))
+        {
+          mk_error (obj->path, "section %s: %s", sec->name, elf_errmsg (-1));
+          return false;
+        }
+      to->relas[i].offset = r.r_offset;
+      to->relas[i].addend = r.r_addend;
+      to->relas[i].type = (uint32_t) GELF_R_TYPE (r.r_info);
+      to->relas[i].sym = (uint32_t) GELF_R_SYM (r.r_info);
+      if (to->relas[i].sym >= obj->nsyms)
+        {
+          mk_error (obj->path, "section %s: relocation %zu names symbol "
+                    "%u of %zu", sec->name, i, to->relas[i].sym, obj->nsyms);
+          return false;
+        }
+    }
+  qsort (to->relas, n, sizeof *to->relas, cmp_rela);
+  return true;
+}
+
+static bool
+read_symbols (struct mk_object *obj)
+{
+  Elf_Scn *scn = elf_getscn (obj->elf, obj->symtab);
+  Elf_Data *d = scn ? elf_getdata (scn, NULL) : NULL;
+  if (!d)
+    {
+      mk_error (obj->path, "cannot read the symbol table: %s",
+                elf_errmsg (-1));
+      return false;
+    }
+  Elf_Data *xndx = NULL;
+  for (size_t i = 1; i < obj->shnum; i++)
+    if (obj->secs[i].sh.sh_type == SHT_SYMTAB_SHNDX
+        && obj->secs[i].sh.sh_link == obj->symtab)
+      xndx = elf_getdata (elf_getscn (obj->elf, i), NULL);
+  const GElf_Shdr *sh = &obj->secs[obj->symtab].sh;
+  obj->nsyms = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
+  obj->syms = mk_xcalloc (obj->nsyms, sizeof *obj->syms);
+  for (size_t i = 0; i < obj->nsyms; i++)
+    {
+      struct mk_symbol *s = &obj->syms[i];
+      GElf_Word shndx = 0;
+      if (!gelf_getsymshndx (d, xndx, (int) i, &s->sym, &shndx))
+        {
+          mk_error (obj->path, "cannot read symbol %zu: %s", i,
+                    elf_errmsg (-1));
+          return false;
+        }
+      s->index = i;
+      s->name = elf_strptr (obj->elf, sh->sh_link, s->sym.st_name);
+      if (!s->name)
+        s->name = "";
+      s->type = GELF_ST_TYPE (s->sym.st_info);
+      s->bind = GELF_ST_BIND (s->sym.st_info);
+      s->vis = GELF_ST_VISIBILITY (s->sym.st_other);
+      size_t sec = s->sym.st_shndx == SHN_XINDEX ? shndx : s->sym.st_shndx;
+      if (s->sym.st_shndx != SHN_UNDEF && s->sym.st_shndx != SHN_ABS
+          && s->sym.st_shndx != SHN_COMMON
+          && (s->sym.st_shndx < SHN_LORESERVE
+              || s->sym.st_shndx == SHN_XINDEX))
+        {
+          if (sec >= obj->shnum)
+            {
+              mk_error (obj->path, "symbol %s is in section %zu of %zu",
+                        s->name, sec, obj->shnum);
+              return false;
+            }
+          s->sec = &obj->secs[sec];
+        }
+      if (s->sym.st_shndx == SHN_COMMON)
+        {
+          mk_error (obj->path, "%s is a common symbol: compile with "
+                    "-fno-common so that each variable has a section of "
+                    "its own", s->name);
+          return false;
+        }
+    }
+  return true;
+}
+
+static void
+read_groups (struct mk_object *obj)
+{
+  for (size_t i = 1; i < obj->shnum; i++)
+    {
+      struct mk_section *g = &obj->secs[i];
+      if (g->kind != MK_SEC_GROUP || !g->data || g->size < 4)
+        continue;
+      const char *sig = g->sh.sh_info < obj->nsyms
+                        ? obj->syms[g->sh.sh_info].name : "";
+      for (uint64_t off = 4; off + 4 <= g->size; off += 4)
+        {
+          uint32_t m = mk_get32 (g->data + off);
+          if (m > 0 && m < obj->shnum)
+            {
+              obj->secs[m].group = i;
+              obj->secs[m].group_sig = sig;
+            }
+        }
+    }
+}
+
+static struct mk_object *
+load_object (const char *path, const char *rel, bool orig)
+{
+  enum ulp_elf_status status;
+  char *err = NULL;
+  struct ulp_elf *ue = ulp_elf_open_status (path, &status, &err);
+  if (!ue)
+    {
+      if (status == ULP_ELF_NOT_PATCHABLE)
+        mk_error (path, "no ulp records: compile it with the ulp plugin "
+                  "(-specs=ulp.specs)");
+      else
+        mk_error (path, "%s", err ? err : "cannot read");
+      free (err);
+      return NULL;
+    }
+  if (ulp_elf_type (ue) != ULP_ELF_REL)
+    {
+      mk_error (path, "a %s, not an object file: give the .o files the "
+                "target was linked from", ulp_elf_type_name (ulp_elf_type (ue)));
+      ulp_elf_close (ue);
+      return NULL;
+    }
+
+  struct mk_object *obj = mk_xcalloc (1, sizeof *obj);
+  obj->path = mk_xstrdup (path);
+  obj->rel = mk_xstrdup (rel);
+  obj->orig = orig;
+  obj->ue = ue;
+  obj->elf = ulp_elf_handle (ue);
+  size_t shstrndx;
+  if (elf_getshdrnum (obj->elf, &obj->shnum) != 0
+      || elf_getshdrstrndx (obj->elf, &shstrndx) != 0)
+    {
+      mk_error (path, "cannot read the section headers: %s", elf_errmsg (-1));
+      return NULL;
+    }
+  obj->secs = mk_xcalloc (obj->shnum, sizeof *obj->secs);
+  for (size_t i = 1; i < obj->shnum; i++)
+    {
+      struct mk_section *s = &obj->secs[i];
+      Elf_Scn *scn = elf_getscn (obj->elf, i);
+      s->index = i;
+      if (!scn || !gelf_getshdr (scn, &s->sh))
+        {
+          mk_error (path, "cannot read section %zu: %s", i, elf_errmsg (-1));
+          return NULL;
+        }
+      s->name = elf_strptr (obj->elf, shstrndx, s->sh.sh_name);
+      if (!s->name)
+        s->name = "";
+      s->size = s->sh.sh_size;
+      s->kind = classify (s->name, &s->sh);
+      if (strncmp (s->name, ".gnu.lto_", 9) == 0)
+        {
+          mk_error (path, "compiled with -flto: ulp-mkpatch compares "
+                    "machine code, which an -flto object does not hold; "
+                    "build ORIG and PATCHED without -flto");
+          return NULL;
+        }
+      if (s->sh.sh_flags & SHF_COMPRESSED)
+        continue;
+      if (s->sh.sh_type != SHT_NOBITS && s->size > 0)
+        {
+          Elf_Data *d = elf_rawdata (scn, NULL);
+          if (!d || d->d_size != s->size)
+            {
+              mk_error (path, "cannot read section %s: %s", s->name,
+                        elf_errmsg (-1));
+              return NULL;
+            }
+          s->data = d->d_buf;
+        }
+      if (s->sh.sh_type == SHT_SYMTAB)
+        obj->symtab = i;
+      if (strcmp (s->name, ".GCC.command.line") == 0 && s->data && s->size)
+        {
+          /* Several units' switches may have been merged in (ld -r);
+             they are compared as a whole.  */
+          char *sw = mk_xmalloc (s->size + 1);
+          memcpy (sw, s->data, s->size);
+          sw[s->size] = '\0';
+          for (uint64_t k = 0; k + 1 < s->size; k++)
+            if (sw[k] == '\0')
+              sw[k] = '\n';
+          obj->switches = sw;
+        }
+    }
+  if (!obj->symtab)
+    {
+      mk_error (path, "no symbol table (stripped?)");
+      return NULL;
+    }
+  if (!read_symbols (obj))
+    return NULL;
+  for (size_t i = 1; i < obj->shnum; i++)
+    if (obj->secs[i].kind == MK_SEC_RELA && !read_relas (obj, &obj->secs[i]))
+      return NULL;
+  read_groups (obj);
+
+  const struct ulp_func *f = ulp_elf_funcs (ue);
+  for (size_t i = 0; i < ulp_elf_nfuncs (ue); i++)
+    {
+      obj->has_records = true;
+      if (!obj->unit && f[i].unit && *f[i].unit)
+        obj->unit = f[i].unit;
+      if (f[i].flags & ULP_F_ENDBR)
+        obj->cet = true;
+    }
+  /* Records and inline lists belong to their function.  */
+  for (size_t i = 1; i < obj->shnum; i++)
+    {
+      struct mk_section *s = &obj->secs[i];
+      if ((s->kind == MK_SEC_ULP_META || s->kind == MK_SEC_ULP_AUX)
+          && (s->sh.sh_flags & SHF_LINK_ORDER) && s->sh.sh_link > 0
+          && s->sh.sh_link < obj->shnum)
+        {
+          if (s->kind == MK_SEC_ULP_META)
+            obj->secs[s->sh.sh_link].meta = i;
+          else
+            obj->secs[s->sh.sh_link].aux = i;
+        }
+    }
+  mk_note (2, "%s: %zu sections, %zu symbols, %zu records", path,
+           obj->shnum, obj->nsyms, ulp_elf_nfuncs (ue));
+  return obj;
+}
+
+/* Directories.  */
+
+struct names
+{
+  char **v;
+  size_t n, cap;
+};
+
+static int
+cmp_str (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static bool
+list_objects (const char *root, const char *sub, struct names *out)
+{
+  char *dir = *sub ? mk_xasprintf ("%s/%s", root, sub) : mk_xstrdup (root);
+  DIR *d = opendir (dir);
+  if (!d)
+    {
+      mk_error (dir, "%s", strerror (errno));
+      free (dir);
+      return false;
+    }
+  struct dirent *de;
+  bool ok = true;
+  while (ok && (de = readdir (d)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      char *rel = *sub ? mk_xasprintf ("%s/%s", sub, de->d_name)
+                       : mk_xstrdup (de->d_name);
+      char *full = mk_xasprintf ("%s/%s", root, rel);
+      struct stat st;
+      if (stat (full, &st) != 0)
+        {
+          mk_error (full, "%s", strerror (errno));
+          ok = false;
+        }
+      else if (S_ISDIR (st.st_mode))
+        {
+          ok = list_objects (root, rel, out);
+        }
+      else if (S_ISREG (st.st_mode))
+        {
+          size_t len = strlen (rel);
+          if (len > 2 && strcmp (rel + len - 2, ".o") == 0)
+            {
+              mk_grow (&out->v, &out->cap, out->n, sizeof *out->v);
+              out->v[out->n++] = rel;
+              rel = NULL;
+            }
+        }
+      free (rel);
+      free (full);
+    }
+  closedir (d);
+  free (dir);
+  return ok;
+}
+
+static void
+add_unit (struct mk_ctx *ctx, const char *rel, struct mk_object *o,
+          struct mk_object *p)
+{
+  mk_grow (&ctx->units, &ctx->units_cap, ctx->nunits, sizeof *ctx->units);
+  struct mk_unit *u = &ctx->units[ctx->nunits++];
+  u->rel = o ? o->rel : p->rel;
+  (void) rel;
+  u->orig = o;
+  u->patched = p;
+}
+
+static bool
+load_dirs (struct mk_ctx *ctx)
+{
+  struct names on = { 0 }, pn = { 0 };
+  if (!list_objects (ctx->opt.orig, "", &on)
+      || !list_objects (ctx->opt.patched, "", &pn))
+    return false;
+  qsort (on.v, on.n, sizeof *on.v, cmp_str);
+  qsort (pn.v, pn.n, sizeof *pn.v, cmp_str);
+  if (on.n == 0)
+    {
+      mk_error (ctx->opt.orig, "no object files (*.o) in this directory");
+      return false;
+    }
+  size_t i = 0, j = 0;
+  bool ok = true;
+  while (ok && (i < on.n || j < pn.n))
+    {
+      int c = i == on.n ? 1 : j == pn.n ? -1 : strcmp (on.v[i], pn.v[j]);
+      struct mk_object *o = NULL, *p = NULL;
+      if (c <= 0)
+        {
+          char *path = mk_xasprintf ("%s/%s", ctx->opt.orig, on.v[i]);
+          o = load_object (path, on.v[i], true);
+          free (path);
+          ok = o != NULL;
+        }
+      if (ok && c >= 0)
+        {
+          char *path = mk_xasprintf ("%s/%s", ctx->opt.patched, pn.v[j]);
+          p = load_object (path, pn.v[j], false);
+          free (path);
+          ok = p != NULL;
+        }
+      if (!ok)
+        break;
+      if (!p)
+        mk_note (1, "%s: only in ORIG (removed)", on.v[i]);
+      if (!o)
+        mk_note (1, "%s: only in PATCHED (new)", pn.v[j]);
+      add_unit (ctx, NULL, o, p);
+      if (c <= 0)
+        i++;
+      if (c >= 0)
+        j++;
+    }
+  for (size_t k = 0; k < on.n; k++)
+    free (on.v[k]);
+  for (size_t k = 0; k < pn.n; k++)
+    free (pn.v[k]);
+  free (on.v);
+  free (pn.v);
+  return ok;
+}
+
+/* The target.  */
+
+static void
+add_tsym (struct mk_target *t, struct mk_tsym *s)
+{
+  struct mk_tsym *first = mk_map_put (&t->syms, s->name, s);
+  if (first)
+    {
+      /* Keep the records first: they know units.  */
+      while (first->next)
+        first = first->next;
+      first->next = s;
+    }
+}
+
+static void
+read_target_symtab (struct mk_target *t, Elf_Scn *scn, const GElf_Shdr *sh)
+{
+  Elf_Data *d = elf_getdata (scn, NULL);
+  if (!d || sh->sh_entsize == 0)
+    return;
+  size_t n = sh->sh_size / sh->sh_entsize;
+  const char *file = NULL;
+  for (size_t i = 1; i < n; i++)
+    {
+      GElf_Sym sym;
+      if (!gelf_getsym (d, (int) i, &sym))
+        continue;
+      const char *name = elf_strptr (t->elf, sh->sh_link, sym.st_name);
+      int type = GELF_ST_TYPE (sym.st_info);
+      if (type == STT_FILE)
+        {
+          file = name;
+          continue;
+        }
+      if (!name || !*name || sym.st_shndx == SHN_UNDEF
+          || (type != STT_FUNC && type != STT_OBJECT && type != STT_TLS
+              && type != STT_NOTYPE && type != STT_GNU_IFUNC))
+        continue;
+      struct mk_tsym *s = mk_xcalloc (1, sizeof *s);
+      s->name = name;
+      s->local = GELF_ST_BIND (sym.st_info) == STB_LOCAL;
+      s->unit = s->local ? file : NULL;
+      s->addr = sym.st_value;
+      s->size = sym.st_size;
+      s->tls = type == STT_TLS;
+      s->func = type == STT_FUNC || type == STT_GNU_IFUNC;
+      add_tsym (t, s);
+    }
+}
+
+static bool
+load_target (struct mk_ctx *ctx)
+{
+  struct mk_target *t = &ctx->target;
+  const char *path = ctx->opt.target;
+  enum ulp_elf_status status;
+  char *err = NULL;
+  t->path = path;
+  t->fd = -1;
+  t->ue = ulp_elf_open_status (path, &status, &err);
+  if (!t->ue)
+    {
+      if (status == ULP_ELF_NOT_PATCHABLE)
+        mk_error (path, "not live-patchable (no ulp metadata): the running "
+                  "program can only be patched if it was built with ulp");
+      else
+        mk_error (path, "%s", err ? err : "cannot read");
+      free (err);
+      return false;
+    }
+  t->type = ulp_elf_type (t->ue);
+  if (t->type == ULP_ELF_REL)
+    {
+      mk_error (path, "an object file: --target wants the shared object or "
+                "executable the running process has loaded");
+      return false;
+    }
+  size_t idlen;
+  const unsigned char *id = ulp_elf_build_id (t->ue, &idlen);
+  if (!id || idlen == 0 || idlen > 64)
+    {
+      mk_error (path, "no GNU build-id: the runtime tells builds apart by "
+                "it; link the target with -Wl,--build-id");
+      return false;
+    }
+  for (size_t i = 0; i < idlen; i++)
+    snprintf (t->build_id + 2 * i, 3, "%02x", id[i]);
+
+  t->elf = ulp_elf_handle (t->ue);
+  size_t phnum;
+  if (elf_getphdrnum (t->elf, &phnum) != 0)
+    phnum = 0;
+  for (size_t i = 0; i < phnum; i++)
+    {
+      GElf_Phdr ph;
+      if (!gelf_getphdr (t->elf, (int) i, &ph))
+        continue;
+      if (ph.p_type == PT_TLS)
+        {
+          t->has_tls = true;
+          t->tls_vaddr = ph.p_vaddr;
+          t->tls_memsz = ph.p_memsz;
+          t->tls_align = ph.p_align ? ph.p_align : 1;
+        }
+      else if (ph.p_type == PT_NOTE)
+        {
+          Elf_Data *d = elf_getdata_rawchunk (t->elf, (int64_t) ph.p_offset,
+                                              ph.p_filesz,
+                                              ph.p_align == 8 ? ELF_T_NHDR8
+                                                              : ELF_T_NHDR);
+          size_t off = 0, no, dof;
+          GElf_Nhdr nh;
+          while (d && (off = gelf_getnote (d, off, &nh, &no, &dof)) > 0)
+            if (nh.n_type == NT_ULP_OBJECT && nh.n_namesz == 4
+                && memcmp ((char *) d->d_buf + no, ULP_NOTE_NAME, 4) == 0
+                && nh.n_descsz >= sizeof (struct ulp_note))
+              {
+                struct ulp_note note;
+                memcpy (&note, (char *) d->d_buf + dof, sizeof note);
+                t->object_state = note.object_state;
+                t->thread_state = note.thread_state;
+              }
+        }
+      else if (ph.p_type == PT_DYNAMIC)
+        {
+          Elf_Data *d = elf_getdata_rawchunk (t->elf, (int64_t) ph.p_offset,
+                                              ph.p_filesz, ELF_T_DYN);
+          GElf_Dyn dyn;
+          uint64_t strtab = 0;
+          for (int j = 0; d && gelf_getdyn (d, j, &dyn); j++)
+            if (dyn.d_tag == DT_NULL)
+              break;
+            else if (dyn.d_tag == DT_STRTAB)
+              strtab = dyn.d_un.d_ptr;
+          /* DT_STRTAB is an address: the section holding it names the
+             strings.  */
+          size_t strndx = 0;
+          Elf_Scn *scn = NULL;
+          while ((scn = elf_nextscn (t->elf, scn)) != NULL)
+            {
+              GElf_Shdr sh;
+              if (gelf_getshdr (scn, &sh) && sh.sh_type == SHT_STRTAB
+                  && sh.sh_addr == strtab && (sh.sh_flags & SHF_ALLOC))
+                strndx = elf_ndxscn (scn);
+            }
+          for (int j = 0; strndx && d && gelf_getdyn (d, j, &dyn); j++)
+            if (dyn.d_tag == DT_NULL)
+              break;
+            else if (dyn.d_tag == DT_SONAME)
+              t->soname = elf_strptr (t->elf, strndx, dyn.d_un.d_val);
+            else if (dyn.d_tag == DT_NEEDED)
+              {
+                const char *n = elf_strptr (t->elf, strndx, dyn.d_un.d_val);
+                if (n)
+                  {
+                    t->needed = mk_xrealloc (t->needed, (t->nneeded + 1)
+                                                        * sizeof *t->needed);
+                    t->needed[t->nneeded++] = mk_xstrdup (n);
+                  }
+              }
+        }
+    }
+  if (!t->soname)
+    {
+      /* The runtime names an object without DT_SONAME by its file's
+         base name.  */
+      const char *slash = strrchr (path, '/');
+      t->soname = slash ? slash + 1 : path;
+    }
+
+  /* Records first, then the symbol tables.  */
+  const struct ulp_func *f = ulp_elf_funcs (t->ue);
+  for (size_t i = 0; i < ulp_elf_nfuncs (t->ue); i++)
+    {
+      struct mk_tsym *s = mk_xcalloc (1, sizeof *s);
+      s->name = f[i].name;
+      s->unit = f[i].unit;
+      s->addr = f[i].address;
+      s->size = f[i].code_size;
+      s->rec = &f[i];
+      s->local = !(f[i].flags & ULP_F_GLOBAL);
+      s->tls = (f[i].flags & ULP_F_TLS) != 0;
+      s->func = f[i].kind != ULP_KIND_VARIABLE;
+      add_tsym (t, s);
+    }
+  Elf_Scn *scn = NULL;
+  while ((scn = elf_nextscn (t->elf, scn)) != NULL)
+    {
+      GElf_Shdr sh;
+      if (gelf_getshdr (scn, &sh)
+          && (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
+        read_target_symtab (t, scn, &sh);
+    }
+  mk_note (1, "target %s: %s, soname %s, build-id %s, %zu records", path,
+           ulp_elf_type_name (t->type), t->soname, t->build_id,
+           ulp_elf_nfuncs (t->ue));
+  return true;
+}
+
+const struct mk_tsym *
+mk_target_lookup (const struct mk_target *t, const char *name,
+                  const char *unit, bool local)
+{
+  const struct mk_tsym *s = mk_map_get (&t->syms, name);
+  const struct mk_tsym *any = NULL;
+  for (; s; s = s->next)
+    {
+      if (local)
+        {
+          if (s->local && (!unit || !s->unit || mk_same_unit (s->unit, unit)))
+            return s;
+          continue;
+        }
+      if (!s->local)
+        return s;
+      if (!any)
+        any = s;
+    }
+  /* A global of ORIG may be hidden, and so local in a linked file's
+     symbol table.  */
+  return local ? NULL : any;
+}
+
+bool
+mk_load (struct mk_ctx *ctx)
+{
+  mk_note (1, "phase load");
+  struct stat so, sp;
+  if (stat (ctx->opt.orig, &so) != 0)
+    {
+      mk_error (ctx->opt.orig, "%s", strerror (errno));
+      return false;
+    }
+  if (stat (ctx->opt.patched, &sp) != 0)
+    {
+      mk_error (ctx->opt.patched, "%s", strerror (errno));
+      return false;
+    }
+  if (S_ISDIR (so.st_mode) != S_ISDIR (sp.st_mode))
+    {
+      mk_error (NULL, "ORIG and PATCHED must both be object files or both "
+                "directories (%s is %s, %s is %s)", ctx->opt.orig,
+                S_ISDIR (so.st_mode) ? "a directory" : "a file",
+                ctx->opt.patched,
+                S_ISDIR (sp.st_mode) ? "a directory" : "a file");
+      return false;
+    }
+  if (S_ISDIR (so.st_mode))
+    {
+      if (!load_dirs (ctx))
+        return false;
+    }
+  else
+    {
+      const char *base = strrchr (ctx->opt.orig, '/');
+      base = base ? base + 1 : ctx->opt.orig;
+      struct mk_object *o = load_object (ctx->opt.orig, base, true);
+      if (!o)
+        return false;
+      struct mk_object *p = load_object (ctx->opt.patched, base, false);
+      if (!p)
+        return false;
+      add_unit (ctx, base, o, p);
+    }
+  return load_target (ctx);
+}

@@ -1,0 +1,273 @@
+/* mkpatch-verify.c -- the verify phase of ulp-mkpatch.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   Two questions before anything is written.  Is the target OBJECT the
+   build ORIG was linked into?  Every ORIG function the target has must
+   have the same bytes there, apart from the fields the linker filled
+   in (and the instructions it may rewrite while doing so: GOT loads
+   turned into address computations, TLS sequences relaxed); else the
+   patch would be made against code the process does not run.  And can
+   the changes be applied to a running process at all?  Refused, each
+   with why and what to do, are: existing data whose size or initial
+   value changed (the process has its own values, which a patch cannot
+   convert), thread-local variables changed or added (every thread has
+   its copy already), changed constructors and initialisers (they ran
+   when the object was loaded and will not run again), and changes to a
+   function without a patchable entry.  --force lets through only what
+   loses nothing but the change itself: a new initial value that the
+   running process will not see, an initialiser that will not run
+   again.  */
+
+#include <config.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mkpatch.h"
+
+/* Mark in M (SIZE bytes) the bytes relocation R of a section may have
+   changed in the linked target.  */
+
+static void
+mask_reloc (unsigned char *m, uint64_t size, const struct mk_rela *r)
+{
+  int64_t lo = (int64_t) r->offset;
+  int64_t hi = lo + mk_reloc_width (r->type);
+  switch (r->type)
+    {
+    case R_X86_64_GOTPCRELX:
+      /* call/jmp *foo@GOTPCREL -> call/jmp foo (+ nop); mov -> lea.  */
+      lo -= 2;
+      hi += 1;
+      break;
+    case R_X86_64_REX_GOTPCRELX:
+    case R_X86_64_GOTTPOFF:
+    case R_X86_64_GOTPC32_TLSDESC:
+      lo -= 3;
+      break;
+    case R_X86_64_TLSDESC_CALL:
+      hi = lo + 2;
+      break;
+    case R_X86_64_TLSGD:
+      lo -= 4;
+      hi = (int64_t) r->offset + 12;
+      break;
+    case R_X86_64_TLSLD:
+      lo -= 3;
+      hi = (int64_t) r->offset + 9;
+      break;
+    default:
+      break;
+    }
+  if (lo < 0)
+    lo = 0;
+  for (int64_t k = lo; k < hi && (uint64_t) k < size; k++)
+    m[k] = 1;
+}
+
+/* Compare ORIG function F with the target's bytes.  */
+
+static bool
+same_in_target (struct mk_ctx *ctx, const struct mk_elem *f, uint64_t *at)
+{
+  const struct mk_section *sec = f->sec;
+  uint64_t start = f->target_addr - f->sym->sym.st_value;
+  const unsigned char *t = ulp_elf_read_vaddr (ctx->target.ue, start,
+                                               sec->size);
+  *at = 0;
+  if (!t || !sec->data)
+    return false;
+  unsigned char *m = mk_xcalloc (sec->size, 1);
+  for (size_t i = 0; i < sec->nrelas; i++)
+    mask_reloc (m, sec->size, &sec->relas[i]);
+  bool same = true;
+  for (uint64_t k = 0; k < sec->size; k++)
+    if (!m[k] && sec->data[k] != t[k])
+      {
+        *at = k;
+        same = false;
+        break;
+      }
+  free (m);
+  return same;
+}
+
+static bool
+check_target (struct mk_ctx *ctx)
+{
+  size_t checked = 0, bad = 0, missing_all = 0;
+  for (size_t u = 0; u < ctx->nunits; u++)
+    {
+      struct mk_object *obj = ctx->units[u].orig;
+      if (!obj)
+        continue;
+      size_t here = 0, funcs = 0;
+      for (size_t i = 0; i < obj->nelems; i++)
+        {
+          struct mk_elem *f = obj->elems[i];
+          if (f->kind != MK_FUNC || f->plugin)
+            continue;
+          funcs++;
+          if (!f->in_target)
+            continue;
+          here++;
+          /* A COMDAT body may come from another unit of the target.  */
+          if (f->comdat || f->sec->nelems != 1)
+            continue;
+          checked++;
+          if (f->target_rec && f->rec
+              && f->target_rec->code_size != f->rec->code_size)
+            {
+              if (bad++ < 5)
+                mk_error (ctx->target.path, "%s has %" PRIu32 " bytes of "
+                          "code, %s %" PRIu32, f->name,
+                          f->target_rec->code_size, obj->path,
+                          f->rec->code_size);
+              continue;
+            }
+          uint64_t at;
+          if (!same_in_target (ctx, f, &at))
+            {
+              if (bad++ < 5)
+                mk_error (ctx->target.path, "%s differs from %s's at "
+                          "+%#" PRIx64, f->name, obj->path,
+                          at - f->sym->sym.st_value);
+            }
+        }
+      if (funcs > 0 && here == 0)
+        {
+          mk_error (ctx->target.path, "has none of the functions of %s",
+                    obj->path);
+          missing_all++;
+        }
+    }
+  if (bad || missing_all)
+    {
+      char *why = mk_xasprintf ("%s is not the build ORIG was linked into "
+                                "(%zu of %zu functions differ)",
+                                ctx->target.path, bad, checked);
+      mk_problem (ctx, false, "target", why,
+                  "give the object the running process loaded and the "
+                  "object files it was linked from, built by the same "
+                  "compiler with the same options");
+      free (why);
+      return false;
+    }
+  mk_note (1, "the target has ORIG's code (%zu functions checked)", checked);
+  return true;
+}
+
+static void
+problem_elem (struct mk_ctx *ctx, const struct mk_elem *e, bool forceable,
+              const char *why, const char *todo)
+{
+  char *what = mk_elem_label (e->twin ? e->twin : e);
+  mk_problem (ctx, forceable, what, why, todo);
+  free (what);
+}
+
+static void
+check_changes (struct mk_ctx *ctx)
+{
+  for (size_t u = 0; u < ctx->nunits; u++)
+    {
+      struct mk_object *obj = ctx->units[u].patched;
+      for (size_t i = 0; obj && i < obj->nelems; i++)
+        {
+          struct mk_elem *e = obj->elems[i];
+          if (e->plugin)
+            continue;
+          if (e->kind == MK_FUNC)
+            {
+              if (e->initializer && e->status == MK_CHANGED)
+                problem_elem (ctx, e, true,
+                              "a constructor or initialiser changed: it ran "
+                              "when the object was loaded and will not run "
+                              "again, so the change would not take effect",
+                              "make the change where the value is used, or "
+                              "restart the program");
+              else if (e->initializer && e->status == MK_NEW)
+                problem_elem (ctx, e, true,
+                              "a new constructor or initialiser: it would "
+                              "never run in the running process",
+                              "initialise on first use instead, or restart "
+                              "the program");
+              if (e->status != MK_CHANGED || !e->replace)
+                continue;
+              const struct ulp_func *tr = e->twin->target_rec;
+              if (!tr)
+                problem_elem (ctx, e, false,
+                              "changed, but the target has no ulp record "
+                              "for it (not compiled by GCC with the plugin?)",
+                              "build that code with the ulp plugin");
+              else if ((tr->flags & ULP_F_EXCLUDED) || tr->entry_size == 0)
+                problem_elem (ctx, e, false,
+                              "changed, but it has no patchable entry "
+                              "(excluded with ulp_exclude or "
+                              "-fplugin-arg-ulp-exclude)",
+                              "restart the program to change it, or change "
+                              "its callers instead");
+              continue;
+            }
+          if (e->tls && (e->status == MK_CHANGED || e->status == MK_NEW))
+            {
+              problem_elem (ctx, e, false,
+                            e->status == MK_NEW
+                            ? "a new thread-local variable: the threads "
+                              "that exist have no copy of it"
+                            : "a thread-local variable changed: every "
+                              "thread already has its own copy",
+                            "keep thread-local variables as they are, or "
+                            "restart the program");
+              continue;
+            }
+          if (e->status != MK_CHANGED || e->copy || !e->twin->in_target)
+            continue;
+          bool same_size = e->sym->sym.st_size == e->twin->sym->sym.st_size
+                           && e->sec->sh.sh_addralign
+                              == e->twin->sec->sh.sh_addralign;
+          char *why;
+          if (!same_size)
+            why = mk_xasprintf ("the size or layout of existing data changed "
+                                "(%s): the running process holds it in the "
+                                "old layout, and code old and new would "
+                                "read it differently", e->why);
+          else if (!e->writable)
+            why = mk_xasprintf ("a constant that other units may use changed "
+                                "(%s)", e->why);
+          else
+            why = mk_xasprintf ("the initial value of existing data changed "
+                                "(%s): the running process has its own "
+                                "value, which the patch keeps", e->why);
+          problem_elem (ctx, e, same_size && e->writable, why,
+                        !same_size ? "add a new variable instead of "
+                                     "changing this one, or restart the "
+                                     "program"
+                                   : e->writable
+                                     ? "with --force the patch keeps the "
+                                       "running value and uses the "
+                                       "variable as it is"
+                                     : "make it static to its unit, or "
+                                       "restart the program");
+          free (why);
+        }
+    }
+}
+
+bool
+mk_verify (struct mk_ctx *ctx)
+{
+  mk_note (1, "phase verify");
+  if (!check_target (ctx))
+    return false;
+  check_changes (ctx);
+  bool ok = true;
+  for (size_t i = 0; i < ctx->nproblems; i++)
+    if (!ctx->problems[i].forceable || !ctx->opt.force)
+      ok = false;
+  return ok;
+}

@@ -1,0 +1,435 @@
+/* ulp-mkpatch.c -- make a live patch from two builds of object files.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   The command line, the order of the phases (mkpatch.h lists them, one
+   module each), the analysis table and the exit statuses.  Any phase
+   that cannot go on prints why; a change that cannot be applied live is
+   explained, with what the user can do, and gets its own exit status,
+   as does finding no change at all.  */
+
+#include <config.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mkpatch.h"
+
+static void
+usage (FILE *f)
+{
+  fputs ("\
+Usage: ulp-mkpatch [OPTION]... --target OBJECT ORIG PATCHED\n\
+Make a live patch for OBJECT from the object files it was linked from\n\
+(ORIG) and the same objects rebuilt from fixed sources (PATCHED).\n\
+ORIG and PATCHED are object files, or directories whose object files\n\
+are paired by relative path, compiled with the ulp plugin by the same\n\
+compiler with the same options.\n\
+\n\
+  -o, --output=FILE        write the patch to FILE (default NAME.so)\n\
+  -n, --name=NAME          the patch's name (default: FILE without .so)\n\
+  -d, --description=TEXT   a one-line description of the patch\n\
+  -t, --target=OBJECT      the shared object or executable to patch\n\
+  -f, --force              make the patch even when a change cannot take\n\
+                             full effect live (new initial values of\n\
+                             existing variables, changed initialisers)\n\
+  -N, --dry-run            print the analysis and write nothing\n\
+      --ldscript=FILE      the ulp linker script (default: installed)\n\
+      --save-temps         keep the intermediate files\n\
+  -v, --verbose            say what each phase does (twice: more)\n\
+      --help               display this help and exit\n\
+      --version            output version information and exit\n\
+\n\
+Exit status: 0 the patch was written (or, with --dry-run, could be),\n\
+1 trouble (bad usage, unreadable input, failed link), 2 a change that\n\
+cannot be applied live or a target that is not ORIG's build, 3 no\n\
+change.  The linker is $CC, or gcc.\n", f);
+  fprintf (f, "\nReport bugs to: %s\n", PACKAGE_BUGREPORT);
+}
+
+static void
+version (void)
+{
+  printf ("ulp-mkpatch (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+  puts ("Copyright (C) 2026 The ulp authors.\n"
+        "License GPLv3+: GNU GPL version 3 or later "
+        "<https://gnu.org/licenses/gpl.html>.\n"
+        "This is free software: you are free to change and redistribute it.\n"
+        "There is NO WARRANTY, to the extent permitted by law.");
+}
+
+/* ------------------------------------------------------------------ */
+/* The analysis table.                                                 */
+/* ------------------------------------------------------------------ */
+
+static const char *
+status_name (enum mk_status s)
+{
+  switch (s)
+    {
+    case MK_UNCHANGED:
+      return "unchanged";
+    case MK_CHANGED:
+      return "changed";
+    case MK_NEW:
+      return "new";
+    case MK_REMOVED:
+      return "removed";
+    }
+  return "?";
+}
+
+static const char *
+kind_name (const struct mk_elem *e)
+{
+  if (e->kind == MK_DATA)
+    return e->tls ? "tls" : e->writable ? "variable" : "constant";
+  if (e->rec && e->rec->kind == ULP_KIND_CLONE)
+    return "clone";
+  if (e->rec && e->rec->kind == ULP_KIND_COLD)
+    return "cold";
+  return "function";
+}
+
+static void
+row (const char *unit, const char *kind, const char *name,
+     const char *status, const char *action, const char *why)
+{
+  printf ("%-14s %-9s %-28s %-9s %-12s %s\n", unit, kind, name, status,
+          action, why ? why : "");
+}
+
+void
+mk_print_table (struct mk_ctx *ctx, bool all)
+{
+  row ("UNIT", "KIND", "NAME", "STATUS", "PATCH", "WHY");
+  for (size_t u = 0; u < ctx->nunits; u++)
+    {
+      struct mk_unit *unit = &ctx->units[u];
+      struct mk_object *p = unit->patched, *o = unit->orig;
+      for (size_t i = 0; p && i < p->nelems; i++)
+        {
+          struct mk_elem *e = p->elems[i];
+          if (e->plugin)
+            continue;
+          if (!all && e->status == MK_UNCHANGED && !e->referenced)
+            continue;
+          const char *action = "-";
+          char *why = NULL;
+          if (e->replace && e->include)
+            action = "replace";
+          else if (e->instead)
+            action = "as above";
+          else if (e->include)
+            action = e->copy ? "copy" : "include";
+          else if (e->referenced)
+            action = "target's";
+          if (e->status == MK_UNCHANGED && e->referenced)
+            why = mk_xstrdup ("used by the patch");
+          else if (e->twin && e->status == MK_CHANGED && e->twin->name
+                   && strcmp (e->twin->name, e->name) != 0)
+            why = mk_xasprintf ("%s%swas %s", e->why ? e->why : "",
+                                e->why ? "; " : "", e->twin->name);
+          else if (e->status == MK_CHANGED && e->twin && !e->twin->in_target)
+            why = mk_xasprintf ("%s%snot in the target", e->why ? e->why : "",
+                                e->why ? "; " : "");
+          else
+            why = e->why ? mk_xstrdup (e->why) : NULL;
+          row (unit->rel, kind_name (e), e->name, status_name (e->status),
+               action, why);
+          free (why);
+        }
+      for (size_t i = 0; o && i < o->nelems; i++)
+        {
+          struct mk_elem *e = o->elems[i];
+          if (e->status == MK_REMOVED)
+            row (unit->rel, kind_name (e), e->name, "removed", "-",
+                 e->in_target ? "the target keeps it" : NULL);
+        }
+    }
+  size_t funcs = 0;
+  for (size_t u = 0; u < ctx->nunits; u++)
+    for (size_t i = 0; ctx->units[u].patched
+                       && i < ctx->units[u].patched->nelems; i++)
+      {
+        struct mk_elem *e = ctx->units[u].patched->elems[i];
+        if (e->include && e->kind == MK_FUNC)
+          funcs++;
+      }
+  printf ("patch: replaces %zu function%s; carries %zu function%s and "
+          "%zu data object%s; refers to the target %zu time%s "
+          "(%zu literal%s), through %zu slot%s\n",
+          ctx->nreplaces, ctx->nreplaces == 1 ? "" : "s", funcs,
+          funcs == 1 ? "" : "s", ctx->nincluded - funcs,
+          ctx->nincluded - funcs == 1 ? "" : "s", ctx->nrelocs,
+          ctx->nrelocs == 1 ? "" : "s", ctx->nliterals,
+          ctx->nliterals == 1 ? "" : "s", ctx->nrefs,
+          ctx->nrefs == 1 ? "" : "s");
+}
+
+static void
+print_problems (struct mk_ctx *ctx)
+{
+  for (size_t i = 0; i < ctx->nproblems; i++)
+    {
+      const struct mk_problem *p = &ctx->problems[i];
+      bool allowed = p->forceable && ctx->opt.force;
+      fflush (stdout);
+      fprintf (stderr, "ulp-mkpatch: %s: %s%s", p->what,
+               allowed ? "warning: " : "", p->why);
+      if (p->todo && !allowed)
+        fprintf (stderr, "; %s", p->todo);
+      if (p->forceable && !allowed)
+        fputs (" (--force makes the patch anyway)", stderr);
+      fputc ('\n', stderr);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Cleaning up.                                                        */
+/* ------------------------------------------------------------------ */
+
+static void
+free_object (struct mk_object *obj)
+{
+  if (!obj)
+    return;
+  for (size_t i = 0; i < obj->nelems; i++)
+    {
+      free (obj->elems[i]->why);
+      free (obj->elems[i]);
+    }
+  free (obj->elems);
+  for (size_t i = 0; i < obj->shnum; i++)
+    {
+      free (obj->secs[i].relas);
+      free (obj->secs[i].plan);
+    }
+  free (obj->secs);
+  free (obj->syms);
+  free (obj->eh);
+  free ((char *) obj->switches);
+  mk_map_free (&obj->by_name);
+  ulp_elf_close (obj->ue);
+  free (obj->path);
+  free (obj->rel);
+  free (obj);
+}
+
+void
+mk_free (struct mk_ctx *ctx)
+{
+  for (size_t u = 0; u < ctx->nunits; u++)
+    {
+      free_object (ctx->units[u].orig);
+      free_object (ctx->units[u].patched);
+    }
+  free (ctx->units);
+  struct mk_target *t = &ctx->target;
+  for (size_t i = 0; i < t->syms.cap; i++)
+    if (t->syms.keys && t->syms.keys[i])
+      for (struct mk_tsym *s = t->syms.vals[i], *n; s; s = n)
+        {
+          n = s->next;
+          free (s);
+        }
+  mk_map_free (&t->syms);
+  for (size_t i = 0; i < t->nneeded; i++)
+    free (t->needed[i]);
+  free (t->needed);
+  ulp_elf_close (t->ue);
+  for (size_t i = 0; i < ctx->nproblems; i++)
+    {
+      free (ctx->problems[i].what);
+      free (ctx->problems[i].why);
+      free (ctx->problems[i].todo);
+    }
+  free (ctx->problems);
+  free (ctx->replaces);
+  free (ctx->relocs);
+  free (ctx->refs);
+  for (size_t i = 0; i < ctx->literals.cap; i++)
+    if (ctx->literals.keys && ctx->literals.keys[i])
+      free (ctx->literals.vals[i]);
+  mk_map_free (&ctx->literals);
+  mk_map_free (&ctx->ref_index);
+  mk_map_free (&ctx->globals);
+  for (size_t i = 0; i < ctx->nkeys; i++)
+    free (ctx->keys[i]);
+  free (ctx->keys);
+}
+
+/* ------------------------------------------------------------------ */
+
+enum
+{
+  OPT_HELP = 256,
+  OPT_VERSION,
+  OPT_LDSCRIPT,
+  OPT_SAVE_TEMPS
+};
+
+static const struct option long_options[] = {
+  { "output", required_argument, NULL, 'o' },
+  { "name", required_argument, NULL, 'n' },
+  { "description", required_argument, NULL, 'd' },
+  { "target", required_argument, NULL, 't' },
+  { "force", no_argument, NULL, 'f' },
+  { "dry-run", no_argument, NULL, 'N' },
+  { "verbose", no_argument, NULL, 'v' },
+  { "ldscript", required_argument, NULL, OPT_LDSCRIPT },
+  { "save-temps", no_argument, NULL, OPT_SAVE_TEMPS },
+  { "help", no_argument, NULL, OPT_HELP },
+  { "version", no_argument, NULL, OPT_VERSION },
+  { NULL, 0, NULL, 0 }
+};
+
+static int
+finish (struct mk_ctx *ctx, int status)
+{
+  mk_free (ctx);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct mk_ctx ctx;
+  memset (&ctx, 0, sizeof ctx);
+  int c;
+  while ((c = getopt_long (argc, argv, "o:n:d:t:fNv", long_options, NULL))
+         != -1)
+    switch (c)
+      {
+      case 'o':
+        ctx.opt.output = optarg;
+        break;
+      case 'n':
+        ctx.opt.name = optarg;
+        break;
+      case 'd':
+        ctx.opt.description = optarg;
+        break;
+      case 't':
+        ctx.opt.target = optarg;
+        break;
+      case 'f':
+        ctx.opt.force = true;
+        break;
+      case 'N':
+        ctx.opt.dry_run = true;
+        break;
+      case 'v':
+        mk_verbose++;
+        break;
+      case OPT_LDSCRIPT:
+        ctx.opt.ldscript = optarg;
+        break;
+      case OPT_SAVE_TEMPS:
+        ctx.opt.save_temps = true;
+        break;
+      case OPT_HELP:
+        usage (stdout);
+        return MK_EXIT_OK;
+      case OPT_VERSION:
+        version ();
+        return MK_EXIT_OK;
+      default:
+        fputs ("Try 'ulp-mkpatch --help' for more information.\n", stderr);
+        return MK_EXIT_TROUBLE;
+      }
+  if (argc - optind != 2)
+    {
+      mk_error (NULL, argc - optind < 2 ? "missing ORIG or PATCHED"
+                                        : "too many operands");
+      fputs ("Try 'ulp-mkpatch --help' for more information.\n", stderr);
+      return MK_EXIT_TROUBLE;
+    }
+  if (!ctx.opt.target)
+    {
+      mk_error (NULL, "no --target: name the shared object or executable "
+                "the running process loaded");
+      fputs ("Try 'ulp-mkpatch --help' for more information.\n", stderr);
+      return MK_EXIT_TROUBLE;
+    }
+  ctx.opt.orig = argv[optind];
+  ctx.opt.patched = argv[optind + 1];
+
+  /* Name and output file follow from each other.  */
+  char *name_buf = NULL, *out_buf = NULL;
+  if (!ctx.opt.name)
+    {
+      if (ctx.opt.output)
+        {
+          const char *b = strrchr (ctx.opt.output, '/');
+          b = b ? b + 1 : ctx.opt.output;
+          name_buf = mk_xstrdup (b);
+          size_t len = strlen (name_buf);
+          if (len > 3 && strcmp (name_buf + len - 3, ".so") == 0)
+            name_buf[len - 3] = '\0';
+          ctx.opt.name = name_buf;
+        }
+      else
+        ctx.opt.name = "ulp-patch";
+    }
+  if (!*ctx.opt.name)
+    {
+      mk_error (NULL, "--name: the name is empty");
+      free (name_buf);
+      return MK_EXIT_TROUBLE;
+    }
+  if (!ctx.opt.output)
+    ctx.opt.output = out_buf = mk_xasprintf ("%s.so", ctx.opt.name);
+
+  if (elf_version (EV_CURRENT) == EV_NONE)
+    {
+      mk_error (NULL, "libelf is out of date");
+      return MK_EXIT_TROUBLE;
+    }
+
+  int status = MK_EXIT_OK;
+  if (!mk_load (&ctx))
+    status = MK_EXIT_TROUBLE;
+  else if (!mk_correlate (&ctx))
+    {
+      print_problems (&ctx);
+      status = ctx.nproblems ? MK_EXIT_REFUSED : MK_EXIT_TROUBLE;
+    }
+  else if (!mk_compare (&ctx) || !mk_include (&ctx))
+    status = MK_EXIT_TROUBLE;
+  else
+    {
+      bool ok = mk_verify (&ctx);
+      if (ctx.opt.dry_run || mk_verbose >= 1)
+        mk_print_table (&ctx, mk_verbose >= 2);
+      print_problems (&ctx);
+      if (!ok)
+        status = MK_EXIT_REFUSED;
+      else if (ctx.nreplaces == 0)
+        {
+          if (ctx.nchanged + ctx.nnew == 0)
+            mk_error (NULL, "no change: %s and %s have the same code%s",
+                      ctx.opt.orig, ctx.opt.patched,
+                      ctx.nremoved ? " (only removed functions or data, "
+                                     "which the target keeps)" : "");
+          else
+            mk_error (NULL, "no change to apply: nothing the target runs "
+                      "changed (only new code that nothing calls, or "
+                      "constructors)");
+          status = MK_EXIT_NO_CHANGE;
+        }
+      else if (!ctx.opt.dry_run)
+        {
+          if (!mk_write (&ctx))
+            status = MK_EXIT_TROUBLE;
+          else
+            mk_note (1, "wrote %s", ctx.opt.output);
+        }
+    }
+  free (name_buf);
+  free (out_buf);
+  return finish (&ctx, status);
+}
