@@ -1,0 +1,294 @@
+# report.awk -- turn results.raw into the benchmark table.
+#
+# Copyright (C) 2026 The ulp authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Input lines (bench-util.h, run-bench.sh):
+#   CELL KEY VARIANT BASE N MEDIAN Q1 Q3 RATIO RQ1 RQ3 DELTA DQ1 DQ3
+#   IR KEY VARIANT INSTRUCTIONS     (per call, or per run)
+#   SIZE KEY VARIANT BYTES
+#   NA KEY VARIANT REASON...        (a figure that could not be measured)
+#   INFO KEY TEXT...
+# Every figure is a median; [a, b] are the quartiles over the rounds.
+# Targets are those of issue 6; "used" says how much of the allowance
+# a met target takes.
+
+$1 == "CELL" {
+  k = $2 SUBSEP $3 SUBSEP $4
+  have[k] = 1
+  n[k] = $5; med[k] = $6; q1[k] = $7; q3[k] = $8
+  rat[k] = $9; rq1[k] = $10; rq3[k] = $11
+  del[k] = $12; dq1[k] = $13; dq3[k] = $14
+  next
+}
+$1 == "IR" { ir[$2 SUBSEP $3] = $4; next }
+$1 == "SIZE" { sz[$2 SUBSEP $3] = $4; next }
+$1 == "NA" {
+  r = $0; sub (/^NA [^ ]+ [^ ]+ /, "", r)
+  na[$2 SUBSEP $3] = r
+  if ($3 == "all")
+    na_all[$2] = r
+  next
+}
+$1 == "INFO" {
+  r = $0; sub (/^INFO [^ ]+ /, "", r)
+  # Test before assigning: some awks create info[$2] first.
+  old = ($2 in info) ? info[$2] "; " : ""
+  info[$2] = old r
+  if ($2 == "patched")
+    sel[$3] = $4 " " $5
+  next
+}
+
+function c (key, var, base) { return key SUBSEP var SUBSEP base }
+
+function f (x, d) { return sprintf ("%." d "f", x) }
+
+# "MEDIAN [Q1, Q3]".
+function mq (k, d) { return f(med[k], d) " [" f(q1[k], d) ", " f(q3[k], d) "]" }
+function rq (k) { return f(rat[k], 3) " [" f(rq1[k], 3) ", " f(rq3[k], 3) "]" }
+function dq (k, d) {
+  return sprintf ("%+." d "f [%+." d "f, %+." d "f]", del[k], dq1[k], dq3[k])
+}
+
+# Verdict for VALUE against an upper LIMIT (same unit).
+function verdict (value, limit) {
+  if (value == "" || limit == "")
+    return ""
+  if (value <= limit) {
+    if (limit > 0)
+      return sprintf ("met (uses %d%%)", value > 0 ? 100 * value / limit + 0.5 : 0)
+    return "met"
+  }
+  return sprintf ("MISSED (%s, limit %s)", f(value, 2), f(limit, 2))
+}
+
+# The same for a ratio to a baseline of 1: the allowance is LIMIT - 1.
+function verdict_ratio (value, limit) {
+  if (value == "")
+    return ""
+  if (value <= limit)
+    return sprintf ("met (uses %d%%)", value > 1 ? 100 * (value - 1) / (limit - 1) + 0.5 : 0)
+  return sprintf ("MISSED (%s, limit %s)", f(value, 3), f(limit, 2))
+}
+
+function header (title) {
+  printf "\n== %s\n", title
+}
+
+function na_line (key, var) {
+  if ((key SUBSEP var) in na)
+    return na[key, var]
+  if ((key SUBSEP "all") in na)
+    return na[key, "all"]
+  return ""
+}
+
+END {
+  print "ulp benchmarks"
+  printf "  date:     %s\n", info["date"]
+  printf "  machine:  %s\n", info["cpu"]
+  printf "  system:   %s; %s\n", info["system"], info["compiler"]
+  printf "  load:     %s\n", info["load"]
+  printf "  elapsed:  %s\n", info["elapsed"]
+  print "Figures are medians over rounds with [first, third quartile]; ratios and"
+  print "differences are taken per round between variants run side by side, then"
+  print "the median is taken.  Ir: instructions per call counted by callgrind."
+
+  # ----------------------------------------------------------------- Calls
+  header("Calls: ns per call; ratio and difference to the plain build (no plugin)")
+  printf "%-16s %-8s %-22s %-24s %-26s %6s %5s  %s\n", "call", "build", \
+    "ns", "ratio to plain", "delta ns", "Ir", "dIr", "target: verdict"
+  split ("internal-direct internal-ptr export-direct export-ptr dlopen-ptr", rows, " ")
+  split ("plain entries desc ie", builds, " ")
+  for (i = 1; i <= 5; i++) {
+    row = rows[i]
+    for (j = 1; j <= 4; j++) {
+      b = builds[j]
+      k = c(row, b, "plain")
+      if (!(k in have)) {
+        printf "%-16s %-8s not measured\n", row, b
+        continue
+      }
+      irv = ((row SUBSEP b) in ir) ? ir[row, b] : ""
+      irp = ((row SUBSEP "plain") in ir) ? ir[row, "plain"] : ""
+      # Whole instructions: the loop's one-off instructions add a few
+      # thousandths per call.
+      dirn = (irv != "" && irp != "") ? int (irv - irp + (irv >= irp ? 0.5 : -0.5)) : ""
+      dir = dirn != "" ? sprintf ("%+d", dirn) : "-"
+      t = ""
+      if (b != "plain") {
+        if (row ~ /^internal/ && dirn != "")
+          t = "<= +1 Ir: " verdict(dirn, 1)
+        else if (row ~ /^export/ && b != "entries")
+          t = "<= +0.5 ns: " verdict(del[k], 0.5)
+        else if (row == "dlopen-ptr" && b != "entries")
+          t = "<= +1.5 ns: " verdict(del[k], 1.5)
+      }
+      printf "%-16s %-8s %-22s %-24s %-26s %6s %5s  %s\n", row, b, mq(k, 2), \
+        (b == "plain" ? "1" : rq(k)), (b == "plain" ? "0" : dq(k, 2)), \
+        (irv == "" ? "-" : f(irv, 1)), (b == "plain" ? "" : dir), t
+    }
+  }
+  print "  builds: plain = no plugin; entries = plugin, -fplugin-arg-ulp-boundary=never;"
+  print "  desc = plugin default (boundary tracking, TLS descriptors); ie = boundary"
+  print "  tracking with -fplugin-arg-ulp-tls=initial-exec.  export-* call the library"
+  print "  linked at start from the application; dlopen-ptr its dlopen'ed copy."
+
+  # -------------------------------------------------------- Patched calls
+  header("Patched calls (desc build, linked at start, libulp.so loaded): ns per call")
+  printf "%-22s %-12s %-22s %-26s %-26s %6s %6s  %-13s %s\n", "call", "state", \
+    "ns patched", "delta to unpatched twin", "delta to plain", "dIr tw", \
+    "dIr pl", "selection", "target: verdict"
+  split ("patched-internal patched-export-ptr patched-export-direct", prow, " ")
+  split ("unpatched 1-migrating 3-migrating 3-migrated 1-migrated", st, " ")
+  for (i = 1; i <= 3; i++)
+    for (j = 1; j <= 5; j++) {
+      key = prow[i] "@" st[j]
+      kc = c(key, "patched", "control")
+      kp = c(key, "patched", "plain")
+      if (!(kc in have)) {
+        printf "%-22s %-12s not measured\n", prow[i], st[j]
+        continue
+      }
+      irt = ""; irl = ""
+      if ((key SUBSEP "patched") in ir) {
+        irt = sprintf ("%+d", ir[key, "patched"] - ir[key, "control"] + 0.5)
+        irl = sprintf ("%+d", ir[key, "patched"] - ir[key, "plain"] + 0.5)
+      }
+      t = ""
+      if (st[j] ~ /migrating/)
+        t = "<= +1 ns: " verdict(del[kc], 1)
+      else if (st[j] ~ /migrated/)
+        t = "<= +0.5 ns: " verdict(del[kc], 0.5)
+      # How the runtime reached the patched function (ulp_status_json).
+      s = (st[j] in sel) ? sel[st[j]] : ""
+      split (s, sw, " ")
+      sub (/^[^=]*=/, "", sw[1]); sub (/^[^=]*=/, "", sw[2])
+      s = sw[1] == sw[2] ? sw[1] : sw[1] "/" sw[2]
+      if (s == "unknown") s = "(not patched)"
+      printf "%-22s %-12s %-22s %-26s %-26s %6s %6s  %-13s %s\n", prow[i], st[j], \
+        mq(kc, 2), dq(kc, 2), dq(kp, 2), irt, irl, s, t
+    }
+  print "  unpatched twin: the same build's identical function that no patch replaces."
+  print "  -migrating: another thread stays inside the library in the old universe,"
+  print "  so the runtime selects the version per thread; -migrated: no thread is left"
+  print "  in an older universe.  3 = three stacked patches.  Targets judged on the"
+  print "  delta to the unpatched twin (the cost of being patched)."
+
+  # -------------------------------------------------------------- malloc
+  header("malloc/free pair: ns, with libulp.so preloaded against without")
+  printf "%-8s %-22s %-22s %-24s %-24s %7s %7s  %s\n", "threads", "without", \
+    "with libulp", "ratio", "delta ns", "Ir w/o", "Ir with", "target: verdict"
+  for (t = 1; t <= 2; t++) {
+    kw = c("malloc-ns@" t, "with", "without")
+    ko = c("malloc-ns@" t, "without", "without")
+    if (!(kw in have)) { printf "%-8s not measured\n", t; continue }
+    a = (("malloc@" t SUBSEP "without") in ir) ? ir["malloc@" t, "without"] : ""
+    b = (("malloc@" t SUBSEP "with") in ir) ? ir["malloc@" t, "with"] : ""
+    v = ""
+    if (a != "" && b != "")
+      v = (b - a < 0.01) ? "0 ns: met (no extra instruction)" : "0 ns: MISSED (" f(b - a, 2) " more Ir)"
+    printf "%-8s %-22s %-22s %-24s %-24s %7s %7s  %s\n", t, mq(ko, 2), mq(kw, 2), \
+      rq(kw), dq(kw, 2), (a == "" ? "-" : f(a, 1)), (b == "" ? "-" : f(b, 1)), v
+  }
+
+  # -------------------------------------------------------------- SQLite
+  header("SQLite amalgamation as a shared library, -O2 -fPIC, with ulp (-specs) against plain")
+  if (("sqlite" SUBSEP "all") in na)
+    printf "  not available: %s\n", na["sqlite", "all"]
+  else {
+    if ("sqlite" in info) printf "  SQLite %s\n", info["sqlite"]
+    if ("sqlite-check" in info) printf "  %s\n", info["sqlite-check"]
+    printf "%-8s %-22s %-24s %-30s %-10s %-10s %s\n", "build", "workload ms", \
+      "ratio to plain", "Ir (callgrind, one run)", "Ir ratio", ".text", "read-only"
+    split ("plain ulp ie entries", sv, " ")
+    for (i = 1; i <= 4; i++) {
+      v = sv[i]
+      k = c("sqlite-run-ms", v, "plain")
+      if (!(k in have))
+        continue
+      irr = (("sqlite-run" SUBSEP v) in ir && ("sqlite-run" SUBSEP "plain") in ir) \
+            ? f(ir["sqlite-run", v] / ir["sqlite-run", "plain"], 4) : "-"
+      tr = (("sqlite-text" SUBSEP v) in sz) ? f(sz["sqlite-text", v] / sz["sqlite-text", "plain"], 4) : "-"
+      tsr = (("sqlite-textseg" SUBSEP v) in sz) ? f(sz["sqlite-textseg", v] / sz["sqlite-textseg", "plain"], 4) : "-"
+      printf "%-8s %-22s %-24s %-30s %-10s %-10s %s\n", v, mq(k, 1), \
+        (v == "plain" ? "1" : rq(k)), (("sqlite-run" SUBSEP v) in ir) ? ir["sqlite-run", v] : "-", \
+        irr, tr, tsr
+    }
+    printf "  (%d runs of each build, rotated; .text and read-only: size ratios to plain)\n", n[c("sqlite-run-ms", "plain", "plain")]
+    k = c("sqlite-run-ms", "ulp", "plain")
+    if (k in have)
+      printf "  run time, ulp/plain: target <= 1.01: %s\n", verdict_ratio(rat[k], 1.01)
+    k = c("sqlite-compile-s", "ulp", "plain"); kp = c("sqlite-compile-s", "plain", "plain")
+    if (k in have) {
+      printf "  compile CPU s (user+sys of cc1): plain %s, ulp %s (%d pairs, both at once)\n", mq(kp, 1), mq(k, 1), n[k]
+      printf "  compile, ulp/plain %s; target <= 1.05: %s\n", rq(k), verdict_ratio(rat[k], 1.05)
+    }
+    if (("sqlite-text" SUBSEP "plain") in sz && ("sqlite-text" SUBSEP "ulp") in sz)
+      printf "  .text bytes: plain %d, ulp %d; read-only bytes (code, rodata, ulp metadata): plain %d, ulp %d\n", \
+        sz["sqlite-text", "plain"], sz["sqlite-text", "ulp"], sz["sqlite-textseg", "plain"], sz["sqlite-textseg", "ulp"]
+    print "  builds: ulp = -specs (the default: boundary tracking with TLS descriptors);"
+    print "  ie = with -fplugin-arg-ulp-tls=initial-exec; entries = -fplugin-arg-ulp-boundary=never."
+  }
+
+  # --------------------------------------------------------------- Apply
+  header("Apply and revert with the runtime's API, in the process (ms; no thread is stopped)")
+  printf "%-8s %-28s %-28s %-28s\n", "threads", "1 function", "100 functions", "1000 functions"
+  split ("1 4 16 512", thr, " ")
+  for (what = 1; what <= 2; what++) {
+    wn = what == 1 ? "apply" : "revert"
+    printf "%s\n", wn
+    for (i = 1; i <= 4; i++) {
+      line = sprintf ("%-8s", thr[i])
+      for (s = 1; s <= 3; s++) {
+        size = s == 1 ? "1" : s == 2 ? "100" : "1000"
+        k = c("rt-" wn "-ms@" size, thr[i] "threads", thr[i] "threads")
+        line = line " " sprintf ("%-28s", (k in have) ? mq(k, 2) : "-")
+      }
+      print line
+    }
+  }
+
+  header("ulp-apply from outside (ms)")
+  if (("apply" SUBSEP "all") in na)
+    printf "  not available: %s\n", na["apply", "all"]
+  else {
+    printf "%-7s %-8s %-5s %-22s %-22s %-34s %s\n", "", "threads", "fns", "end to end", \
+      "pause (-v)", "target stall [stall before]", "target: verdict"
+    for (what = 1; what <= 2; what++) {
+      wn = what == 1 ? "apply" : "revert"
+      for (i = 1; i <= 4; i++)
+        for (s = 1; s <= 3; s++) {
+          size = s == 1 ? "1" : s == 2 ? "100" : "1000"
+          v = thr[i] "threads"
+          kt = c(wn "-total-ms@" size, v, v)
+          kp = c(wn "-pause-ms@" size, v, v)
+          ks = c(wn "-stall-ms@" size, v, v "-before")
+          if (!(kt in have)) continue
+          p = (kp in have) ? mq(kp, 3) : "not reported"
+          st2 = (ks in have) ? f(med[ks], 3) " [" f(med[ks] - del[ks], 3) "]" : "-"
+          t = ""
+          pv = (kp in have) ? med[kp] : ""
+          if (size == "1" && thr[i] == 4) t = "pause <= 0.2: " verdict(pv, 0.2)
+          else if (size == "1000" && thr[i] != 512) t = "pause <= 1: " verdict(pv, 1)
+          else if (thr[i] == 512) t = "pause <= 2: " verdict(pv, 2)
+          if (size == "1" && thr[i] != 512) t = t "; total <= 2: " verdict(med[kt], 2)
+          if (size == "1" && thr[i] == 512) t = t "; total <= 10: " verdict(med[kt], 10)
+          printf "%-7s %-8s %-5s %-22s %-22s %-34s %s\n", wn, thr[i], size, mq(kt, 2), p, st2, t
+        }
+    }
+    k = c("all-ms@200", "200procs", "200procs")
+    if (k in have)
+      printf "  --all over 200 processes: %s ms; target <= 100: %s\n", mq(k, 1), verdict(med[k], 100)
+    else if (("all-ms@200" SUBSEP "200procs") in na)
+      printf "  --all over 200 processes: %s\n", na["all-ms@200", "200procs"]
+  }
+
+  header("ulp-mkpatch, one-function change of the SQLite amalgamation (s, wall)")
+  k = c("mkpatch-s", "ulp-mkpatch", "ulp-mkpatch")
+  if (k in have)
+    printf "  %s (%d runs); target <= 2 s: %s\n", mq(k, 3), n[k], verdict(med[k], 2)
+  else
+    printf "  not available: %s\n", na_line("mkpatch-s", "sqlite")
+}
