@@ -1,0 +1,362 @@
+/* loadrt.c -- load the ulp runtime into a process that has none.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   One thread of the process is made to call dlopen (ptrace-inject.c
+   makes and undoes the call).  dlopen takes the dynamic loader's locks,
+   calls malloc, and runs libulp's constructors, which create the
+   runtime's worker thread (pthread_create: the stack cache lock).  Two
+   things could then deadlock, and the mechanism rules both out:
+
+   - Another thread holds one of those locks and cannot let go.  Here
+     no other thread is stopped: only the chosen thread is attached, and
+     the others run on during the whole call, so whatever they hold they
+     release.  (Lock order is not a concern: these locks are taken
+     loader first, then malloc or the stack cache, by glibc itself.)
+
+   - The chosen thread itself holds one of them: it was stopped inside
+     malloc, inside the loader, inside pthread_create or fork, or in a
+     signal handler that interrupted one of them.  Its locks would never
+     be released while it runs our call.  So a thread is chosen only
+     when neither its instruction pointer nor any word of its stack
+     points into the dynamic loader's code, into the part of libc that
+     malloc's code occupies (from the end of the exported function
+     before malloc's group to the start of the one after: malloc.c's
+     static functions live there), or into pthread_create, fork,
+     _Fork or dl_iterate_phdr.  Scanning every stack word is
+     conservative: a stale value can only make a thread look busy, and
+     a thread that holds such a lock always has a frame there, whose
+     return address is on its stack (a signal frame saves the
+     interrupted instruction pointer on the stack too).  A thread whose
+     instruction pointer is anywhere else in libc must be blocked in a
+     system call that waits (read, futex, poll ...): libc code that runs
+     may be in the middle of something we cannot see.  When no thread
+     qualifies, all are let go for a moment and the search starts
+     again, until the deadline.
+
+   The call runs with every signal blocked except glibc's SIGSETXID
+   (setuid in another thread waits until every thread has handled it,
+   while holding the stack cache lock that pthread_create needs), and
+   it needs room on the thread's stack (128 KiB).  */
+
+#include <config.h>
+
+#include "loadrt.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mailbox.h"
+#include "ptrace-inject.h"
+
+#define STACK_ROOM (128 * 1024)
+#define STACK_SCAN (512 * 1024)
+
+struct range
+{
+  uint64_t lo, hi;
+};
+
+struct ranges
+{
+  struct range v[16];
+  size_t n;
+  uint64_t libc_lo, libc_hi;   /* libc's code, for the PC rule.  */
+};
+
+static void
+add_range (struct ranges *r, uint64_t lo, uint64_t hi)
+{
+  if (lo < hi && r->n < sizeof r->v / sizeof r->v[0])
+    r->v[r->n++] = (struct range) { lo, hi };
+}
+
+static bool
+in_ranges (const struct ranges *r, uint64_t a)
+{
+  for (size_t i = 0; i < r->n; i++)
+    if (a >= r->v[i].lo && a < r->v[i].hi)
+      return true;
+  return false;
+}
+
+static void
+unsafe_ranges (struct target *t, struct ranges *r)
+{
+  memset (r, 0, sizeof *r);
+  add_range (r, t->ldso_lo, t->ldso_hi);
+  struct objfile *c = t->libc;
+  uint64_t b = t->libc_bias;
+  static const char *const malloc_group[] = {
+    "malloc", "free", "calloc", "realloc", "memalign", "aligned_alloc",
+    "posix_memalign", "valloc", "pvalloc", "malloc_usable_size",
+    "malloc_trim", "mallopt", "mallinfo", "mallinfo2", "malloc_stats",
+    "malloc_info", "__libc_malloc", "__libc_free", "__libc_calloc",
+    "__libc_realloc", "__libc_memalign", "__libc_valloc", "__libc_pvalloc",
+    "__libc_mallopt", "__libc_mallinfo", NULL
+  };
+  uint64_t lo, hi, before, after;
+  if (objfile_dynsym_span (c, malloc_group, &lo, &hi))
+    {
+      objfile_dynsym_neighbours (c, lo, hi, &before, &after);
+      /* The function before the group may be long; its start is a
+         safe lower bound for where malloc's statics begin.  */
+      add_range (r, b + (before ? before : lo),
+                 b + (after != UINT64_MAX ? after : hi));
+    }
+  static const char *const single[] = {
+    "pthread_create", "fork", "_Fork", "dl_iterate_phdr", NULL
+  };
+  for (const char *const *n = single; *n; n++)
+    {
+      uint64_t size = 0, v = objfile_dynsym (c, *n, &size);
+      if (v)
+        add_range (r, b + v, b + v + (size ? size : 1));
+    }
+  objfile_text_span (c, &r->libc_lo, &r->libc_hi);
+  r->libc_lo += b;
+  r->libc_hi += b;
+}
+
+/* System calls a thread waits in without holding anything of libc's
+   (the locks it may be waiting for are found on its stack).  */
+static bool
+waiting_syscall (long nr)
+{
+  static const long ok[] = {
+    0, 1, 7, 17, 19, 23, 34, 35, 42, 43, 44, 45, 46, 47, 61, 70, 72, 73,
+    128, 130, 202, 208, 220, 230, 232, 243, 247, 270, 271, 281, 288, 441
+  };
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+    if (ok[i] == nr)
+      return true;
+  return false;
+}
+
+static uint64_t
+stack_limit (pid_t pid)
+{
+  char path[64], buf[4096];
+  snprintf (path, sizeof path, "/proc/%d/limits", (int) pid);
+  if (procfs_read (path, buf, sizeof buf) < 0)
+    return 8u << 20;
+  const char *p = strstr (buf, "Max stack size");
+  if (!p)
+    return 8u << 20;
+  p += strlen ("Max stack size");
+  while (*p == ' ')
+    p++;
+  if (strncmp (p, "unlimited", 9) == 0)
+    return UINT64_MAX;
+  return strtoull (p, NULL, 10);
+}
+
+/* Whether the stopped thread T may run dlopen.  *WHY says why not.  */
+static bool
+safe_point (struct target *t, struct pt_thread *th, const struct ranges *r,
+            const char **why)
+{
+  struct pt_where w;
+  if (pt_where (th, &w) < 0)
+    {
+      *why = "cannot read its registers";
+      return false;
+    }
+  if (in_ranges (r, w.rip))
+    {
+      *why = "it is inside malloc, the loader or thread creation";
+      return false;
+    }
+  if (w.rip >= r->libc_lo && w.rip < r->libc_hi
+      && !(w.syscall >= 0 && waiting_syscall (w.syscall)))
+    {
+      *why = "it is running libc code";
+      return false;
+    }
+  const struct proc_map *m = procfs_map_at (&t->maps, w.rsp);
+  if (!m || !m->w)
+    {
+      *why = "its stack is not in a writable mapping";
+      return false;
+    }
+  uint64_t room = w.rsp - m->start;
+  if (strcmp (m->path, "[stack]") == 0)
+    {
+      uint64_t lim = stack_limit (t->pid);
+      uint64_t used = m->end - w.rsp;
+      room = lim > used ? lim - used : 0;
+    }
+  if (room < STACK_ROOM)
+    {
+      *why = "too little room on its stack";
+      return false;
+    }
+  uint64_t end = m->end - w.rsp > STACK_SCAN ? w.rsp + STACK_SCAN : m->end;
+  size_t len = (end - (w.rsp & ~(uint64_t) 7)) / 8;
+  uint64_t *words = malloc (len * 8 + 8);
+  if (!words)
+    {
+      *why = "out of memory";
+      return false;
+    }
+  bool ok = true;
+  if (target_read (t, w.rsp & ~(uint64_t) 7, words, len * 8) < 0)
+    {
+      *why = "cannot read its stack";
+      ok = false;
+    }
+  for (size_t i = 0; ok && i < len; i++)
+    if (in_ranges (r, words[i]))
+      {
+        *why = "a frame of malloc, the loader or thread creation is on "
+               "its stack";
+        ok = false;
+      }
+  free (words);
+  return ok;
+}
+
+static int
+wait_worker (struct target *t, uint64_t deadline, struct outcome *oc)
+{
+  for (;;)
+    {
+      if (target_refresh (t, oc) < 0)
+        return -1;
+      target_find_runtime (t, oc);
+      struct ulp_control hdr;
+      if (t->has_runtime && mailbox_check (t, &hdr, oc) == 0)
+        return 0;
+      if (pt_now_ns () >= deadline)
+        {
+          if (!t->has_runtime)
+            return outcome_fail (oc, ULP_EXIT_FAIL, "dlopen of the runtime "
+                                 "failed in the process");
+          return -1;
+        }
+      struct timespec ts = { 0, 200000 };
+      nanosleep (&ts, NULL);
+    }
+}
+
+int
+loadrt_load (struct target *t, const char *runtime, uint64_t deadline_ns,
+             void (*test_hook) (const char *), struct loadrt_times *tm,
+             struct outcome *oc)
+{
+  memset (tm, 0, sizeof *tm);
+  if (runtime[0] != '/')
+    return outcome_fail (oc, ULP_EXIT_USAGE, "the runtime must be given as "
+                         "an absolute file name");
+  /* The process opens the file in its own mount namespace.  */
+  char there[4200];
+  struct stat here_st, there_st;
+  snprintf (there, sizeof there, "/proc/%d/root%s", (int) t->pid, runtime);
+  if (stat (runtime, &here_st) < 0)
+    return outcome_fail (oc, ULP_EXIT_FAIL, "%s: %s", runtime,
+                         strerror (errno));
+  if (stat (there, &there_st) < 0 || there_st.st_ino != here_st.st_ino
+      || there_st.st_dev != here_st.st_dev)
+    return outcome_fail (oc, ULP_EXIT_FAIL, "%s is not the same file in the "
+                         "process's mount namespace", runtime);
+  if (target_find_libc (t, oc) < 0)
+    return -1;
+  if (!t->dlopen)
+    return outcome_fail (oc, ULP_EXIT_FAIL, "no dlopen in the process's C "
+                         "library");
+  struct ranges r;
+  unsafe_ranges (t, &r);
+
+  uint64_t t0 = pt_now_ns ();
+  struct pt_thread th;
+  const char *why = "no thread";
+  for (;;)
+    {
+      pid_t *tids;
+      size_t n;
+      int e = procfs_tasks (t->pid, &tids, &n);
+      if (e)
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
+      /* The main thread first: it has the largest stack.  */
+      for (size_t i = 0; i < n; i++)
+        if (tids[i] == t->pid && i > 0)
+          {
+            tids[i] = tids[0];
+            tids[0] = t->pid;
+          }
+      bool found = false;
+      for (size_t i = 0; i < n && !found; i++)
+        {
+          memset (&th, 0, sizeof th);
+          th.tid = tids[i];
+          if (pt_seize (t->pid, &th, oc) < 0)
+            {
+              if (th.gone)
+                continue;
+              free (tids);
+              if (oc->status == ULP_EXIT_PERMISSION)
+                return target_denied (t, oc);
+              return -1;
+            }
+          tm->tries++;
+          pt_interrupt (&th);
+          if (pt_wait_stop (t->pid, &th, deadline_ns, oc) < 0)
+            {
+              pt_detach (&th);
+              free (tids);
+              return -1;
+            }
+          if (!th.gone && !th.group_stop && safe_point (t, &th, &r, &why))
+            found = true;
+          else
+            pt_detach (&th);
+        }
+      free (tids);
+      if (found)
+        break;
+      if (!target_alive (t))
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
+      if (pt_now_ns () >= deadline_ns)
+        return outcome_fail (oc, ULP_EXIT_TIMEOUT, "no thread reached a "
+                             "point where it can load the runtime safely "
+                             "(last seen: %s)", why);
+      struct timespec ts = { 0, 2000000 };
+      nanosleep (&ts, NULL);
+    }
+  uint64_t t1 = pt_now_ns ();
+  tm->choose = t1 - t0;
+  tm->thread = th.tid;
+  if (test_hook)
+    test_hook ("chosen");
+
+  struct pt_call c;
+  memset (&c, 0, sizeof c);
+  c.fn = t->dlopen;
+  c.args[1] = RTLD_NOW | RTLD_NODELETE;
+  c.data = runtime;
+  c.data_len = strlen (runtime) + 1;
+  c.data_arg = 0;
+  c.restorer = t->restorer;
+  /* Bit N-1 is signal N; SIGSETXID is glibc's second real-time signal
+     (SIGRTMIN - 1 as applications see it).  */
+  c.call_mask = ~(uint64_t) 0 & ~(1ull << (33 - 1));
+  c.deadline_ns = deadline_ns;
+  c.abandon_on_timeout = false;
+  c.test_hook = test_hook;
+  uint64_t t2 = pt_now_ns ();
+  int called = pt_call (t->pid, &th, &c, oc);
+  tm->call = pt_now_ns () - t2;
+  pt_detach (&th);
+  tm->pause = pt_now_ns () - t1;
+  if (called < 0)
+    return -1;
+  return wait_worker (t, deadline_ns, oc);
+}

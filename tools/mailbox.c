@@ -1,0 +1,343 @@
+/* mailbox.c -- requests to the runtime of another process.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   See mailbox.h and runtime/control.c.  The request is written while
+   the worker thread is stopped, and REQUEST_SEQ is bumped by a one-byte
+   write (its low byte), which no reader can see half done.  The worker
+   sleeps in a futex wait on REQUEST_SEQ: once it is let go, the wait
+   restarts, sees the new value and serves the request, whether or not
+   the kick ran.  So a request that was written is always served, even
+   if we die right after, and a request never written is never seen:
+   the process ends up unpatched or fully patched, never in between.
+
+   Only the worker and the thread made to call ulp_control_kick (the
+   worker itself by default) are stopped, unless asked for all threads:
+   the runtime switches each thread to a new universe on its own, so
+   nothing needs the world stopped, and every stopped thread costs
+   pause time (stopping 512 threads takes about 10 ms on this
+   machine's two CPUs).  */
+
+#include <config.h>
+
+#include "mailbox.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ptrace-inject.h"
+
+#define OFF(f) offsetof (struct ulp_control, f)
+#define HEADER_SIZE OFF (result)
+
+static void
+hook (const struct mailbox_opts *o, const char *point)
+{
+  if (o->test_hook)
+    o->test_hook (point);
+}
+
+static bool
+thread_exists (pid_t pid, pid_t tid)
+{
+  char path[64];
+  struct stat st;
+  snprintf (path, sizeof path, "/proc/%d/task/%d", (int) pid, (int) tid);
+  return stat (path, &st) == 0;
+}
+
+int
+mailbox_check (struct target *t, struct ulp_control *hdr, struct outcome *oc)
+{
+  if (!t->has_runtime)
+    return outcome_fail (oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime (libulp) "
+                         "is not loaded (see --load-runtime)");
+  memset (hdr, 0, sizeof *hdr);
+  if (target_read (t, t->control, hdr, HEADER_SIZE) < 0)
+    return outcome_fail (oc, target_alive (t) ? ULP_EXIT_FAIL
+                                              : ULP_EXIT_EXITED,
+                         target_alive (t) ? "cannot read the runtime's "
+                         "mailbox: %s" : "the process exited",
+                         strerror (errno));
+  if (hdr->magic != ULP_CONTROL_MAGIC || hdr->worker_tid == 0)
+    return outcome_fail (oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime is loaded "
+                         "but its worker thread is not running");
+  if (hdr->version != ULP_CONTROL_VERSION)
+    return outcome_fail (oc, ULP_EXIT_FAIL, "the runtime's mailbox is "
+                         "version %u, this ulp-apply speaks %u",
+                         hdr->version, ULP_CONTROL_VERSION);
+  if (!thread_exists (t->pid, (pid_t) hdr->worker_tid))
+    return outcome_fail (oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime's worker "
+                         "thread %u is gone", hdr->worker_tid);
+  return 0;
+}
+
+/* Sleep a little, longer each time: replies usually come within a
+   millisecond.  */
+static void
+backoff (unsigned *step)
+{
+  long ns = 20000L << (*step < 6 ? *step : 6);
+  if (ns > 1000000)
+    ns = 1000000;
+  (*step)++;
+  struct timespec ts = { 0, ns };
+  nanosleep (&ts, NULL);
+}
+
+/* Whether DONE_SEQ has reached SEQ: 1 yes, 0 not yet, -1 never (*OC).
+   *NEXT_CHECK paces the slower checks that the process and its worker
+   still exist.  */
+static int
+done_p (struct target *t, uint32_t seq, pid_t worker, uint64_t deadline,
+        uint64_t *next_check, struct outcome *oc)
+{
+  uint32_t done;
+  if (target_read (t, t->control + OFF (done_seq), &done, sizeof done) == 0
+      && done == seq)
+    return 1;
+  uint64_t now = pt_now_ns ();
+  if (now >= *next_check)
+    {
+      if (!target_alive (t))
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited "
+                             "before the runtime replied");
+      if (!thread_exists (t->pid, worker))
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the runtime's worker "
+                             "thread is gone (the process exec'ed?)");
+      *next_check = now + 10000000;
+    }
+  if (now >= deadline)
+    return outcome_fail (oc, ULP_EXIT_TIMEOUT, "no reply from the runtime "
+                         "in time");
+  return 0;
+}
+
+/* Wait for DONE_SEQ to reach SEQ.  */
+static int
+wait_done (struct target *t, uint32_t seq, pid_t worker, uint64_t deadline,
+           struct outcome *oc)
+{
+  unsigned step = 0;
+  uint64_t next_check = 0;
+  for (;;)
+    {
+      int r = done_p (t, seq, worker, deadline, &next_check, oc);
+      if (r)
+        return r < 0 ? -1 : 0;
+      backoff (&step);
+    }
+}
+
+static int
+add_thread (struct pt_thread **v, size_t *n, pid_t tid)
+{
+  for (size_t i = 0; i < *n; i++)
+    if ((*v)[i].tid == tid)
+      return 0;
+  struct pt_thread *nv = realloc (*v, (*n + 1) * sizeof *nv);
+  if (!nv)
+    return -1;
+  *v = nv;
+  memset (&nv[*n], 0, sizeof nv[*n]);
+  nv[*n].tid = tid;
+  (*n)++;
+  return 0;
+}
+
+static struct pt_thread *
+find_thread (struct pt_thread *v, size_t n, pid_t tid)
+{
+  for (size_t i = 0; i < n; i++)
+    if (v[i].tid == tid)
+      return &v[i];
+  return NULL;
+}
+
+int
+mailbox_send (struct target *t, const char *request,
+              const struct mailbox_opts *o, struct mailbox_pending *p,
+              struct mailbox_times *tm, struct outcome *oc)
+{
+  memset (p, 0, sizeof *p);
+  memset (tm, 0, sizeof *tm);
+  struct ulp_control hdr;
+  if (mailbox_check (t, &hdr, oc) < 0)
+    return -1;
+  size_t len = strlen (request) + 1;
+  if (len > sizeof hdr.request)
+    return outcome_fail (oc, ULP_EXIT_FAIL, "request too long");
+  pid_t worker = (pid_t) hdr.worker_tid;
+  pid_t hijack = o->hijack_tid ? o->hijack_tid : worker;
+  if (o->hijack_tid && !thread_exists (t->pid, hijack))
+    return outcome_fail (oc, ULP_EXIT_FAIL, "no thread %d in the process",
+                         (int) hijack);
+  uint64_t deadline = pt_now_ns () + o->timeout_ns;
+
+  /* A request still being served: its requester died after writing it
+     (the worker is serving it).  Let it finish.  */
+  if (hdr.request_seq != hdr.done_seq
+      && wait_done (t, hdr.request_seq, worker, deadline, oc) < 0)
+    return -1;
+
+  /* Stop the worker (so that the request is never seen half written)
+     and the thread that calls the kick.  */
+  struct pt_thread *th = NULL;
+  size_t nth = 0;
+  uint64_t t0 = pt_now_ns ();
+  if (o->stop_all)
+    {
+      if (pt_stop_all (t->pid, &th, &nth, deadline, oc) < 0)
+        return oc->status == ULP_EXIT_PERMISSION ? target_denied (t, oc) : -1;
+    }
+  else
+    {
+      if (add_thread (&th, &nth, worker) < 0
+          || add_thread (&th, &nth, hijack) < 0)
+        {
+          free (th);
+          return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
+        }
+      for (size_t i = 0; i < nth; i++)
+        if (pt_seize (t->pid, &th[i], oc) < 0)
+          {
+            pt_detach_all (th, i);
+            free (th);
+            if (oc->status == ULP_EXIT_PERMISSION)
+              return target_denied (t, oc);
+            return -1;
+          }
+      t0 = pt_now_ns ();
+      for (size_t i = 0; i < nth; i++)
+        pt_interrupt (&th[i]);
+      for (size_t i = 0; i < nth; i++)
+        if (pt_wait_stop (t->pid, &th[i], deadline, oc) < 0)
+          {
+            pt_detach_all (th, nth);
+            free (th);
+            return -1;
+          }
+    }
+  uint64_t t1 = pt_now_ns ();
+  tm->attach = t1 - t0;
+  tm->stopped = nth;
+  struct pt_thread *wt = find_thread (th, nth, worker);
+  struct pt_thread *ht = find_thread (th, nth, hijack);
+  if (!wt || wt->gone || !ht || ht->gone)
+    {
+      pt_detach_all (th, nth);
+      free (th);
+      return outcome_fail (oc, ULP_EXIT_EXITED, "the %s thread exited "
+                           "(the process exited or exec'ed?)",
+                           !wt || wt->gone ? "runtime's worker" : "chosen");
+    }
+  hook (o, "stopped");
+
+  uint32_t seq = (hdr.request_seq & ~0xffu) | ((hdr.request_seq + 1) & 0xffu);
+  unsigned char seq_byte = seq & 0xff;
+  if (target_write (t, t->control + OFF (request), request, len) < 0
+      || target_write (t, t->control + OFF (request_seq), &seq_byte, 1) < 0)
+    {
+      int e = errno;
+      pt_detach_all (th, nth);
+      free (th);
+      return outcome_fail (oc, target_alive (t) ? ULP_EXIT_FAIL
+                                                : ULP_EXIT_EXITED,
+                           "cannot write the request: %s", strerror (e));
+    }
+  uint64_t t2 = pt_now_ns ();
+  tm->write = t2 - t1;
+  hook (o, "written");
+
+  /* From here on the request is served whatever happens.  */
+  struct pt_call c;
+  memset (&c, 0, sizeof c);
+  c.fn = t->kick;
+  c.data_arg = -1;
+  c.restorer = t->restorer;
+  c.call_mask = ~(uint64_t) 0;
+  c.deadline_ns = pt_now_ns () + 2000000000u;
+  c.abandon_on_timeout = true;
+  c.test_hook = o->test_hook;
+  struct outcome kick_oc;
+  int kicked = pt_call (t->pid, ht, &c, &kick_oc);
+  uint64_t t3 = pt_now_ns ();
+  tm->kick = t3 - t2;
+  hook (o, "kicked");
+  pt_detach_all (th, nth);
+  free (th);
+  uint64_t t4 = pt_now_ns ();
+  tm->detach = t4 - t3;
+  tm->pause = t4 - t0;
+  hook (o, "detached");
+  p->seq = seq;
+  p->worker = worker;
+  p->sent_ns = t4;
+  p->deadline_ns = deadline;
+  if (kicked < 0)
+    snprintf (p->kick_error, sizeof p->kick_error, "%s", kick_oc.message);
+  return 0;
+}
+
+int
+mailbox_poll (struct target *t, const struct mailbox_pending *p,
+              struct outcome *oc)
+{
+  uint64_t next_check = 0;
+  return done_p (t, p->seq, p->worker, p->deadline_ns, &next_check, oc);
+}
+
+int
+mailbox_receive (struct target *t, const struct mailbox_pending *p,
+                 struct mailbox_reply *rep, struct mailbox_times *tm,
+                 struct outcome *oc)
+{
+  memset (rep, 0, sizeof *rep);
+  if (wait_done (t, p->seq, p->worker, p->deadline_ns, oc) < 0)
+    return -1;
+  tm->wait = pt_now_ns () - p->sent_ns;
+
+  struct ulp_control reply;
+  if (target_read (t, t->control + OFF (result), &reply.result,
+                   sizeof reply.result + sizeof reply.error) < 0
+      || target_read (t, t->control + OFF (reply), &reply.reply,
+                      sizeof reply.reply + sizeof reply.reply_size) < 0)
+    return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
+  rep->result = reply.result;
+  rep->error = reply.error;
+  rep->error.message[sizeof rep->error.message - 1] = '\0';
+  if (reply.reply && reply.reply_size && reply.reply_size < (64u << 20))
+    {
+      rep->text = malloc (reply.reply_size + 1);
+      if (!rep->text
+          || target_read (t, reply.reply, rep->text, reply.reply_size) < 0)
+        {
+          free (rep->text);
+          rep->text = NULL;
+          return outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the "
+                               "runtime's reply");
+        }
+      rep->text[reply.reply_size] = '\0';
+    }
+  return 0;
+}
+
+int
+mailbox_call (struct target *t, const char *request,
+              const struct mailbox_opts *o, struct mailbox_reply *rep,
+              struct mailbox_times *tm, struct outcome *oc)
+{
+  struct mailbox_pending p;
+  memset (rep, 0, sizeof *rep);
+  if (mailbox_send (t, request, o, &p, tm, oc) < 0)
+    return -1;
+  return mailbox_receive (t, &p, rep, tm, oc);
+}

@@ -1,0 +1,724 @@
+/* ulp-apply -- apply or revert a live patch in running processes.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   ulp-apply PID PATCH asks the ulp runtime inside process PID to apply
+   PATCH; --revert takes a patch out again; --all applies a patch to
+   every process that has its target object loaded.  The work happens
+   inside each process, in the runtime's worker thread; this program
+   only checks what it can from outside, writes the request into the
+   runtime's mailbox and wakes the worker with a brief ptrace stop
+   (mailbox.c, ptrace-inject.c), then waits for the reply.  With
+   --load-runtime it first loads the runtime into a process started
+   without it (loadrt.c).
+
+   Each process gets one line: what was done, or, on stderr, why not.
+   The exit status is 0 only when every process ended as asked; the
+   statuses are in outcome.h and the manual.  */
+
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "loadrt.h"
+#include "mailbox.h"
+#include "objfile.h"
+#include "outcome.h"
+#include "patchinfo.h"
+#include "proclock.h"
+#include "ptrace-inject.h"
+#include "target.h"
+
+#ifndef ULP_RUNTIME_DEFAULT
+#define ULP_RUNTIME_DEFAULT "/usr/local/lib/libulp.so.0"
+#endif
+
+static const char *program_name = "ulp-apply";
+static bool verbose, quiet;
+
+enum mode
+{
+  MODE_APPLY,
+  MODE_REVERT,
+  MODE_ALL
+};
+
+static struct
+{
+  enum mode mode;
+  bool load_runtime;
+  const char *runtime;
+  double timeout;
+  pid_t thread;
+  bool stop_all;
+} opt = { MODE_APPLY, false, ULP_RUNTIME_DEFAULT, 10.0, 0, false };
+
+/* ------------------------------------------------------------------ */
+/* The testsuite's hooks: ULP_APPLY_TEST="kill@POINT,sleep@POINT=MS"   */
+/* makes ulp-apply kill itself or pause at a named point.              */
+/* ------------------------------------------------------------------ */
+
+static const char *test_spec;
+
+static void
+test_hook (const char *point)
+{
+  if (!test_spec)
+    return;
+  size_t pl = strlen (point);
+  for (const char *p = test_spec; *p;)
+    {
+      const char *end = strchr (p, ',');
+      size_t len = end ? (size_t) (end - p) : strlen (p);
+      const char *at = memchr (p, '@', len);
+      if (at && (size_t) (p + len - (at + 1)) >= pl
+          && strncmp (at + 1, point, pl) == 0
+          && (at + 1 + pl == p + len || at[1 + pl] == '='))
+        {
+          fprintf (stderr, "%s: test: %s\n", program_name, point);
+          fflush (stderr);
+          if (strncmp (p, "kill", 4) == 0)
+            raise (SIGKILL);
+          else if (strncmp (p, "sleep", 5) == 0)
+            {
+              long ms = at[1 + pl] == '=' ? atol (at + 2 + pl) : 1000;
+              struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+              nanosleep (&ts, NULL);
+            }
+        }
+      p += len + (end != NULL);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Output.                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+say_error (pid_t pid, const struct outcome *oc)
+{
+  if (pid)
+    fprintf (stderr, "%s: PID %d: %s\n", program_name, (int) pid,
+             oc->message);
+  else
+    fprintf (stderr, "%s: %s\n", program_name, oc->message);
+}
+
+static void
+say_step (pid_t pid, const char *step, uint64_t ns, const char *extra)
+{
+  if (verbose)
+    fprintf (stderr, "%s: PID %d: %s: %.3f ms%s\n", program_name, (int) pid,
+             step, ns / 1e6, extra ? extra : "");
+}
+
+static void
+say_times (pid_t pid, const struct mailbox_times *tm, size_t nthreads)
+{
+  if (!verbose)
+    return;
+  char extra[64];
+  snprintf (extra, sizeof extra, " (%zu of %zu threads stopped)", tm->stopped,
+            nthreads);
+  say_step (pid, "attach", tm->attach, extra);
+  say_step (pid, "write", tm->write, NULL);
+  say_step (pid, "kick", tm->kick, NULL);
+  say_step (pid, "detach", tm->detach, NULL);
+  say_step (pid, "pause", tm->pause, NULL);
+}
+
+static int
+runtime_status (int code)
+{
+  switch (code)
+    {
+    case ULP_E_OPEN:
+    case ULP_E_FORMAT:
+      return ULP_EXIT_BAD_PATCH;
+    case ULP_E_NOT_LOADED:
+      return ULP_EXIT_NOT_LOADED;
+    case ULP_E_BUILD_ID:
+      return ULP_EXIT_BUILD;
+    case ULP_E_APPLIED:
+      return ULP_EXIT_APPLIED;
+    case ULP_E_NO_PATCH:
+      return ULP_EXIT_NOT_APPLIED;
+    default:
+      return ULP_EXIT_FAIL;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* One process.                                                        */
+/* ------------------------------------------------------------------ */
+
+struct job
+{
+  pid_t pid;
+  struct target t;
+  bool opened;
+  int lock;
+  uint64_t start;
+  struct mailbox_pending pending;
+  struct mailbox_times times;
+  bool sent;
+  bool done;
+  int status;                /* enum ulp_exit once done.  */
+  size_t nthreads;
+};
+
+static const struct patchinfo *patch;   /* NULL for a bare --revert.  */
+static const char *revert_name;         /* --revert by name.  */
+
+struct find_ctx
+{
+  const struct patchinfo *pi;
+  bool soname_seen;
+  bool match;
+  char other_build[129];
+};
+
+static bool
+find_target_cb (struct target *t, const struct proc_map *m,
+                struct objfile *of, void *data)
+{
+  (void) t;
+  (void) m;
+  struct find_ctx *c = data;
+  if (strcmp (objfile_soname (of), c->pi->target) != 0)
+    return true;
+  c->soname_seen = true;
+  if (strcmp (objfile_build_id (of), c->pi->build_id) == 0)
+    {
+      c->match = true;
+      return false;
+    }
+  snprintf (c->other_build, sizeof c->other_build, "%s",
+            *objfile_build_id (of) ? objfile_build_id (of) : "(none)");
+  return true;
+}
+
+/* Whether the target object is mapped: 1 with the right build, 0 not
+   mapped, -1 another build (*OC filled).  */
+static int
+check_target_object (struct target *t, const struct patchinfo *pi,
+                     struct outcome *oc)
+{
+  struct find_ctx c = { pi, false, false, "" };
+  target_each_object (t, find_target_cb, &c);
+  if (c.match)
+    return 1;
+  if (c.soname_seen)
+    {
+      outcome_fail (oc, ULP_EXIT_BUILD, "%s is build %s, the patch is for "
+                    "build %s", pi->target, c.other_build, pi->build_id);
+      return -1;
+    }
+  outcome_fail (oc, ULP_EXIT_NOT_LOADED, "%s is not loaded", pi->target);
+  return 0;
+}
+
+static void
+job_finish (struct job *j, int status)
+{
+  j->done = true;
+  j->status = status;
+  if (j->lock >= 0)
+    proclock_release (j->lock);
+  j->lock = -1;
+}
+
+/* Everything up to and including sending the request.  */
+static void
+job_send (struct job *j)
+{
+  struct outcome oc;
+  j->lock = -1;
+  j->start = pt_now_ns ();
+  uint64_t deadline = j->start + (uint64_t) (opt.timeout * 1e9);
+  if (target_open (&j->t, j->pid, false, &oc) < 0)
+    {
+      say_error (j->pid, &oc);
+      job_finish (j, oc.status);
+      return;
+    }
+  j->opened = true;
+  pid_t *tids;
+  if (procfs_tasks (j->pid, &tids, &j->nthreads) == 0)
+    free (tids);
+  say_step (j->pid, "open", pt_now_ns () - j->start, NULL);
+
+  if (j->t.status.shadow_stack)
+    {
+      outcome_fail (&oc, ULP_EXIT_FAIL, "the process uses shadow stacks "
+                    "(CET), which ulp-apply does not support");
+      say_error (j->pid, &oc);
+      job_finish (j, oc.status);
+      return;
+    }
+
+  const char *request_fmt;
+  char request[4200];
+  if (opt.mode != MODE_REVERT)
+    {
+      if (check_target_object (&j->t, patch, &oc) <= 0)
+        {
+          say_error (j->pid, &oc);
+          job_finish (j, oc.status);
+          return;
+        }
+      /* The runtime opens the patch in the process's mount namespace.  */
+      char there[4200];
+      struct stat st;
+      snprintf (there, sizeof there, "/proc/%d/root%s", (int) j->pid,
+                patch->path);
+      if (stat (there, &st) < 0 || st.st_ino != patch->ino
+          || st.st_dev != patch->dev)
+        {
+          outcome_fail (&oc, ULP_EXIT_BAD_PATCH, "%s is not the same file "
+                        "in the process's mount namespace", patch->path);
+          say_error (j->pid, &oc);
+          job_finish (j, oc.status);
+          return;
+        }
+      request_fmt = "apply %s";
+      snprintf (request, sizeof request, request_fmt, patch->path);
+    }
+  else if (revert_name)
+    snprintf (request, sizeof request, "revert-name %s", revert_name);
+  else
+    snprintf (request, sizeof request, "revert 0");
+
+  target_find_runtime (&j->t, &oc);
+  if (!j->t.has_runtime && opt.load_runtime && opt.mode != MODE_REVERT)
+    {
+      struct loadrt_times lt;
+      uint64_t t0 = pt_now_ns ();
+      j->lock = proclock_acquire (j->pid, j->t.starttime, deadline, &oc);
+      if (j->lock < 0
+          || loadrt_load (&j->t, opt.runtime, deadline, test_hook, &lt, &oc)
+             < 0)
+        {
+          say_error (j->pid, &oc);
+          job_finish (j, oc.status);
+          return;
+        }
+      if (verbose)
+        {
+          char extra[128];
+          snprintf (extra, sizeof extra, " (thread %d, %u looked at; "
+                    "dlopen %.3f ms, that thread held %.3f ms)",
+                    (int) lt.thread, lt.tries, lt.call / 1e6, lt.pause / 1e6);
+          say_step (j->pid, "load-runtime", pt_now_ns () - t0, extra);
+        }
+    }
+  if (!j->t.has_runtime)
+    {
+      outcome_fail (&oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime (libulp) is "
+                    "not loaded%s", opt.mode == MODE_REVERT ? ""
+                    : "; --load-runtime loads it");
+      say_error (j->pid, &oc);
+      job_finish (j, oc.status);
+      return;
+    }
+  if (target_find_libc (&j->t, &oc) < 0)
+    {
+      say_error (j->pid, &oc);
+      job_finish (j, oc.status);
+      return;
+    }
+  if (j->lock < 0)
+    {
+      uint64_t t0 = pt_now_ns ();
+      j->lock = proclock_acquire (j->pid, j->t.starttime, deadline, &oc);
+      if (j->lock < 0)
+        {
+          say_error (j->pid, &oc);
+          job_finish (j, oc.status);
+          return;
+        }
+      say_step (j->pid, "lock", pt_now_ns () - t0, NULL);
+    }
+  test_hook ("locked");
+
+  struct mailbox_opts mo = { opt.thread, opt.stop_all,
+                             deadline > pt_now_ns () ? deadline - pt_now_ns ()
+                                                     : 0,
+                             test_hook };
+  if (mailbox_send (&j->t, request, &mo, &j->pending, &j->times, &oc) < 0)
+    {
+      say_error (j->pid, &oc);
+      job_finish (j, oc.status);
+      return;
+    }
+  j->sent = true;
+  say_times (j->pid, &j->times, j->nthreads);
+  if (verbose && j->pending.kick_error[0])
+    fprintf (stderr, "%s: PID %d: the kick failed (the worker serves the "
+             "request anyway): %s\n", program_name, (int) j->pid,
+             j->pending.kick_error);
+}
+
+static void
+job_receive (struct job *j)
+{
+  struct outcome oc;
+  struct mailbox_reply rep;
+  if (mailbox_receive (&j->t, &j->pending, &rep, &j->times, &oc) < 0)
+    {
+      say_error (j->pid, &oc);
+      job_finish (j, oc.status);
+      return;
+    }
+  say_step (j->pid, "wait", j->times.wait, NULL);
+  say_step (j->pid, "total", pt_now_ns () - j->start, NULL);
+  free (rep.text);
+  if (rep.result < 0)
+    {
+      outcome_fail (&oc, runtime_status (rep.error.code), "%s",
+                    rep.error.message[0] ? rep.error.message
+                                         : "the runtime failed");
+      say_error (j->pid, &oc);
+      job_finish (j, oc.status);
+      return;
+    }
+  if (!quiet)
+    {
+      if (opt.mode != MODE_REVERT)
+        printf ("PID %d: applied %s (patch %lld)\n", (int) j->pid,
+                patch->name, (long long) rep.result);
+      else if (revert_name)
+        printf ("PID %d: reverted %s\n", (int) j->pid, revert_name);
+      else
+        printf ("PID %d: reverted the newest patch\n", (int) j->pid);
+      fflush (stdout);
+    }
+  job_finish (j, ULP_EXIT_OK);
+}
+
+/* ------------------------------------------------------------------ */
+/* --all: the processes that map the target object.                    */
+/* ------------------------------------------------------------------ */
+
+static int
+cmp_pid (const void *a, const void *b)
+{
+  pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+  return x < y ? -1 : x > y;
+}
+
+struct maps_ctx
+{
+  const char *soname;
+  bool found;
+};
+
+static bool
+maps_cb (struct target *t, const struct proc_map *m, struct objfile *of,
+         void *data)
+{
+  (void) t;
+  (void) m;
+  struct maps_ctx *c = data;
+  if (strcmp (objfile_soname (of), c->soname) == 0)
+    {
+      c->found = true;
+      return false;
+    }
+  return true;
+}
+
+/* The pids of processes mapping an object named SONAME.  */
+static pid_t *
+scan_processes (const char *soname, size_t *n)
+{
+  DIR *d = opendir ("/proc");
+  size_t cap = 256, k = 0;
+  pid_t *v = malloc (cap * sizeof *v);
+  if (!d || !v)
+    {
+      if (d)
+        closedir (d);
+      free (v);
+      *n = 0;
+      return NULL;
+    }
+  struct dirent *de;
+  pid_t self = getpid ();
+  while ((de = readdir (d)) != NULL)
+    {
+      if (de->d_name[0] < '1' || de->d_name[0] > '9')
+        continue;
+      pid_t pid = (pid_t) atoi (de->d_name);
+      if (pid == self)
+        continue;
+      struct target t;
+      memset (&t, 0, sizeof t);
+      t.pid = pid;
+      if (procfs_maps (pid, &t.maps) != 0)
+        continue;
+      struct maps_ctx c = { soname, false };
+      target_each_object (&t, maps_cb, &c);
+      procfs_maps_free (&t.maps);
+      if (!c.found)
+        continue;
+      if (k == cap)
+        {
+          pid_t *nv = realloc (v, 2 * cap * sizeof *nv);
+          if (!nv)
+            break;
+          v = nv;
+          cap *= 2;
+        }
+      v[k++] = pid;
+    }
+  closedir (d);
+  qsort (v, k, sizeof *v, cmp_pid);
+  *n = k;
+  return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Command line.                                                       */
+/* ------------------------------------------------------------------ */
+
+static void
+usage (int status)
+{
+  if (status != 0)
+    {
+      fprintf (stderr, "Try '%s --help' for more information.\n",
+               program_name);
+      exit (status);
+    }
+  printf ("\
+Usage: %s [OPTION]... PID PATCH\n\
+  or:  %s --revert [OPTION]... PID [PATCH]\n\
+  or:  %s --all [OPTION]... PATCH\n\
+Apply the live patch PATCH to the running process PID, revert a patch,\n\
+or apply PATCH to every process that has its target object loaded.\n\
+\n\
+  -a, --all              apply PATCH to every process that maps its target\n\
+  -r, --revert           revert PATCH (a patch file or a patch name) from\n\
+                           PID, or the newest patch when PATCH is omitted\n\
+  -l, --load-runtime     load the ulp runtime into a process that has none\n\
+      --runtime=FILE     the runtime to load (default %s)\n\
+  -t, --timeout=SECONDS  give up on a process after SECONDS (default 10)\n\
+      --thread=TID       make thread TID, not the runtime's worker thread,\n\
+                           call into the runtime\n\
+      --stop-all         stop every thread while waking the runtime\n\
+  -q, --quiet            print nothing but errors\n\
+  -v, --verbose          print each step and how long it took\n\
+      --help             display this help and exit\n\
+      --version          output version information and exit\n\
+\n\
+Exit status: 0 when every process ended as asked; 3 no such process;\n\
+4 permission denied; 5 already traced; 6 the process exited mid-way;\n\
+7 target object not loaded; 8 patch already applied; 9 patch built for\n\
+another build; 10 runtime missing; 11 no such applied patch; 12 timeout;\n\
+13 unusable patch file; 2 bad usage; 1 any other failure.\n",
+          program_name, program_name, program_name, ULP_RUNTIME_DEFAULT);
+  if (PACKAGE_BUGREPORT[0])
+    printf ("\nReport bugs to: <%s>\n", PACKAGE_BUGREPORT);
+  exit (0);
+}
+
+static pid_t
+parse_pid (const char *s)
+{
+  char *end;
+  errno = 0;
+  long v = strtol (s, &end, 10);
+  if (errno || end == s || *end || v <= 0 || v > INT_MAX)
+    {
+      fprintf (stderr, "%s: invalid process id '%s'\n", program_name, s);
+      usage (ULP_EXIT_USAGE);
+    }
+  return (pid_t) v;
+}
+
+int
+main (int argc, char **argv)
+{
+  enum
+  {
+    OPT_RUNTIME = 256,
+    OPT_THREAD,
+    OPT_STOP_ALL,
+    OPT_HELP,
+    OPT_VERSION
+  };
+  static const struct option longopts[] = {
+    { "all", no_argument, NULL, 'a' },
+    { "revert", no_argument, NULL, 'r' },
+    { "load-runtime", no_argument, NULL, 'l' },
+    { "runtime", required_argument, NULL, OPT_RUNTIME },
+    { "timeout", required_argument, NULL, 't' },
+    { "thread", required_argument, NULL, OPT_THREAD },
+    { "stop-all", no_argument, NULL, OPT_STOP_ALL },
+    { "quiet", no_argument, NULL, 'q' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, OPT_HELP },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 }
+  };
+  test_spec = getenv ("ULP_APPLY_TEST");
+  const char *env_rt = getenv ("ULP_RUNTIME");
+  if (env_rt && *env_rt)
+    opt.runtime = env_rt;
+  int c;
+  while ((c = getopt_long (argc, argv, "arlt:qv", longopts, NULL)) != -1)
+    switch (c)
+      {
+      case 'a':
+        opt.mode = MODE_ALL;
+        break;
+      case 'r':
+        opt.mode = MODE_REVERT;
+        break;
+      case 'l':
+        opt.load_runtime = true;
+        break;
+      case OPT_RUNTIME:
+        opt.runtime = optarg;
+        break;
+      case 't':
+        {
+          char *end;
+          opt.timeout = strtod (optarg, &end);
+          if (*end || !(opt.timeout > 0))
+            {
+              fprintf (stderr, "%s: invalid timeout '%s'\n", program_name,
+                       optarg);
+              usage (ULP_EXIT_USAGE);
+            }
+        }
+        break;
+      case OPT_THREAD:
+        opt.thread = parse_pid (optarg);
+        break;
+      case OPT_STOP_ALL:
+        opt.stop_all = true;
+        break;
+      case 'q':
+        quiet = true;
+        verbose = false;
+        break;
+      case 'v':
+        verbose = true;
+        quiet = false;
+        break;
+      case OPT_HELP:
+        usage (0);
+        break;
+      case OPT_VERSION:
+        printf ("ulp-apply (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+        printf ("Copyright (C) 2026 The ulp authors.\n"
+                "License GPLv3+: GNU GPL version 3 or later "
+                "<https://gnu.org/licenses/gpl.html>.\n"
+                "This is free software: you are free to change and "
+                "redistribute it.\n"
+                "There is NO WARRANTY, to the extent permitted by law.\n");
+        return 0;
+      default:
+        usage (ULP_EXIT_USAGE);
+      }
+  int nargs = argc - optind;
+  if ((opt.mode == MODE_APPLY && nargs != 2)
+      || (opt.mode == MODE_REVERT && (nargs < 1 || nargs > 2))
+      || (opt.mode == MODE_ALL && nargs != 1))
+    {
+      fprintf (stderr, "%s: %s\n", program_name,
+               nargs < 1 ? "missing operand" : "wrong number of operands");
+      usage (ULP_EXIT_USAGE);
+    }
+  if (opt.thread && opt.mode == MODE_ALL)
+    {
+      fprintf (stderr, "%s: --thread names a thread of one process\n",
+               program_name);
+      usage (ULP_EXIT_USAGE);
+    }
+
+  static struct patchinfo pi;
+  const char *patch_arg = opt.mode == MODE_ALL ? argv[optind]
+                          : nargs == 2 ? argv[optind + 1] : NULL;
+  if (patch_arg)
+    {
+      const char *err;
+      struct stat st;
+      if (opt.mode == MODE_REVERT && stat (patch_arg, &st) < 0
+          && !strchr (patch_arg, '/'))
+        revert_name = patch_arg;   /* A name, not a file.  */
+      else if (patchinfo_read (patch_arg, &pi, &err) < 0)
+        {
+          fprintf (stderr, "%s: %s: %s\n", program_name, patch_arg, err);
+          return ULP_EXIT_BAD_PATCH;
+        }
+      else
+        {
+          patch = &pi;
+          if (opt.mode == MODE_REVERT)
+            revert_name = pi.name;
+        }
+    }
+
+  pid_t *pids;
+  size_t npids;
+  if (opt.mode == MODE_ALL)
+    {
+      pids = scan_processes (pi.target, &npids);
+      if (npids == 0 && !quiet)
+        printf ("no process has %s loaded\n", pi.target);
+    }
+  else
+    {
+      pids = malloc (sizeof *pids);
+      if (!pids)
+        return ULP_EXIT_FAIL;
+      pids[0] = parse_pid (argv[optind]);
+      npids = 1;
+    }
+
+  struct job *jobs = calloc (npids ? npids : 1, sizeof *jobs);
+  if (!jobs)
+    return ULP_EXIT_FAIL;
+  /* Send every request first, then collect the replies: the runtimes
+     of all the processes work at the same time.  */
+  for (size_t i = 0; i < npids; i++)
+    {
+      jobs[i].pid = pids[i];
+      jobs[i].lock = -1;
+      job_send (&jobs[i]);
+    }
+  for (size_t i = 0; i < npids; i++)
+    if (jobs[i].sent && !jobs[i].done)
+      job_receive (&jobs[i]);
+
+  int status = ULP_EXIT_OK;
+  for (size_t i = 0; i < npids; i++)
+    {
+      if (jobs[i].status == ULP_EXIT_OK)
+        continue;
+      status = status == ULP_EXIT_OK || status == jobs[i].status
+               ? jobs[i].status : ULP_EXIT_FAIL;
+    }
+  for (size_t i = 0; i < npids; i++)
+    if (jobs[i].opened)
+      target_close (&jobs[i].t);
+  free (jobs);
+  free (pids);
+  objfile_cache_clear ();
+  return status;
+}
