@@ -160,8 +160,8 @@ same_range (struct anon_cache *c, const struct mk_object *po,
       while (ps->data[pstart + k] == os->data[ostart + k])
         k++;
       *why = mk_xasprintf (ps->kind == MK_SEC_TEXT ? "code at +%#" PRIx64
-                                                   : "contents at +%#" PRIx64,
-                           k);
+                                                   : "at byte %"
+                                                     PRIu64, k);
       return false;
     }
   size_t pi = 0, oi = 0;

@@ -307,7 +307,8 @@ include_elem (struct mk_ctx *ctx, struct work *w, struct mk_elem *e)
             if (obj->eh[k].cie && obj->eh[k].offset == obj->eh[i].cie_offset)
               obj->eh[k].keep = true;
           /* Its relocations (LSDA, personality) are followed with the
-             .eh_frame section's.  */
+             .eh_frame section's, again for each record kept.  */
+          obj->secs[obj->eh_index].include = true;
           push (w, &obj->secs[obj->eh_index]);
         }
 }

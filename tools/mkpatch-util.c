@@ -400,6 +400,11 @@ void
 mk_problem (struct mk_ctx *ctx, bool forceable, const char *what,
             const char *why, const char *todo)
 {
+  /* One report per thing and reason, however many references say it.  */
+  for (size_t i = 0; i < ctx->nproblems; i++)
+    if (strcmp (ctx->problems[i].what, what) == 0
+        && strcmp (ctx->problems[i].why, why) == 0)
+      return;
   mk_grow (&ctx->problems, &ctx->problems_cap, ctx->nproblems,
            sizeof *ctx->problems);
   struct mk_problem *p = &ctx->problems[ctx->nproblems++];

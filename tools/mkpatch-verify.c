@@ -242,15 +242,16 @@ check_changes (struct mk_ctx *ctx)
           else
             why = mk_xasprintf ("the initial value of existing data changed "
                                 "(%s): the running process has its own "
-                                "value, which the patch keeps", e->why);
+                                "value, which a patch cannot change",
+                                e->why);
           problem_elem (ctx, e, same_size && e->writable, why,
                         !same_size ? "add a new variable instead of "
                                      "changing this one, or restart the "
                                      "program"
                                    : e->writable
-                                     ? "with --force the patch keeps the "
-                                       "running value and uses the "
-                                       "variable as it is"
+                                     ? "set the new value from code, or "
+                                       "accept that it keeps its running "
+                                       "value"
                                      : "make it static to its unit, or "
                                        "restart the program");
           free (why);

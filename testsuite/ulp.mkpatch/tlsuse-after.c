@@ -1,0 +1,13 @@
+/* tlsuse-after.c -- ulp-mkpatch corpus: new code using a thread-local variable, refused (after).
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later  */
+
+__thread int tlsuse_count;
+
+int
+tlsuse_next (void)
+{
+  tlsuse_count += 2;
+  return tlsuse_count;
+}
