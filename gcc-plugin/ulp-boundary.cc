@@ -26,12 +26,15 @@
    needs nothing at run time when no patch is ever applied:
    __ulp_object (struct ulp_object_state, hidden, one per linked object
    through COMDAT) and the thread-local __ulp_thread (struct
-   ulp_thread_state).  The thread-local access uses the cheapest model
-   that always works: local-exec/initial-exec in executables; in shared
-   objects TLS descriptors (-mtls-dialect=gnu2) by default, which work
-   in a library loaded with dlopen, or initial-exec with
-   -fplugin-arg-ulp-tls=initial-exec for libraries known to be loaded at
-   start (it uses the scarce static TLS surplus under dlopen).
+   ulp_thread_state).  The thread-local access is initial-exec by
+   default, in shared objects too: the fastest, and correct everywhere,
+   at the price of 24 bytes of glibc's static TLS surplus for each
+   object loaded with dlopen.  TLS descriptors
+   (-fplugin-arg-ulp-tls=desc) spare the surplus, but glibc before 2.40
+   clobbers vector registers on a thread's first access to a dlopen'ed
+   object's TLS (glibc bug 31372), which at a function's entry destroys
+   its floating-point arguments; -fplugin-arg-ulp-tls=dynamic goes
+   through __tls_get_addr, correct everywhere and slowest.
 
    In patch mode the functions that replace others get the same
    tracking, but on the target object's state, which the runtime
@@ -91,8 +94,11 @@ make_state_variable (const char *name, unsigned nelts, bool is_tls,
   DECL_INITIAL (decl) = init;
   if (is_tls)
     {
+      /* In shared-object code, initial-exec unless TLS descriptors or
+         __tls_get_addr were asked for; executables get GCC's default
+         (local-exec or initial-exec).  */
       enum tls_model model = decl_default_tls_model (decl);
-      if (ulp_opts.tls_initial_exec && flag_pic && !flag_pie)
+      if (flag_pic && !flag_pie && ulp_opts.tls == ULP_TLS_INITIAL_EXEC)
         model = TLS_MODEL_INITIAL_EXEC;
       set_decl_tls_model (decl, model);
     }
@@ -158,6 +164,10 @@ ulp_boundary_function_p (tree decl)
   if (!TREE_PUBLIC (decl) || DECL_EXTERNAL (decl)
       || DECL_VISIBILITY (decl) != VISIBILITY_DEFAULT)
     return false;
+  /* main is entered once and never left: as a boundary it would keep
+     the process in its first universe forever.  */
+  if (DECL_NAME (decl) && MAIN_NAME_P (DECL_NAME (decl)))
+    return false;
   /* An executable's functions are entered from outside only through
      callbacks; by default only shared-object code is tracked.  */
   return (ulp_opts.boundary == ULP_BOUNDARY_ALWAYS
@@ -206,23 +216,19 @@ expect (tree cond, bool likely)
                       build_int_cst (long_integer_type_node, 0));
 }
 
-/* SP = %rsp.  An asm rather than __builtin_frame_address, which would
-   force a frame pointer; any stack address of the frame will do, as
-   nested frames always lie below it.  */
+/* The frame's canonical frame address: the caller's stack pointer
+   before the call.  Entries from the same level of the stack have the
+   same CFA whatever their frame sizes, so an entry after a longjmp out
+   of the object is recognised as not nested even when its frame is
+   larger; nested frames always lie below it.  __builtin_dwarf_cfa is
+   one lea off %rsp, where __builtin_frame_address would force a frame
+   pointer.  */
 
 static tree
-read_stack_pointer (tree sp)
+frame_cfa (void)
 {
-  tree constraint = build_string (3, "=r");
-  tree outputs = build_tree_list (build_tree_list (NULL_TREE, constraint),
-                                  sp);
-  tree text = build_string (16, "movq %%rsp, %0");
-  tree expr = build5 (ASM_EXPR, void_type_node, text, outputs, NULL_TREE,
-                      NULL_TREE, NULL_TREE);
-  SET_EXPR_LOCATION (expr, BUILTINS_LOCATION);
-  ASM_VOLATILE_P (expr) = 0;
-  ASM_INPUT_P (expr) = 0;
-  return expr;
+  tree call = build_call_expr (builtin_decl_explicit (BUILT_IN_DWARF_CFA), 0);
+  return fold_convert (u64, call);
 }
 
 /* An empty asm that makes VAR's value opaque.  Without it GCC treats
@@ -441,7 +447,7 @@ instrument (tree fndecl)
                                 &entry);
     }
   append_to_statement_list (opaque (t), &entry);
-  append_to_statement_list (read_stack_pointer (sp), &entry);
+  append_to_statement_list (assign (sp, frame_cfa ()), &entry);
   append_to_statement_list (assign (d, elt (t, 0)), &entry);
 
   tree zero = build_int_cst (u64, 0), one = build_int_cst (u64, 1);
@@ -520,17 +526,18 @@ ulp_instrument_boundary (void *gcc_data, void *)
   instrument (fndecl);
 }
 
-/* PLUGIN_START_UNIT: in shared-object code, make thread-local accesses
-   use TLS descriptors unless initial-exec was asked for.  This also
-   applies to the unit's own thread-local variables, whose general- and
-   local-dynamic accesses then avoid __tls_get_addr.  */
+/* With -fplugin-arg-ulp-tls=desc, make thread-local accesses of
+   shared-object code use TLS descriptors (this also applies to the
+   unit's own thread-local variables); with =dynamic, __tls_get_addr.  */
 
 void
 ulp_choose_tls_dialect (void)
 {
-  if (flag_pic && !flag_pie && !ulp_opts.tls_initial_exec
+  if (flag_pic && !flag_pie && ulp_opts.tls == ULP_TLS_DESC
       && ulp_opts.boundary != ULP_BOUNDARY_NEVER && !ulp_opts.patch_mode)
     global_options.x_ix86_tls_dialect = TLS_DIALECT_GNU2;
+  else if (flag_pic && !flag_pie && ulp_opts.tls == ULP_TLS_DYNAMIC)
+    global_options.x_ix86_tls_dialect = TLS_DIALECT_GNU;
 }
 
 /* In patch mode, the entry that tells the runtime where this patch's

@@ -18,8 +18,8 @@
      -fplugin-arg-ulp-boundary=auto|always|never  which functions track
         the thread's universe on entry (auto: exported functions of
         shared-object code)
-     -fplugin-arg-ulp-tls=desc|initial-exec   how a shared object's
-        boundary state is reached (see ulp-boundary.cc)
+     -fplugin-arg-ulp-tls=initial-exec|desc|dynamic  how a shared
+        object's boundary state is reached (see ulp-boundary.cc)
      -fplugin-arg-ulp-patch                   compile a live patch
      -fplugin-arg-ulp-verbose                 a note per function
    Attributes:
@@ -54,8 +54,8 @@ static const char plugin_help[]
     "without a patchable entry\n"
     "  -fplugin-arg-ulp-boundary=auto|always|never  track entries into "
     "the object (auto: exported functions of shared-object code)\n"
-    "  -fplugin-arg-ulp-tls=desc|initial-exec   TLS access of the "
-    "boundary state in shared objects (default: desc)\n"
+    "  -fplugin-arg-ulp-tls=initial-exec|desc|dynamic  TLS access of "
+    "the boundary state in shared objects (default: initial-exec)\n"
     "  -fplugin-arg-ulp-patch                   compile a live patch\n"
     "  -fplugin-arg-ulp-verbose                 report each function\n"
     "  __attribute__ ((ulp_exclude))            leave a function without a "
@@ -153,14 +153,17 @@ parse_arguments (const char *plugin_name, int argc,
                                ? ULP_BOUNDARY_ALWAYS
                                : ULP_BOUNDARY_NEVER);
       else if (strcmp (key, "tls") == 0 && value
-               && (!strcmp (value, "desc") || !strcmp (value, "initial-exec")))
-        ulp_opts.tls_initial_exec = !strcmp (value, "initial-exec");
+               && (!strcmp (value, "desc") || !strcmp (value, "initial-exec")
+                   || !strcmp (value, "dynamic")))
+        ulp_opts.tls = (!strcmp (value, "desc") ? ULP_TLS_DESC
+                        : !strcmp (value, "dynamic") ? ULP_TLS_DYNAMIC
+                        : ULP_TLS_INITIAL_EXEC);
       else
         {
           error ("%s: unknown argument %<-fplugin-arg-%s-%s%s%s%>; known "
                  "are %<exclude=NAME[,NAME...]%>, "
                  "%<boundary=auto|always|never%>, "
-                 "%<tls=desc|initial-exec%>, %<patch%> and %<verbose%>",
+                 "%<tls=initial-exec|desc|dynamic%>, %<patch%> and %<verbose%>",
                  plugin_name, plugin_name, key, value ? "=" : "",
                  value ? value : "");
           return false;

@@ -27,13 +27,20 @@ enum ulp_boundary_mode
   ULP_BOUNDARY_NEVER
 };
 
+/* How a shared object reaches its per-thread boundary state.  */
+enum ulp_tls_mode
+{
+  ULP_TLS_INITIAL_EXEC, /* the default.  */
+  ULP_TLS_DESC,         /* TLS descriptors.  */
+  ULP_TLS_DYNAMIC       /* __tls_get_addr.  */
+};
+
 /* What the user asked for on the command line.  */
 struct ulp_options
 {
   enum ulp_boundary_mode boundary;
-  /* -fplugin-arg-ulp-tls=initial-exec: the boundary state of a shared
-     object uses initial-exec TLS instead of TLS descriptors.  */
-  bool tls_initial_exec;
+  /* -fplugin-arg-ulp-tls=.  */
+  enum ulp_tls_mode tls;
   /* -fplugin-arg-ulp-patch: compiling a live patch.  */
   bool patch_mode;
   /* Names (source or assembler) of functions to leave without a
