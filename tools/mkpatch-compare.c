@@ -381,6 +381,31 @@ mk_compare (struct mk_ctx *ctx)
           }
     }
   propagate (ctx);
+  /* Say which inlined functions a changed one carries: a change in one
+     of them shows as changes in every function it was inlined into.  */
+  for (size_t u = 0; u < ctx->nunits; u++)
+    {
+      struct mk_object *obj = ctx->units[u].patched;
+      for (size_t i = 0; obj && i < obj->nelems; i++)
+        {
+          struct mk_elem *e = obj->elems[i];
+          if (e->kind != MK_FUNC || e->status != MK_CHANGED || !e->rec
+              || e->rec->n_inlined == 0 || (e->why && strstr (e->why, "inlines")))
+            continue;
+          char *list = mk_xstrdup ("");
+          for (size_t k = 0; k < e->rec->n_inlined; k++)
+            {
+              char *l = mk_xasprintf ("%s%s%s", list, k ? ", " : "",
+                                      e->rec->inlined[k]);
+              free (list);
+              list = l;
+            }
+          char *why = mk_xasprintf ("%s%sinlines %s", e->why ? e->why : "",
+                                    e->why ? "; " : "", list);
+          free (list);
+          set_status (e, MK_CHANGED, why);
+        }
+    }
   for (size_t u = 0; u < ctx->nunits; u++)
     {
       struct mk_unit *unit = &ctx->units[u];
