@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <ulp.h>
 
@@ -69,6 +70,51 @@ mk_apply (const char *path)
   long id = ulp_apply (path, 0, &e);
   if (!mk_check (id > 0, "the patch applies", "ulp_apply (%s): %s", path,
                  e.message))
+    exit (0);
+}
+
+/* Programs patched from outside by ulp-apply synchronise with the test
+   through files in the directory DIR: they create DIR/ready when their
+   state is made, wait for DIR/applied, and create DIR/done at the end
+   (lib/ulp-mkpatch.exp, ulp_mk_live).  */
+
+static inline void
+mk_touch (const char *dir, const char *name)
+{
+  char path[4096];
+  snprintf (path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen (path, "w");
+  if (f)
+    fclose (f);
+}
+
+/* Wait up to two minutes for DIR/NAME.  */
+static inline bool
+mk_wait_for (const char *dir, const char *name)
+{
+  char path[4096];
+  snprintf (path, sizeof path, "%s/%s", dir, name);
+  for (int i = 0; i < 12000; i++)
+    {
+      FILE *f = fopen (path, "r");
+      if (f)
+        {
+          fclose (f);
+          return true;
+        }
+      struct timespec ts = { 0, 10 * 1000 * 1000 };
+      nanosleep (&ts, NULL);
+    }
+  return false;
+}
+
+/* Say the state is made, and wait until the patch is applied.  */
+static inline void
+mk_live_wait (const char *dir)
+{
+  mk_touch (dir, "ready");
+  if (!mk_check (mk_wait_for (dir, "applied"), "ulp-apply patched the "
+                 "running process", "no word from the test"))
     exit (0);
 }
 
