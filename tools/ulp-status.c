@@ -1,0 +1,698 @@
+/* ulp-status -- show the live-patching state of running processes.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   For each live-patchable process (one that has an object with a ULP
+   note mapped), or each process named: its live-patchable objects with
+   their current universe, the patches applied to each (from the
+   runtime), and every thread's universe and depth in each object,
+   flagging the threads that still live in an older universe.
+
+   Object and thread states are read from the process's memory while it
+   runs (threadlist.c): nothing is stopped for them.  The patch list
+   belongs to the runtime; it is asked for through the mailbox, which
+   stops the runtime's own worker thread for some microseconds and no
+   application thread.  --passive skips that too, and then shows the
+   patch objects that are mapped, without their state.  */
+
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "mailbox.h"
+#include "objfile.h"
+#include "outcome.h"
+#include "patchinfo.h"
+#include "proclock.h"
+#include "ptrace-inject.h"
+#include "target.h"
+#include "threadlist.h"
+
+static const char *program_name = "ulp-status";
+static bool opt_json, opt_passive;
+static double opt_timeout = 5.0;
+
+/* ------------------------------------------------------------------ */
+/* What is gathered about a process.                                   */
+/* ------------------------------------------------------------------ */
+
+enum thread_view
+{
+  TV_UNKNOWN,     /* its TLS could not be read.  */
+  TV_NEVER,       /* never entered the object (universe 0).  */
+  TV_CURRENT,     /* in the object's newest universe.  */
+  TV_BEHIND       /* in an older universe: not migrated yet.  */
+};
+
+struct thread_state
+{
+  pid_t tid;
+  enum thread_view view;
+  uint64_t universe, depth;
+};
+
+struct object
+{
+  char soname[256];
+  char path[4096];
+  char build_id[129];
+  bool boundary;
+  bool universe_known;
+  uint64_t universe;
+  struct thread_state *threads;
+  size_t nthreads;
+};
+
+struct mapped_patch
+{
+  char path[4096];
+  char name[128];
+  char target[256];
+};
+
+struct process
+{
+  pid_t pid;
+  char comm[64];
+  struct object *objs;
+  size_t nobjs;
+  struct mapped_patch *patches;
+  size_t npatches;
+  bool has_runtime;
+  char runtime_path[4096];
+  uint32_t worker;
+  char *runtime_json;          /* the runtime's reply, or NULL.  */
+  struct json *runtime;        /* parsed.  */
+  char note[600];              /* why something is missing, or "".  */
+  char threads_note[200];
+};
+
+struct gather_ctx
+{
+  struct process *p;
+  bool failed;
+};
+
+static bool
+gather_cb (struct target *t, const struct proc_map *m, struct objfile *of,
+           void *data)
+{
+  struct gather_ctx *c = data;
+  struct process *p = c->p;
+  struct ulp_note note;
+  if (!objfile_ulp_note (of, &note))
+    return true;
+  if (note.patch_table)
+    {
+      struct mapped_patch *np = realloc (p->patches, (p->npatches + 1)
+                                                     * sizeof *np);
+      if (!np)
+        {
+          c->failed = true;
+          return false;
+        }
+      p->patches = np;
+      struct mapped_patch *mp = &np[p->npatches++];
+      memset (mp, 0, sizeof *mp);
+      snprintf (mp->path, sizeof mp->path, "%s", m->path);
+      struct patchinfo pi;
+      const char *err;
+      if (patchinfo_read (m->path, &pi, &err) == 0)
+        {
+          snprintf (mp->name, sizeof mp->name, "%s", pi.name);
+          snprintf (mp->target, sizeof mp->target, "%s", pi.target);
+        }
+      return true;
+    }
+  struct object *no = realloc (p->objs, (p->nobjs + 1) * sizeof *no);
+  if (!no)
+    {
+      c->failed = true;
+      return false;
+    }
+  p->objs = no;
+  struct object *o = &no[p->nobjs++];
+  memset (o, 0, sizeof *o);
+  snprintf (o->soname, sizeof o->soname, "%s", objfile_soname (of));
+  snprintf (o->path, sizeof o->path, "%s", m->path);
+  snprintf (o->build_id, sizeof o->build_id, "%s", objfile_build_id (of));
+  o->boundary = note.object_state != 0 && note.thread_state != 0;
+  uint64_t bias;
+  if (!note.object_state || !objfile_bias (of, m, &bias))
+    return true;
+  struct ulp_object_state os;
+  if (target_read (t, bias + note.object_state, &os, sizeof os) == 0)
+    {
+      o->universe = os.universe;
+      o->universe_known = true;
+    }
+  return true;
+}
+
+/* Each thread's state for every boundary-tracked object.  */
+static void
+read_threads (struct target *t, struct process *p)
+{
+  pid_t *tids;
+  size_t ntids;
+  if (procfs_tasks (t->pid, &tids, &ntids) != 0)
+    return;
+  struct threadlist tl;
+  const char *why = NULL;
+  bool have_tl = t->libc && t->ldso && threadlist_read (t, &tl, &why) == 0;
+  if (!have_tl)
+    snprintf (p->threads_note, sizeof p->threads_note,
+              "thread states unknown: %s", why ? why : "no C library");
+  for (size_t i = 0; i < p->nobjs; i++)
+    {
+      struct object *o = &p->objs[i];
+      if (!o->boundary)
+        continue;
+      o->threads = calloc (ntids, sizeof *o->threads);
+      if (!o->threads)
+        continue;
+      o->nthreads = ntids;
+      /* Where __ulp_thread sits in the object's TLS block.  */
+      const struct proc_map *m = NULL;
+      for (size_t k = 0; k < t->maps.n && !m; k++)
+        if (strcmp (t->maps.v[k].path, o->path) == 0)
+          m = &t->maps.v[k];
+      const char *err;
+      struct objfile *of = m ? objfile_get (t->pid, m, &err) : NULL;
+      struct ulp_note note;
+      uint64_t bias = 0, tls_vaddr = 0, tls_size = 0;
+      bool where = of && objfile_ulp_note (of, &note)
+                   && objfile_bias (of, m, &bias)
+                   && objfile_tls (of, &tls_vaddr, &tls_size)
+                   && note.thread_state >= tls_vaddr;
+      for (size_t k = 0; k < ntids; k++)
+        {
+          struct thread_state *ts = &o->threads[k];
+          ts->tid = tids[k];
+          ts->view = TV_UNKNOWN;
+          if (!have_tl || !where)
+            continue;
+          const struct tl_thread *th = threadlist_find (&tl, tids[k]);
+          if (!th)
+            continue;
+          struct ulp_thread_state st;
+          int r = threadlist_tls_read (t, &tl, th, bias,
+                                       note.thread_state - tls_vaddr, &st,
+                                       sizeof st);
+          if (r == 0)
+            ts->view = TV_NEVER;
+          else if (r > 0)
+            {
+              ts->universe = st.universe;
+              ts->depth = st.depth;
+              ts->view = st.universe == 0 ? TV_NEVER
+                         : o->universe_known && st.universe < o->universe
+                           ? TV_BEHIND : TV_CURRENT;
+            }
+        }
+    }
+  if (have_tl)
+    threadlist_free (&tl);
+  free (tids);
+}
+
+static void
+ask_runtime (struct target *t, struct process *p)
+{
+  struct outcome oc;
+  if (target_find_runtime (t, &oc) < 0 || !t->has_runtime)
+    return;
+  p->has_runtime = true;
+  snprintf (p->runtime_path, sizeof p->runtime_path, "%s", t->runtime_path);
+  struct ulp_control hdr;
+  if (mailbox_check (t, &hdr, &oc) < 0)
+    {
+      snprintf (p->note, sizeof p->note, "%s", oc.message);
+      return;
+    }
+  p->worker = hdr.worker_tid;
+  if (opt_passive)
+    return;
+  if (t->status.tracer)
+    {
+      snprintf (p->note, sizeof p->note, "patches not asked for: the "
+                "process is traced by process %d", (int) t->status.tracer);
+      return;
+    }
+  if (!t->restorer && target_find_libc (t, &oc) < 0)
+    {
+      snprintf (p->note, sizeof p->note, "%s", oc.message);
+      return;
+    }
+  uint64_t deadline = pt_now_ns () + (uint64_t) (opt_timeout * 1e9);
+  int lock = proclock_acquire (t->pid, t->starttime, deadline, &oc);
+  if (lock < 0)
+    {
+      snprintf (p->note, sizeof p->note, "%s", oc.message);
+      return;
+    }
+  struct mailbox_opts mo = { 0, false, deadline - pt_now_ns (), NULL };
+  struct mailbox_reply rep;
+  struct mailbox_times tm;
+  if (mailbox_call (t, "status", &mo, &rep, &tm, &oc) < 0)
+    snprintf (p->note, sizeof p->note, "%s", oc.message);
+  else if (rep.result < 0 || !rep.text)
+    snprintf (p->note, sizeof p->note, "the runtime did not report: %s",
+              rep.error.message);
+  else
+    {
+      p->runtime_json = rep.text;
+      p->runtime = json_parse (rep.text);
+    }
+  proclock_release (lock);
+}
+
+/* Gather process PID.  0: shown; 1: not live-patchable; -1: error.  */
+static int
+gather (pid_t pid, struct process *p, bool named, struct outcome *oc)
+{
+  memset (p, 0, sizeof *p);
+  p->pid = pid;
+  struct target t;
+  if (target_open (&t, pid, true, oc) < 0)
+    return -1;
+  snprintf (p->comm, sizeof p->comm, "%s", t.comm);
+  struct gather_ctx c = { p, false };
+  target_each_object (&t, gather_cb, &c);
+  if (c.failed)
+    {
+      target_close (&t);
+      return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
+    }
+  if (p->nobjs == 0 && !named)
+    {
+      target_close (&t);
+      return 1;
+    }
+  struct outcome ignore;
+  target_find_libc (&t, &ignore);
+  read_threads (&t, p);
+  ask_runtime (&t, p);
+  target_close (&t);
+  return 0;
+}
+
+static void
+process_free (struct process *p)
+{
+  for (size_t i = 0; i < p->nobjs; i++)
+    free (p->objs[i].threads);
+  free (p->objs);
+  free (p->patches);
+  free (p->runtime_json);
+  json_free (p->runtime);
+}
+
+/* ------------------------------------------------------------------ */
+/* Output.                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+json_str (const char *s)
+{
+  putchar ('"');
+  for (; *s; s++)
+    {
+      unsigned char c = *s;
+      if (c == '"' || c == '\\')
+        printf ("\\%c", c);
+      else if (c < 0x20)
+        printf ("\\u%04x", c);
+      else
+        putchar (c);
+    }
+  putchar ('"');
+}
+
+static const char *
+view_name (enum thread_view v)
+{
+  switch (v)
+    {
+    case TV_NEVER:
+      return "never entered";
+    case TV_CURRENT:
+      return "migrated";
+    case TV_BEHIND:
+      return "not migrated";
+    default:
+      return "unknown";
+    }
+}
+
+static const struct json *
+runtime_patches (const struct process *p)
+{
+  const struct json *v = json_get (p->runtime, "patches");
+  return v && v->type == JSON_ARRAY ? v : NULL;
+}
+
+static void
+print_text (const struct process *p)
+{
+  printf ("PID %d (%s)\n", (int) p->pid, p->comm);
+  if (p->has_runtime)
+    {
+      printf ("  runtime: %s", p->runtime_path);
+      if (p->worker)
+        printf (" (worker thread %u)", p->worker);
+      printf ("\n");
+    }
+  else
+    printf ("  runtime: not loaded\n");
+  if (p->note[0])
+    printf ("  note: %s\n", p->note);
+  if (p->threads_note[0])
+    printf ("  note: %s\n", p->threads_note);
+  if (p->nobjs == 0)
+    printf ("  no live-patchable object\n");
+  const struct json *pl = runtime_patches (p);
+  for (size_t i = 0; i < p->nobjs; i++)
+    {
+      const struct object *o = &p->objs[i];
+      printf ("  object %s", o->soname);
+      if (o->universe_known)
+        printf (" universe %llu", (unsigned long long) o->universe);
+      printf (" (%s%s%s)\n", o->path, o->build_id[0] ? ", build-id " : "",
+              o->build_id);
+      for (size_t k = 0; pl && k < pl->n; k++)
+        {
+          const struct json *e = pl->items[k];
+          if (strcmp (json_get_str (e, "target", ""), o->soname) != 0)
+            continue;
+          const char *state = json_get_str (e, "state", "?");
+          printf ("    patch %lld %s: %s, universe %lld",
+                  (long long) json_get_int (e, "id", 0),
+                  json_get_str (e, "name", "?"), state,
+                  (long long) json_get_int (e, "universe", 0));
+          if (json_get (e, "reverted_at"))
+            printf (", reverted at universe %lld",
+                    (long long) json_get_int (e, "reverted_at", 0));
+          long long fns = json_get_int (e, "functions", 0);
+          long long pending = json_get_int (e, "pending", 0);
+          printf (", %lld function%s", fns, fns == 1 ? "" : "s");
+          if (pending)
+            printf (", %lld thread%s pending", pending,
+                    pending == 1 ? "" : "s");
+          printf ("\n");
+        }
+      if (!pl)
+        for (size_t k = 0; k < p->npatches; k++)
+          if (strcmp (p->patches[k].target, o->soname) == 0)
+            printf ("    patch %s: loaded (%s)\n", p->patches[k].name,
+                    p->patches[k].path);
+      for (size_t k = 0; k < o->nthreads; k++)
+        {
+          const struct thread_state *ts = &o->threads[k];
+          printf ("    thread %d%s: ", (int) ts->tid,
+                  p->worker && (uint32_t) ts->tid == p->worker
+                  ? " (runtime worker)" : "");
+          if (ts->view == TV_UNKNOWN || ts->view == TV_NEVER)
+            printf ("%s\n", view_name (ts->view));
+          else
+            printf ("universe %llu, depth %llu%s\n",
+                    (unsigned long long) ts->universe,
+                    (unsigned long long) ts->depth,
+                    ts->view == TV_BEHIND ? ", not migrated" : "");
+        }
+    }
+}
+
+static void
+print_json (const struct process *p, bool first)
+{
+  printf ("%s{\"pid\": %d, \"command\": ", first ? "" : ",\n  ",
+          (int) p->pid);
+  json_str (p->comm);
+  printf (", \"runtime\": ");
+  if (p->has_runtime)
+    {
+      printf ("{\"path\": ");
+      json_str (p->runtime_path);
+      printf (", \"worker\": %u}", p->worker);
+    }
+  else
+    printf ("null");
+  printf (", \"objects\": [");
+  for (size_t i = 0; i < p->nobjs; i++)
+    {
+      const struct object *o = &p->objs[i];
+      printf ("%s{\"soname\": ", i ? ", " : "");
+      json_str (o->soname);
+      printf (", \"path\": ");
+      json_str (o->path);
+      printf (", \"build_id\": ");
+      json_str (o->build_id);
+      printf (", \"boundary\": %s, \"universe\": ",
+              o->boundary ? "true" : "false");
+      if (o->universe_known)
+        printf ("%llu", (unsigned long long) o->universe);
+      else
+        printf ("null");
+      printf (", \"threads\": [");
+      for (size_t k = 0; k < o->nthreads; k++)
+        {
+          const struct thread_state *ts = &o->threads[k];
+          printf ("%s{\"tid\": %d, \"state\": \"%s\"", k ? ", " : "",
+                  (int) ts->tid, view_name (ts->view));
+          if (ts->view == TV_CURRENT || ts->view == TV_BEHIND)
+            printf (", \"universe\": %llu, \"depth\": %llu, \"migrated\": "
+                    "%s", (unsigned long long) ts->universe,
+                    (unsigned long long) ts->depth,
+                    ts->view == TV_CURRENT ? "true" : "false");
+          printf ("}");
+        }
+      printf ("]}");
+    }
+  printf ("], \"mapped_patches\": [");
+  for (size_t k = 0; k < p->npatches; k++)
+    {
+      printf ("%s{\"name\": ", k ? ", " : "");
+      json_str (p->patches[k].name);
+      printf (", \"target\": ");
+      json_str (p->patches[k].target);
+      printf (", \"path\": ");
+      json_str (p->patches[k].path);
+      printf ("}");
+    }
+  /* The runtime's own document, as it sent it (it is valid JSON).  */
+  printf ("], \"runtime_status\": %s", p->runtime ? p->runtime_json : "null");
+  printf (", \"note\": ");
+  if (p->note[0] || p->threads_note[0])
+    {
+      char both[820];
+      snprintf (both, sizeof both, "%s%s%s", p->note,
+                p->note[0] && p->threads_note[0] ? "; " : "",
+                p->threads_note);
+      json_str (both);
+    }
+  else
+    printf ("null");
+  printf ("}");
+}
+
+/* ------------------------------------------------------------------ */
+/* Command line.                                                       */
+/* ------------------------------------------------------------------ */
+
+static void
+usage (int status)
+{
+  if (status != 0)
+    {
+      fprintf (stderr, "Try '%s --help' for more information.\n",
+               program_name);
+      exit (status);
+    }
+  printf ("\
+Usage: %s [OPTION]... [PID]...\n\
+Show the live-patching state of the processes PID, or of every process\n\
+that has a live-patchable object loaded: the objects and their universe,\n\
+the patches applied, and each thread's universe, flagging the threads\n\
+that have not migrated to the newest universe yet.\n\
+\n\
+      --json             print one JSON document\n\
+      --passive          do not ask the runtime (which stops its worker\n\
+                           thread briefly): no patch states\n\
+  -t, --timeout=SECONDS  how long to wait for a runtime (default 5)\n\
+      --help             display this help and exit\n\
+      --version          output version information and exit\n\
+\n\
+Exit status: 0 when every process could be read; 3 no such process;\n\
+4 permission denied; 2 bad usage; 1 any other failure.\n",
+          program_name);
+  if (PACKAGE_BUGREPORT[0])
+    printf ("\nReport bugs to: <%s>\n", PACKAGE_BUGREPORT);
+  exit (0);
+}
+
+static int
+cmp_pid (const void *a, const void *b)
+{
+  pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+  return x < y ? -1 : x > y;
+}
+
+int
+main (int argc, char **argv)
+{
+  enum
+  {
+    OPT_JSON = 256,
+    OPT_PASSIVE,
+    OPT_HELP,
+    OPT_VERSION
+  };
+  static const struct option longopts[] = {
+    { "json", no_argument, NULL, OPT_JSON },
+    { "passive", no_argument, NULL, OPT_PASSIVE },
+    { "timeout", required_argument, NULL, 't' },
+    { "help", no_argument, NULL, OPT_HELP },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 }
+  };
+  int c;
+  while ((c = getopt_long (argc, argv, "t:", longopts, NULL)) != -1)
+    switch (c)
+      {
+      case OPT_JSON:
+        opt_json = true;
+        break;
+      case OPT_PASSIVE:
+        opt_passive = true;
+        break;
+      case 't':
+        {
+          char *end;
+          opt_timeout = strtod (optarg, &end);
+          if (*end || !(opt_timeout > 0))
+            {
+              fprintf (stderr, "%s: invalid timeout '%s'\n", program_name,
+                       optarg);
+              usage (ULP_EXIT_USAGE);
+            }
+        }
+        break;
+      case OPT_HELP:
+        usage (0);
+        break;
+      case OPT_VERSION:
+        printf ("ulp-status (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+        printf ("Copyright (C) 2026 The ulp authors.\n"
+                "License GPLv3+: GNU GPL version 3 or later "
+                "<https://gnu.org/licenses/gpl.html>.\n"
+                "This is free software: you are free to change and "
+                "redistribute it.\n"
+                "There is NO WARRANTY, to the extent permitted by law.\n");
+        return 0;
+      default:
+        usage (ULP_EXIT_USAGE);
+      }
+
+  bool named = optind < argc;
+  size_t npids = 0, cap = 64;
+  pid_t *pids = malloc (cap * sizeof *pids);
+  if (!pids)
+    return ULP_EXIT_FAIL;
+  if (named)
+    for (int i = optind; i < argc; i++)
+      {
+        char *end;
+        errno = 0;
+        long v = strtol (argv[i], &end, 10);
+        if (errno || end == argv[i] || *end || v <= 0 || v > INT_MAX)
+          {
+            fprintf (stderr, "%s: invalid process id '%s'\n", program_name,
+                     argv[i]);
+            usage (ULP_EXIT_USAGE);
+          }
+        if (npids == cap)
+          {
+            pid_t *nv = realloc (pids, 2 * cap * sizeof *nv);
+            if (!nv)
+              return ULP_EXIT_FAIL;
+            pids = nv;
+            cap *= 2;
+          }
+        pids[npids++] = (pid_t) v;
+      }
+  else
+    {
+      DIR *d = opendir ("/proc");
+      struct dirent *de;
+      while (d && (de = readdir (d)) != NULL)
+        {
+          if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+          pid_t pid = (pid_t) atoi (de->d_name);
+          if (pid == getpid ())
+            continue;
+          if (npids == cap)
+            {
+              pid_t *nv = realloc (pids, 2 * cap * sizeof *nv);
+              if (!nv)
+                break;
+              pids = nv;
+              cap *= 2;
+            }
+          pids[npids++] = pid;
+        }
+      if (d)
+        closedir (d);
+      qsort (pids, npids, sizeof *pids, cmp_pid);
+    }
+
+  int status = ULP_EXIT_OK;
+  bool first = true;
+  if (opt_json)
+    printf ("{\"processes\": [");
+  for (size_t i = 0; i < npids; i++)
+    {
+      struct process p;
+      struct outcome oc;
+      int r = gather (pids[i], &p, named, &oc);
+      if (r < 0)
+        {
+          if (named)
+            {
+              fflush (stdout);
+              fprintf (stderr, "%s: PID %d: %s\n", program_name,
+                       (int) pids[i], oc.message);
+              status = status == ULP_EXIT_OK || status == oc.status
+                       ? oc.status : ULP_EXIT_FAIL;
+            }
+          process_free (&p);
+          continue;
+        }
+      if (r == 0)
+        {
+          if (opt_json)
+            print_json (&p, first);
+          else
+            print_text (&p);
+          first = false;
+        }
+      process_free (&p);
+    }
+  if (opt_json)
+    printf ("]}\n");
+  free (pids);
+  objfile_cache_clear ();
+  return status;
+}
