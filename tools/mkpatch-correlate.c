@@ -92,10 +92,15 @@ make_elems (struct mk_object *obj)
           const struct ulp_func *r = mk_map_get (&recs, s->name);
           if (r && !alias->rec)
             {
-              /* The record names the body: prefer its name.  */
+              /* The record names the body: prefer its name and linkage
+                 (GCC's local aliases, foo.localalias, come first).  */
               alias->rec = r;
               alias->name = s->name;
               alias->sym = s;
+              alias->local = s->bind == STB_LOCAL;
+              alias->weak = s->bind == STB_WEAK;
+              alias->initializer = alias->kind == MK_FUNC
+                                   && initializer_name_p (s->name);
             }
           mk_map_put (&obj->by_name, s->name, alias);
           continue;

@@ -412,6 +412,11 @@ write_elf (struct out *o, const char *path)
     }
   Elf *e = elf_begin (fd, ELF_C_WRITE, NULL);
   bool ok = false;
+  /* Buffers libelf writes from but does not own.  */
+  void **bufs = mk_xcalloc (o->nsecs + 2, sizeof *bufs);
+  size_t nbufs = 0;
+  char *shs = NULL;
+  size_t shs_size = 1, shs_cap = 0;
   if (!e || !gelf_newehdr (e, ELFCLASS64))
     goto fail;
   GElf_Ehdr eh;
@@ -432,8 +437,6 @@ write_elf (struct out *o, const char *path)
   size_t symtab = nsec + nrela + 1, strtab = symtab + 1, shstr = strtab + 1;
 
   /* Section names.  */
-  char *shs = NULL;
-  size_t shs_size = 1, shs_cap = 0;
   mk_grow (&shs, &shs_cap, 0, 1);
   shs[0] = '\0';
 #define SHNAME(str, var)                                                  \
@@ -481,6 +484,7 @@ write_elf (struct out *o, const char *path)
         else
           {
             Elf64_Rela *r = mk_xcalloc (s->nrelas, sizeof *r);
+            bufs[nbufs++] = r;
             for (size_t k = 0; k < s->nrelas; k++)
               {
                 r[k].r_offset = s->relas[k].r_offset;
@@ -516,6 +520,7 @@ write_elf (struct out *o, const char *path)
     if (!scn || !gelf_getshdr (scn, &sh))
       goto fail;
     Elf64_Sym *sy = mk_xcalloc (o->nsyms, sizeof *sy);
+    bufs[nbufs++] = sy;
     for (size_t k = 0; k < o->nsyms; k++)
       {
         sy[k].st_name = o->syms[k].st_name;
@@ -584,6 +589,10 @@ fail:
   if (e)
     elf_end (e);
   close (fd);
+  for (size_t i = 0; i < nbufs; i++)
+    free (bufs[i]);
+  free (bufs);
+  free (shs);
   return ok;
 }
 
