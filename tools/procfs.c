@@ -342,7 +342,7 @@ procfs_starttime (pid_t pid, unsigned long long *start)
   if (!p)
     return EINVAL;
   p++;
-  for (int f = 2; f < 22 && *p; f++)
+  for (int f = 3; f < 22 && *p; f++)
     {
       while (*p == ' ')
         p++;

@@ -146,6 +146,8 @@ _Static_assert (sizeof (struct k_ucontext) == 304, "ucontext");
    (we cannot read it from outside to put it back).  */
 #define SS_FLAGS_KEEP 0x10000
 
+unsigned pt_break;
+
 uint64_t
 pt_now_ns (void)
 {
@@ -239,7 +241,8 @@ fix_eintr (struct pt_thread *t)
   struct user_regs_struct r;
   if (ptrace (PTRACE_GETREGS, t->tid, 0, &r) < 0)
     return;
-  if ((int64_t) r.orig_rax >= 0 && (int64_t) r.rax == -EINTR)
+  if ((int64_t) r.orig_rax >= 0 && (int64_t) r.rax == -EINTR
+      && !(pt_break & PT_BREAK_EINTR))
     {
       r.rax = (uint64_t) -K_ERESTARTNOHAND;
       if (ptrace (PTRACE_SETREGS, t->tid, 0, &r) == 0)
@@ -448,7 +451,7 @@ save_state (struct pt_thread *t, struct saved *s, struct outcome *oc)
     return outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the registers of "
                          "thread %d: %s", (int) t->tid, strerror (errno));
   if ((int64_t) s->regs.orig_rax >= 0 && (int64_t) s->regs.rax == -EINTR
-      && !t->group_stop)
+      && !t->group_stop && !(pt_break & PT_BREAK_EINTR))
     {
       s->regs.rax = (uint64_t) -K_ERESTARTNOHAND;
       t->fixed_eintr = true;
@@ -666,7 +669,7 @@ call_finish (pid_t pid, struct pt_thread *t, struct saved *s,
   hook (c, "returned");
   if (ptrace (PTRACE_SETSIGMASK, t->tid, (void *) sizeof s->mask, &s->mask)
       < 0
-      || put_xstate (t, s) < 0)
+      || (!(pt_break & PT_BREAK_XSTATE) && put_xstate (t, s) < 0))
     goto lost;
   struct user_regs_struct skip = s->regs;
   emulate_restart (&skip, insn, true);
@@ -697,7 +700,7 @@ call_finish (pid_t pid, struct pt_thread *t, struct saved *s,
               (void *) (long) (sig == (SIGTRAP | 0x80) ? 0 : sig));
     }
   t->stopped = true;
-  hook (c, "stopped");
+  hook (c, "trapped");
   if (ptrace (PTRACE_SETREGS, t->tid, 0, &s->regs) < 0)
     goto lost;
   (void) pid;
@@ -748,9 +751,14 @@ pt_call (pid_t pid, struct pt_thread *t, const struct pt_call *c,
                                    &r.rcx, &r.r8, &r.r9 };
       *a[c->data_arg] = data_addr;
     }
-  r.rax = 0;
-  /* Not back into the interrupted system call: into the function.  */
-  r.orig_rax = (uint64_t) -1;
+  /* Not back into the interrupted system call: into the function.
+     Either of these alone stops the kernel's restart from rewinding
+     rip by two bytes into the bytes before the function.  */
+  if (!(pt_break & PT_BREAK_ORIG_RAX))
+    {
+      r.rax = 0;
+      r.orig_rax = (uint64_t) -1;
+    }
   /* The ABI wants DF clear at a call; no single-stepping.  */
   r.eflags &= ~(uint64_t) (0x400 | 0x100);
   if (ptrace (PTRACE_SETREGS, t->tid, 0, &r) < 0)

@@ -107,6 +107,19 @@ struct pt_call
 int pt_call (pid_t pid, struct pt_thread *t, const struct pt_call *c,
              struct outcome *oc);
 
+/* Deliberate breakage, for the testsuite to show that its checks can
+   fail (ulp-apply sets these from ULP_APPLY_TEST): PT_BREAK_ORIG_RAX
+   leaves orig_rax alone when starting a call, PT_BREAK_EINTR keeps the
+   -EINTR a stop provoked, PT_BREAK_XSTATE does not put the extended
+   state back.  */
+enum
+{
+  PT_BREAK_ORIG_RAX = 1,
+  PT_BREAK_EINTR = 2,
+  PT_BREAK_XSTATE = 4
+};
+extern unsigned pt_break;
+
 /* Monotonic clock in nanoseconds.  */
 uint64_t pt_now_ns (void);
 

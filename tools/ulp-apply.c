@@ -67,7 +67,9 @@ static struct
 
 /* ------------------------------------------------------------------ */
 /* The testsuite's hooks: ULP_APPLY_TEST="kill@POINT,sleep@POINT=MS"   */
-/* makes ulp-apply kill itself or pause at a named point.              */
+/* makes ulp-apply kill itself or pause at a named point (announced on */
+/* stderr as "ulp-apply: test: POINT"); break@orig-rax, break@eintr    */
+/* and break@xstate switch off one safety each (ptrace-inject.h).      */
 /* ------------------------------------------------------------------ */
 
 static const char *test_spec;
@@ -575,6 +577,15 @@ main (int argc, char **argv)
     { NULL, 0, NULL, 0 }
   };
   test_spec = getenv ("ULP_APPLY_TEST");
+  if (test_spec)
+    {
+      if (strstr (test_spec, "break@orig-rax"))
+        pt_break |= PT_BREAK_ORIG_RAX;
+      if (strstr (test_spec, "break@eintr"))
+        pt_break |= PT_BREAK_EINTR;
+      if (strstr (test_spec, "break@xstate"))
+        pt_break |= PT_BREAK_XSTATE;
+    }
   const char *env_rt = getenv ("ULP_RUNTIME");
   if (env_rt && *env_rt)
     opt.runtime = env_rt;
