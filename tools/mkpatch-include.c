@@ -710,6 +710,32 @@ plan_one (struct mk_ctx *ctx, struct mk_object *obj, struct mk_section *sec,
                        NULL);
           return;
         }
+      if (!res.unit && ctx->anchor)
+        {
+          void *got = mk_map_get (&ctx->target.got, res.name);
+          if (got)
+            {
+              /* Read the target's own GOT entry.  */
+              uint64_t at = (uint64_t) (uintptr_t) got - 1;
+              const struct mk_elem *a = ctx->anchor;
+              p->action = MK_TARGET;
+              p->type = R_X86_64_PC32;
+              p->name = a->name;
+              p->unit = target_unit (a);
+              p->addend = (int64_t) (at - a->target_addr) + r->addend;
+              mk_grow (&ctx->relocs, &ctx->relocs_cap, ctx->nrelocs,
+                       sizeof *ctx->relocs);
+              struct mk_reloc *rl = &ctx->relocs[ctx->nrelocs++];
+              rl->sec = sec;
+              rl->offset = r->offset;
+              rl->type = R_X86_64_PC32;
+              rl->addend = (int32_t) p->addend;
+              rl->name = p->name;
+              rl->unit = p->unit;
+              ctx->ngots++;
+              return;
+            }
+        }
       p->action = MK_REF;
       p->type = R_X86_64_PC32;
       p->addend = r->addend;

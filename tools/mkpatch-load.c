@@ -671,6 +671,35 @@ load_target (struct mk_ctx *ctx)
           && (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
         read_target_symtab (t, scn, &sh);
     }
+  /* The GOT entries the dynamic linker fills: a GOT load of the patch
+     reads the target's own entry, so it sees what the target's code
+     sees (an interposed definition, a copy-relocated variable).  */
+  scn = NULL;
+  while ((scn = elf_nextscn (t->elf, scn)) != NULL)
+    {
+      GElf_Shdr sh, ssh;
+      if (!gelf_getshdr (scn, &sh) || sh.sh_type != SHT_RELA
+          || !(sh.sh_flags & SHF_ALLOC) || sh.sh_entsize == 0)
+        continue;
+      Elf_Scn *syms = elf_getscn (t->elf, sh.sh_link);
+      Elf_Data *sd = syms ? elf_getdata (syms, NULL) : NULL;
+      Elf_Data *d = elf_getdata (scn, NULL);
+      if (!sd || !d || !gelf_getshdr (syms, &ssh))
+        continue;
+      size_t n = sh.sh_size / sh.sh_entsize;
+      for (size_t i = 0; i < n; i++)
+        {
+          GElf_Rela r;
+          GElf_Sym sym;
+          if (!gelf_getrela (d, (int) i, &r)
+              || GELF_R_TYPE (r.r_info) != R_X86_64_GLOB_DAT
+              || !gelf_getsym (sd, (int) GELF_R_SYM (r.r_info), &sym))
+            continue;
+          const char *name = elf_strptr (t->elf, ssh.sh_link, sym.st_name);
+          if (name && *name)
+            mk_map_put (&t->got, name, (void *) (uintptr_t) (r.r_offset + 1));
+        }
+    }
   mk_note (1, "target %s: %s, soname %s, build-id %s, %zu records", path,
            ulp_elf_type_name (t->type), t->soname, t->build_id,
            ulp_elf_nfuncs (t->ue));

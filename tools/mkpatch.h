@@ -314,6 +314,8 @@ struct mk_target
   uint64_t object_state;       /* from the ULP note, 0 when none.  */
   uint64_t thread_state;
   uint64_t tls_vaddr, tls_memsz, tls_align;
+  struct mk_map got;           /* symbol name -> its GOT entry's address + 1,
+                                  from R_X86_64_GLOB_DAT.  */
   bool has_tls;
   char **needed;               /* DT_NEEDED.  */
   size_t nneeded;
@@ -437,6 +439,7 @@ struct mk_ctx
   bool need_tlsdesc;           /* and a TLS descriptor.  */
   size_t nincluded;            /* functions and objects included.  */
   size_t nliterals;            /* references to the target's literals.  */
+  size_t ngots;                /* loads from the target's GOT.  */
   struct mk_map literals;      /* literal contents -> struct mk_learned.  */
   struct mk_map globals;       /* PATCHED global names -> element.  */
   const struct mk_elem *anchor;  /* an ORIG function the runtime finds by

@@ -161,12 +161,12 @@ mk_print_table (struct mk_ctx *ctx, bool all)
       }
   printf ("patch: replaces %zu function%s; carries %zu function%s and "
           "%zu data object%s; refers to the target %zu time%s "
-          "(%zu literal%s), through %zu slot%s\n",
+          "(%zu literal%s, %zu through its GOT), through %zu slot%s\n",
           ctx->nreplaces, ctx->nreplaces == 1 ? "" : "s", funcs,
           funcs == 1 ? "" : "s", ctx->nincluded - funcs,
           ctx->nincluded - funcs == 1 ? "" : "s", ctx->nrelocs,
           ctx->nrelocs == 1 ? "" : "s", ctx->nliterals,
-          ctx->nliterals == 1 ? "" : "s", ctx->nrefs,
+          ctx->nliterals == 1 ? "" : "s", ctx->ngots, ctx->nrefs,
           ctx->nrefs == 1 ? "" : "s");
 }
 
@@ -237,6 +237,7 @@ mk_free (struct mk_ctx *ctx)
           free (s);
         }
   mk_map_free (&t->syms);
+  mk_map_free (&t->got);
   for (size_t i = 0; i < t->nneeded; i++)
     free (t->needed[i]);
   free (t->needed);
