@@ -235,8 +235,10 @@ mailbox_send (struct target *t, const char *request,
     {
       pt_detach_all (th, nth);
       free (th);
+      if (!target_alive (t))
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
       return outcome_fail (oc, ULP_EXIT_EXITED, "the %s thread exited "
-                           "(the process exited or exec'ed?)",
+                           "(did the process exec?)",
                            !wt || wt->gone ? "runtime's worker" : "chosen");
     }
   hook (o, "stopped");
@@ -249,9 +251,10 @@ mailbox_send (struct target *t, const char *request,
       int e = errno;
       pt_detach_all (th, nth);
       free (th);
-      return outcome_fail (oc, target_alive (t) ? ULP_EXIT_FAIL
-                                                : ULP_EXIT_EXITED,
-                           "cannot write the request: %s", strerror (e));
+      if (e == ESRCH || !target_alive (t))
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
+      return outcome_fail (oc, ULP_EXIT_FAIL, "cannot write the request: %s",
+                           strerror (e));
     }
   uint64_t t2 = pt_now_ns ();
   tm->write = t2 - t1;

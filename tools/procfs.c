@@ -331,6 +331,13 @@ procfs_status (pid_t pid, pid_t tid, struct proc_status *st)
 int
 procfs_starttime (pid_t pid, unsigned long long *start)
 {
+  char state;
+  return procfs_stat (pid, start, &state);
+}
+
+int
+procfs_stat (pid_t pid, unsigned long long *start, char *state)
+{
   char path[64], buf[1024];
   snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
   ssize_t len = procfs_read (path, buf, sizeof buf);
@@ -342,6 +349,7 @@ procfs_starttime (pid_t pid, unsigned long long *start)
   if (!p)
     return EINVAL;
   p++;
+  *state = p[0] == ' ' ? p[1] : '?';
   for (int f = 3; f < 22 && *p; f++)
     {
       while (*p == ' ')

@@ -66,6 +66,9 @@ int procfs_status (pid_t pid, pid_t tid, struct proc_status *st);
    the pid, it names one process across pid reuse.  */
 int procfs_starttime (pid_t pid, unsigned long long *start);
 
+/* The same and the process state (stat field 3: R, S, Z ...).  */
+int procfs_stat (pid_t pid, unsigned long long *start, char *state);
+
 /* /proc/PID/task/TID/syscall: *NR is the system call the thread is
    blocked in, -1 when it is blocked outside one, and -2 when it is
    running.  ARG0 gets the first argument when NR >= 0.  */

@@ -172,8 +172,12 @@ target_close (struct target *t)
 bool
 target_alive (const struct target *t)
 {
+  /* An exiting process keeps its /proc entry until it is reaped, as a
+     zombie (Z), or dead (X) just before.  */
   unsigned long long st;
-  return procfs_starttime (t->pid, &st) == 0 && st == t->starttime;
+  char state;
+  return procfs_stat (t->pid, &st, &state) == 0 && st == t->starttime
+         && state != 'Z' && state != 'X';
 }
 
 int
