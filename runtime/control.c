@@ -90,6 +90,10 @@ __asm__ (".text\n\t"
 /* The last status reply, freed at the next request.  */
 static char *reply_buf;
 
+/* Set by the worker once the mailbox says it runs: start_worker waits
+   for it, so a tool never finds a process whose worker is starting.  */
+static uint32_t worker_started;
+
 static long
 futex_wait (uint32_t *word, uint32_t val)
 {
@@ -165,6 +169,9 @@ worker_main (void *arg)
   ulp_control.worker_tid = (uint32_t) syscall (SYS_gettid);
   ulp_control.version = ULP_CONTROL_VERSION;
   __atomic_store_n (&ulp_control.magic, ULP_CONTROL_MAGIC, __ATOMIC_RELEASE);
+  __atomic_store_n (&worker_started, 1, __ATOMIC_RELEASE);
+  syscall (SYS_futex, &worker_started, FUTEX_WAKE_PRIVATE, INT_MAX, NULL,
+           NULL, 0);
   for (;;)
     {
       uint32_t req = __atomic_load_n (&ulp_control.request_seq,
@@ -195,8 +202,15 @@ start_worker (void)
       pthread_attr_destroy (&attr);
     }
   pthread_sigmask (SIG_SETMASK, &old, NULL);
-  if (e == 0)
-    pthread_setname_np (thread, "ulp-worker");
+  if (e != 0)
+    return;
+  pthread_setname_np (thread, "ulp-worker");
+  /* Wait (a second at most) for the worker to publish itself.  */
+  struct timespec ts = { 0, 10000000 };
+  for (int i = 0; i < 100 && !__atomic_load_n (&worker_started,
+                                               __ATOMIC_ACQUIRE); i++)
+    syscall (SYS_futex, &worker_started, FUTEX_WAIT_PRIVATE, 0, &ts, NULL,
+             0);
   /* Without a worker MAGIC stays 0 and the tools say the runtime is
      not running in this process.  */
 }
@@ -208,6 +222,7 @@ after_fork_child (void)
      was the parent's.  */
   __atomic_store_n (&ulp_control.magic, 0, __ATOMIC_RELEASE);
   ulp_control.worker_tid = 0;
+  worker_started = 0;
   ulp_control.done_seq = ulp_control.request_seq;
   free (reply_buf);
   reply_buf = NULL;

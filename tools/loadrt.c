@@ -345,6 +345,7 @@ loadrt_load (struct target *t, const char *runtime, uint64_t deadline_ns,
   c.data_len = strlen (runtime) + 1;
   c.data_arg = 0;
   c.restorer = t->restorer;
+  c.mem_fd = t->mem_fd;
   /* Bit N-1 is signal N; SIGSETXID is glibc's second real-time signal
      (SIGRTMIN - 1 as applications see it).  */
   c.call_mask = ~(uint64_t) 0 & ~(1ull << (33 - 1));

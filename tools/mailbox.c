@@ -101,9 +101,15 @@ done_p (struct target *t, uint32_t seq, pid_t worker, uint64_t deadline,
         uint64_t *next_check, struct outcome *oc)
 {
   uint32_t done;
-  if (target_read (t, t->control + OFF (done_seq), &done, sizeof done) == 0
-      && done == seq)
-    return 1;
+  if (target_read (t, t->control + OFF (done_seq), &done, sizeof done) == 0)
+    {
+      if (done == seq)
+        return 1;
+    }
+  else if (errno == ESRCH)
+    return outcome_fail (oc, ULP_EXIT_EXITED, target_alive (t)
+                         ? "the process exec'ed before the runtime replied"
+                         : "the process exited before the runtime replied");
   uint64_t now = pt_now_ns ();
   if (now >= *next_check)
     {
@@ -252,7 +258,8 @@ mailbox_send (struct target *t, const char *request,
       pt_detach_all (th, nth);
       free (th);
       if (e == ESRCH || !target_alive (t))
-        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
+        return outcome_fail (oc, ULP_EXIT_EXITED, target_alive (t)
+                             ? "the process exec'ed" : "the process exited");
       return outcome_fail (oc, ULP_EXIT_FAIL, "cannot write the request: %s",
                            strerror (e));
     }
@@ -266,6 +273,7 @@ mailbox_send (struct target *t, const char *request,
   c.fn = t->kick;
   c.data_arg = -1;
   c.restorer = t->restorer;
+  c.mem_fd = t->mem_fd;
   c.call_mask = ~(uint64_t) 0;
   c.deadline_ns = pt_now_ns () + 2000000000u;
   c.abandon_on_timeout = true;

@@ -74,6 +74,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
+#include <fcntl.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -291,6 +292,27 @@ pt_wait_stop (pid_t pid, struct pt_thread *t, uint64_t deadline_ns,
     }
 }
 
+/* Reap T if it died as our tracee: an exited traced thread stays a
+   zombie until its tracer waits for it, and an exec in another thread
+   waits for that (de_thread).  */
+static void
+reap (struct pt_thread *t)
+{
+  for (int i = 0; i < 100; i++)
+    {
+      int st;
+      pid_t r = waitpid (t->tid, &st, __WALL | WNOHANG);
+      if (r == t->tid && (WIFEXITED (st) || WIFSIGNALED (st)))
+        break;
+      if (r < 0)
+        break;
+      struct timespec ts = { 0, 1000000 };
+      nanosleep (&ts, NULL);
+    }
+  t->gone = true;
+  t->seized = t->stopped = false;
+}
+
 void
 pt_detach (struct pt_thread *t)
 {
@@ -305,8 +327,8 @@ pt_detach (struct pt_thread *t)
           pt_wait_stop (0, t, pt_now_ns () + 2000000000u, &oc);
         }
     }
-  if (!t->gone)
-    ptrace (PTRACE_DETACH, t->tid, 0, 0);
+  if (!t->gone && ptrace (PTRACE_DETACH, t->tid, 0, 0) < 0 && errno == ESRCH)
+    reap (t);
   t->seized = t->stopped = false;
 }
 
@@ -540,28 +562,22 @@ emulate_restart (struct user_regs_struct *r, const unsigned char insn[2],
 }
 
 static int
-mem_write (pid_t pid, uint64_t addr, const void *buf, size_t len)
+mem_write (int fd, uint64_t addr, const void *buf, size_t len)
 {
-  struct iovec local = { (void *) buf, len };
-  struct iovec remote = { (void *) (uintptr_t) addr, len };
-  ssize_t w = process_vm_writev (pid, &local, 1, &remote, 1, 0);
-  return w == (ssize_t) len ? 0 : -1;
+  return pwrite (fd, buf, len, (off_t) addr) == (ssize_t) len ? 0 : -1;
 }
 
 static int
-mem_read (pid_t pid, uint64_t addr, void *buf, size_t len)
+mem_read (int fd, uint64_t addr, void *buf, size_t len)
 {
-  struct iovec local = { buf, len };
-  struct iovec remote = { (void *) (uintptr_t) addr, len };
-  ssize_t r = process_vm_readv (pid, &local, 1, &remote, 1, 0);
-  return r == (ssize_t) len ? 0 : -1;
+  return pread (fd, buf, len, (off_t) addr) == (ssize_t) len ? 0 : -1;
 }
 
 /* Build the frame below the red zone.  Returns the address of its
    return-address slot (the stack pointer for the call), 0 on
    failure.  *DATA_ADDR gets where C->DATA went.  */
 static uint64_t
-write_frame (pid_t pid, const struct saved *s, const struct pt_call *c,
+write_frame (const struct saved *s, const struct pt_call *c,
              const unsigned char insn[2], uint64_t *data_addr)
 {
   uint64_t top = s->regs.rsp - RED_ZONE;
@@ -640,7 +656,7 @@ write_frame (pid_t pid, const struct saved *s, const struct pt_call *c,
   if (c->data_len)
     memcpy (buf + (data - slot), c->data, c->data_len);
 
-  int w = mem_write (pid, slot, buf, len);
+  int w = mem_write (c->mem_fd, slot, buf, len);
   free (buf);
   if (w < 0)
     return 0;
@@ -724,10 +740,10 @@ pt_call (pid_t pid, struct pt_thread *t, const struct pt_call *c,
 
   unsigned char insn[2] = { 0, 0 };
   if ((int64_t) s.regs.orig_rax >= 0)
-    mem_read (pid, s.regs.rip - 2, insn, 2);
+    mem_read (c->mem_fd, s.regs.rip - 2, insn, 2);
 
   uint64_t data_addr = 0;
-  uint64_t slot = write_frame (pid, &s, c, insn, &data_addr);
+  uint64_t slot = write_frame (&s, c, insn, &data_addr);
   if (!slot)
     {
       outcome_fail (oc, ULP_EXIT_FAIL, "cannot write to the stack of "

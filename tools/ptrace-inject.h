@@ -88,6 +88,7 @@ struct pt_call
   int data_arg;            /* ... whose address goes into ARGS[DATA_ARG];
                               -1 for none.  */
   uint64_t restorer;       /* `mov $15,%rax; syscall' in the process.  */
+  int mem_fd;              /* /proc/PID/mem of the process.  */
   uint64_t call_mask;      /* signals blocked during the call: bit
                               N-1 for signal N.  */
   uint64_t deadline_ns;    /* CLOCK_MONOTONIC.  */

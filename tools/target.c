@@ -3,11 +3,12 @@
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
 
-   See target.h.  Memory is read and written with process_vm_readv and
-   process_vm_writev: no file descriptor to keep, and the kernel checks
-   the same permission as ptrace, so a refusal is diagnosed the same
-   way.  The mailbox lives in libulp's writable data, so writing it
-   needs no force.  */
+   See target.h.  Memory is read and written through /proc/PID/mem,
+   opened once: the descriptor stays bound to the address space it was
+   opened on, so an exec of the process between two steps makes the
+   next access fail rather than write into the new program.  The kernel
+   checks the same permission as for ptrace, so a refusal is diagnosed
+   the same way.  */
 
 #include <config.h>
 
@@ -15,6 +16,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,23 +24,44 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+static int
+mem_io (const struct target *t, uint64_t addr, void *buf, size_t len,
+        bool write_p)
+{
+  size_t done = 0;
+  while (done < len)
+    {
+      ssize_t r = write_p
+                  ? pwrite (t->mem_fd, (const char *) buf + done, len - done,
+                            (off_t) (addr + done))
+                  : pread (t->mem_fd, (char *) buf + done, len - done,
+                           (off_t) (addr + done));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r == 0)
+        {
+          /* The address space is gone.  */
+          errno = ESRCH;
+          return -1;
+        }
+      if (r < 0)
+        return -1;
+      done += r;
+    }
+  return 0;
+}
+
 int
 target_read (const struct target *t, uint64_t addr, void *buf, size_t len)
 {
-  struct iovec local = { buf, len };
-  struct iovec remote = { (void *) (uintptr_t) addr, len };
-  ssize_t r = process_vm_readv (t->pid, &local, 1, &remote, 1, 0);
-  return r == (ssize_t) len ? 0 : -1;
+  return mem_io (t, addr, buf, len, false);
 }
 
 int
 target_write (const struct target *t, uint64_t addr, const void *buf,
               size_t len)
 {
-  struct iovec local = { (void *) buf, len };
-  struct iovec remote = { (void *) (uintptr_t) addr, len };
-  ssize_t r = process_vm_writev (t->pid, &local, 1, &remote, 1, 0);
-  return r == (ssize_t) len ? 0 : -1;
+  return mem_io (t, addr, (void *) buf, len, true);
 }
 
 static bool
@@ -109,6 +132,7 @@ target_open (struct target *t, pid_t pid, bool read_only, struct outcome *oc)
 {
   memset (t, 0, sizeof *t);
   t->pid = pid;
+  t->mem_fd = -1;
   int e = procfs_status (pid, 0, &t->status);
   if (e == ESRCH)
     return outcome_fail (oc, ULP_EXIT_NO_PROCESS, "no such process");
@@ -144,22 +168,22 @@ target_open (struct target *t, pid_t pid, bool read_only, struct outcome *oc)
   if (t->maps.n == 0)
     return outcome_fail (oc, ULP_EXIT_FAIL, "a kernel thread has no user "
                          "space to patch");
-  /* process_vm_readv asks exactly what ptrace asks.  */
-  for (size_t i = 0; i < t->maps.n; i++)
-    if (t->maps.v[i].r)
-      {
-        unsigned char b;
-        if (target_read (t, t->maps.v[i].start, &b, 1) < 0)
-          {
-            if (errno == EPERM || errno == EACCES)
-              return target_denied (t, oc);
-            if (errno == ESRCH)
-              return outcome_fail (oc, ULP_EXIT_NO_PROCESS, "no such "
-                                   "process");
-            continue;
-          }
-        break;
-      }
+  /* Opening /proc/PID/mem asks exactly what ptrace asks.  */
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/mem", (int) pid);
+  t->mem_fd = open (path, O_RDWR | O_CLOEXEC);
+  if (t->mem_fd < 0 && read_only && (errno == EPERM || errno == EACCES))
+    t->mem_fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (t->mem_fd < 0)
+    {
+      if (errno == EPERM || errno == EACCES)
+        return target_denied (t, oc);
+      return outcome_fail (oc, errno == ENOENT || errno == ESRCH
+                               ? ULP_EXIT_NO_PROCESS : ULP_EXIT_FAIL,
+                           errno == ENOENT || errno == ESRCH
+                           ? "no such process" : "cannot open %s: %s", path,
+                           strerror (errno));
+    }
   return 0;
 }
 
@@ -167,6 +191,9 @@ void
 target_close (struct target *t)
 {
   procfs_maps_free (&t->maps);
+  if (t->mem_fd >= 0)
+    close (t->mem_fd);
+  t->mem_fd = -1;
 }
 
 bool

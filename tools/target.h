@@ -29,6 +29,10 @@ struct target
   char comm[64];
   struct proc_status status;
   struct proc_maps maps;
+  int mem_fd;            /* /proc/PID/mem, bound to the address space
+                            seen at target_open: after an exec, reads
+                            and writes fail instead of landing in the
+                            new image.  */
 
   /* The runtime, when target_find_runtime found it.  */
   bool has_runtime;
@@ -64,6 +68,8 @@ bool target_alive (const struct target *t);
 /* Read the maps again (after dlopen, or to notice an exec).  */
 int target_refresh (struct target *t, struct outcome *oc);
 
+/* Read or write LEN bytes at ADDR: 0, or -1 with errno (ESRCH when the
+   address space opened is gone: the process exited or exec'ed).  */
 int target_read (const struct target *t, uint64_t addr, void *buf,
                  size_t len);
 int target_write (const struct target *t, uint64_t addr, const void *buf,
