@@ -57,6 +57,12 @@ struct objfile
   size_t nsyms;
   uint64_t *funcs;   /* sorted starts of function symbols.  */
   size_t nfuncs;
+
+  /* The last objfile_find_code search (the same trampoline is looked
+     for in the same libc for every process of a --all).  */
+  unsigned char memo_pat[32];
+  size_t memo_len;
+  uint64_t memo_result;
 };
 
 static bool elf_ready;
@@ -535,8 +541,13 @@ objfile_dynsym_neighbours (struct objfile *of, uint64_t lo, uint64_t hi,
 }
 
 uint64_t
-objfile_find_code (const struct objfile *of, const void *pat, size_t len)
+objfile_find_code (const struct objfile *cof, const void *pat, size_t len)
 {
+  struct objfile *of = (struct objfile *) cof;
+  if (len <= sizeof of->memo_pat && len == of->memo_len
+      && memcmp (pat, of->memo_pat, len) == 0)
+    return of->memo_result;
+  uint64_t r = 0;
   for (size_t i = 0; i < of->phnum; i++)
     {
       const GElf_Phdr *p = &of->ph[i];
@@ -546,9 +557,18 @@ objfile_find_code (const struct objfile *of, const void *pat, size_t len)
       const unsigned char *hit = memmem (of->image + p->p_offset,
                                          p->p_filesz, pat, len);
       if (hit)
-        return p->p_vaddr + (hit - (of->image + p->p_offset));
+        {
+          r = p->p_vaddr + (hit - (of->image + p->p_offset));
+          break;
+        }
     }
-  return 0;
+  if (len <= sizeof of->memo_pat)
+    {
+      memcpy (of->memo_pat, pat, len);
+      of->memo_len = len;
+      of->memo_result = r;
+    }
+  return r;
 }
 
 void

@@ -25,11 +25,25 @@
 
 #include "ptrace-inject.h"
 
-static char lock_path[4200];
+/* The lock files held, by descriptor, to remove them on release
+   (ulp-apply --all holds many at once).  */
+struct held
+{
+  int fd;
+  char *path;
+};
+static struct held *held;
+static size_t nheld;
 
 static int
 lock_dir (char *dir, size_t size)
 {
+  static char done[4096];
+  if (done[0])
+    {
+      snprintf (dir, size, "%s", done);
+      return 0;
+    }
   const char *env;
   if (geteuid () == 0)
     snprintf (dir, size, "/run/ulp");
@@ -51,6 +65,7 @@ lock_dir (char *dir, size_t size)
       errno = EACCES;
       return -1;
     }
+  snprintf (done, sizeof done, "%s", dir);
   return 0;
 }
 
@@ -62,6 +77,7 @@ proclock_acquire (pid_t pid, unsigned long long starttime,
   if (lock_dir (dir, sizeof dir) < 0)
     return outcome_fail (oc, ULP_EXIT_FAIL, "cannot use the lock directory "
                          "%s: %s", dir, strerror (errno));
+  char lock_path[4200];
   snprintf (lock_path, sizeof lock_path, "%s/%d-%llu.lock", dir, (int) pid,
             starttime);
   for (;;)
@@ -92,7 +108,23 @@ proclock_acquire (pid_t pid, unsigned long long starttime,
       struct stat a, b;
       if (fstat (fd, &a) == 0 && stat (lock_path, &b) == 0
           && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
-        return fd;
+        {
+          struct held *nh = realloc (held, (nheld + 1) * sizeof *nh);
+          char *copy = strdup (lock_path);
+          if (!nh || !copy)
+            {
+              free (copy);
+              if (nh)
+                held = nh;
+              close (fd);
+              return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
+            }
+          held = nh;
+          held[nheld].fd = fd;
+          held[nheld].path = copy;
+          nheld++;
+          return fd;
+        }
       /* Removed by the previous holder: take the new one.  */
       close (fd);
     }
@@ -103,6 +135,13 @@ proclock_release (int fd)
 {
   if (fd < 0)
     return;
-  unlink (lock_path);
+  for (size_t i = 0; i < nheld; i++)
+    if (held[i].fd == fd)
+      {
+        unlink (held[i].path);
+        free (held[i].path);
+        held[i] = held[--nheld];
+        break;
+      }
   close (fd);
 }

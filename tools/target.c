@@ -131,6 +131,19 @@ int
 target_open (struct target *t, pid_t pid, bool read_only, struct outcome *oc)
 {
   memset (t, 0, sizeof *t);
+  return target_open_maps (t, pid, read_only, NULL, oc);
+}
+
+int
+target_open_maps (struct target *t, pid_t pid, bool read_only,
+                  struct proc_maps *maps, struct outcome *oc)
+{
+  memset (t, 0, sizeof *t);
+  if (maps)
+    {
+      t->maps = *maps;
+      memset (maps, 0, sizeof *maps);
+    }
   t->pid = pid;
   t->mem_fd = -1;
   int e = procfs_status (pid, 0, &t->status);
@@ -146,7 +159,7 @@ target_open (struct target *t, pid_t pid, bool read_only, struct outcome *oc)
   if (t->status.state == 'Z' || t->status.state == 'X')
     return outcome_fail (oc, ULP_EXIT_NO_PROCESS, "no such process (it has "
                          "exited)");
-  procfs_comm (pid, t->comm, sizeof t->comm);
+  snprintf (t->comm, sizeof t->comm, "%s", t->status.name);
   if ((e = procfs_starttime (pid, &t->starttime)))
     return outcome_fail (oc, e == ESRCH ? ULP_EXIT_NO_PROCESS : ULP_EXIT_FAIL,
                          "no such process");
@@ -157,7 +170,7 @@ target_open (struct target *t, pid_t pid, bool read_only, struct outcome *oc)
       return outcome_fail (oc, ULP_EXIT_TRACED, "already traced by process "
                            "%d (%s)", (int) t->status.tracer, comm);
     }
-  e = procfs_maps (pid, &t->maps);
+  e = t->maps.v ? 0 : procfs_maps (pid, &t->maps);
   if (e == EACCES || e == EPERM)
     return target_denied (t, oc);
   if (e)
@@ -305,6 +318,8 @@ at_base (pid_t pid)
 int
 target_find_libc (struct target *t, struct outcome *oc)
 {
+  if (t->restorer)
+    return 0;
   const struct proc_map *libc_map = NULL;
   for (size_t i = 0; i < t->maps.n && !libc_map; i++)
     {
@@ -334,6 +349,16 @@ target_find_libc (struct target *t, struct outcome *oc)
     d = objfile_dynsym (t->libc, "__libc_dlopen_mode", NULL);
   t->dlopen = d ? t->libc_bias + d : 0;
 
+  return 0;
+}
+
+int
+target_find_ldso (struct target *t, struct outcome *oc)
+{
+  (void) oc;
+  if (t->ldso)
+    return 0;
+  const char *err;
   uint64_t base = at_base (t->pid);
   const struct proc_map *lm = base ? procfs_map_at (&t->maps, base) : NULL;
   if (lm)

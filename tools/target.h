@@ -56,6 +56,11 @@ int target_open (struct target *t, pid_t pid, bool read_only,
                  struct outcome *oc);
 void target_close (struct target *t);
 
+/* The same, taking over MAPS already read (or reading them when MAPS
+   is NULL).  */
+int target_open_maps (struct target *t, pid_t pid, bool read_only,
+                      struct proc_maps *maps, struct outcome *oc);
+
 /* Explain why PID may not be traced, as one line, into *OC with
    ULP_EXIT_PERMISSION.  */
 int target_denied (struct target *t, struct outcome *oc);
@@ -79,8 +84,11 @@ int target_write (const struct target *t, uint64_t addr, const void *buf,
    it is not an error (returns 0).  */
 int target_find_runtime (struct target *t, struct outcome *oc);
 
-/* Find libc's trampoline and dlopen, and the dynamic loader.  */
+/* Find libc's trampoline and dlopen.  */
 int target_find_libc (struct target *t, struct outcome *oc);
+
+/* Find the dynamic loader (from the auxiliary vector's AT_BASE).  */
+int target_find_ldso (struct target *t, struct outcome *oc);
 
 /* Call FN for every mapped ELF file of the process (once per file, with
    its first mapping); FN returns false to stop.  */

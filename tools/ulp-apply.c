@@ -47,6 +47,7 @@
 
 static const char *program_name = "ulp-apply";
 static bool verbose, quiet;
+static uint64_t program_start;   /* for the end-to-end time.  */
 
 enum mode
 {
@@ -169,6 +170,7 @@ runtime_status (int code)
 struct job
 {
   pid_t pid;
+  struct proc_maps maps;     /* read by the --all scan, or empty.  */
   struct target t;
   bool opened;
   int lock;
@@ -250,7 +252,8 @@ job_send (struct job *j)
   j->lock = -1;
   j->start = pt_now_ns ();
   uint64_t deadline = j->start + (uint64_t) (opt.timeout * 1e9);
-  if (target_open (&j->t, j->pid, false, &oc) < 0)
+  if (target_open_maps (&j->t, j->pid, false, j->maps.v ? &j->maps : NULL,
+                        &oc) < 0)
     {
       say_error (j->pid, &oc);
       job_finish (j, oc.status);
@@ -258,7 +261,7 @@ job_send (struct job *j)
     }
   j->opened = true;
   pid_t *tids;
-  if (procfs_tasks (j->pid, &tids, &j->nthreads) == 0)
+  if (verbose && procfs_tasks (j->pid, &tids, &j->nthreads) == 0)
     free (tids);
   say_step (j->pid, "open", pt_now_ns () - j->start, NULL);
 
@@ -385,7 +388,7 @@ job_receive (struct job *j)
       return;
     }
   say_step (j->pid, "wait", j->times.wait, NULL);
-  say_step (j->pid, "total", pt_now_ns () - j->start, NULL);
+  say_step (j->pid, "total", pt_now_ns () - program_start, NULL);
   free (rep.text);
   if (rep.result < 0)
     {
@@ -414,13 +417,6 @@ job_receive (struct job *j)
 /* --all: the processes that map the target object.                    */
 /* ------------------------------------------------------------------ */
 
-static int
-cmp_pid (const void *a, const void *b)
-{
-  pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
-  return x < y ? -1 : x > y;
-}
-
 struct maps_ctx
 {
   const char *soname;
@@ -442,10 +438,13 @@ maps_cb (struct target *t, const struct proc_map *m, struct objfile *of,
   return true;
 }
 
-/* The pids of processes mapping an object named SONAME.  */
+/* The pids of processes mapping an object named SONAME, with their
+   maps in *MAPS (the jobs take them over).  */
 static pid_t *
-scan_processes (const char *soname, size_t *n)
+scan_processes (const char *soname, size_t *n, struct proc_maps **maps)
 {
+  size_t mcap = 256;
+  *maps = malloc (mcap * sizeof **maps);
   DIR *d = opendir ("/proc");
   size_t cap = 256, k = 0;
   pid_t *v = malloc (cap * sizeof *v);
@@ -473,21 +472,41 @@ scan_processes (const char *soname, size_t *n)
         continue;
       struct maps_ctx c = { soname, false };
       target_each_object (&t, maps_cb, &c);
-      procfs_maps_free (&t.maps);
-      if (!c.found)
-        continue;
+      if (!c.found || !*maps)
+        {
+          procfs_maps_free (&t.maps);
+          continue;
+        }
       if (k == cap)
         {
           pid_t *nv = realloc (v, 2 * cap * sizeof *nv);
-          if (!nv)
-            break;
-          v = nv;
+          struct proc_maps *nm = realloc (*maps, 2 * cap * sizeof *nm);
+          if (nv)
+            v = nv;
+          if (nm)
+            *maps = nm;
+          if (!nv || !nm)
+            {
+              procfs_maps_free (&t.maps);
+              break;
+            }
           cap *= 2;
         }
+      (*maps)[k] = t.maps;
       v[k++] = pid;
     }
   closedir (d);
-  qsort (v, k, sizeof *v, cmp_pid);
+  /* By pid, keeping each process's maps with it.  */
+  for (size_t i = 1; i < k; i++)
+    for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--)
+      {
+        pid_t tp = v[j];
+        v[j] = v[j - 1];
+        v[j - 1] = tp;
+        struct proc_maps tm = (*maps)[j];
+        (*maps)[j] = (*maps)[j - 1];
+        (*maps)[j - 1] = tm;
+      }
   *n = k;
   return v;
 }
@@ -576,6 +595,7 @@ main (int argc, char **argv)
     { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 }
   };
+  program_start = pt_now_ns ();
   test_spec = getenv ("ULP_APPLY_TEST");
   if (test_spec)
     {
@@ -687,9 +707,14 @@ main (int argc, char **argv)
 
   pid_t *pids;
   size_t npids;
+  struct proc_maps *maps = NULL;
   if (opt.mode == MODE_ALL)
     {
-      pids = scan_processes (pi.target, &npids);
+      uint64_t t0 = pt_now_ns ();
+      pids = scan_processes (pi.target, &npids, &maps);
+      if (verbose)
+        fprintf (stderr, "%s: all: scan: %.3f ms (%zu processes)\n",
+                 program_name, (pt_now_ns () - t0) / 1e6, npids);
       if (npids == 0 && !quiet)
         printf ("no process has %s loaded\n", pi.target);
     }
@@ -707,16 +732,27 @@ main (int argc, char **argv)
     return ULP_EXIT_FAIL;
   /* Send every request first, then collect the replies: the runtimes
      of all the processes work at the same time.  */
+  uint64_t t0 = pt_now_ns ();
   for (size_t i = 0; i < npids; i++)
     {
       jobs[i].pid = pids[i];
       jobs[i].lock = -1;
+      if (maps)
+        jobs[i].maps = maps[i];
       job_send (&jobs[i]);
+      procfs_maps_free (&jobs[i].maps);
     }
+  uint64_t t1 = pt_now_ns ();
   for (size_t i = 0; i < npids; i++)
     if (jobs[i].sent && !jobs[i].done)
       job_receive (&jobs[i]);
+  if (verbose && opt.mode == MODE_ALL)
+    fprintf (stderr, "%s: all: send: %.3f ms, receive: %.3f ms\n",
+             program_name, (t1 - t0) / 1e6, (pt_now_ns () - t1) / 1e6);
 
+  if (verbose && opt.mode == MODE_ALL)
+    fprintf (stderr, "%s: all: %zu processes in %.3f ms\n", program_name,
+             npids, (pt_now_ns () - program_start) / 1e6);
   int status = ULP_EXIT_OK;
   for (size_t i = 0; i < npids; i++)
     {
@@ -730,6 +766,7 @@ main (int argc, char **argv)
       target_close (&jobs[i].t);
   free (jobs);
   free (pids);
+  free (maps);
   objfile_cache_clear ();
   return status;
 }

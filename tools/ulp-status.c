@@ -302,6 +302,7 @@ gather (pid_t pid, struct process *p, bool named, struct outcome *oc)
     }
   struct outcome ignore;
   target_find_libc (&t, &ignore);
+  target_find_ldso (&t, &ignore);
   read_threads (&t, p);
   ask_runtime (&t, p);
   target_close (&t);
