@@ -36,11 +36,51 @@
 
 #include "bench-util.h"
 
+/* The last line of ulp-apply's output that names a failure.  */
+static void
+failure_line (const char *out, char *buf, size_t size)
+{
+  const char *best = out;
+  for (const char *p = out; *p; p = strchr (p, '\n') ? strchr (p, '\n') + 1
+                                                     : p + strlen (p))
+    if (strncmp (p, "ulp-apply:", 10) == 0 && !strstr (p, " ms"))
+      best = p;
+  size_t n = strcspn (best, "\n");
+  if (n >= size)
+    n = size - 1;
+  memcpy (buf, best, n);
+  buf[n] = '\0';
+}
+
 struct target
 {
   pid_t pid;
   FILE *in, *out;
 };
+
+/* Every target started and not yet stopped, killed at exit so that a
+   failed run leaves no process behind (--all would find it later).  */
+#define MAX_TARGETS 1024
+static pid_t live[MAX_TARGETS];
+
+static void
+kill_live (void)
+{
+  for (int i = 0; i < MAX_TARGETS; i++)
+    if (live[i] > 0)
+      kill (live[i], SIGKILL);
+}
+
+static void
+track (pid_t pid, pid_t old)
+{
+  for (int i = 0; i < MAX_TARGETS; i++)
+    if (live[i] == old)
+      {
+        live[i] = pid;
+        return;
+      }
+}
 
 static void
 start_target (struct target *t, char *const argv[])
@@ -64,6 +104,7 @@ start_target (struct target *t, char *const argv[])
                strerror (errno));
       _exit (127);
     }
+  track (t->pid, 0);
   close (to[0]);
   close (from[1]);
   t->in = fdopen (to[1], "w");
@@ -79,11 +120,12 @@ stop_target (struct target *t)
   fclose (t->in);
   kill (t->pid, SIGTERM);
   waitpid (t->pid, NULL, 0);
+  track (0, t->pid);
   fclose (t->out);
 }
 
-/* Run ARGV; return its wall time in ms and its output in OUT.  Dies
-   when it fails.  */
+/* Run ARGV; return its wall time in ms and its output in OUT, or -1
+   when it fails (OUT then says why).  */
 static double
 run_tool (char *const argv[], char *out, size_t size)
 {
@@ -120,7 +162,8 @@ run_tool (char *const argv[], char *out, size_t size)
       fprintf (stderr, "bench-apply: %s", argv[0]);
       for (int i = 1; argv[i]; i++)
         fprintf (stderr, " %s", argv[i]);
-      bench_die ("failed (status %#x):\n%s", status, out);
+      fprintf (stderr, ": failed (status %#x):\n%s\n", status, out);
+      return -1;
     }
   return (t1 - t0) / 1e6;
 }
@@ -213,6 +256,7 @@ threads_bench (char *tool, char *target, const char *dir, long rounds, int n)
   bench_samples_init (&rp, rounds, 3);
   bench_samples_init (&rs, rounds, 6);
   int apply_pause = 1, revert_pause = 1;
+  char failed[3][512] = { "", "", "" };
   static char out[65536];
   size_t order[3];
   for (long r = 0; r < rounds; r++)
@@ -221,10 +265,24 @@ threads_bench (char *tool, char *target, const char *dir, long rounds, int n)
       for (int k = 0; k < 3; k++)
         {
           size_t s = order[k];
+          if (failed[s][0])
+            continue;
           char *aargv[] = { tool, "-v", pidbuf, paths[s], NULL };
           double t0 = bench_now_ns ();
-          *bench_at (&at, r, s) = run_tool (aargv, out, sizeof out);
+          double ms = run_tool (aargv, out, sizeof out);
           double t1 = bench_now_ns ();
+          if (ms < 0)
+            {
+              /* Leave the size out from now on; revert in case the
+                 patch went in all the same.  */
+              failure_line (out, failed[s], sizeof failed[s]);
+              char *rargv[] = { tool, "--revert", pidbuf, paths[s], NULL };
+              run_tool (rargv, out, sizeof out);
+              if (kill (t.pid, 0) != 0)
+                bench_die ("the target died: %s", failed[s]);
+              continue;
+            }
+          *bench_at (&at, r, s) = ms;
           double p = reported_pause (out);
           if (isnan (p))
             apply_pause = 0;
@@ -235,8 +293,16 @@ threads_bench (char *tool, char *target, const char *dir, long rounds, int n)
 
           char *rargv[] = { tool, "-v", "--revert", pidbuf, NULL };
           t0 = bench_now_ns ();
-          *bench_at (&rt, r, s) = run_tool (rargv, out, sizeof out);
+          ms = run_tool (rargv, out, sizeof out);
           t1 = bench_now_ns ();
+          if (ms < 0)
+            {
+              failure_line (out, failed[s], sizeof failed[s]);
+              if (kill (t.pid, 0) != 0)
+                bench_die ("the target died: %s", failed[s]);
+              continue;
+            }
+          *bench_at (&rt, r, s) = ms;
           p = reported_pause (out);
           if (isnan (p))
             revert_pause = 0;
@@ -249,6 +315,12 @@ threads_bench (char *tool, char *target, const char *dir, long rounds, int n)
   stop_target (&t);
   for (size_t s = 0; s < 3; s++)
     {
+      if (failed[s][0])
+        {
+          printf ("NA apply-total-ms@%s %dthreads %s\n", sizes[s], n,
+                  failed[s]);
+          continue;
+        }
       print_cells ("apply", n, sizes[s], &at, &ap, &as, s, apply_pause);
       print_cells ("revert", n, sizes[s], &rt, &rp, &rs, s, revert_pause);
     }
@@ -271,7 +343,18 @@ all_bench (char *tool, char *target, const char *dir, int nprocs)
       char path[4096];
       snprintf (path, sizeof path, "%s/%s.so", dir, names[k]);
       char *argv[] = { tool, "--all", path, NULL };
-      *bench_at (&s, k, 0) = run_tool (argv, out, sizeof out);
+      double ms = run_tool (argv, out, sizeof out);
+      if (ms < 0)
+        {
+          char why[512];
+          failure_line (out, why, sizeof why);
+          printf ("NA all-ms@%d %dprocs %s\n", nprocs, nprocs, why);
+          for (int i = 0; i < nprocs; i++)
+            stop_target (&t[i]);
+          free (t);
+          return;
+        }
+      *bench_at (&s, k, 0) = ms;
     }
   for (int i = 0; i < nprocs; i++)
     stop_target (&t[i]);
@@ -287,6 +370,7 @@ main (int argc, char **argv)
 {
   setvbuf (stdout, NULL, _IOLBF, 0);
   signal (SIGPIPE, SIG_IGN);
+  atexit (kill_live);
   if (argc == 6 && strcmp (argv[1], "--all") == 0)
     {
       all_bench (argv[2], argv[3], argv[4], atoi (argv[5]));

@@ -3,12 +3,13 @@
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
 
-   One process holds bench-lib.c built four ways, each both linked at
+   One process holds bench-lib.c built five ways, each both linked at
    start and loaded with dlopen: plain (no plugin), "entries" (the
    plugin with -fplugin-arg-ulp-boundary=never: patchable entries
-   only), "desc" (the default: boundary tracking, TLS descriptors) and
-   "ie" (boundary tracking, -fplugin-arg-ulp-tls=initial-exec).  It
-   times, per build:
+   only), and boundary tracking with each way of reaching the
+   thread-local state: "ie" (-fplugin-arg-ulp-tls=initial-exec), "desc"
+   (=desc, TLS descriptors) and "dynamic" (=dynamic, __tls_get_addr).
+   It times, per build:
 
      internal-direct   a static function called from inside the library
      internal-ptr      the same through a function pointer
@@ -50,8 +51,9 @@
 
 DECLARE (plain_)
 DECLARE (entries_)
-DECLARE (desc_)
 DECLARE (ie_)
+DECLARE (desc_)
+DECLARE (dynamic_)
 
 /* A direct call through the PLT, per build; noipa keeps GCC from
    treating the loops as one.  */
@@ -66,8 +68,9 @@ DECLARE (ie_)
 
 DIRECT_LOOP (plain_)
 DIRECT_LOOP (entries_)
-DIRECT_LOOP (desc_)
 DIRECT_LOOP (ie_)
+DIRECT_LOOP (desc_)
+DIRECT_LOOP (dynamic_)
 
 typedef int (*int_fn) (int);
 typedef long (*loop_fn) (long);
@@ -97,9 +100,9 @@ struct cell
   size_t base; /* index of the plain cell of the same row.  */
 };
 
-#define NBUILDS 4
-static const char *const builds[NBUILDS] = { "plain", "entries", "desc",
-                                             "ie" };
+#define NBUILDS 5
+static const char *const builds[NBUILDS] = { "plain", "entries", "ie",
+                                             "desc", "dynamic" };
 
 static struct cell cells[5 * NBUILDS];
 static size_t ncells;
@@ -131,14 +134,14 @@ dl_sym (void *h, const char *prefix, const char *name)
 static void
 setup (const char *dldir)
 {
-  loop_fn loops[NBUILDS] = { plain_loop_a, entries_loop_a, desc_loop_a,
-                             ie_loop_a };
-  loop_fn ptrs[NBUILDS] = { plain_loop_ptr, entries_loop_ptr,
-                            desc_loop_ptr, ie_loop_ptr };
-  loop_fn directs[NBUILDS] = { direct_plain_, direct_entries_, direct_desc_,
-                               direct_ie_ };
-  int_fn empties[NBUILDS] = { plain_empty_a, entries_empty_a, desc_empty_a,
-                              ie_empty_a };
+  loop_fn loops[NBUILDS] = { plain_loop_a, entries_loop_a, ie_loop_a,
+                             desc_loop_a, dynamic_loop_a };
+  loop_fn ptrs[NBUILDS] = { plain_loop_ptr, entries_loop_ptr, ie_loop_ptr,
+                            desc_loop_ptr, dynamic_loop_ptr };
+  loop_fn directs[NBUILDS] = { direct_plain_, direct_entries_, direct_ie_,
+                               direct_desc_, direct_dynamic_ };
+  int_fn empties[NBUILDS] = { plain_empty_a, entries_empty_a, ie_empty_a,
+                              desc_empty_a, dynamic_empty_a };
   int_fn dl_empties[NBUILDS];
   for (size_t b = 0; b < NBUILDS; b++)
     {

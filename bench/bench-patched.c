@@ -4,8 +4,9 @@
    SPDX-License-Identifier: GPL-3.0-or-later
 
    Arguments: the live patches bench-p1.so, bench-p2.so, bench-p3.so
-   (bench-patch.c) of the "desc" build of bench-lib.c, which is linked
-   at start, together with the plain build and libulp.so.  The program
+   (bench-patch.c) of the build of bench-lib.c with the plugin's
+   defaults, which is linked at start, together with the plain build
+   and libulp.so.  The program
    goes through these states, applying and reverting with the runtime's
    own API (ulp.h):
 
@@ -52,14 +53,14 @@
 #include "bench-util.h"
 
 long plain_loop_a (long);
-long desc_loop_a (long);
-long desc_loop_b (long);
+long default_loop_a (long);
+long default_loop_b (long);
 int plain_empty_a (int);
-int desc_empty_a (int);
-int desc_empty_b (int);
-void desc_park (void);
-int desc_parked (void);
-void desc_unpark (void);
+int default_empty_a (int);
+int default_empty_b (int);
+void default_park (void);
+int default_parked (void);
+void default_unpark (void);
 
 typedef int (*int_fn) (int);
 typedef long (*loop_fn) (long);
@@ -74,8 +75,8 @@ typedef long (*loop_fn) (long);
   }
 
 DIRECT_LOOP (plain_empty_a)
-DIRECT_LOOP (desc_empty_a)
-DIRECT_LOOP (desc_empty_b)
+DIRECT_LOOP (default_empty_a)
+DIRECT_LOOP (default_empty_b)
 
 __attribute__ ((noipa)) static long
 ptr_loop (int_fn f, long n)
@@ -96,14 +97,14 @@ struct cell
 /* Three per row: plain, control, patched.  */
 static const struct cell cells[] = {
   { "patched-internal", "plain", plain_loop_a, NULL },
-  { "patched-internal", "control", desc_loop_b, NULL },
-  { "patched-internal", "patched", desc_loop_a, NULL },
+  { "patched-internal", "control", default_loop_b, NULL },
+  { "patched-internal", "patched", default_loop_a, NULL },
   { "patched-export-ptr", "plain", NULL, plain_empty_a },
-  { "patched-export-ptr", "control", NULL, desc_empty_b },
-  { "patched-export-ptr", "patched", NULL, desc_empty_a },
+  { "patched-export-ptr", "control", NULL, default_empty_b },
+  { "patched-export-ptr", "patched", NULL, default_empty_a },
   { "patched-export-direct", "plain", direct_plain_empty_a, NULL },
-  { "patched-export-direct", "control", direct_desc_empty_b, NULL },
-  { "patched-export-direct", "patched", direct_desc_empty_a, NULL },
+  { "patched-export-direct", "control", direct_default_empty_b, NULL },
+  { "patched-export-direct", "patched", direct_default_empty_a, NULL },
 };
 #define NCELLS (sizeof cells / sizeof cells[0])
 
@@ -151,15 +152,19 @@ measure (const char *state)
     bench_die ("ulp_status_json failed");
   char leaf[32], empty[32];
   selection (json, "leaf_a", leaf, sizeof leaf);
-  selection (json, "desc_empty_a", empty, sizeof empty);
+  selection (json, "default_empty_a", empty, sizeof empty);
   /* The object's own fields follow its soname.  */
-  const char *obj = strstr (json, "\"soname\": \"libbench-desc.so\"");
+  const char *obj = strstr (json, "\"soname\": \"libbench-default.so\"");
   const char *lf = obj ? strstr (obj, "\"live_floor\": ") : NULL;
   const char *un = obj ? strstr (obj, "\"universe\": ") : NULL;
-  printf ("INFO patched %s leaf_a=%s desc_empty_a=%s universe=%ld "
-          "live_floor=%ld\n",
+  const char *tls = obj ? strstr (obj, "\"tls\": \"") : NULL;
+  char tlsname[32] = "unknown";
+  if (tls)
+    sscanf (tls + 8, "%31[^\"]", tlsname);
+  printf ("INFO patched %s leaf_a=%s default_empty_a=%s universe=%ld "
+          "live_floor=%ld tls=%s\n",
           state, leaf, empty, un ? atol (un + 13) : -1L,
-          lf ? atol (lf + 14) : -1L);
+          lf ? atol (lf + 14) : -1L, tlsname);
   fflush (stdout);
   free (json);
 
@@ -229,7 +234,7 @@ static void *
 parked_thread (void *arg)
 {
   (void) arg;
-  desc_park ();
+  default_park ();
   return NULL;
 }
 
@@ -262,7 +267,7 @@ main (int argc, char **argv)
   pthread_t th;
   if (pthread_create (&th, NULL, parked_thread, NULL) != 0)
     bench_die ("pthread_create failed");
-  while (desc_parked () == 0)
+  while (default_parked () == 0)
     usleep (1000);
 
   long p1 = apply (argv[a]);
@@ -271,7 +276,7 @@ main (int argc, char **argv)
   long p3 = apply (argv[a + 2]);
   measure ("3-migrating");
 
-  desc_unpark ();
+  default_unpark ();
   pthread_join (th, NULL);
   measure ("3-migrated");
 

@@ -35,8 +35,10 @@ $1 == "INFO" {
   # Test before assigning: some awks create info[$2] first.
   old = ($2 in info) ? info[$2] "; " : ""
   info[$2] = old r
-  if ($2 == "patched")
+  if ($2 == "patched") {
     sel[$3] = $4 " " $5
+    if ($8 ~ /^tls=/) { patched_tls = $8; sub (/^tls=/, "", patched_tls) }
+  }
   next
 }
 
@@ -100,10 +102,10 @@ END {
   printf "%-16s %-8s %-22s %-24s %-26s %6s %5s  %s\n", "call", "build", \
     "ns", "ratio to plain", "delta ns", "Ir", "dIr", "target: verdict"
   split ("internal-direct internal-ptr export-direct export-ptr dlopen-ptr", rows, " ")
-  split ("plain entries desc ie", builds, " ")
+  nb = split ("plain entries ie desc dynamic", builds, " ")
   for (i = 1; i <= 5; i++) {
     row = rows[i]
-    for (j = 1; j <= 4; j++) {
+    for (j = 1; j <= nb; j++) {
       b = builds[j]
       k = c(row, b, "plain")
       if (!(k in have)) {
@@ -130,13 +132,15 @@ END {
         (irv == "" ? "-" : f(irv, 1)), (b == "plain" ? "" : dir), t
     }
   }
-  print "  builds: plain = no plugin; entries = plugin, -fplugin-arg-ulp-boundary=never;"
-  print "  desc = plugin default (boundary tracking, TLS descriptors); ie = boundary"
-  print "  tracking with -fplugin-arg-ulp-tls=initial-exec.  export-* call the library"
-  print "  linked at start from the application; dlopen-ptr its dlopen'ed copy."
+  print "  builds: plain = no plugin; entries = plugin, -fplugin-arg-ulp-boundary=never"
+  print "  (patchable entries, no boundary tracking); ie, desc, dynamic = boundary tracking"
+  print "  with -fplugin-arg-ulp-tls=initial-exec, =desc (TLS descriptors), =dynamic"
+  print "  (__tls_get_addr).  export-* call the library linked at start from the"
+  print "  application; dlopen-ptr calls its dlopen'ed copy through the dlsym pointer."
 
   # -------------------------------------------------------- Patched calls
-  header("Patched calls (desc build, linked at start, libulp.so loaded): ns per call")
+  header("Patched calls (plugin defaults" (patched_tls != "" ? ", TLS " patched_tls : "") \
+         "; linked at start; libulp.so loaded): ns per call")
   printf "%-22s %-12s %-22s %-26s %-26s %6s %6s  %-13s %s\n", "call", "state", \
     "ns patched", "delta to unpatched twin", "delta to plain", "dIr tw", \
     "dIr pl", "selection", "target: verdict"
@@ -202,8 +206,8 @@ END {
     if ("sqlite-check" in info) printf "  %s\n", info["sqlite-check"]
     printf "%-8s %-22s %-24s %-30s %-10s %-10s %s\n", "build", "workload ms", \
       "ratio to plain", "Ir (callgrind, one run)", "Ir ratio", ".text", "read-only"
-    split ("plain ulp ie entries", sv, " ")
-    for (i = 1; i <= 4; i++) {
+    nsv = split ("plain ulp ie desc dynamic entries", sv, " ")
+    for (i = 1; i <= nsv; i++) {
       v = sv[i]
       k = c("sqlite-run-ms", v, "plain")
       if (!(k in have))
@@ -220,6 +224,9 @@ END {
     k = c("sqlite-run-ms", "ulp", "plain")
     if (k in have)
       printf "  run time, ulp/plain: target <= 1.01: %s\n", verdict_ratio(rat[k], 1.01)
+    if (("sqlite-run" SUBSEP "ulp") in ir && ("sqlite-run" SUBSEP "plain") in ir)
+      printf "  instructions, ulp/plain (the noise-free figure): target <= 1.01: %s\n", \
+        verdict_ratio(ir["sqlite-run", "ulp"] / ir["sqlite-run", "plain"], 1.01)
     k = c("sqlite-compile-s", "ulp", "plain"); kp = c("sqlite-compile-s", "plain", "plain")
     if (k in have) {
       printf "  compile CPU s (user+sys of cc1): plain %s, ulp %s (%d pairs, both at once)\n", mq(kp, 1), mq(k, 1), n[k]
@@ -228,8 +235,9 @@ END {
     if (("sqlite-text" SUBSEP "plain") in sz && ("sqlite-text" SUBSEP "ulp") in sz)
       printf "  .text bytes: plain %d, ulp %d; read-only bytes (code, rodata, ulp metadata): plain %d, ulp %d\n", \
         sz["sqlite-text", "plain"], sz["sqlite-text", "ulp"], sz["sqlite-textseg", "plain"], sz["sqlite-textseg", "ulp"]
-    print "  builds: ulp = -specs (the default: boundary tracking with TLS descriptors);"
-    print "  ie = with -fplugin-arg-ulp-tls=initial-exec; entries = -fplugin-arg-ulp-boundary=never."
+    print "  builds: ulp = -specs alone (the plugin's defaults, as users build); the others add"
+    print "  -fplugin-arg-ulp-tls=initial-exec (ie), =desc, =dynamic, or"
+    print "  -fplugin-arg-ulp-boundary=never (entries: patchable entries, no boundary tracking)."
   }
 
   # --------------------------------------------------------------- Apply
@@ -265,7 +273,11 @@ END {
           kt = c(wn "-total-ms@" size, v, v)
           kp = c(wn "-pause-ms@" size, v, v)
           ks = c(wn "-stall-ms@" size, v, v "-before")
-          if (!(kt in have)) continue
+          if (!(kt in have)) {
+            if (wn == "apply" && (("apply-total-ms@" size SUBSEP v) in na))
+              printf "%-7s %-8s %-5s failed: %s\n", wn, thr[i], size, na["apply-total-ms@" size, v]
+            continue
+          }
           p = (kp in have) ? mq(kp, 3) : "not reported"
           st2 = (ks in have) ? f(med[ks], 3) " [" f(med[ks] - del[ks], 3) "]" : "-"
           t = ""
@@ -273,8 +285,8 @@ END {
           if (size == "1" && thr[i] == 4) t = "pause <= 0.2: " verdict(pv, 0.2)
           else if (size == "1000" && thr[i] != 512) t = "pause <= 1: " verdict(pv, 1)
           else if (thr[i] == 512) t = "pause <= 2: " verdict(pv, 2)
-          if (size == "1" && thr[i] != 512) t = t "; total <= 2: " verdict(med[kt], 2)
-          if (size == "1" && thr[i] == 512) t = t "; total <= 10: " verdict(med[kt], 10)
+          if (size == "1" && thr[i] != 512) t = t (t == "" ? "" : "; ") "total <= 2: " verdict(med[kt], 2)
+          if (size == "1" && thr[i] == 512) t = t (t == "" ? "" : "; ") "total <= 10: " verdict(med[kt], 10)
           printf "%-7s %-8s %-5s %-22s %-22s %-34s %s\n", wn, thr[i], size, mq(kt, 2), p, st2, t
         }
     }

@@ -6,7 +6,7 @@
 #
 # Run by `make bench' in the build tree's bench/ directory, after the
 # benchmark programs are built; the Makefile passes CC, READELF, SIZE,
-# ULP_SPECS, LIBULP, TOOLS, INCLUDES, AWK and SRCDIR.  Every benchmark
+# ULP_SPECS, LDSCRIPT, LIBULP, TOOLS, INCLUDES, AWK and SRCDIR.  Every benchmark
 # writes machine-readable lines (bench-util.h) to results.raw; report.awk
 # turns them into the table, printed and kept in results.txt.
 #
@@ -18,8 +18,10 @@
 #   BENCH_MALLOC_RUNS       malloc runs per variant (20)
 #   BENCH_APPLY_ROUNDS      apply/revert rounds (10)
 #   BENCH_SKIP_SQLITE=1     leave SQLite out
-#   BENCH_SQLITE_EXTRA      extra SQLite builds ("ie entries"; "" for none)
-#   ULP_SQLITE3_C           an existing sqlite3.c (sqlite3.h beside it)
+#   BENCH_SQLITE_EXTRA      extra SQLite builds (default "desc entries";
+#                           also ie, dynamic; "" for none)
+#   ULP_SQLITE3_C           an existing sqlite3.c (sqlite3.h beside it);
+#                           else the testsuite's copy, else npm pack
 #   VALGRIND                valgrind to count instructions (valgrind)
 
 set -u
@@ -27,6 +29,7 @@ set -u
 : "${CC:=gcc}" "${READELF:=readelf}" "${SIZE:=size}" "${AWK:=awk}"
 : "${VALGRIND:=valgrind}"
 : "${ULP_SPECS:?}" "${LIBULP:?}" "${TOOLS:?}" "${SRCDIR:?}" "${INCLUDES:=}"
+: "${LDSCRIPT:?}"
 
 if test "${BENCH_QUICK:-0}" = 1; then
   : "${BENCH_ROUNDS:=20}" "${BENCH_CALLS:=100000}" "${BENCH_SQL_RUNS:=3}"
@@ -163,6 +166,12 @@ find_sqlite ()
     na "sqlite all ULP_SQLITE3_C=$ULP_SQLITE3_C has no sqlite3.c with sqlite3.h beside it"
     return 1
   fi
+  # The testsuite's copy (ulp.sqlite), if it fetched one.
+  t=../testsuite/tmp/sqlite/src/package/deps/sqlite3/sqlite3.c
+  if test -f $t && test -f `dirname $t`/sqlite3.h; then
+    sqlite_c=`cd \`dirname $t\` && pwd`/sqlite3.c
+    return 0
+  fi
   c=sqlite/src/package/deps/sqlite3/sqlite3.c
   if test ! -f $c; then
     if ! command -v npm > /dev/null 2>&1; then
@@ -190,20 +199,22 @@ elif find_sqlite; then
 fi
 
 SQLITE_FLAGS="-O2 -fPIC -DSQLITE_THREADSAFE=1"
-# The builds: plain and ulp (the specs file, as users build) always;
-# BENCH_SQLITE_EXTRA adds ulp builds that tell where the cost goes: ie
-# (boundary tracking with initial-exec TLS) and entries (no boundary
-# tracking, patchable entries only).
+# The builds: plain and ulp (the specs file alone, as users build)
+# always; BENCH_SQLITE_EXTRA adds ulp builds that tell where the cost
+# goes: ie, desc, dynamic (boundary tracking with that TLS access) and
+# entries (patchable entries only, no boundary tracking).
 sqlite_flags ()
 {
   case $1 in
     plain) echo "" ;;
     ulp) echo "$ULP_SPECS" ;;
     ie) echo "$ULP_SPECS -fplugin-arg-ulp-tls=initial-exec" ;;
+    desc) echo "$ULP_SPECS -fplugin-arg-ulp-tls=desc" ;;
+    dynamic) echo "$ULP_SPECS -fplugin-arg-ulp-tls=dynamic" ;;
     entries) echo "$ULP_SPECS -fplugin-arg-ulp-boundary=never" ;;
   esac
 }
-sqlite_variants="plain ulp ${BENCH_SQLITE_EXTRA-ie entries}"
+sqlite_variants="plain ulp ${BENCH_SQLITE_EXTRA-desc entries}"
 
 if test $sqlite_ok = yes; then
   incdir=`dirname "$sqlite_c"`
@@ -354,6 +365,7 @@ else
       : > mkpatch.samples
       for r in 1 2 3 4 5; do
         ./bench-stat --time "$TOOLS/ulp-mkpatch" -o sqlite/mk.so \
+          --ldscript="$LDSCRIPT" \
           --target sqlite/ulp/libsqlite3.so sqlite/ulp.o sqlite/patched.o \
           > sqlite/t-mk 2> sqlite/mk.log \
           && $AWK -v r=$r '/^CPU/ { print r, "ulp-mkpatch", $4 }' sqlite/t-mk >> mkpatch.samples
