@@ -210,6 +210,11 @@ plugin_init (struct plugin_name_args *plugin_info,
      unused functions with their records.  */
   flag_function_sections = 1;
   flag_data_sections = 1;
+  /* Record the options in each object (.GCC.command.line), so that
+     ulp-mkpatch can refuse to diff objects built with different ones;
+     unless the user said -fno-record-gcc-switches.  */
+  if (!global_options_set.x_flag_record_gcc_switches)
+    flag_record_gcc_switches = 1;
   register_callback (name, PLUGIN_ALL_IPA_PASSES_START,
                      ulp_disable_unsafe_ipa_per_function, NULL);
   register_callback (name, PLUGIN_ALL_IPA_PASSES_START, ulp_lto_mark_unit,
