@@ -49,22 +49,16 @@ static const char *program_name = "ulp-apply";
 static bool verbose, quiet;
 static uint64_t program_start;   /* for the end-to-end time.  */
 
-enum mode
-{
-  MODE_APPLY,
-  MODE_REVERT,
-  MODE_ALL
-};
-
 static struct
 {
-  enum mode mode;
+  bool revert;
+  bool all;
   bool load_runtime;
   const char *runtime;
   double timeout;
   pid_t thread;
   bool stop_all;
-} opt = { MODE_APPLY, false, ULP_RUNTIME_DEFAULT, 10.0, 0, false };
+} opt = { false, false, false, ULP_RUNTIME_DEFAULT, 10.0, 0, false };
 
 /* ------------------------------------------------------------------ */
 /* The testsuite's hooks: ULP_APPLY_TEST="kill@POINT,sleep@POINT=MS"   */
@@ -276,7 +270,7 @@ job_send (struct job *j)
 
   const char *request_fmt;
   char request[4200];
-  if (opt.mode != MODE_REVERT)
+  if (!opt.revert)
     {
       if (check_target_object (&j->t, patch, &oc) <= 0)
         {
@@ -307,7 +301,7 @@ job_send (struct job *j)
     snprintf (request, sizeof request, "revert 0");
 
   target_find_runtime (&j->t, &oc);
-  if (!j->t.has_runtime && opt.load_runtime && opt.mode != MODE_REVERT)
+  if (!j->t.has_runtime && opt.load_runtime && !opt.revert)
     {
       struct loadrt_times lt;
       uint64_t t0 = pt_now_ns ();
@@ -332,7 +326,7 @@ job_send (struct job *j)
   if (!j->t.has_runtime)
     {
       outcome_fail (&oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime (libulp) is "
-                    "not loaded%s", opt.mode == MODE_REVERT ? ""
+                    "not loaded%s", opt.revert ? ""
                     : "; --load-runtime loads it");
       say_error (j->pid, &oc);
       job_finish (j, oc.status);
@@ -401,7 +395,7 @@ job_receive (struct job *j)
     }
   if (!quiet)
     {
-      if (opt.mode != MODE_REVERT)
+      if (!opt.revert)
         printf ("PID %d: applied %s (patch %lld)\n", (int) j->pid,
                 patch->name, (long long) rep.result);
       else if (revert_name)
@@ -531,7 +525,8 @@ Usage: %s [OPTION]... PID PATCH\n\
 Apply the live patch PATCH to the running process PID, revert a patch,\n\
 or apply PATCH to every process that has its target object loaded.\n\
 \n\
-  -a, --all              apply PATCH to every process that maps its target\n\
+  -a, --all              apply (or with --revert, revert) PATCH in every\n\
+                           process that maps its target object\n\
   -r, --revert           revert PATCH (a patch file or a patch name) from\n\
                            PID, or the newest patch when PATCH is omitted\n\
   -l, --load-runtime     load the ulp runtime into a process that has none\n\
@@ -614,10 +609,10 @@ main (int argc, char **argv)
     switch (c)
       {
       case 'a':
-        opt.mode = MODE_ALL;
+        opt.all = true;
         break;
       case 'r':
-        opt.mode = MODE_REVERT;
+        opt.revert = true;
         break;
       case 'l':
         opt.load_runtime = true;
@@ -667,15 +662,15 @@ main (int argc, char **argv)
         usage (ULP_EXIT_USAGE);
       }
   int nargs = argc - optind;
-  if ((opt.mode == MODE_APPLY && nargs != 2)
-      || (opt.mode == MODE_REVERT && (nargs < 1 || nargs > 2))
-      || (opt.mode == MODE_ALL && nargs != 1))
+  if ((opt.all && nargs != 1)
+      || (!opt.all && opt.revert && (nargs < 1 || nargs > 2))
+      || (!opt.all && !opt.revert && nargs != 2))
     {
       fprintf (stderr, "%s: %s\n", program_name,
                nargs < 1 ? "missing operand" : "wrong number of operands");
       usage (ULP_EXIT_USAGE);
     }
-  if (opt.thread && opt.mode == MODE_ALL)
+  if (opt.thread && opt.all)
     {
       fprintf (stderr, "%s: --thread names a thread of one process\n",
                program_name);
@@ -683,13 +678,13 @@ main (int argc, char **argv)
     }
 
   static struct patchinfo pi;
-  const char *patch_arg = opt.mode == MODE_ALL ? argv[optind]
+  const char *patch_arg = opt.all ? argv[optind]
                           : nargs == 2 ? argv[optind + 1] : NULL;
   if (patch_arg)
     {
       const char *err;
       struct stat st;
-      if (opt.mode == MODE_REVERT && stat (patch_arg, &st) < 0
+      if (opt.revert && !opt.all && stat (patch_arg, &st) < 0
           && !strchr (patch_arg, '/'))
         revert_name = patch_arg;   /* A name, not a file.  */
       else if (patchinfo_read (patch_arg, &pi, &err) < 0)
@@ -700,7 +695,7 @@ main (int argc, char **argv)
       else
         {
           patch = &pi;
-          if (opt.mode == MODE_REVERT)
+          if (opt.revert)
             revert_name = pi.name;
         }
     }
@@ -708,7 +703,7 @@ main (int argc, char **argv)
   pid_t *pids;
   size_t npids;
   struct proc_maps *maps = NULL;
-  if (opt.mode == MODE_ALL)
+  if (opt.all)
     {
       uint64_t t0 = pt_now_ns ();
       pids = scan_processes (pi.target, &npids, &maps);
@@ -746,11 +741,11 @@ main (int argc, char **argv)
   for (size_t i = 0; i < npids; i++)
     if (jobs[i].sent && !jobs[i].done)
       job_receive (&jobs[i]);
-  if (verbose && opt.mode == MODE_ALL)
+  if (verbose && opt.all)
     fprintf (stderr, "%s: all: send: %.3f ms, receive: %.3f ms\n",
              program_name, (t1 - t0) / 1e6, (pt_now_ns () - t1) / 1e6);
 
-  if (verbose && opt.mode == MODE_ALL)
+  if (verbose && opt.all)
     fprintf (stderr, "%s: all: %zu processes in %.3f ms\n", program_name,
              npids, (pt_now_ns () - program_start) / 1e6);
   int status = ULP_EXIT_OK;
