@@ -259,6 +259,15 @@ job_send (struct job *j)
     free (tids);
   say_step (j->pid, "open", pt_now_ns () - j->start, NULL);
 
+  if (j->t.status.state == 'T')
+    {
+      /* Its worker could not answer until the process is continued.  */
+      outcome_fail (&oc, ULP_EXIT_FAIL, "the process is stopped (SIGSTOP "
+                    "or similar): continue it first");
+      say_error (j->pid, &oc);
+      job_finish (j, oc.status);
+      return;
+    }
   if (j->t.status.shadow_stack)
     {
       outcome_fail (&oc, ULP_EXIT_FAIL, "the process uses shadow stacks "
