@@ -249,6 +249,14 @@ job_send (struct job *j)
   if (target_open_maps (&j->t, j->pid, false, j->maps.v ? &j->maps : NULL,
                         &oc) < 0)
     {
+      if (opt.all && oc.status == ULP_EXIT_NO_PROCESS)
+        {
+          /* Gone since the scan: it no longer has the object either.  */
+          if (verbose)
+            say_error (j->pid, &oc);
+          job_finish (j, ULP_EXIT_OK);
+          return;
+        }
       say_error (j->pid, &oc);
       job_finish (j, oc.status);
       return;
