@@ -303,7 +303,7 @@ loadrt_load (struct target *t, const char *runtime, uint64_t deadline_ns,
                 continue;
               free (tids);
               if (oc->status == ULP_EXIT_PERMISSION)
-                return target_denied (t, oc);
+                return target_seize_denied (t, th.tid, oc);
               return -1;
             }
           tm->tries++;

@@ -203,6 +203,7 @@ mailbox_send (struct target *t, const char *request,
     {
       if (pt_stop_all (t->pid, &th, &nth, deadline, oc) < 0)
         return oc->status == ULP_EXIT_PERMISSION ? target_denied (t, oc) : -1;
+      /* (pt_stop_all names the thread in its message.)  */
     }
   else
     {
@@ -216,9 +217,10 @@ mailbox_send (struct target *t, const char *request,
         if (pt_seize (t->pid, &th[i], oc) < 0)
           {
             pt_detach_all (th, i);
+            pid_t tid = th[i].tid;
             free (th);
             if (oc->status == ULP_EXIT_PERMISSION)
-              return target_denied (t, oc);
+              return target_seize_denied (t, tid, oc);
             return -1;
           }
       t0 = pt_now_ns ();

@@ -128,6 +128,22 @@ target_denied (struct target *t, struct outcome *oc)
 }
 
 int
+target_seize_denied (struct target *t, pid_t tid, struct outcome *oc)
+{
+  struct proc_status st;
+  if (procfs_status (t->pid, tid, &st) == 0 && st.tracer
+      && st.tracer != getpid ())
+    {
+      char comm[64];
+      procfs_comm (st.tracer, comm, sizeof comm);
+      return outcome_fail (oc, ULP_EXIT_TRACED, "thread %d is already traced "
+                           "by process %d (%s)", (int) tid, (int) st.tracer,
+                           comm);
+    }
+  return target_denied (t, oc);
+}
+
+int
 target_open (struct target *t, pid_t pid, bool read_only, struct outcome *oc)
 {
   memset (t, 0, sizeof *t);

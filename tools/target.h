@@ -65,6 +65,10 @@ int target_open_maps (struct target *t, pid_t pid, bool read_only,
    ULP_EXIT_PERMISSION.  */
 int target_denied (struct target *t, struct outcome *oc);
 
+/* PTRACE_SEIZE of thread TID failed with EPERM: another tracer holds
+   that thread (ULP_EXIT_TRACED), or target_denied.  */
+int target_seize_denied (struct target *t, pid_t tid, struct outcome *oc);
+
 /* Whether the process is still the one opened (not exited, not
    replaced by another with the same pid).  Exec keeps the start time:
    see target_same_image.  */
