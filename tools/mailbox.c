@@ -116,9 +116,14 @@ done_p (struct target *t, uint32_t seq, pid_t worker, uint64_t deadline,
       if (!target_alive (t))
         return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited "
                              "before the runtime replied");
+      /* The worker never exits on its own: gone while the process is
+         alive means the process exec'ed.  */
       if (!thread_exists (t->pid, worker))
-        return outcome_fail (oc, ULP_EXIT_EXITED, "the runtime's worker "
-                             "thread is gone (the process exec'ed?)");
+        return outcome_fail (oc, ULP_EXIT_EXITED, target_alive (t)
+                             ? "the process exec'ed before the runtime "
+                               "replied"
+                             : "the process exited before the runtime "
+                               "replied");
       *next_check = now + 10000000;
     }
   if (now >= deadline)
