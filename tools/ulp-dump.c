@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ulp-elf.h"
+#include "tool-version.h"
 
 #ifndef PACKAGE_NAME
 # define PACKAGE_NAME "ulp"
@@ -85,12 +86,7 @@ a usage error.\n", stdout);
 static void
 version (void)
 {
-  printf ("%s (%s) %s\n", program_name, PACKAGE_NAME, PACKAGE_VERSION);
-  fputs ("\
-Copyright (C) 2026 The ulp authors.\n\
-License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n\
-This is free software: you are free to change and redistribute it.\n\
-There is NO WARRANTY, to the extent permitted by law.\n", stdout);
+  ulp_print_version (program_name);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mkpatch.h"
+#include "tool-version.h"
 
 static void
 usage (FILE *f)
@@ -53,12 +54,7 @@ change.  The linker is $CC, or gcc.\n", f);
 static void
 version (void)
 {
-  printf ("ulp-mkpatch (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-  puts ("Copyright (C) 2026 The ulp authors.\n"
-        "License GPLv3+: GNU GPL version 3 or later "
-        "<https://gnu.org/licenses/gpl.html>.\n"
-        "This is free software: you are free to change and redistribute it.\n"
-        "There is NO WARRANTY, to the extent permitted by law.");
+  ulp_print_version ("ulp-mkpatch");
 }
 
 /* ------------------------------------------------------------------ */

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "tool-version.h"
 #include "mailbox.h"
 #include "objfile.h"
 #include "outcome.h"
@@ -594,13 +595,7 @@ main (int argc, char **argv)
         usage (0);
         break;
       case OPT_VERSION:
-        printf ("ulp-status (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-        printf ("Copyright (C) 2026 The ulp authors.\n"
-                "License GPLv3+: GNU GPL version 3 or later "
-                "<https://gnu.org/licenses/gpl.html>.\n"
-                "This is free software: you are free to change and "
-                "redistribute it.\n"
-                "There is NO WARRANTY, to the extent permitted by law.\n");
+        ulp_print_version ("ulp-status");
         return 0;
       default:
         usage (ULP_EXIT_USAGE);
