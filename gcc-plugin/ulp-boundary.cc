@@ -412,7 +412,7 @@ ulp_emit_slow_thunk (FILE *file)
            ULP_STR_SECTION, unit, ULP_META_SECTION,
            ULP_F_GLOBAL | ULP_F_COMDAT | (endbr ? ULP_F_ENDBR : 0)
              | (in_lto_p ? ULP_F_LTO : 0),
-           ULP_KIND_FUNCTION, ULP_PRE_ENTRY, endbr ? 4 : 0, ULP_ENTRY_SIZE);
+           ULP_KIND_FUNCTION, ULP_PRE_ENTRY_SIZE, endbr ? 4 : 0, ULP_ENTRY_SIZE);
 }
 
 /* Wrap FNDECL's body in the entry sequence and the exit cleanup.  */

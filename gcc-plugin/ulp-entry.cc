@@ -278,8 +278,8 @@ public:
     /* Equal sizes: the whole area goes before the label, so GCC calls
        print_patchable_function_entry there and x86 queues nothing after
        the label.  */
-    crtl->patch_area_size = ULP_PRE_ENTRY;
-    crtl->patch_area_entry = ULP_PRE_ENTRY;
+    crtl->patch_area_size = ULP_PRE_ENTRY_SIZE;
+    crtl->patch_area_entry = ULP_PRE_ENTRY_SIZE;
     return 0;
   }
 };
@@ -298,7 +298,7 @@ static void
 print_pre_entry_area (FILE *file, const char *kind)
 {
   fprintf (file, "\t.p2align 1\n.LULP%s%u:\n\t.skip %d, 0x90\n", kind,
-           ulp_fn.id, ULP_PRE_ENTRY);
+           ulp_fn.id, ULP_PRE_ENTRY_SIZE);
 }
 
 /* Called by GCC right before a function's label when it has a patch

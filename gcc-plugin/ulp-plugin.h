@@ -19,6 +19,8 @@
 /* GCC's plugin headers must come first and in this order.  */
 #include "gcc-plugin.h"
 #include "tree.h"
+/* The entry geometry and record format the plugin writes.  */
+#include "ulp-meta.h"
 
 enum ulp_boundary_mode
 {
@@ -100,8 +102,5 @@ void ulp_disable_unsafe_ipa_per_function (void *, void *);
 void ulp_lto_mark_unit (void *, void *);
 void ulp_lto_finish_unit (void *, void *);
 
-/* Size of the pre-entry area and entry instruction: from ulp-meta.h,
-   restated here as plain ints for the printing code.  */
-#define ULP_PRE_ENTRY 14
 
 #endif /* ULP_PLUGIN_H */

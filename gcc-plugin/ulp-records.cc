@@ -177,7 +177,7 @@ print_record (FILE *file, const record &r, tree decl)
     fprintf (file, "\t.long " HOST_WIDE_INT_PRINT_UNSIGNED "\n", r.size);
   fprintf (file, "\t.short %u\n", r.flags);
   fprintf (file, "\t.byte %d, %d, %d, %d\n", (int) r.kind,
-           r.entry ? ULP_PRE_ENTRY : 0,
+           r.entry ? ULP_PRE_ENTRY_SIZE : 0,
            r.entry && (r.flags & ULP_F_ENDBR) ? 4 : 0,
            r.entry ? ULP_ENTRY_SIZE : 0);
   fprintf (file, "\t.short 0\n\t.popsection\n");
