@@ -52,7 +52,8 @@ enum ulp_patch_kind
   ULP_PATCH_REF = 3,     /* A: an 8-byte slot the runtime fills with the
                             address of B in the target; C: unit, or 0.
                             B may name a function or a variable.  */
-  ULP_PATCH_INFO = 4,    /* A: the patch's name; B: a description, or 0. */
+  ULP_PATCH_INFO = 4,    /* A: the patch's name; B: a description, or 0;
+                            FLAGS: the patch's version (see below).  */
   ULP_PATCH_STATE = 5,   /* A: the patch's struct ulp_patch_state, which
                             the runtime fills.  At most one.  */
   ULP_PATCH_RELOC = 6    /* A: a place in the patch (code or data) that
@@ -76,7 +77,8 @@ struct ulp_patch_entry
   int32_t a;         /* self-relative references, 0 for none.  */
   int32_t b;
   int32_t c;
-  uint32_t flags;    /* 0.  */
+  uint32_t flags;    /* 0, except for RELOC (the type) and INFO (the
+                        version).  */
   uint32_t reserved; /* 0.  */
 };
 
@@ -120,6 +122,21 @@ _Static_assert (sizeof (struct ulp_patch_entry) == 24, "entry layout");
 #define ULP_PATCH_INFO(name, description)                                 \
   ULP_PATCH__ENTRY (4, ULP_PATCH__STRREF (1, name),                       \
                     ULP_PATCH__STRREF (2, description), ULP_PATCH__NOREF)
+
+/* Versions.  The FLAGS of the INFO entry hold the patch's version, a
+   number that grows with each new patch of the same name for the same
+   target object (the same build-id); 0 means "unversioned".  The
+   runtime refuses a versioned patch when a patch of the same name is
+   applied to the same object at the same or a newer version, and
+   replaces an applied older version (or an unversioned one) of that
+   name by the new one in a single universe step: every thread runs
+   either the old or the new version, never neither.  Unversioned
+   patches of the same name stack, as they did before versions.  */
+#define ULP_PATCH_INFO_VERSION(name, description, version)                \
+  __asm__ (".pushsection .ulp_patch,\"a\",@progbits\n\t.balign 4\n\t"     \
+           ".long 4\n\t" ULP_PATCH__STRREF (1, name) "\n\t"               \
+           ULP_PATCH__STRREF (2, description) "\n\t" ULP_PATCH__NOREF     \
+           "\n\t.long " #version ", 0\n\t.popsection")
 
 /* Declare VAR, a pointer to TYPE that the runtime sets to the address of
    TARGET (a variable or function of the target object) before the patch
