@@ -35,7 +35,9 @@ enum ulp_status_code
   ULP_E_WRITE,          /* the target's code could not be written.  */
   ULP_E_NO_PATCH,       /* no such applied patch.  */
   ULP_E_NOMEM,          /* out of memory.  */
-  ULP_E_INVAL           /* a bad argument.  */
+  ULP_E_INVAL,          /* a bad argument.  */
+  ULP_E_NOT_NEWER = 13  /* a patch of the same name is applied to the
+                           same object at the same or a newer version.  */
 };
 
 struct ulp_error
@@ -47,7 +49,13 @@ struct ulp_error
 /* Apply the live patch in the shared object PATH.  Verifies it fully,
    loads it, writes the detours and opens a new universe of the target
    object, or changes nothing.  Returns the patch's id (> 0), or -1 with
-   *ERR filled (ERR may be NULL).  FLAGS: 0.  */
+   *ERR filled (ERR may be NULL).  FLAGS: 0.
+   A versioned patch (ulp-patch.h) whose name is already applied to the
+   same object at an older version (or unversioned) replaces it: one
+   new universe selects the new version's functions and no longer the
+   old one's, and the old version is reverted (and later unloaded) as
+   by ulp_revert.  At the same or a newer version it is refused with
+   ULP_E_NOT_NEWER.  */
 long ulp_apply (const char *path, unsigned flags, struct ulp_error *err);
 
 /* Revert patch ID (0: the newest applied one), or the patch named NAME
@@ -69,6 +77,7 @@ struct ulp_patch_info
   unsigned pending;      /* threads that may still run older code of
                             the target in an older universe (known to
                             the runtime; see the manual).  */
+  unsigned version;      /* the patch's version, 0 when unversioned.  */
 };
 
 /* Fill up to MAX entries of OUT with the applied patches, oldest first;
