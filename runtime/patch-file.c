@@ -184,7 +184,9 @@ check_entries (struct ulp_pfile *pf, struct ulp_error *err)
       uint64_t b = ref (at + offsetof (struct ulp_patch_entry, b), e.b);
       uint64_t c = ref (at + offsetof (struct ulp_patch_entry, c), e.c);
       const char *sa = NULL, *sb = NULL, *sc = NULL;
-      if (e.kind != ULP_PATCH_RELOC && (e.flags != 0 || e.reserved != 0))
+      /* RELOC's flags are its type, INFO's the patch's version.  */
+      if (e.kind != ULP_PATCH_RELOC
+          && (e.reserved != 0 || (e.kind != ULP_PATCH_INFO && e.flags != 0)))
         return ulp_fail (err, ULP_E_FORMAT,
                          "%s: corrupt patch table: entry %zu has unknown "
                          "flags", pf->path, i);
@@ -249,6 +251,7 @@ check_entries (struct ulp_pfile *pf, struct ulp_error *err)
           NEED (e.c == 0, "unexpected third reference");
           pf->name = sa;
           pf->description = sb;
+          pf->version = e.flags;
           ninfo++;
           break;
         case ULP_PATCH_STATE:

@@ -60,6 +60,7 @@ struct ulp_pfile
   const char *target_build_id;
   const char *name;          /* INFO, or NULL.  */
   const char *description;   /* or NULL.  */
+  uint32_t version;          /* INFO's flags; 0: unversioned.  */
   uint64_t state;            /* vaddr of struct ulp_patch_state, or 0.  */
   struct ulp_pfile_replace *replace;
   size_t nreplace;
