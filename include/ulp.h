@@ -36,8 +36,13 @@ enum ulp_status_code
   ULP_E_NO_PATCH,       /* no such applied patch.  */
   ULP_E_NOMEM,          /* out of memory.  */
   ULP_E_INVAL,          /* a bad argument.  */
-  ULP_E_NOT_NEWER = 13  /* a patch of the same name is applied to the
+  ULP_E_NOT_NEWER = 13, /* a patch of the same name is applied to the
                            same object at the same or a newer version.  */
+  ULP_E_UNTRUSTED = 14, /* the patch file or its directory could have
+                           been written by someone the process does not
+                           trust (manual: "Trust and signatures").  */
+  ULP_E_SIGNATURE = 15  /* a signature is required and missing or bad,
+                           or made with a key that is not trusted.  */
 };
 
 struct ulp_error
@@ -49,13 +54,19 @@ struct ulp_error
 /* Apply the live patch in the shared object PATH.  Verifies it fully,
    loads it, writes the detours and opens a new universe of the target
    object, or changes nothing.  Returns the patch's id (> 0), or -1 with
-   *ERR filled (ERR may be NULL).  FLAGS: 0.
+   *ERR filled (ERR may be NULL).  FLAGS: 0 or
+   ULP_APPLY_REQUIRE_SIGNATURE, which makes this apply need a good
+   signature by a trusted key even when the runtime's configuration
+   does not ask for one.  Whatever FLAGS say, the file and its
+   directory must pass the runtime's ownership and permission checks
+   (ULP_E_UNTRUSTED).
    A versioned patch (ulp-patch.h) whose name is already applied to the
    same object at an older version (or unversioned) replaces it: one
    new universe selects the new version's functions and no longer the
    old one's, and the old version is reverted (and later unloaded) as
    by ulp_revert.  At the same or a newer version it is refused with
    ULP_E_NOT_NEWER.  */
+#define ULP_APPLY_REQUIRE_SIGNATURE 1u
 long ulp_apply (const char *path, unsigned flags, struct ulp_error *err);
 
 /* Revert patch ID (0: the newest applied one), or the patch named NAME
@@ -97,6 +108,12 @@ char *ulp_status_json (void);
    thread does the work (dlopen, mprotect, ...) while no thread is
    stopped.  Requests are one line of text:
      apply PATH            reply: the patch id
+     apply-flags FLAGS KEY PATH
+                           ulp_apply with FLAGS (decimal); KEY is "-" or
+                           the 64 hex digits of an Ed25519 public key the
+                           patch must be signed with (ulp-apply
+                           --trusted-key), on top of the runtime's own
+                           trusted keys
      revert ID             revert ID (0: the newest)
      revert-name NAME
      status                reply: ulp_status_json in REPLY
