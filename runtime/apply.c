@@ -517,6 +517,27 @@ apply_locked (const char *path, struct ulp_error *err)
   if (!h)
     goto out;
 
+  /* A versioned patch replaces the applied older version of its name on
+     the same object (see ulp-patch.h), and is refused when that one is
+     not older.  */
+  struct ulp_patch *old = NULL;
+  const char *pname = pf.name ? pf.name : base_name (path);
+  if (pf.version > 0)
+    for (struct ulp_patch *q = patches; q; q = q->next)
+      if (q->state == ULP_PATCH_APPLIED && q->target == h
+          && strcmp (q->name, pname) == 0)
+        {
+          if (q->version >= pf.version)
+            {
+              ulp_fail (err, ULP_E_NOT_NEWER, "%s: %s version %u is "
+                        "already applied to %s (patch %ld): version %u is "
+                        "not newer", path, pname, q->version, h->soname,
+                        q->id, pf.version);
+              goto out;
+            }
+          old = q;
+        }
+
   /* Every function and reference, before anything changes.  */
   recs = calloc (pf.nreplace, sizeof *recs);
   refs = calloc (pf.nrefs + 1, sizeof *refs);
@@ -709,8 +730,17 @@ apply_locked (const char *path, struct ulp_error *err)
   p->file_dev = pf.st.st_dev;
   p->file_ino = pf.st.st_ino;
   strcpy (p->build_id, pf.build_id);
+  p->version = pf.version;
   uint64_t u_new = ulp_obj_universe (h) + 1;
   p->universe = u_new;
+
+  /* The version it replaces ends where the new one begins: the same
+     universe step applies one and reverts the other.  */
+  if (old)
+    for (size_t i = 0; i < old->nfns; i++)
+      for (size_t j = 0; j < old->fns[i]->nversions; j++)
+        if (old->fns[i]->versions[j].patch == old)
+          old->fns[i]->versions[j].to = u_new;
 
   /* The new versions, valid from U_NEW on.  */
   size_t added = 0;
@@ -748,9 +778,20 @@ apply_locked (const char *path, struct ulp_error *err)
   for (size_t i = 0; i < p->nfns; i++)
     if (fn_publish (p->fns[i], false, err) < 0)
       goto undo;
+  /* Functions only the old version replaced go back to the original
+     from U_NEW on.  */
+  for (size_t i = 0; old && i < old->nfns; i++)
+    if (fn_publish (old->fns[i], false, err) < 0)
+      goto undo;
 
   /* The point of no return: open the universe.  */
   ulp_obj_bump (h);
+  if (old)
+    {
+      old->reverted_at = u_new;
+      old->state = ULP_PATCH_REVERTED;
+      h->applied--;
+    }
   __atomic_store_n (&ulp_patching_started, 1, __ATOMIC_RELEASE);
   if (!h->o)
     {
@@ -787,6 +828,13 @@ undo:
       }
     ulp_ranges_publish (h);
     bool restored = true;
+    for (size_t i = 0; old && i < old->nfns; i++)
+      for (size_t j = 0; j < old->fns[i]->nversions; j++)
+        if (old->fns[i]->versions[j].patch == old)
+          old->fns[i]->versions[j].to = UINT64_MAX;
+    for (size_t i = 0; old && i < old->nfns; i++)
+      if (fn_publish (old->fns[i], true, &e2) < 0)
+        restored = false;
     for (size_t i = 0; i < p->nfns; i++)
       if (fn_publish (p->fns[i], true, &e2) < 0)
         restored = false;

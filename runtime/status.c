@@ -48,6 +48,7 @@ ulp_patches (struct ulp_patch_info *out, size_t max)
           i->universe = p->universe;
           i->functions = (unsigned) p->nfns;
           i->pending = ulp_patch_pending (p);
+          i->version = p->version;
         }
       n++;
     }
@@ -232,6 +233,7 @@ ulp_status_json (void)
       put_str (&b, p->path);
       put (&b, ", \"target\": ");
       put_str (&b, p->target->soname);
+      put (&b, ", \"version\": %u", (unsigned) p->version);
       put (&b, ", \"state\": \"%s\", \"universe\": %llu", state_name (p->state),
            (unsigned long long) p->universe);
       if (p->reverted_at)

@@ -416,6 +416,7 @@ struct ulp_patch
   size_t nfns;
   uint64_t file_dev, file_ino;
   char build_id[129];
+  uint32_t version;          /* from INFO's flags; 0: unversioned.  */
 };
 
 /* The patch list, oldest first (under the lock).  */
