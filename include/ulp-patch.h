@@ -133,6 +133,9 @@ _Static_assert (sizeof (struct ulp_patch_entry) == 24, "entry layout");
    either the old or the new version, never neither.  Unversioned
    patches of the same name stack, as they did before versions.  */
 #define ULP_PATCH_INFO_VERSION(name, description, version)                \
+  ULP_PATCH__INFO_VERSION (name, description, version)
+/* One more level, so that VERSION may be a macro.  */
+#define ULP_PATCH__INFO_VERSION(name, description, version)               \
   __asm__ (".pushsection .ulp_patch,\"a\",@progbits\n\t.balign 4\n\t"     \
            ".long 4\n\t" ULP_PATCH__STRREF (1, name) "\n\t"               \
            ULP_PATCH__STRREF (2, description) "\n\t" ULP_PATCH__NOREF     \
