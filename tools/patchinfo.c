@@ -87,7 +87,10 @@ patchinfo_read (const char *path, struct patchinfo *pi, const char **err)
           have_target = true;
         }
       else if (e[i].kind == ULP_PATCH_INFO && a)
-        copy (pi->name, sizeof pi->name, a);
+        {
+          copy (pi->name, sizeof pi->name, a);
+          pi->version = e[i].flags;
+        }
     }
   objfile_close (of);
   if (!have_target)

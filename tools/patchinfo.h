@@ -20,6 +20,7 @@ struct patchinfo
   char target[256];        /* soname of the target object.  */
   char build_id[129];      /* its build-id, lower-case hex.  */
   char name[128];          /* INFO name, or the file's base name.  */
+  uint32_t version;        /* INFO's flags (ulp-patch.h); 0: none.  */
   uint64_t dev, ino;       /* the file's identity.  */
 };
 
