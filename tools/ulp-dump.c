@@ -629,22 +629,10 @@ print_json (const struct ulp_elf *ue, const struct ulp_func **sorted,
   fputs (nv ? "\n  ]}" : "]}", stdout);
 }
 
-/* Dump FILE; false if it could not be read.  */
-static bool
-dump_file (const char *file, bool *first)
+/* Print the metadata of UE, which FIRST says is the first file.  */
+static void
+dump_ulp_elf (const struct ulp_elf *ue, bool *first)
 {
-  char *err = NULL;
-  struct ulp_elf *ue = ulp_elf_open (file, &err);
-  if (ue == NULL)
-    {
-      fflush (stdout);
-      fprintf (stderr, "%s: ", program_name);
-      print_safe (stderr, file);
-      fprintf (stderr, ": %s\n", err ? err : "out of memory");
-      free (err);
-      return false;
-    }
-
   size_t n = ulp_elf_nfuncs (ue);
   const struct ulp_func *funcs = ulp_elf_funcs (ue);
   const struct ulp_func **sorted = calloc (n ? n : 1, sizeof *sorted);
@@ -674,6 +662,24 @@ dump_file (const char *file, bool *first)
     }
   *first = false;
   free (sorted);
+}
+
+/* Dump FILE; false if it could not be read.  */
+static bool
+dump_file (const char *file, bool *first)
+{
+  char *err = NULL;
+  struct ulp_elf *ue = ulp_elf_open (file, &err);
+  if (ue == NULL)
+    {
+      fflush (stdout);
+      fprintf (stderr, "%s: ", program_name);
+      print_safe (stderr, file);
+      fprintf (stderr, ": %s\n", err ? err : "out of memory");
+      free (err);
+      return false;
+    }
+  dump_ulp_elf (ue, first);
   ulp_elf_close (ue);
   return true;
 }

@@ -966,9 +966,10 @@ read_file (struct ulp_elf *ue)
     }
 }
 
-struct ulp_elf *
-ulp_elf_open_status (const char *path, enum ulp_elf_status *status,
-                     char **errmsg)
+/* A new, empty UE named PATH; NULL with *STATUS and *ERRMSG set when
+   memory is short.  */
+static struct ulp_elf *
+new_ulp_elf (const char *path, enum ulp_elf_status *status, char **errmsg)
 {
   if (errmsg != NULL)
     *errmsg = NULL;
@@ -986,6 +987,36 @@ ulp_elf_open_status (const char *path, enum ulp_elf_status *status,
       return NULL;
     }
   ue->fd = -1;
+  return ue;
+}
+
+/* UE once read: itself, or NULL (UE closed) with the first error in
+   *STATUS and *ERRMSG.  */
+static struct ulp_elf *
+finish_open (struct ulp_elf *ue, enum ulp_elf_status *status, char **errmsg)
+{
+  if (ue->err != NULL || ue->status != ULP_ELF_OK)
+    {
+      if (status != NULL)
+        *status = ue->status;
+      if (errmsg != NULL)
+        *errmsg = ue->err ? ue->err : strdup ("out of memory");
+      else
+        free (ue->err);
+      ue->err = NULL;
+      ulp_elf_close (ue);
+      return NULL;
+    }
+  return ue;
+}
+
+struct ulp_elf *
+ulp_elf_open_status (const char *path, enum ulp_elf_status *status,
+                     char **errmsg)
+{
+  struct ulp_elf *ue = new_ulp_elf (path, status, errmsg);
+  if (ue == NULL)
+    return NULL;
 
   struct stat st;
   /* elf_version only records the version the caller expects; calling it
@@ -1003,20 +1034,23 @@ ulp_elf_open_status (const char *path, enum ulp_elf_status *status,
     fail (ue, ULP_ELF_ERR_IO, "%s", elf_errmsg (-1));
   else
     read_file (ue);
+  return finish_open (ue, status, errmsg);
+}
 
-  if (ue->err != NULL || ue->status != ULP_ELF_OK)
-    {
-      if (status != NULL)
-        *status = ue->status;
-      if (errmsg != NULL)
-        *errmsg = ue->err ? ue->err : strdup ("out of memory");
-      else
-        free (ue->err);
-      ue->err = NULL;
-      ulp_elf_close (ue);
-      return NULL;
-    }
-  return ue;
+struct ulp_elf *
+ulp_elf_open_memory (const char *name, void *image, size_t size,
+                     enum ulp_elf_status *status, char **errmsg)
+{
+  struct ulp_elf *ue = new_ulp_elf (name, status, errmsg);
+  if (ue == NULL)
+    return NULL;
+  if (elf_version (EV_CURRENT) == EV_NONE)
+    fail (ue, ULP_ELF_ERR_IO, "libelf is out of date");
+  else if ((ue->elf = elf_memory (image, size)) == NULL)
+    fail (ue, ULP_ELF_ERR_IO, "%s", elf_errmsg (-1));
+  else
+    read_file (ue);
+  return finish_open (ue, status, errmsg);
 }
 
 struct ulp_elf *

@@ -101,6 +101,14 @@ struct ulp_elf *ulp_elf_open_status (const char *path,
                                      enum ulp_elf_status *status,
                                      char **errmsg);
 
+/* The same for the SIZE bytes at IMAGE, named NAME in messages (the
+   fuzz harnesses read their input this way).  IMAGE must stay valid,
+   and is not freed, until ulp_elf_close.  */
+struct ulp_elf *ulp_elf_open_memory (const char *name, void *image,
+                                     size_t size,
+                                     enum ulp_elf_status *status,
+                                     char **errmsg);
+
 /* The same, for callers that only want the message.  */
 struct ulp_elf *ulp_elf_open (const char *path, char **errmsg);
 
