@@ -220,6 +220,24 @@ read_groups (struct mk_object *obj)
     }
 }
 
+/* Free OBJ, which load_object could not finish reading, and return
+   NULL.  Only what load_object fills in is set.  */
+
+static struct mk_object *
+drop_object (struct mk_object *obj)
+{
+  for (size_t i = 0; obj->secs && i < obj->shnum; i++)
+    free (obj->secs[i].relas);
+  free (obj->secs);
+  free (obj->syms);
+  free ((char *) obj->switches);
+  ulp_elf_close (obj->ue);
+  free (obj->path);
+  free (obj->rel);
+  free (obj);
+  return NULL;
+}
+
 static struct mk_object *
 load_object (const char *path, const char *rel, bool orig)
 {
@@ -255,7 +273,7 @@ load_object (const char *path, const char *rel, bool orig)
       || elf_getshdrstrndx (obj->elf, &shstrndx) != 0)
     {
       mk_error (path, "cannot read the section headers: %s", elf_errmsg (-1));
-      return NULL;
+      return drop_object (obj);
     }
   obj->secs = mk_xcalloc (obj->shnum, sizeof *obj->secs);
   for (size_t i = 1; i < obj->shnum; i++)
@@ -266,7 +284,7 @@ load_object (const char *path, const char *rel, bool orig)
       if (!scn || !gelf_getshdr (scn, &s->sh))
         {
           mk_error (path, "cannot read section %zu: %s", i, elf_errmsg (-1));
-          return NULL;
+          return drop_object (obj);
         }
       s->name = elf_strptr (obj->elf, shstrndx, s->sh.sh_name);
       if (!s->name)
@@ -278,7 +296,7 @@ load_object (const char *path, const char *rel, bool orig)
           mk_error (path, "compiled with -flto: ulp-mkpatch compares "
                     "machine code, which an -flto object does not hold; "
                     "build ORIG and PATCHED without -flto");
-          return NULL;
+          return drop_object (obj);
         }
       if (s->sh.sh_flags & SHF_COMPRESSED)
         continue;
@@ -289,7 +307,7 @@ load_object (const char *path, const char *rel, bool orig)
             {
               mk_error (path, "cannot read section %s: %s", s->name,
                         elf_errmsg (-1));
-              return NULL;
+              return drop_object (obj);
             }
           s->data = d->d_buf;
         }
@@ -305,19 +323,20 @@ load_object (const char *path, const char *rel, bool orig)
           for (uint64_t k = 0; k + 1 < s->size; k++)
             if (sw[k] == '\0')
               sw[k] = '\n';
+          free ((char *) obj->switches);
           obj->switches = sw;
         }
     }
   if (!obj->symtab)
     {
       mk_error (path, "no symbol table (stripped?)");
-      return NULL;
+      return drop_object (obj);
     }
   if (!read_symbols (obj))
-    return NULL;
+    return drop_object (obj);
   for (size_t i = 1; i < obj->shnum; i++)
     if (obj->secs[i].kind == MK_SEC_RELA && !read_relas (obj, &obj->secs[i]))
-      return NULL;
+      return drop_object (obj);
   read_groups (obj);
 
   const struct ulp_func *f = ulp_elf_funcs (ue);
