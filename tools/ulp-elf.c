@@ -684,9 +684,12 @@ rel_ref (struct ulp_elf *ue, size_t shndx, Elf_Data *d, uint64_t offset,
   if (rs == NULL)
     return -1;
 
+  /* A section without relocations has no array to search (bsearch
+     wants one even for no elements).  */
   struct reloc key = { .offset = offset };
-  const struct reloc *r = bsearch (&key, rs->r, rs->n, sizeof *rs->r,
-                                   compare_reloc);
+  const struct reloc *r = rs->n == 0 ? NULL
+                          : bsearch (&key, rs->r, rs->n, sizeof *rs->r,
+                                     compare_reloc);
   if (r == NULL)
     {
       /* Resolved by the assembler: a reference within the section.  */
