@@ -1,0 +1,92 @@
+/* repo.h -- a repository of live patches indexed by build-id.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   A repository is a directory holding versioned patch files and an
+   index, DIR/index, that says for each file which object build it
+   targets.  ulp-repo and ulp-mkpatch --install-to add to it (the index
+   is rewritten whole, to a temporary file renamed over the old one, so
+   a reader sees the old or the new index, never half of one);
+   ulp-apply --repo brings processes up to date from it.  The directory,
+   the index and the patch files must belong to root or to the invoking
+   user and must not be writable by group or others, or nothing is read
+   from them.
+
+   The index is text, one line per patch:
+
+     ulp-repo 1                              first line, the format
+     # comment                               anywhere after it
+     BUILD-ID SONAME NAME VERSION FILE SHA256
+
+   BUILD-ID is the target object's GNU build-id in lower-case hex,
+   SONAME its soname, NAME and VERSION the patch's (VERSION >= 1),
+   FILE the patch's file name in DIR (no '/'), SHA256 the file's
+   SHA-256 in lower-case hex.  Fields are separated by single spaces or
+   tabs and contain none.  A (BUILD-ID, NAME, VERSION) appears once.  */
+
+#ifndef ULP_REPO_H
+#define ULP_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct repo_entry
+{
+  char build_id[129];
+  char soname[256];
+  char name[128];
+  uint32_t version;
+  char file[256];
+  char sha256[65];
+};
+
+struct repo
+{
+  char dir[4096];
+  struct repo_entry *e;
+  size_t n, cap;
+};
+
+/* Check that PATH (a directory when DIR, else a regular file) belongs
+   to root or to the invoking user and is not writable by group or
+   others.  0, or -1 with a message (without PATH) in MSG.  */
+int repo_trusted (const char *path, bool dir, char *msg, size_t size);
+
+/* Read DIR/index, after checking that DIR and the index may be trusted.
+   0, or -1 with a complete message ("DIR/index: line 3: ...") in MSG.
+   A missing index is an empty repository when MISSING_OK.  */
+int repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
+               size_t size);
+void repo_free (struct repo *r);
+
+/* Copy the patch file PATCH into DIR (created when missing) and index
+   it, under a lock on DIR, replacing the index atomically.  0 (with
+   "added ..." or "already there ..." in MSG), or -1 with the reason in
+   MSG.  */
+int repo_add (const char *dir, const char *patch, char *msg, size_t size);
+
+/* The SHA-256 of the file PATH in hex.  0, or -1 with errno.  */
+int repo_sha256 (const char *path, char out[65]);
+
+/* ulp-apply --repo DIR: bring process PID (or, when ALL, every process
+   with a live-patchable object the repository has patches for) up to
+   date: for each such object apply the newest version of each patch
+   name matching its build-id that is not applied yet.  Prints one line
+   per process and patch; returns the exit status (outcome.h).  */
+struct repo_apply_opts
+{
+  const char *program_name;
+  bool all;
+  bool load_runtime;
+  const char *runtime;
+  double timeout;
+  bool quiet, verbose;
+};
+
+int repo_apply (const char *dir, int nargs, char **args,
+                const struct repo_apply_opts *o);
+
+#endif /* ULP_REPO_H */
