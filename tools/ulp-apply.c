@@ -40,6 +40,7 @@
 #include "patchinfo.h"
 #include "proclock.h"
 #include "ptrace-inject.h"
+#include "repo.h"
 #include "target.h"
 
 #ifndef ULP_RUNTIME_DEFAULT
@@ -150,6 +151,7 @@ runtime_status (int code)
     case ULP_E_BUILD_ID:
       return ULP_EXIT_BUILD;
     case ULP_E_APPLIED:
+    case ULP_E_NOT_NEWER:
       return ULP_EXIT_APPLIED;
     case ULP_E_NO_PATCH:
       return ULP_EXIT_NOT_APPLIED;
@@ -540,6 +542,7 @@ usage (int status)
 Usage: %s [OPTION]... PID PATCH\n\
   or:  %s --revert [OPTION]... PID [PATCH]\n\
   or:  %s --all [OPTION]... PATCH\n\
+  or:  %s --repo=DIR [OPTION]... PID|--all\n\
 Apply the live patch PATCH to the running process PID, revert a patch,\n\
 or apply PATCH to every process that has its target object loaded.\n\
 \n\
@@ -547,6 +550,9 @@ or apply PATCH to every process that has its target object loaded.\n\
                            process that maps its target object\n\
   -r, --revert           revert PATCH (a patch file or a patch name) from\n\
                            PID, or the newest patch when PATCH is omitted\n\
+      --repo=DIR         apply to PID (or with --all, to every process) the\n\
+                           newest patches of the repository DIR (ulp-repo)\n\
+                           for the objects it has loaded, when not applied\n\
   -l, --load-runtime     load the ulp runtime into a process that has none\n\
       --runtime=FILE     the runtime to load (default %s)\n\
   -t, --timeout=SECONDS  give up on a process after SECONDS (default 10)\n\
@@ -563,7 +569,8 @@ Exit status: 0 when every process ended as asked; 3 no such process;\n\
 7 target object not loaded; 8 patch already applied; 9 patch built for\n\
 another build; 10 runtime missing; 11 no such applied patch; 12 timeout;\n\
 13 unusable patch file; 2 bad usage; 1 any other failure.\n",
-          program_name, program_name, program_name, ULP_RUNTIME_DEFAULT);
+          program_name, program_name, program_name, program_name,
+          ULP_RUNTIME_DEFAULT);
   if (PACKAGE_BUGREPORT[0])
     printf ("\nReport bugs to: <%s>\n", PACKAGE_BUGREPORT);
   exit (0);
@@ -592,9 +599,12 @@ main (int argc, char **argv)
     OPT_THREAD,
     OPT_STOP_ALL,
     OPT_HELP,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_REPO
   };
+  static const char *repo_dir;
   static const struct option longopts[] = {
+    { "repo", required_argument, NULL, OPT_REPO },
     { "all", no_argument, NULL, 'a' },
     { "revert", no_argument, NULL, 'r' },
     { "load-runtime", no_argument, NULL, 'l' },
@@ -670,10 +680,20 @@ main (int argc, char **argv)
       case OPT_VERSION:
         ulp_print_version ("ulp-apply");
         return 0;
+      case OPT_REPO:
+        repo_dir = optarg;
+        break;
       default:
         usage (ULP_EXIT_USAGE);
       }
   int nargs = argc - optind;
+  if (repo_dir)
+    {
+      struct repo_apply_opts ro = { program_name, opt.all, opt.load_runtime,
+                                    opt.runtime, opt.timeout, quiet,
+                                    verbose };
+      return repo_apply (repo_dir, nargs, argv + optind, &ro);
+    }
   if ((opt.all && nargs != 1)
       || (!opt.all && opt.revert && (nargs < 1 || nargs > 2))
       || (!opt.all && !opt.revert && nargs != 2))
