@@ -29,12 +29,15 @@
 #include <config.h>
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <link.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "patch-file.h"
+#include "trust.h"
 
 static struct ulp_patch *patches;
 static long next_id = 1;
@@ -493,11 +496,27 @@ base_name (const char *path)
 }
 
 static long
-apply_locked (const char *path, struct ulp_error *err)
+apply_locked (const char *path, unsigned flags, const unsigned char *key,
+              struct ulp_error *err)
 {
-  struct ulp_pfile pf;
-  if (ulp_pfile_open (path, &pf, err) < 0)
+  /* Trusted, copied and sealed (trust.c): from here on PATH is only a
+     name for messages; the checks below and dlopen read TR's bytes.  */
+  struct ulp_trusted tr;
+  if (ulp_trust_open (path, flags, key, &tr, err) < 0)
     return -1;
+  struct ulp_pfile pf;
+  int vfd = fcntl (tr.fd, F_DUPFD_CLOEXEC, 0);
+  if (vfd < 0)
+    {
+      ulp_trust_close (&tr);
+      return ulp_fail (err, ULP_E_OPEN, "cannot read %s: %s", path,
+                       strerror (errno));
+    }
+  if (ulp_pfile_open_fd (path, vfd, &tr.st, &pf, err) < 0)
+    {
+      ulp_trust_close (&tr);
+      return -1;
+    }
   long result = -1;
   void *handle = NULL;
   struct ulp_patch *p = NULL;
@@ -602,14 +621,9 @@ apply_locked (const char *path, struct ulp_error *err)
     ulp_obj_decide_tls (h);
 
   /* Load it.  */
-  handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);
+  handle = ulp_trust_dlopen (&tr, path, err);
   if (!handle)
-    {
-      const char *e = dlerror ();
-      ulp_fail (err, ULP_E_LOAD, "%s: cannot load: %s", path,
-                e ? e : "unknown error");
-      goto out;
-    }
+    goto out;
   struct link_map *lm = NULL;
   if (dlinfo (handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
     {
@@ -861,11 +875,19 @@ out:
   free (refs);
   free (relocs);
   ulp_pfile_close (&pf);
+  ulp_trust_close (&tr);
   return result;
 }
 
 long
 ulp_apply (const char *path, unsigned flags, struct ulp_error *err)
+{
+  return ulp_apply_key (path, flags, NULL, err);
+}
+
+long
+ulp_apply_key (const char *path, unsigned flags, const unsigned char *key,
+               struct ulp_error *err)
 {
   struct ulp_error local;
   if (!err)
@@ -877,13 +899,13 @@ ulp_apply (const char *path, unsigned flags, struct ulp_error *err)
       ulp_fail (err, ULP_E_INVAL, "no patch file given");
       return -1;
     }
-  if (flags != 0)
+  if (flags & ~ULP_APPLY_REQUIRE_SIGNATURE)
     {
       ulp_fail (err, ULP_E_INVAL, "unknown flags %#x", flags);
       return -1;
     }
   ulp_lock ();
-  long r = apply_locked (path, err);
+  long r = apply_locked (path, flags, key, err);
   ulp_maintain ();
   ulp_unlock ();
   return r;

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "ulp-runtime.h"
+#include "trust.h"
 
 struct ulp_control ulp_control __attribute__ ((aligned (64)));
 
@@ -127,6 +128,34 @@ serve (uint32_t req)
   int64_t result = -1;
   if (strncmp (line, "apply ", 6) == 0)
     result = ulp_apply (line + 6, 0, &err);
+  else if (strncmp (line, "apply-flags ", 12) == 0)
+    {
+      /* apply-flags FLAGS KEY PATH (ulp.h).  */
+      char *end;
+      unsigned long flags = strtoul (line + 12, &end, 10);
+      unsigned char key[32];
+      bool have_key = false, ok = end != line + 12 && *end == ' ';
+      char *k = end + 1;
+      if (ok && strncmp (k, "- ", 2) == 0)
+        k += 2;
+      else if (ok && strspn (k, "0123456789abcdef") == 64 && k[64] == ' ')
+        {
+          for (int i = 0; i < 32; i++)
+            {
+              char hex[3] = { k[2 * i], k[2 * i + 1], '\0' };
+              key[i] = (unsigned char) strtoul (hex, NULL, 16);
+            }
+          have_key = true;
+          k += 65;
+        }
+      else
+        ok = false;
+      if (!ok || !*k || flags > UINT_MAX)
+        fail (&err, ULP_E_INVAL, "bad apply-flags request: %.64s", line);
+      else
+        result = ulp_apply_key (k, (unsigned) flags, have_key ? key : NULL,
+                                &err);
+    }
   else if (strncmp (line, "revert-name ", 12) == 0)
     result = ulp_revert_name (line + 12, 0, &err);
   else if (strncmp (line, "revert ", 7) == 0)

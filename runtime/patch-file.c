@@ -321,6 +321,20 @@ ulp_pfile_open (const char *path, struct ulp_pfile *pf,
                        e && !S_ISDIR (pf->st.st_mode) ? strerror (e)
                                                       : "not a regular file");
     }
+  struct stat st = pf->st;
+  int fd = pf->fd;
+  pf->fd = -1;
+  return ulp_pfile_open_fd (path, fd, &st, pf, err);
+}
+
+int
+ulp_pfile_open_fd (const char *path, int fd, const struct stat *st,
+                   struct ulp_pfile *pf, struct ulp_error *err)
+{
+  memset (pf, 0, sizeof *pf);
+  pf->path = path;
+  pf->fd = fd;
+  pf->st = *st;
 
   int r = -1;
   pf->elf = elf_begin (pf->fd, ELF_C_READ_MMAP, NULL);

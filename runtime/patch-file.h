@@ -79,6 +79,13 @@ int ulp_pfile_prot (const struct ulp_pfile *pf, uint64_t vaddr) ULP_HIDDEN;
 int ulp_pfile_open (const char *path, struct ulp_pfile *pf,
                     struct ulp_error *err) ULP_HIDDEN;
 
+/* The same for the file open as FD (taken over, closed on failure),
+   whose identity is ST.  ulp_apply passes the sealed copy trust.c made,
+   with the original file's ST.  */
+int ulp_pfile_open_fd (const char *path, int fd, const struct stat *st,
+                       struct ulp_pfile *pf, struct ulp_error *err)
+  ULP_HIDDEN;
+
 void ulp_pfile_close (struct ulp_pfile *pf) ULP_HIDDEN;
 
 /* The file's bytes at VADDR, SIZE of them, or NULL.  */
