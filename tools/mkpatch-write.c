@@ -881,7 +881,7 @@ mk_write (struct mk_ctx *ctx)
   size_t e = new_entry (&o, &t, ULP_PATCH_TARGET, 0, 0);
   field_str (&o, &t, e, 0, ctx->target.soname);
   field_str (&o, &t, e, 1, ctx->target.build_id);
-  e = new_entry (&o, &t, ULP_PATCH_INFO, 0, 0);
+  e = new_entry (&o, &t, ULP_PATCH_INFO, ctx->opt.version, 0);
   field_str (&o, &t, e, 0, ctx->opt.name);
   field_str (&o, &t, e, 1, ctx->opt.description);
   if (ctx->need_state)

@@ -414,6 +414,8 @@ struct mk_options
   bool force;
   bool dry_run;
   bool save_temps;
+  uint32_t version;          /* --patch-version; 0: unversioned.  */
+  const char *install_to;    /* --install-to DIR, or NULL.  */
 };
 
 /* Everything the phases share.  */

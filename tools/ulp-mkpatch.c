@@ -11,12 +11,14 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mkpatch.h"
+#include "repo.h"
 #include "tool-version.h"
 
 static void
@@ -33,6 +35,11 @@ compiler with the same options.\n\
   -o, --output=FILE        write the patch to FILE (default NAME.so)\n\
   -n, --name=NAME          the patch's name (default: FILE without .so)\n\
   -d, --description=TEXT   a one-line description of the patch\n\
+      --patch-version=N    the patch's version (1 or more): a newer version\n\
+                             of the same name replaces an older one when\n\
+                             applied (also --version N, --version=N)\n\
+      --install-to=DIR     also add the patch to the repository DIR\n\
+                             (see ulp-repo; needs a version)\n\
   -t, --target=OBJECT      the shared object or executable to patch\n\
   -f, --force              make the patch even when a change cannot take\n\
                              full effect live (new initial values of\n\
@@ -266,7 +273,9 @@ enum
   OPT_HELP = 256,
   OPT_VERSION,
   OPT_LDSCRIPT,
-  OPT_SAVE_TEMPS
+  OPT_SAVE_TEMPS,
+  OPT_PATCH_VERSION,
+  OPT_INSTALL_TO
 };
 
 static const struct option long_options[] = {
@@ -280,7 +289,11 @@ static const struct option long_options[] = {
   { "ldscript", required_argument, NULL, OPT_LDSCRIPT },
   { "save-temps", no_argument, NULL, OPT_SAVE_TEMPS },
   { "help", no_argument, NULL, OPT_HELP },
-  { "version", no_argument, NULL, OPT_VERSION },
+  /* --version alone prints the tool's version; --version=N and
+     --version N (main rewrites the latter) set the patch's.  */
+  { "version", optional_argument, NULL, OPT_VERSION },
+  { "patch-version", required_argument, NULL, OPT_PATCH_VERSION },
+  { "install-to", required_argument, NULL, OPT_INSTALL_TO },
   { NULL, 0, NULL, 0 }
 };
 
@@ -296,6 +309,12 @@ main (int argc, char **argv)
 {
   struct mk_ctx ctx;
   memset (&ctx, 0, sizeof ctx);
+  /* `--version N' with a number after it is the patch's version, not a
+     request for the tool's (which takes no argument).  */
+  for (int i = 1; i + 1 < argc && strcmp (argv[i], "--") != 0; i++)
+    if (strcmp (argv[i], "--version") == 0 && argv[i + 1][0]
+        && strspn (argv[i + 1], "0123456789") == strlen (argv[i + 1]))
+      argv[i] = (char *) "--patch-version";
   int c;
   while ((c = getopt_long (argc, argv, "o:n:d:t:fNv", long_options, NULL))
          != -1)
@@ -332,8 +351,29 @@ main (int argc, char **argv)
         usage (stdout);
         return MK_EXIT_OK;
       case OPT_VERSION:
+        if (optarg)
+          goto patch_version;
         version ();
         return MK_EXIT_OK;
+      case OPT_PATCH_VERSION:
+      patch_version:
+        {
+          char *end;
+          errno = 0;
+          unsigned long v = strtoul (optarg, &end, 10);
+          if (optarg[0] < '0' || optarg[0] > '9' || *end || errno
+              || v == 0 || v > UINT32_MAX)
+            {
+              mk_error (NULL, "invalid patch version '%s' (a number from 1 "
+                        "to %u)", optarg, UINT32_MAX);
+              return MK_EXIT_TROUBLE;
+            }
+          ctx.opt.version = (uint32_t) v;
+        }
+        break;
+      case OPT_INSTALL_TO:
+        ctx.opt.install_to = optarg;
+        break;
       default:
         fputs ("Try 'ulp-mkpatch --help' for more information.\n", stderr);
         return MK_EXIT_TROUBLE;
@@ -350,6 +390,12 @@ main (int argc, char **argv)
       mk_error (NULL, "no --target: name the shared object or executable "
                 "the running process loaded");
       fputs ("Try 'ulp-mkpatch --help' for more information.\n", stderr);
+      return MK_EXIT_TROUBLE;
+    }
+  if (ctx.opt.install_to && !ctx.opt.version)
+    {
+      mk_error (NULL, "--install-to: a repository keeps only versioned "
+                "patches: give --patch-version N");
       return MK_EXIT_TROUBLE;
     }
   ctx.opt.orig = argv[optind];
@@ -424,6 +470,18 @@ main (int argc, char **argv)
             status = MK_EXIT_TROUBLE;
           else
             mk_note (1, "wrote %s", ctx.opt.output);
+          char msg[1200];
+          if (status == MK_EXIT_OK && ctx.opt.install_to)
+            {
+              if (repo_add (ctx.opt.install_to, ctx.opt.output, msg,
+                            sizeof msg) < 0)
+                {
+                  mk_error (NULL, "--install-to: %s", msg);
+                  status = MK_EXIT_TROUBLE;
+                }
+              else
+                mk_note (1, "%s", msg);
+            }
         }
     }
   free (name_buf);
