@@ -29,7 +29,12 @@ enum ulp_exit
   ULP_EXIT_NO_RUNTIME = 10,   /* no runtime in the process.  */
   ULP_EXIT_NOT_APPLIED = 11,  /* --revert: no such applied patch.  */
   ULP_EXIT_TIMEOUT = 12,      /* the process did not answer in time.  */
-  ULP_EXIT_BAD_PATCH = 13     /* the patch file cannot be used.  */
+  ULP_EXIT_BAD_PATCH = 13,    /* the patch file cannot be used.  */
+  ULP_EXIT_UNTRUSTED = 14,    /* the runtime does not trust the patch
+                                 file (owner, permissions, directory,
+                                 symbolic link).  */
+  ULP_EXIT_SIGNATURE = 15     /* a signature is required and missing,
+                                 bad, or by a key not trusted.  */
 };
 
 struct outcome
