@@ -127,6 +127,7 @@ show_output ()
 {
   what=$1 n=$2 expect=$3
   echo "   The server's next $n answers ($what):"
+  t0=$(now_ms)
   i=0
   while [ "$(lines)" -lt $((mark + n)) ] && [ $i -lt 100 ]; do
     kill -0 "$server_pid" 2>/dev/null || fail "the server died"
@@ -141,6 +142,7 @@ show_output ()
     fail "expected 100 C = $expect F ($what)"
   fi
   kill -0 "$server_pid" 2>/dev/null || fail "the server died"
+  echo "   (took $(($(now_ms) - t0)) ms to come)"
   mark_output
 }
 
