@@ -23,7 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gelf.h>
+#include <stddef.h>
+
 #include "ulp-elf.h"
+#include "ulp-meta.h"
+#include "ulp-patch.h"
 #include "tool-version.h"
 
 #ifndef PACKAGE_NAME
@@ -36,6 +41,99 @@
 static const char *program_name = "ulp-dump";
 
 static bool opt_json;
+
+/* What a live patch says about itself (ulp-patch.h).  */
+struct patch_desc
+{
+  char name[128];
+  char target[256];
+  char build_id[129];
+  uint32_t version;
+};
+
+/* The one of the file being dumped, or NULL when it is no live patch.  */
+static const struct patch_desc *cur_patch;
+
+/* The NUL-terminated string at VADDR of UE into OUT (cut to SIZE).  */
+static bool
+read_cstr (const struct ulp_elf *ue, uint64_t vaddr, char *out, size_t size)
+{
+  for (size_t i = 0; i + 1 < size; i++)
+    {
+      const unsigned char *c = ulp_elf_read_vaddr (ue, vaddr + i, 1);
+      if (c == NULL)
+        return false;
+      out[i] = (char) *c;
+      if (*c == '\0')
+        return true;
+    }
+  out[size - 1] = '\0';
+  return true;
+}
+
+/* Read the patch table of UE, which the ULP note points to, into *D:
+   false when UE is not a live patch, or a damaged one (ulp-dump still
+   shows its records).  */
+static bool
+patch_desc_read (const struct ulp_elf *ue, struct patch_desc *d)
+{
+  memset (d, 0, sizeof *d);
+  Elf *elf = ulp_elf_handle (ue);
+  size_t phnum;
+  if (elf == NULL || ulp_elf_type (ue) == ULP_ELF_REL
+      || elf_getphdrnum (elf, &phnum) != 0)
+    return false;
+  uint64_t table = 0, size = 0;
+  for (size_t i = 0; i < phnum && table == 0; i++)
+    {
+      GElf_Phdr ph;
+      if (gelf_getphdr (elf, (int) i, &ph) == NULL || ph.p_type != PT_NOTE)
+        continue;
+      Elf_Data *data = elf_getdata_rawchunk (elf, ph.p_offset, ph.p_filesz,
+                                             ELF_T_NHDR);
+      if (data == NULL)
+        continue;
+      size_t off = 0, name_off, desc_off;
+      GElf_Nhdr nh;
+      while ((off = gelf_getnote (data, off, &nh, &name_off, &desc_off)) > 0)
+        if (nh.n_type == NT_ULP_OBJECT
+            && nh.n_namesz == sizeof ULP_NOTE_NAME
+            && memcmp ((const char *) data->d_buf + name_off, ULP_NOTE_NAME,
+                       sizeof ULP_NOTE_NAME) == 0
+            && nh.n_descsz >= sizeof (struct ulp_note))
+          {
+            struct ulp_note n;
+            memcpy (&n, (const char *) data->d_buf + desc_off, sizeof n);
+            table = n.patch_table;
+            size = n.patch_size;
+            break;
+          }
+    }
+  size_t esize = sizeof (struct ulp_patch_entry);
+  if (table == 0 || size == 0 || size % esize != 0 || size > (1u << 24))
+    return false;
+  bool have_target = false;
+  for (uint64_t at = table; at < table + size; at += esize)
+    {
+      const unsigned char *p = ulp_elf_read_vaddr (ue, at, esize);
+      if (p == NULL)
+        return false;
+      struct ulp_patch_entry e;
+      memcpy (&e, p, sizeof e);
+      uint64_t a = at + offsetof (struct ulp_patch_entry, a) + (int64_t) e.a;
+      uint64_t b = at + offsetof (struct ulp_patch_entry, b) + (int64_t) e.b;
+      if (e.kind == ULP_PATCH_TARGET && e.a && e.b)
+        have_target = read_cstr (ue, a, d->target, sizeof d->target)
+                      && read_cstr (ue, b, d->build_id, sizeof d->build_id);
+      else if (e.kind == ULP_PATCH_INFO && e.a)
+        {
+          if (!read_cstr (ue, a, d->name, sizeof d->name))
+            d->name[0] = '\0';
+          d->version = e.flags;
+        }
+    }
+  return have_target;
+}
 static bool opt_verbose;
 
 enum
@@ -408,6 +506,18 @@ print_table (const struct ulp_elf *ue, const struct ulp_func **sorted,
       free (b.s);
     }
   putchar ('\n');
+  if (cur_patch)
+    {
+      printf ("live patch ");
+      print_safe (stdout, cur_patch->name);
+      if (cur_patch->version)
+        printf (" version %u", (unsigned) cur_patch->version);
+      else
+        printf (" (unversioned)");
+      printf (" for ");
+      print_safe (stdout, cur_patch->target);
+      printf (" build-id %s\n", cur_patch->build_id);
+    }
   print_rows (sorted, n);
   if (nv > 0)
     {
@@ -614,6 +724,17 @@ print_json (const struct ulp_elf *ue, const struct ulp_func **sorted,
     json_hex (id, idlen);
   else
     fputs ("null", stdout);
+  if (cur_patch)
+    {
+      fputs (", \"patch\": {\"name\": ", stdout);
+      json_string (cur_patch->name);
+      printf (", \"version\": %u, \"target\": ",
+              (unsigned) cur_patch->version);
+      json_string (cur_patch->target);
+      fputs (", \"target_build_id\": ", stdout);
+      json_string (cur_patch->build_id);
+      putchar ('}');
+    }
   fputs (", \"functions\": [", stdout);
   for (size_t i = 0; i < n; i++)
     {
@@ -652,6 +773,8 @@ dump_ulp_elf (const struct ulp_elf *ue, bool *first)
   qsort (sorted, nf, sizeof *sorted, compare_func);
   qsort (sorted + nf, nv, sizeof *sorted, compare_func);
 
+  struct patch_desc pd;
+  cur_patch = patch_desc_read (ue, &pd) ? &pd : NULL;
   if (opt_json)
     print_json (ue, sorted, nf, sorted + nf, nv, *first);
   else
@@ -660,6 +783,7 @@ dump_ulp_elf (const struct ulp_elf *ue, bool *first)
         putchar ('\n');
       print_table (ue, sorted, nf, sorted + nf, nv);
     }
+  cur_patch = NULL;
   *first = false;
   free (sorted);
 }

@@ -399,9 +399,12 @@ print_text (const struct process *p)
           if (strcmp (json_get_str (e, "target", ""), o->soname) != 0)
             continue;
           const char *state = json_get_str (e, "state", "?");
-          printf ("    patch %lld %s: %s, universe %lld",
-                  (long long) json_get_int (e, "id", 0),
-                  json_get_str (e, "name", "?"), state,
+          printf ("    patch %lld %s", (long long) json_get_int (e, "id", 0),
+                  json_get_str (e, "name", "?"));
+          if (json_get_int (e, "version", 0) > 0)
+            printf (" version %lld",
+                    (long long) json_get_int (e, "version", 0));
+          printf (": %s, universe %lld", state,
                   (long long) json_get_int (e, "universe", 0));
           if (json_get (e, "reverted_at"))
             printf (", reverted at universe %lld",
