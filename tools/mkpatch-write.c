@@ -977,7 +977,11 @@ mk_write (struct mk_ctx *ctx)
       if (st != 0)
         {
           mk_error (ctx->opt.output, "linking the patch failed");
-          unlink (ctx->opt.output);
+          /* Remove what the linker left, but only a regular file: -o
+             may name a device (/dev/full), which must stay.  */
+          struct stat st;
+          if (lstat (ctx->opt.output, &st) == 0 && S_ISREG (st.st_mode))
+            unlink (ctx->opt.output);
           ok = false;
         }
     }
