@@ -104,6 +104,14 @@ read_relas (struct mk_object *obj, struct mk_section *sec)
       || sec->sh.sh_entsize == 0)
     return true;
   struct mk_section *to = &obj->secs[sec->sh.sh_info];
+  if (to->relas)
+    {
+      /* The assembler makes one per section; a second would silently
+         replace the first's relocations.  */
+      mk_error (obj->path, "section %s has two relocation sections (%s "
+                "and another)", to->name, sec->name);
+      return false;
+    }
   Elf_Scn *scn = elf_getscn (obj->elf, sec->index);
   Elf_Data *d = scn ? elf_getdata (scn, NULL) : NULL;
   if (!d)
