@@ -299,15 +299,15 @@ get_policy (struct policy *p, struct ulp_error *err)
    what its owner thinks.  */
 
 static int
-load_keys (const struct policy *p, unsigned char (*keys)[32],
-           struct ulp_error *err)
+load_keys (const char *path, const struct policy *p,
+           unsigned char (*keys)[32], struct ulp_error *err)
 {
   struct stat st;
   int dfd = open (p->keys, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
-    return ulp_fail (err, ULP_E_SIGNATURE, "no trusted keys: cannot open "
-                     "%s (from %s): %s", p->keys, p->keys_from,
-                     strerror (errno));
+    return ulp_fail (err, ULP_E_SIGNATURE, "%s: a signature is required, "
+                     "but no key is trusted: cannot open %s (from %s): %s",
+                     path, p->keys, p->keys_from, strerror (errno));
   if (fstat (dfd, &st) < 0 || check_file (p->keys, &st, err) < 0)
     {
       if (err->code != ULP_E_UNTRUSTED)
@@ -442,7 +442,7 @@ check_signature (const char *path, struct ulp_trusted *t, bool have_sig,
       if (pol->require || !req_key)
         {
           unsigned char keys[MAX_KEYS][32];
-          int n = load_keys (pol, keys, err);
+          int n = load_keys (path, pol, keys, err);
           if (n < 0)
             return -1;
           int i = 0;

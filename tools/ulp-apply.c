@@ -41,6 +41,7 @@
 #include "proclock.h"
 #include "ptrace-inject.h"
 #include "repo.h"
+#include "sign.h"
 #include "target.h"
 
 #ifndef ULP_RUNTIME_DEFAULT
@@ -61,6 +62,12 @@ static struct
   pid_t thread;
   bool stop_all;
 } opt = { false, false, false, ULP_RUNTIME_DEFAULT, 10.0, 0, false };
+
+/* --require-signature, and --trusted-key's public key in hex (or "-"):
+   the runtime checks the signature on the bytes it loads (ulp.h,
+   apply-flags).  */
+static bool require_signature;
+static char trusted_key_hex[65] = "-";
 
 /* ------------------------------------------------------------------ */
 /* The testsuite's hooks: ULP_APPLY_TEST="kill@POINT,sleep@POINT=MS"   */
@@ -155,6 +162,10 @@ runtime_status (int code)
       return ULP_EXIT_APPLIED;
     case ULP_E_NO_PATCH:
       return ULP_EXIT_NOT_APPLIED;
+    case ULP_E_UNTRUSTED:
+      return ULP_EXIT_UNTRUSTED;
+    case ULP_E_SIGNATURE:
+      return ULP_EXIT_SIGNATURE;
     default:
       return ULP_EXIT_FAIL;
     }
@@ -313,7 +324,11 @@ job_send (struct job *j)
           return;
         }
       request_fmt = "apply %s";
-      snprintf (request, sizeof request, request_fmt, patch->path);
+      if (require_signature)
+        snprintf (request, sizeof request, "apply-flags %u %s %s",
+                  ULP_APPLY_REQUIRE_SIGNATURE, trusted_key_hex, patch->path);
+      else
+        snprintf (request, sizeof request, request_fmt, patch->path);
     }
   else if (revert_name)
     snprintf (request, sizeof request, "revert-name %s", revert_name);
@@ -559,6 +574,10 @@ or apply PATCH to every process that has its target object loaded.\n\
       --thread=TID       make thread TID, not the runtime's worker thread,\n\
                            call into the runtime\n\
       --stop-all         stop every thread while waking the runtime\n\
+      --require-signature  have the runtime load PATCH only with a good\n\
+                           signature by a key it trusts\n\
+      --trusted-key=PUB  ... and by the Ed25519 public key in the PEM\n\
+                           file PUB (implies --require-signature)\n\
   -q, --quiet            print nothing but errors\n\
   -v, --verbose          print each step and how long it took\n\
       --help             display this help and exit\n\
@@ -568,7 +587,8 @@ Exit status: 0 when every process ended as asked; 3 no such process;\n\
 4 permission denied; 5 already traced; 6 the process exited mid-way;\n\
 7 target object not loaded; 8 patch already applied; 9 patch built for\n\
 another build; 10 runtime missing; 11 no such applied patch; 12 timeout;\n\
-13 unusable patch file; 2 bad usage; 1 any other failure.\n",
+13 unusable patch file; 14 patch file not trusted; 15 signature\n\
+missing, bad or by an untrusted key; 2 bad usage; 1 any other failure.\n",
           program_name, program_name, program_name, program_name,
           ULP_RUNTIME_DEFAULT);
   if (PACKAGE_BUGREPORT[0])
@@ -600,7 +620,9 @@ main (int argc, char **argv)
     OPT_STOP_ALL,
     OPT_HELP,
     OPT_VERSION,
-    OPT_REPO
+    OPT_REPO,
+    OPT_REQUIRE_SIGNATURE,
+    OPT_TRUSTED_KEY
   };
   static const char *repo_dir;
   static const struct option longopts[] = {
@@ -612,6 +634,8 @@ main (int argc, char **argv)
     { "timeout", required_argument, NULL, 't' },
     { "thread", required_argument, NULL, OPT_THREAD },
     { "stop-all", no_argument, NULL, OPT_STOP_ALL },
+    { "require-signature", no_argument, NULL, OPT_REQUIRE_SIGNATURE },
+    { "trusted-key", required_argument, NULL, OPT_TRUSTED_KEY },
     { "quiet", no_argument, NULL, 'q' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, OPT_HELP },
@@ -683,10 +707,34 @@ main (int argc, char **argv)
       case OPT_REPO:
         repo_dir = optarg;
         break;
+      case OPT_REQUIRE_SIGNATURE:
+        require_signature = true;
+        break;
+      case OPT_TRUSTED_KEY:
+        {
+          unsigned char key[32];
+          char why[600];
+          if (sign_read_public_key (optarg, key, why, sizeof why) < 0)
+            {
+              fprintf (stderr, "%s: --trusted-key: %s\n", program_name, why);
+              return ULP_EXIT_USAGE;
+            }
+          for (int i = 0; i < 32; i++)
+            snprintf (trusted_key_hex + 2 * i, 3, "%02x", key[i]);
+          require_signature = true;
+        }
+        break;
       default:
         usage (ULP_EXIT_USAGE);
       }
   int nargs = argc - optind;
+  if (require_signature && (repo_dir || opt.revert))
+    {
+      fprintf (stderr, "%s: --require-signature and --trusted-key are for "
+               "applying a patch file, not with --%s\n", program_name,
+               repo_dir ? "repo" : "revert");
+      usage (ULP_EXIT_USAGE);
+    }
   if (repo_dir)
     {
       struct repo_apply_opts ro = { program_name, opt.all, opt.load_runtime,

@@ -19,6 +19,7 @@
 
 #include "mkpatch.h"
 #include "repo.h"
+#include "sign.h"
 #include "tool-version.h"
 
 static void
@@ -26,11 +27,13 @@ usage (FILE *f)
 {
   fputs ("\
 Usage: ulp-mkpatch [OPTION]... --target OBJECT ORIG PATCHED\n\
+  or:  ulp-mkpatch --sign=KEY PATCH\n\
 Make a live patch for OBJECT from the object files it was linked from\n\
 (ORIG) and the same objects rebuilt from fixed sources (PATCHED).\n\
 ORIG and PATCHED are object files, or directories whose object files\n\
 are paired by relative path, compiled with the ulp plugin by the same\n\
-compiler with the same options.\n\
+compiler with the same options.  The second form signs an existing\n\
+patch (one written by hand, or to sign again).\n\
 \n\
   -o, --output=FILE        write the patch to FILE (default NAME.so)\n\
   -n, --name=NAME          the patch's name (default: FILE without .so)\n\
@@ -40,6 +43,9 @@ compiler with the same options.\n\
                              applied (also --version N, --version=N)\n\
       --install-to=DIR     also add the patch to the repository DIR\n\
                              (see ulp-repo; needs a version)\n\
+      --sign=KEY           sign the patch with the Ed25519 private key in\n\
+                             the PEM file KEY (openssl genpkey -algorithm\n\
+                             ed25519 makes one)\n\
   -t, --target=OBJECT      the shared object or executable to patch\n\
   -f, --force              make the patch even when a change cannot take\n\
                              full effect live (new initial values of\n\
@@ -275,8 +281,12 @@ enum
   OPT_LDSCRIPT,
   OPT_SAVE_TEMPS,
   OPT_PATCH_VERSION,
-  OPT_INSTALL_TO
+  OPT_INSTALL_TO,
+  OPT_SIGN
 };
+
+/* --sign KEY: the Ed25519 private key (PEM) to sign the patch with.  */
+static const char *sign_key;
 
 static const struct option long_options[] = {
   { "output", required_argument, NULL, 'o' },
@@ -294,6 +304,7 @@ static const struct option long_options[] = {
   { "version", optional_argument, NULL, OPT_VERSION },
   { "patch-version", required_argument, NULL, OPT_PATCH_VERSION },
   { "install-to", required_argument, NULL, OPT_INSTALL_TO },
+  { "sign", required_argument, NULL, OPT_SIGN },
   { NULL, 0, NULL, 0 }
 };
 
@@ -374,10 +385,25 @@ main (int argc, char **argv)
       case OPT_INSTALL_TO:
         ctx.opt.install_to = optarg;
         break;
+      case OPT_SIGN:
+        sign_key = optarg;
+        break;
       default:
         fputs ("Try 'ulp-mkpatch --help' for more information.\n", stderr);
         return MK_EXIT_TROUBLE;
       }
+  /* --sign KEY PATCH: sign a patch made before or written by hand.  */
+  if (sign_key && argc - optind == 1 && !ctx.opt.target)
+    {
+      char msg[1200];
+      if (sign_patch_file (argv[optind], sign_key, msg, sizeof msg) < 0)
+        {
+          mk_error (NULL, "--sign: %s", msg);
+          return MK_EXIT_TROUBLE;
+        }
+      mk_note (1, "signed %s with %s", argv[optind], sign_key);
+      return MK_EXIT_OK;
+    }
   if (argc - optind != 2)
     {
       mk_error (NULL, argc - optind < 2 ? "missing ORIG or PATCHED"
@@ -471,6 +497,21 @@ main (int argc, char **argv)
           else
             mk_note (1, "wrote %s", ctx.opt.output);
           char msg[1200];
+          if (status == MK_EXIT_OK && sign_key)
+            {
+              /* Before --install-to copies it; an unsigned patch left
+                 behind by a failed signature could be taken for a
+                 signed one, so it goes.  */
+              if (sign_patch_file (ctx.opt.output, sign_key, msg,
+                                   sizeof msg) < 0)
+                {
+                  mk_error (NULL, "--sign: %s", msg);
+                  remove (ctx.opt.output);
+                  status = MK_EXIT_TROUBLE;
+                }
+              else
+                mk_note (1, "signed %s with %s", ctx.opt.output, sign_key);
+            }
           if (status == MK_EXIT_OK && ctx.opt.install_to)
             {
               if (repo_add (ctx.opt.install_to, ctx.opt.output, msg,
