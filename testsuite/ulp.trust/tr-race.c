@@ -1,0 +1,222 @@
+/* tr-race.c -- the runtime's trust checks through its API, and a race
+   that swaps the patch file while it is being applied.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   Linked with libap.so.1 (ap_value: 1; patch ap-p1 makes it 2) and
+   libulp.  Prints PASS:/FAIL: lines for ulp_rt_run, and its figures.
+
+     tr-race apply PATH WANT      one ulp_apply (then revert); WANT is
+                                  "value V" or "refused CODE TEXT", TEXT
+                                  a substring of the message
+     tr-race rename GOOD BAD N    swap GOOD and BAD (RENAME_EXCHANGE) in
+                                  a loop while applying GOOD's name N
+                                  times
+     tr-race rewrite FILE BAD N   rewrite FILE in place with BAD's bytes
+                                  and back in a loop while applying it N
+                                  times
+
+   In both races every apply must either fail with ULP_E_UNTRUSTED or
+   ULP_E_SIGNATURE (it saw the bad file) or load the good patch: ap_value
+   must then be 2, never the bad patch's 3.  The bad file is untrusted
+   (world-writable) or, with ULP_REQUIRE_SIGNATURE set by the .exp, not
+   signed, while the good one passes.  */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ap.h"
+#include "ulp.h"
+
+static atomic_int stop;
+static const char *file_a, *file_b;
+static unsigned char *bytes_a, *bytes_b;
+static size_t size_a, size_b;
+static unsigned long swaps;
+
+static void
+fail (const char *fmt, const char *a, const char *b)
+{
+  printf ("FAIL: ");
+  printf (fmt, a, b);
+  printf ("\n");
+}
+
+static unsigned char *
+slurp (const char *path, size_t *size)
+{
+  int fd = open (path, O_RDONLY);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0)
+    {
+      perror (path);
+      exit (2);
+    }
+  unsigned char *buf = malloc (st.st_size);
+  if (!buf || read (fd, buf, st.st_size) != st.st_size)
+    {
+      perror (path);
+      exit (2);
+    }
+  close (fd);
+  *size = st.st_size;
+  return buf;
+}
+
+static void *
+renamer (void *arg)
+{
+  (void) arg;
+  while (!atomic_load (&stop))
+    {
+      if (renameat2 (AT_FDCWD, file_a, AT_FDCWD, file_b, RENAME_EXCHANGE)
+          < 0)
+        {
+          perror ("renameat2");
+          exit (2);
+        }
+      swaps++;
+    }
+  return NULL;
+}
+
+static void
+write_all (int fd, const unsigned char *buf, size_t size)
+{
+  if (pwrite (fd, buf, size, 0) != (ssize_t) size
+      || ftruncate (fd, size) < 0)
+    {
+      perror ("rewrite");
+      exit (2);
+    }
+}
+
+static void *
+rewriter (void *arg)
+{
+  (void) arg;
+  /* O_WRONLY without O_TRUNC keeps the inode, and so its owner and
+     mode: the trust checks pass, only the signature can tell.  */
+  int fd = open (file_a, O_WRONLY);
+  if (fd < 0)
+    {
+      perror (file_a);
+      exit (2);
+    }
+  while (!atomic_load (&stop))
+    {
+      write_all (fd, bytes_b, size_b);
+      write_all (fd, bytes_a, size_a);
+      swaps++;
+    }
+  close (fd);
+  return NULL;
+}
+
+static int
+race (const char *mode, const char *a, const char *b, long n)
+{
+  file_a = a;
+  file_b = b;
+  bytes_a = slurp (a, &size_a);
+  bytes_b = slurp (b, &size_b);
+  pthread_t th;
+  pthread_create (&th, NULL, strcmp (mode, "rename") == 0 ? renamer
+                                                          : rewriter, NULL);
+  long applied = 0, refused = 0, wrong = 0, other = 0;
+  char first_other[600] = "";
+  for (long i = 0; i < n; i++)
+    {
+      struct ulp_error err;
+      long id = ulp_apply (a, 0, &err);
+      if (id > 0)
+        {
+          int v = ap_value ();
+          if (v == 2)
+            applied++;
+          else
+            wrong++;
+          if (ulp_revert (id, 0, &err) < 0)
+            {
+              fail ("%s: revert: %s", mode, err.message);
+              break;
+            }
+        }
+      else if (err.code == ULP_E_UNTRUSTED || err.code == ULP_E_SIGNATURE)
+        refused++;
+      else
+        {
+          if (!other)
+            snprintf (first_other, sizeof first_other, "%s", err.message);
+          other++;
+        }
+    }
+  atomic_store (&stop, 1);
+  pthread_join (th, NULL);
+  printf ("%s race: %ld applies: %ld loaded the checked patch, %ld refused "
+          "the swapped-in file, %ld loaded another file, %ld other errors; "
+          "%lu swaps\n", mode, n, applied, refused, wrong, other, swaps);
+  char what[128];
+  snprintf (what, sizeof what, "%s race: never loads a file other than the "
+            "one checked", mode);
+  printf ("%s: %s\n", wrong == 0 ? "PASS" : "FAIL", what);
+  if (other)
+    fail ("%s race: an unexpected error: %s", mode, first_other);
+  else
+    printf ("PASS: %s race: every apply loaded the good patch or refused "
+            "the bad one\n", mode);
+  printf ("%s: %s race: the target gives 1 after the race\n",
+          ap_value () == 1 ? "PASS" : "FAIL", mode);
+  return 0;
+}
+
+static int
+apply_one (const char *path, const char *want)
+{
+  struct ulp_error err;
+  long id = ulp_apply (path, 0, &err);
+  char got[700];
+  if (id > 0)
+    {
+      snprintf (got, sizeof got, "value %d", ap_value ());
+      ulp_revert (id, 0, &err);
+    }
+  else
+    snprintf (got, sizeof got, "refused %d %s", err.code, err.message);
+  printf ("got: %s\n", got);
+  int code;
+  char text[600];
+  bool ok;
+  if (sscanf (want, "refused %d %599[^\n]", &code, text) == 2)
+    ok = id < 0 && err.code == code && strstr (err.message, text) != NULL;
+  else
+    ok = strcmp (got, want) == 0;
+  printf ("%s: apply %s: %s\n", ok ? "PASS" : "FAIL", path, want);
+  printf ("%s: apply %s: the target gives 1 afterwards\n",
+          ap_value () == 1 ? "PASS" : "FAIL", path);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  if (argc == 4 && strcmp (argv[1], "apply") == 0)
+    return apply_one (argv[2], argv[3]);
+  if (argc == 5 && (strcmp (argv[1], "rename") == 0
+                    || strcmp (argv[1], "rewrite") == 0))
+    return race (argv[1], argv[2], argv[3], atol (argv[4]));
+  fprintf (stderr, "usage: tr-race apply PATH WANT | rename GOOD BAD N | "
+           "rewrite FILE BAD N\n");
+  return 2;
+}
