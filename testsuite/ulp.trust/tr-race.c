@@ -153,7 +153,11 @@ race (const char *mode, const char *a, const char *b, long n)
             }
         }
       else if (err.code == ULP_E_UNTRUSTED || err.code == ULP_E_SIGNATURE)
-        refused++;
+        {
+          if (!refused)
+            printf ("first refusal: %s\n", err.message);
+          refused++;
+        }
       else
         {
           if (!other)
