@@ -485,6 +485,8 @@ load_dirs (struct mk_ctx *ctx)
         }
       if (!ok)
         break;
+      mk_progress ("load", (c <= 0 ? i + 1 : i) + (c >= 0 ? j + 1 : j),
+                   on.n + pn.n);
       if (!p)
         mk_note (1, "%s: only in ORIG (removed)", on.v[i]);
       if (!o)

@@ -89,6 +89,8 @@ void mk_warning (const char *context, const char *fmt, ...)
 extern int mk_verbose;
 void mk_note (int level, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
+/* Progress of PHASE on a terminal: DONE of TOTAL objects.  */
+void mk_progress (const char *phase, size_t done, size_t total);
 
 /* NAME with every `.N' (a dot and digits) that GCC adds when it numbers
    clones, static locals and literals removed: "foo.constprop.3" ->

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "mkpatch.h"
 #include "repo.h"
@@ -308,16 +310,65 @@ static const struct option long_options[] = {
   { NULL, 0, NULL, 0 }
 };
 
+/* Milliseconds on the monotonic clock, for -v's timings.  */
+static double
+now_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double start_ms;
+
 static int
 finish (struct mk_ctx *ctx, int status)
 {
   mk_free (ctx);
+  mk_note (1, "total: %.3f ms", now_ms () - start_ms);
   return status;
+}
+
+/* Progress on a terminal, for a phase that works through many objects:
+   one line on standard error, rewritten in place and cleared when the
+   phase ends.  Never in a pipe or a log, and not under -vv, whose
+   notes would be torn by it.  */
+enum { PROGRESS_MIN = 16 };
+static bool progress_shown;
+
+void
+mk_progress (const char *phase, size_t done, size_t total)
+{
+  static int tty = -1;
+  if (tty < 0)
+    tty = isatty (STDERR_FILENO);
+  if (!tty || total < PROGRESS_MIN || mk_verbose >= 2)
+    return;
+  fprintf (stderr, "\rulp-mkpatch: %s: %zu/%zu objects\033[K", phase, done,
+           total);
+  progress_shown = true;
+}
+
+/* Run phase NAME, FN, on CTX; with -v, say how long it took.  */
+static bool
+run_phase (const char *name, bool (*fn) (struct mk_ctx *),
+           struct mk_ctx *ctx)
+{
+  double t0 = now_ms ();
+  bool ok = fn (ctx);
+  if (progress_shown)
+    {
+      fputs ("\r\033[K", stderr);
+      progress_shown = false;
+    }
+  mk_note (1, "%s: %.3f ms%s", name, now_ms () - t0, ok ? "" : " (failed)");
+  return ok;
 }
 
 int
 main (int argc, char **argv)
 {
+  start_ms = now_ms ();
   struct mk_ctx ctx;
   memset (&ctx, 0, sizeof ctx);
   /* `--version N' with a number after it is the patch's version, not a
@@ -460,18 +511,19 @@ main (int argc, char **argv)
     }
 
   int status = MK_EXIT_OK;
-  if (!mk_load (&ctx))
+  if (!run_phase ("load", mk_load, &ctx))
     status = MK_EXIT_TROUBLE;
-  else if (!mk_correlate (&ctx))
+  else if (!run_phase ("correlate", mk_correlate, &ctx))
     {
       print_problems (&ctx);
       status = ctx.nproblems ? MK_EXIT_REFUSED : MK_EXIT_TROUBLE;
     }
-  else if (!mk_compare (&ctx) || !mk_include (&ctx))
+  else if (!run_phase ("compare", mk_compare, &ctx)
+           || !run_phase ("include", mk_include, &ctx))
     status = MK_EXIT_TROUBLE;
   else
     {
-      bool ok = mk_verify (&ctx);
+      bool ok = run_phase ("verify", mk_verify, &ctx);
       if (ctx.opt.dry_run || mk_verbose >= 1)
         mk_print_table (&ctx, mk_verbose >= 2);
       print_problems (&ctx);
@@ -492,7 +544,7 @@ main (int argc, char **argv)
         }
       else if (!ctx.opt.dry_run)
         {
-          if (!mk_write (&ctx))
+          if (!run_phase ("write", mk_write, &ctx))
             status = MK_EXIT_TROUBLE;
           else
             mk_note (1, "wrote %s", ctx.opt.output);
