@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -41,7 +42,7 @@
 #include "threadlist.h"
 
 static const char *program_name = "ulp-status";
-static bool opt_json, opt_passive;
+static bool opt_json, opt_passive, opt_verbose;
 static double opt_timeout = 5.0;
 
 /* ------------------------------------------------------------------ */
@@ -280,17 +281,31 @@ ask_runtime (struct target *t, struct process *p)
 }
 
 /* Gather process PID.  0: shown; 1: not live-patchable; -1: error.  */
+/* Milliseconds on the monotonic clock, for -v.  */
+static double
+now_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int
 gather (pid_t pid, struct process *p, bool named, struct outcome *oc)
 {
   memset (p, 0, sizeof *p);
   p->pid = pid;
   struct target t;
+  /* -v: the time of each step, printed once the process is known to
+     be shown (every process is looked at when none is named).  */
+  double t0 = now_ms (), t_open, t_objects, t_threads;
   if (target_open (&t, pid, true, oc) < 0)
     return -1;
+  t_open = now_ms ();
   snprintf (p->comm, sizeof p->comm, "%s", t.comm);
   struct gather_ctx c = { p, false };
   target_each_object (&t, gather_cb, &c);
+  t_objects = now_ms ();
   if (c.failed)
     {
       target_close (&t);
@@ -305,8 +320,25 @@ gather (pid_t pid, struct process *p, bool named, struct outcome *oc)
   target_find_libc (&t, &ignore);
   target_find_ldso (&t, &ignore);
   read_threads (&t, p);
+  t_threads = now_ms ();
   ask_runtime (&t, p);
   target_close (&t);
+  if (opt_verbose)
+    {
+      double end = now_ms ();
+      fflush (stdout);
+      fprintf (stderr, "%s: PID %d: open: %.3f ms\n"
+               "%s: PID %d: objects: %.3f ms (%zu live-patchable)\n"
+               "%s: PID %d: threads: %.3f ms\n"
+               "%s: PID %d: runtime: %.3f ms%s\n"
+               "%s: PID %d: total: %.3f ms\n",
+               program_name, (int) pid, t_open - t0,
+               program_name, (int) pid, t_objects - t_open, p->nobjs,
+               program_name, (int) pid, t_threads - t_objects,
+               program_name, (int) pid, end - t_threads,
+               opt_passive ? " (passive: not asked)" : "",
+               program_name, (int) pid, end - t0);
+    }
   return 0;
 }
 
@@ -536,6 +568,7 @@ that have not migrated to the newest universe yet.\n\
       --passive          do not ask the runtime (which stops its worker\n\
                            thread briefly): no patch states\n\
   -t, --timeout=SECONDS  how long to wait for a runtime (default 5)\n\
+  -v, --verbose          print each step and how long it took\n\
       --help             display this help and exit\n\
       --version          output version information and exit\n\
 \n\
@@ -567,17 +600,21 @@ main (int argc, char **argv)
   static const struct option longopts[] = {
     { "json", no_argument, NULL, OPT_JSON },
     { "passive", no_argument, NULL, OPT_PASSIVE },
+    { "verbose", no_argument, NULL, 'v' },
     { "timeout", required_argument, NULL, 't' },
     { "help", no_argument, NULL, OPT_HELP },
     { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 }
   };
   int c;
-  while ((c = getopt_long (argc, argv, "t:", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "t:v", longopts, NULL)) != -1)
     switch (c)
       {
       case OPT_JSON:
         opt_json = true;
+        break;
+      case 'v':
+        opt_verbose = true;
         break;
       case OPT_PASSIVE:
         opt_passive = true;
@@ -604,6 +641,7 @@ main (int argc, char **argv)
         usage (ULP_EXIT_USAGE);
       }
 
+  double start = now_ms ();
   bool named = optind < argc;
   size_t npids = 0, cap = 64;
   pid_t *pids = malloc (cap * sizeof *pids);
@@ -691,6 +729,13 @@ main (int argc, char **argv)
     }
   if (opt_json)
     printf ("]}\n");
+  if (opt_verbose)
+    {
+      fflush (stdout);
+      fprintf (stderr, "%s: total: %.3f ms (%zu process%s looked at)\n",
+               program_name, now_ms () - start, npids,
+               npids == 1 ? "" : "es");
+    }
   free (pids);
   objfile_cache_clear ();
   return status;
