@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gelf.h>
 #include <stddef.h>
@@ -135,6 +136,9 @@ patch_desc_read (const struct ulp_elf *ue, struct patch_desc *d)
   return have_target;
 }
 static bool opt_verbose;
+/* -v twice: also each step on standard error, with its time (standard
+   error stays empty under a single -v, which scripts rely on).  */
+static bool opt_timing;
 
 enum
 {
@@ -161,7 +165,8 @@ object or an executable built with the ulp GCC plugin.\n\
 \n\
   --json         print one JSON array describing all the files\n\
   -v, --verbose  also show each function's unit, inlined functions,\n\
-                 flags and pre-entry bytes\n\
+                 flags and pre-entry bytes; twice, also print each\n\
+                 step and how long it took on standard error\n\
   --help         display this help and exit\n\
   --version      output version information and exit\n\
 \n\
@@ -788,11 +793,36 @@ dump_ulp_elf (const struct ulp_elf *ue, bool *first)
   free (sorted);
 }
 
+/* Milliseconds on the monotonic clock, for -vv.  */
+static double
+now_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* -vv: step STEP of FILE took since *T; *T becomes now.  */
+static void
+report_step (const char *file, const char *step, double *t)
+{
+  double now = now_ms ();
+  if (opt_timing)
+    {
+      fflush (stdout);
+      fprintf (stderr, "%s: ", program_name);
+      print_safe (stderr, file);
+      fprintf (stderr, ": %s: %.3f ms\n", step, now - *t);
+    }
+  *t = now;
+}
+
 /* Dump FILE; false if it could not be read.  */
 static bool
 dump_file (const char *file, bool *first)
 {
   char *err = NULL;
+  double t = now_ms ();
   struct ulp_elf *ue = ulp_elf_open (file, &err);
   if (ue == NULL)
     {
@@ -803,7 +833,10 @@ dump_file (const char *file, bool *first)
       free (err);
       return false;
     }
+  report_step (file, "read", &t);
   dump_ulp_elf (ue, first);
+  fflush (stdout);
+  report_step (file, "print", &t);
   ulp_elf_close (ue);
   return true;
 }
@@ -824,6 +857,7 @@ main (int argc, char **argv)
         opt_json = true;
         break;
       case 'v':
+        opt_timing = opt_verbose;
         opt_verbose = true;
         break;
       case OPT_HELP:
@@ -843,11 +877,19 @@ main (int argc, char **argv)
     }
 
   bool ok = true, first = true;
+  double start = now_ms ();
   for (int i = optind; i < argc; i++)
     if (!dump_file (argv[i], &first))
       ok = false;
   if (opt_json)
     fputs (first ? "[]\n" : "\n]\n", stdout);
+  if (opt_timing)
+    {
+      fflush (stdout);
+      fprintf (stderr, "%s: total: %.3f ms (%d file%s)\n", program_name,
+               now_ms () - start, argc - optind,
+               argc - optind == 1 ? "" : "s");
+    }
 
   /* Report a failed write (a full disk, a closed pipe) rather than
      exiting 0 with truncated output.  */
