@@ -380,6 +380,7 @@ ulp_pfile_open_fd (const char *path, int fd, const struct stat *st,
       ulp_fail (err, ULP_E_NOMEM, "out of memory");
       goto out;
     }
+  const GElf_Phdr *last_load = NULL;
   for (size_t i = 0; i < pf->phnum; i++)
     {
       if (!gelf_getphdr (pf->elf, (int) i, &pf->ph[i]))
@@ -396,6 +397,29 @@ ulp_pfile_open_fd (const char *path, int fd, const struct stat *st,
           format_error (pf, err, "truncated (a segment extends past the end "
                                  "of the file)");
           goto out;
+        }
+      /* The loaded segments must follow each other in memory without
+         overlapping (as the ELF specification requires): where two
+         overlap, what is mapped at an address -- and with which
+         protection -- is not what the checks below looked at.  */
+      if (ph->p_type == PT_LOAD)
+        {
+          if (ph->p_memsz < ph->p_filesz
+              || ph->p_vaddr + ph->p_memsz < ph->p_vaddr)
+            {
+              format_error (pf, err, "corrupt program headers (a segment's "
+                                     "size is impossible)");
+              goto out;
+            }
+          if (last_load && ph->p_vaddr < last_load->p_vaddr
+                                         + last_load->p_memsz)
+            {
+              format_error (pf, err, "corrupt program headers (loaded "
+                                     "segments overlap or are out of "
+                                     "order)");
+              goto out;
+            }
+          last_load = ph;
         }
     }
 
