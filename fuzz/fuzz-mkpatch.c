@@ -17,6 +17,16 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+/* ulp-mkpatch.c, not linked in, shows the load phase's progress on a
+   terminal; weak, so that linking that file too would still work.  */
+__attribute__ ((weak)) void
+mk_progress (const char *phase, size_t done, size_t total)
+{
+  (void) phase;
+  (void) done;
+  (void) total;
+}
+
 /* Free the target as ulp-mkpatch's mk_free does.  */
 static void
 free_target (struct mk_target *t)
