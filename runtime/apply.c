@@ -812,7 +812,7 @@ apply_locked (const char *path, unsigned flags, const unsigned char *key,
       struct ulp_error e2;
       ulp_republish (h, &e2);
     }
-  ulp_snapshot_take (h, u_new);
+  ulp_snapshot_want (h, u_new);
   if (!h->dl_handle && !h->main_program)
     h->dl_handle = dlopen (h->path, RTLD_LAZY | RTLD_NOLOAD);
   h->applied++;
@@ -906,7 +906,7 @@ ulp_apply_key (const char *path, unsigned flags, const unsigned char *key,
     }
   ulp_lock ();
   long r = apply_locked (path, flags, key, err);
-  ulp_maintain ();
+  ulp_maintain_soon ();
   ulp_unlock ();
   return r;
 }

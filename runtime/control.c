@@ -36,6 +36,7 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -45,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ulp-runtime.h"
@@ -95,10 +97,24 @@ static char *reply_buf;
    for it, so a tool never finds a process whose worker is starting.  */
 static uint32_t worker_started;
 
-static long
-futex_wait (uint32_t *word, uint32_t val)
+/* The worker thread, once it runs.  */
+static pthread_t worker_thread;
+static bool worker_running;
+
+bool
+ulp_worker_self_p (void)
 {
-  return syscall (SYS_futex, word, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+  return __atomic_load_n (&worker_running, __ATOMIC_ACQUIRE)
+         && pthread_equal (pthread_self (), worker_thread);
+}
+
+/* Wait while *WORD holds VAL, TIMEOUT_MS at most (0: no limit).  */
+static long
+futex_wait (uint32_t *word, uint32_t val, long timeout_ms)
+{
+  struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000 };
+  return syscall (SYS_futex, word, FUTEX_WAIT_PRIVATE, val,
+                  timeout_ms ? &ts : NULL, NULL, 0);
 }
 
 static void
@@ -191,26 +207,56 @@ serve (uint32_t req)
   __atomic_store_n (&ulp_control.done_seq, req, __ATOMIC_RELEASE);
 }
 
+/* The collapse of selection and the unloading of reverted patches
+   (ulp_maintain) wait for threads to move on.  The worker does them
+   after it has replied to a request, so the tool's wait does not
+   include them, and again after a while, for as long as some remain
+   due: starting at 10 ms and doubling up to 5 s between tries.  When
+   nothing is due it sleeps without a timeout and costs nothing.  */
+
+static long
+maintain_in_worker (long delay_ms)
+{
+  ulp_lock ();
+  ulp_maintain_due = false;
+  ulp_maintain ();
+  bool more = ulp_maintenance_pending ();
+  ulp_unlock ();
+  if (!more)
+    return 0;
+  return delay_ms ? (delay_ms < 2500 ? 2 * delay_ms : 5000) : 10;
+}
+
 static void *
 worker_main (void *arg)
 {
   (void) arg;
+  worker_thread = pthread_self ();
+  __atomic_store_n (&worker_running, true, __ATOMIC_RELEASE);
   ulp_control.worker_tid = (uint32_t) syscall (SYS_gettid);
   ulp_control.version = ULP_CONTROL_VERSION;
   __atomic_store_n (&ulp_control.magic, ULP_CONTROL_MAGIC, __ATOMIC_RELEASE);
   __atomic_store_n (&worker_started, 1, __ATOMIC_RELEASE);
   syscall (SYS_futex, &worker_started, FUTEX_WAKE_PRIVATE, INT_MAX, NULL,
            NULL, 0);
+  long delay_ms = 0;   /* until the next maintenance; 0: none due.  */
   for (;;)
     {
       uint32_t req = __atomic_load_n (&ulp_control.request_seq,
                                       __ATOMIC_ACQUIRE);
       if (req != __atomic_load_n (&ulp_control.done_seq, __ATOMIC_RELAXED))
-        serve (req);
-      else
-        /* Returns at a kick, when REQUEST_SEQ no longer holds REQ, or
-           spuriously; the loop sorts them out.  */
-        futex_wait (&ulp_control.request_seq, req);
+        {
+          serve (req);
+          /* Only the worker sets it, so reading it unlocked is safe.  */
+          if (ulp_maintain_due)
+            delay_ms = maintain_in_worker (0);
+          continue;
+        }
+      /* Returns at a kick, when REQUEST_SEQ no longer holds REQ, at the
+         timeout, or spuriously; the loop sorts them out.  */
+      if (futex_wait (&ulp_control.request_seq, req, delay_ms) < 0
+          && errno == ETIMEDOUT && delay_ms)
+        delay_ms = maintain_in_worker (delay_ms);
     }
   return NULL;
 }

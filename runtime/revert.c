@@ -11,8 +11,10 @@
    original).  Reverting a patch in the middle of a stack works the same
    way: only its own versions end.
 
-   Two things are done lazily, at every API call (ulp_maintain), because
-   they depend on where the threads are:
+   Two things are done lazily (ulp_maintain), because they depend on
+   where the threads are: at every API call made in the process, and by
+   the worker thread (control.c) after it has replied to a tool and then
+   from time to time while some remain due:
 
    Collapse.  Once no thread can be inside L in a universe older than
    the newest one, the stubs' per-thread choice is useless: each
@@ -194,12 +196,36 @@ ulp_maintain (void)
     {
       if (!h->alive || h->nfns == 0)
         continue;
+      ulp_snapshot_take (h);
       try_collapse (h);
       for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
         if (p->target == h && p->state == ULP_PATCH_REVERTED)
           try_unload (p);
       ulp_snapshot_prune (h);
     }
+}
+
+bool ulp_maintain_due;
+
+void
+ulp_maintain_soon (void)
+{
+  if (ulp_worker_self_p ())
+    ulp_maintain_due = true;
+  else
+    ulp_maintain ();
+}
+
+bool
+ulp_maintenance_pending (void)
+{
+  for (struct ulp_obj *h = ulp_objects (); h; h = h->next)
+    if (h->alive && h->nfns && h->o && h->live_floor < ulp_obj_universe (h))
+      return true;
+  for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
+    if (p->state == ULP_PATCH_REVERTED && p->target->o)
+      return true;
+  return false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -295,7 +321,7 @@ revert_locked (struct ulp_patch *p, struct ulp_error *err)
       struct ulp_error e2;
       ulp_republish (h, &e2);
     }
-  ulp_snapshot_take (h, u_new);
+  ulp_snapshot_want (h, u_new);
   return 0;
 }
 
@@ -323,7 +349,7 @@ ulp_revert (long id, unsigned flags, struct ulp_error *err)
                             "%ld", id);
   else
     r = revert_locked (found, err);
-  ulp_maintain ();
+  ulp_maintain_soon ();
   ulp_unlock ();
   return r;
 }
@@ -348,7 +374,7 @@ ulp_revert_name (const char *name, unsigned flags, struct ulp_error *err)
   int r = found ? revert_locked (found, err)
                 : ulp_fail (err, ULP_E_NO_PATCH, "no applied patch named %s",
                             name);
-  ulp_maintain ();
+  ulp_maintain_soon ();
   ulp_unlock ();
   return r;
 }

@@ -103,13 +103,16 @@ struct ulp_t0
   unsigned char *flags;
 };
 
-/* A snapshot of every thread's CPU time, taken right after a universe
-   was opened: a thread that since then ran long enough, blocked, or
-   exited cannot still be between a function's entry and its boundary
-   code with a version chosen before (see threads.c).  */
+/* A snapshot of every thread's CPU time, taken after universes
+   UNIVERSE to UNTIL were opened: a thread that since then ran long
+   enough, blocked, or exited cannot still be between a function's
+   entry and its boundary code with a version chosen before any of them
+   (see threads.c).  Taking it later than the opening only makes that
+   test stricter, so it is taken after the reply to a tool.  */
 struct ulp_snapshot
 {
   uint64_t universe;
+  uint64_t until;
   size_t n;
   int *tids;
   uint64_t *cpu_ns;
@@ -156,7 +159,9 @@ struct ulp_obj
   size_t nfns, fns_cap;
   struct ulp_range_set *ranges; /* atomic pointer, old ones leaked.  */
   uint64_t live_floor;         /* no thread is in an older universe.  */
-  struct ulp_snapshot **snaps;  /* one per universe still of interest.  */
+  struct ulp_snapshot **snaps;  /* for the universes still of interest.  */
+  uint64_t snap_from;          /* oldest universe still without a
+                                  snapshot, or 0.  */
   size_t nsnaps;
   void *dl_handle;             /* keeps a patched object loaded.  */
   unsigned applied;            /* patches applied and not unloaded.  */
@@ -242,8 +247,13 @@ struct ulp_thread_view
   struct ulp_thread_state state;
 };
 
-/* Take a CPU-time snapshot of all threads for universe U of H.  */
-ULP_HIDDEN void ulp_snapshot_take (struct ulp_obj *h, uint64_t u);
+/* Universe U of H was opened: it needs a snapshot, which the next
+   ulp_maintain takes.  */
+ULP_HIDDEN void ulp_snapshot_want (struct ulp_obj *h, uint64_t u);
+
+/* Take the CPU-time snapshot of all threads that H's universes since
+   the last one want, if any.  */
+ULP_HIDDEN void ulp_snapshot_take (struct ulp_obj *h);
 
 /* Drop the snapshots of H older than U, except those in KEEP.  */
 ULP_HIDDEN void ulp_snapshot_prune (struct ulp_obj *h);
@@ -433,6 +443,22 @@ ULP_HIDDEN int ulp_ranges_publish (struct ulp_obj *h);
    more, and unload reverted patches no thread can run.  Under the
    lock.  */
 ULP_HIDDEN void ulp_maintain (void);
+
+/* ulp_maintain, or, when the runtime's worker thread serves a tool's
+   request, a note that it is due: the worker does it after it has
+   replied, so the tool does not wait for it.  Under the lock.  */
+ULP_HIDDEN void ulp_maintain_soon (void);
+
+/* Whether ulp_maintain left work that only time can settle: a
+   selection not yet collapsed or a reverted patch not yet unloaded.
+   Under the lock.  */
+ULP_HIDDEN bool ulp_maintenance_pending (void);
+
+/* Whether the calling thread is the runtime's worker (control.c).  */
+ULP_HIDDEN bool ulp_worker_self_p (void);
+
+/* Set by ulp_maintain_soon in the worker; cleared by the worker.  */
+ULP_HIDDEN extern bool ulp_maintain_due;
 
 /* Pending-thread count for patch P (threads inside its target in an
    older universe).  */
