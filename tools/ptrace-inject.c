@@ -722,8 +722,9 @@ call_finish (pid_t pid, struct pt_thread *t, struct saved *s,
   (void) pid;
   return 0;
 lost:
-  t->gone = true;
-  t->seized = false;
+  /* Killed meanwhile (an exec in another thread kills it): reap it, or
+     the exec waits for it as long as we live.  */
+  reap (t);
   return outcome_fail (oc, ULP_EXIT_EXITED, "thread %d exited during the "
                        "call", (int) t->tid);
 }
@@ -832,6 +833,8 @@ pt_call (pid_t pid, struct pt_thread *t, const struct pt_call *c,
         }
       if (w < 0 || WIFEXITED (st) || WIFSIGNALED (st))
         {
+          if (w < 0)
+            reap (t);
           t->gone = true;
           t->seized = false;
           outcome_fail (oc, ULP_EXIT_EXITED, "thread %d exited during the "
