@@ -140,6 +140,19 @@ target_seize_denied (struct target *t, pid_t tid, struct outcome *oc)
                            "by process %d (%s)", (int) tid, (int) st.tracer,
                            comm);
     }
+  /* The kernel also refuses to trace a thread that has exited, as every
+     thread but one does when the process execs, or all when it exits:
+     tell those from a refusal by looking whether it is gone.  */
+  for (int i = 0; i < 20; i++)
+    {
+      if (!target_alive (t))
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
+      if (procfs_status (t->pid, tid, &st) != 0 || st.state == 'Z'
+          || st.state == 'X')
+        return outcome_fail (oc, ULP_EXIT_EXITED, "thread %d exited (did "
+                             "the process exec?)", (int) tid);
+      usleep (1000);
+    }
   return target_denied (t, oc);
 }
 
