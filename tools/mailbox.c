@@ -62,11 +62,17 @@ mailbox_check (struct target *t, struct ulp_control *hdr, struct outcome *oc)
                          "is not loaded (see --load-runtime)");
   memset (hdr, 0, sizeof *hdr);
   if (target_read (t, t->control, hdr, HEADER_SIZE) < 0)
-    return outcome_fail (oc, target_alive (t) ? ULP_EXIT_FAIL
-                                              : ULP_EXIT_EXITED,
-                         target_alive (t) ? "cannot read the runtime's "
-                         "mailbox: %s" : "the process exited",
-                         strerror (errno));
+    {
+      /* The address space seen at the start gone while the process
+         lives: it exec'ed.  */
+      int e = errno;
+      if (!target_alive (t))
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
+      if (e == ESRCH)
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exec'ed");
+      return outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the runtime's "
+                           "mailbox: %s", strerror (e));
+    }
   if (hdr->magic != ULP_CONTROL_MAGIC || hdr->worker_tid == 0)
     return outcome_fail (oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime is loaded "
                          "but its worker thread is not running");
