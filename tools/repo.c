@@ -993,6 +993,14 @@ repo_apply (const char *dir, int nargs, char **args,
             const struct repo_apply_opts *o)
 {
   ro = o;
+  if (o->revert)
+    {
+      fprintf (stderr, "%s: --repo applies patches; revert them by name "
+               "without --repo\n", o->program_name);
+      fprintf (stderr, "Try '%s --help' for more information.\n",
+               o->program_name);
+      return ULP_EXIT_USAGE;
+    }
   if ((o->all && nargs != 0) || (!o->all && nargs != 1))
     {
       fprintf (stderr, "%s: --repo DIR takes %s\n", o->program_name,

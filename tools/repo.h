@@ -84,6 +84,7 @@ struct repo_apply_opts
   const char *runtime;
   double timeout;
   bool quiet, verbose;
+  bool revert;             /* refused: a repository only applies.  */
 };
 
 int repo_apply (const char *dir, int nargs, char **args,

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -467,13 +468,11 @@ maps_cb (struct target *t, const struct proc_map *m, struct objfile *of,
   return true;
 }
 
-/* The pids of processes mapping an object named SONAME, with their
-   maps in *MAPS (the jobs take them over).  */
+/* The pids of every process but this one (and its parent, when this
+   is one of --all's worker processes), in *N.  */
 static pid_t *
-scan_processes (const char *soname, size_t *n, struct proc_maps **maps)
+list_processes (size_t *n)
 {
-  size_t mcap = 256;
-  *maps = malloc (mcap * sizeof **maps);
   DIR *d = opendir ("/proc");
   size_t cap = 256, k = 0;
   pid_t *v = malloc (cap * sizeof *v);
@@ -494,6 +493,41 @@ scan_processes (const char *soname, size_t *n, struct proc_maps **maps)
       pid_t pid = (pid_t) atoi (de->d_name);
       if (pid == self)
         continue;
+      if (k == cap)
+        {
+          pid_t *nv = realloc (v, 2 * cap * sizeof *nv);
+          if (!nv)
+            break;
+          v = nv;
+          cap *= 2;
+        }
+      v[k++] = pid;
+    }
+  closedir (d);
+  *n = k;
+  return v;
+}
+
+/* Of the processes CAND[FIRST], CAND[FIRST + STEP], ..., the pids of
+   those mapping an object named SONAME, by pid, with their maps in
+   *MAPS (the jobs take them over).  */
+static pid_t *
+scan_processes (const char *soname, const pid_t *cand, size_t ncand,
+                size_t first, size_t step, size_t *n,
+                struct proc_maps **maps)
+{
+  size_t mcap = 256;
+  *maps = malloc (mcap * sizeof **maps);
+  size_t cap = 256, k = 0;
+  pid_t *v = malloc (cap * sizeof *v);
+  if (!v)
+    {
+      *n = 0;
+      return NULL;
+    }
+  for (size_t ci = first; ci < ncand; ci += step)
+    {
+      pid_t pid = cand[ci];
       struct target t;
       memset (&t, 0, sizeof t);
       t.pid = pid;
@@ -524,7 +558,6 @@ scan_processes (const char *soname, size_t *n, struct proc_maps **maps)
       (*maps)[k] = t.maps;
       v[k++] = pid;
     }
-  closedir (d);
   /* By pid, keeping each process's maps with it.  */
   for (size_t i = 1; i < k; i++)
     for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--)
@@ -643,6 +676,9 @@ main (int argc, char **argv)
     { NULL, 0, NULL, 0 }
   };
   program_start = pt_now_ns ();
+  /* Short sleeps while waiting for replies (mailbox.c) should be short:
+     the default slack of 50 us would add to every one of them.  */
+  prctl (PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
   test_spec = getenv ("ULP_APPLY_TEST");
   if (test_spec)
     {
@@ -739,7 +775,7 @@ main (int argc, char **argv)
     {
       struct repo_apply_opts ro = { program_name, opt.all, opt.load_runtime,
                                     opt.runtime, opt.timeout, quiet,
-                                    verbose };
+                                    verbose, opt.revert };
       return repo_apply (repo_dir, nargs, argv + optind, &ro);
     }
   if ((opt.all && nargs != 1)
