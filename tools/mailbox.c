@@ -64,11 +64,13 @@ mailbox_check (struct target *t, struct ulp_control *hdr, struct outcome *oc)
   if (target_read (t, t->control, hdr, HEADER_SIZE) < 0)
     {
       /* The address space seen at the start gone while the process
-         lives: it exec'ed.  */
+         lives (ESRCH), or the runtime's mapping missing from it (EIO:
+         the maps were read before an exec, the memory opened after):
+         it exec'ed.  */
       int e = errno;
       if (!target_alive (t))
         return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
-      if (e == ESRCH)
+      if (e == ESRCH || e == EIO)
         return outcome_fail (oc, ULP_EXIT_EXITED, "the process exec'ed");
       return outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the runtime's "
                            "mailbox: %s", strerror (e));

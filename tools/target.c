@@ -208,8 +208,16 @@ target_open_maps (struct target *t, pid_t pid, bool read_only,
                                     : "cannot read its maps: %s",
                          strerror (e));
   if (t->maps.n == 0)
-    return outcome_fail (oc, ULP_EXIT_FAIL, "a kernel thread has no user "
-                         "space to patch");
+    {
+      /* A kernel thread has no program; a process in the middle of an
+         exec has one but, for a moment, no mappings.  */
+      char exe[64], buf[16];
+      snprintf (exe, sizeof exe, "/proc/%d/exe", (int) pid);
+      if (readlink (exe, buf, sizeof buf) > 0)
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exec'ed");
+      return outcome_fail (oc, ULP_EXIT_FAIL, "a kernel thread has no user "
+                           "space to patch");
+    }
   /* Opening /proc/PID/mem asks exactly what ptrace asks.  */
   char path[64];
   snprintf (path, sizeof path, "/proc/%d/mem", (int) pid);
@@ -356,6 +364,11 @@ target_find_libc (struct target *t, struct outcome *oc)
       if (strncmp (b, "libc.so", 7) == 0 || strncmp (b, "libc-2.", 7) == 0)
         libc_map = &t->maps.v[i];
     }
+  /* A dynamic program (it has an interpreter) without libc yet is in
+     the middle of an exec, loading its libraries.  */
+  if (!libc_map && at_base (t->pid) != 0 && target_alive (t))
+    return outcome_fail (oc, ULP_EXIT_EXITED, "the process exec'ed (its "
+                         "libraries are still being loaded)");
   if (!libc_map)
     return outcome_fail (oc, ULP_EXIT_FAIL, "no C library is mapped "
                          "(a static program?): cannot call into it");
