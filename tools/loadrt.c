@@ -267,11 +267,8 @@ loadrt_load (struct target *t, const char *runtime, uint64_t deadline_ns,
       || there_st.st_dev != here_st.st_dev)
     return outcome_fail (oc, ULP_EXIT_FAIL, "%s is not the same file in the "
                          "process's mount namespace", runtime);
-  if (target_find_libc (t, oc) < 0 || target_find_ldso (t, oc) < 0)
+  if (target_find_dlopen (t, oc) < 0 || target_find_ldso (t, oc) < 0)
     return -1;
-  if (!t->dlopen)
-    return outcome_fail (oc, ULP_EXIT_FAIL, "no dlopen in the process's C "
-                         "library");
   struct ranges r;
   unsafe_ranges (t, &r);
 

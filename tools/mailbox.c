@@ -88,14 +88,23 @@ mailbox_check (struct target *t, struct ulp_control *hdr, struct outcome *oc)
   return 0;
 }
 
-/* Sleep a little, longer each time: replies usually come within a
-   millisecond.  */
+/* Sleep a little between two looks at the reply.  Replies usually
+   come within a millisecond, and every microsecond slept past one is
+   added to the end-to-end time, so the first 2 ms are watched in steps
+   of 10 us (one read of /proc/PID/mem each, nothing the target
+   notices; ulp-apply also sets its timer slack to 1 us, or each sleep
+   would last 50 us more); after that the steps double up to 1 ms.  */
 static void
 backoff (unsigned *step)
 {
-  long ns = 20000L << (*step < 6 ? *step : 6);
-  if (ns > 1000000)
-    ns = 1000000;
+  long ns = 10000;
+  if (*step >= 200)
+    {
+      unsigned k = *step - 200;
+      ns = 20000L << (k < 6 ? k : 6);
+      if (ns > 1000000)
+        ns = 1000000;
+    }
   (*step)++;
   struct timespec ts = { 0, ns };
   nanosleep (&ts, NULL);

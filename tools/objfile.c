@@ -55,8 +55,10 @@ struct objfile
   bool syms_read;
   struct dsym *syms;
   size_t nsyms;
-  uint64_t *funcs;   /* sorted starts of function symbols.  */
+  uint64_t *funcs;   /* starts of function symbols, sorted once
+                        FUNCS_SORTED (only neighbour searches need it). */
   size_t nfuncs;
+  bool funcs_sorted;
 
   /* The last objfile_find_code search (the same trampoline is looked
      for in the same libc for every process of a --all).  */
@@ -474,7 +476,6 @@ read_syms (struct objfile *of)
       if (ds->func)
         of->funcs[of->nfuncs++] = s.st_value;
     }
-  qsort (of->funcs, of->nfuncs, sizeof *of->funcs, cmp_u64);
 }
 
 uint64_t
@@ -523,6 +524,11 @@ objfile_dynsym_neighbours (struct objfile *of, uint64_t lo, uint64_t hi,
                            uint64_t *before, uint64_t *after)
 {
   read_syms (of);
+  if (!of->funcs_sorted)
+    {
+      qsort (of->funcs, of->nfuncs, sizeof *of->funcs, cmp_u64);
+      of->funcs_sorted = true;
+    }
   *before = 0;
   *after = UINT64_MAX;
   for (size_t i = 0; i < of->nfuncs; i++)

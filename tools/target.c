@@ -386,11 +386,26 @@ target_find_libc (struct target *t, struct outcome *oc)
     return outcome_fail (oc, ULP_EXIT_FAIL, "no sigreturn trampoline in %s",
                          libc_map->path);
   t->restorer = t->libc_bias + r;
+  return 0;
+}
+
+/* Only --load-runtime needs dlopen: looking a name up reads the whole
+   of libc's dynamic symbol table, which would otherwise be most of the
+   work ulp-apply does for an apply.  */
+int
+target_find_dlopen (struct target *t, struct outcome *oc)
+{
+  if (t->dlopen)
+    return 0;
+  if (target_find_libc (t, oc) < 0)
+    return -1;
   uint64_t d = objfile_dynsym (t->libc, "dlopen", NULL);
   if (!d)
     d = objfile_dynsym (t->libc, "__libc_dlopen_mode", NULL);
-  t->dlopen = d ? t->libc_bias + d : 0;
-
+  if (!d)
+    return outcome_fail (oc, ULP_EXIT_FAIL, "no dlopen in the process's C "
+                         "library");
+  t->dlopen = t->libc_bias + d;
   return 0;
 }
 

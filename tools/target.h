@@ -42,7 +42,7 @@ struct target
 
   /* libc and the loader (target_find_libc).  */
   uint64_t restorer;     /* `mov $15,%rax; syscall'.  */
-  uint64_t dlopen;
+  uint64_t dlopen;       /* target_find_dlopen.  */
   struct objfile *libc;
   uint64_t libc_bias;
   struct objfile *ldso;
@@ -88,8 +88,11 @@ int target_write (const struct target *t, uint64_t addr, const void *buf,
    it is not an error (returns 0).  */
 int target_find_runtime (struct target *t, struct outcome *oc);
 
-/* Find libc's trampoline and dlopen.  */
+/* Find libc and its sigreturn trampoline.  */
 int target_find_libc (struct target *t, struct outcome *oc);
+
+/* Find libc's dlopen (after target_find_libc, which it calls).  */
+int target_find_dlopen (struct target *t, struct outcome *oc);
 
 /* Find the dynamic loader (from the auxiliary vector's AT_BASE).  */
 int target_find_ldso (struct target *t, struct outcome *oc);

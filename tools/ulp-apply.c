@@ -21,8 +21,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,7 +65,8 @@ static struct
   double timeout;
   pid_t thread;
   bool stop_all;
-} opt = { false, false, false, ULP_RUNTIME_DEFAULT, 10.0, 0, false };
+  size_t jobs;             /* --all's worker processes.  */
+} opt = { false, false, false, ULP_RUNTIME_DEFAULT, 10.0, 0, false, 8 };
 
 /* --require-signature, and --trusted-key's public key in hex (or "-"):
    the runtime checks the signature on the bytes it loads (ulp.h,
@@ -574,6 +578,313 @@ scan_processes (const char *soname, const pid_t *cand, size_t ncand,
 }
 
 /* ------------------------------------------------------------------ */
+/* Running the jobs.                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Apply (or revert) in the NPIDS processes PIDS, whose maps MAPS may
+   already hold; the exit status.  */
+static int
+run_jobs (const pid_t *pids, size_t npids, struct proc_maps *maps)
+{
+  struct job *jobs = calloc (npids ? npids : 1, sizeof *jobs);
+  if (!jobs)
+    return ULP_EXIT_FAIL;
+  /* Send every request first, then collect the replies: the runtimes
+     of all the processes work at the same time.  */
+  uint64_t t0 = pt_now_ns ();
+  for (size_t i = 0; i < npids; i++)
+    {
+      jobs[i].pid = pids[i];
+      jobs[i].lock = -1;
+      if (maps)
+        jobs[i].maps = maps[i];
+      job_send (&jobs[i]);
+      procfs_maps_free (&jobs[i].maps);
+    }
+  uint64_t t1 = pt_now_ns ();
+  for (size_t i = 0; i < npids; i++)
+    if (jobs[i].sent && !jobs[i].done)
+      job_receive (&jobs[i]);
+  if (verbose && opt.all)
+    fprintf (stderr, "%s: all: send: %.3f ms, receive: %.3f ms\n",
+             program_name, (t1 - t0) / 1e6, (pt_now_ns () - t1) / 1e6);
+  int status = ULP_EXIT_OK;
+  for (size_t i = 0; i < npids; i++)
+    {
+      if (jobs[i].status == ULP_EXIT_OK)
+        continue;
+      status = status == ULP_EXIT_OK || status == jobs[i].status
+               ? jobs[i].status : ULP_EXIT_FAIL;
+    }
+  for (size_t i = 0; i < npids; i++)
+    if (jobs[i].opened)
+      target_close (&jobs[i].t);
+  free (jobs);
+  objfile_cache_clear ();
+  return status;
+}
+
+/* --all spreads the processes over worker processes, each taking every
+   K-th process of /proc: scanning and applying, most of the time goes
+   into waiting for the targets' threads to be scheduled (ptrace stops,
+   the runtimes' replies), and those waits overlap.  Processes rather
+   than threads, because a tracee belongs to the thread that attached
+   it and the tools' modules keep caches that are not thread-safe.
+   Each worker writes what it has to say into two pipes, and one line
+   "found N" into a third; the parent prints the output in pid order
+   once all are done, so that it reads as a sequential run's would.  */
+
+struct worker
+{
+  pid_t pid;
+  int fd[3];           /* stdout, stderr and result pipes; -1 at EOF.  */
+  char *buf[3];
+  size_t len[3], cap[3];
+};
+
+/* The pid a line of output is about ("PID N: ..." after an optional
+   program name), or 0.  */
+static long
+line_pid (const char *line)
+{
+  const char *p = strstr (line, "PID ");
+  if (!p || (p != line && strncmp (line, program_name, strlen (program_name))
+                          != 0))
+    return 0;
+  return strtol (p + 4, NULL, 10);
+}
+
+struct out_line
+{
+  long pid;
+  size_t seq;
+  const char *text;
+  size_t len;
+};
+
+static int
+cmp_out_line (const void *a, const void *b)
+{
+  const struct out_line *x = a, *y = b;
+  if (x->pid != y->pid)
+    return x->pid < y->pid ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Print the lines of the KIND buffers of the NW workers to F, by the
+   pid they are about.  */
+static void
+print_sorted (struct worker *w, size_t nw, int kind, FILE *f)
+{
+  size_t n = 0, cap = 64;
+  struct out_line *v = malloc (cap * sizeof *v);
+  for (size_t i = 0; v && i < nw; i++)
+    for (size_t off = 0; off < w[i].len[kind];)
+      {
+        const char *line = w[i].buf[kind] + off;
+        const char *nl = memchr (line, '\n', w[i].len[kind] - off);
+        size_t len = nl ? (size_t) (nl - line) + 1 : w[i].len[kind] - off;
+        if (n == cap)
+          {
+            struct out_line *nv = realloc (v, 2 * cap * sizeof *nv);
+            if (!nv)
+              break;
+            v = nv;
+            cap *= 2;
+          }
+        char save = line[len - 1];
+        ((char *) line)[len - 1] = '\0';
+        v[n] = (struct out_line) { line_pid (line), n, line, len };
+        ((char *) line)[len - 1] = save;
+        n++;
+        off += len;
+      }
+  if (!v)
+    return;
+  qsort (v, n, sizeof *v, cmp_out_line);
+  for (size_t i = 0; i < n; i++)
+    {
+      fwrite (v[i].text, 1, v[i].len, f);
+      if (v[i].text[v[i].len - 1] != '\n')
+        fputc ('\n', f);
+    }
+  fflush (f);
+  free (v);
+}
+
+/* The body of worker K of NW.  */
+static void __attribute__ ((noreturn))
+worker_run (const char *soname, const pid_t *cand, size_t ncand, size_t k,
+            size_t nw, int result_fd)
+{
+  size_t n;
+  struct proc_maps *maps = NULL;
+  uint64_t t0 = pt_now_ns ();
+  pid_t *pids = scan_processes (soname, cand, ncand, k, nw, &n, &maps);
+  if (verbose)
+    fprintf (stderr, "%s: all: worker %zu: scan: %.3f ms (%zu of %zu "
+             "processes)\n", program_name, k, (pt_now_ns () - t0) / 1e6, n,
+             (ncand + nw - 1 - k) / nw);
+  int status = pids || n == 0 ? run_jobs (pids, n, maps) : ULP_EXIT_FAIL;
+  fflush (stdout);
+  fflush (stderr);
+  dprintf (result_fd, "found %zu\n", n);
+  _exit (status);
+}
+
+static int
+run_all (const char *soname)
+{
+  size_t ncand;
+  pid_t *cand = list_processes (&ncand);
+  if (!cand)
+    {
+      fprintf (stderr, "%s: cannot list the processes in /proc: %s\n",
+               program_name, strerror (errno));
+      return ULP_EXIT_FAIL;
+    }
+  size_t nw = opt.jobs;
+  if (nw > ncand)
+    nw = ncand ? ncand : 1;
+  struct worker *w = calloc (nw, sizeof *w);
+  if (!w)
+    return ULP_EXIT_FAIL;
+  fflush (stdout);
+  fflush (stderr);
+  size_t started = 0;
+  for (size_t k = 0; k < nw; k++)
+    {
+      int p[3][2];
+      int made = 0;
+      for (; made < 3; made++)
+        if (pipe2 (p[made], O_CLOEXEC) < 0)
+          break;
+      pid_t c = made == 3 ? fork () : -1;
+      if (c == 0)
+        {
+          dup2 (p[0][1], STDOUT_FILENO);
+          dup2 (p[1][1], STDERR_FILENO);
+          for (int i = 0; i < 3; i++)
+            close (p[i][0]);
+          worker_run (soname, cand, ncand, k, nw, p[2][1]);
+        }
+      for (int i = 0; i < made; i++)
+        close (p[i][1]);
+      if (c < 0)
+        {
+          for (int i = 0; i < made; i++)
+            close (p[i][0]);
+          fprintf (stderr, "%s: cannot start a worker process: %s\n",
+                   program_name, strerror (errno));
+          break;
+        }
+      w[started].pid = c;
+      for (int i = 0; i < 3; i++)
+        w[started].fd[i] = p[i][0];
+      started++;
+    }
+
+  /* Collect everything the workers write; show progress on a
+     terminal.  */
+  bool progress = isatty (STDERR_FILENO) && !quiet;
+  size_t open_fds = 3 * started, done_workers = 0;
+  struct pollfd *pfd = calloc (3 * started + 1, sizeof *pfd);
+  while (pfd && open_fds > 0)
+    {
+      size_t np = 0;
+      for (size_t i = 0; i < started; i++)
+        for (int j = 0; j < 3; j++)
+          if (w[i].fd[j] >= 0)
+            pfd[np++] = (struct pollfd) { w[i].fd[j], POLLIN, 0 };
+      if (poll (pfd, np, -1) < 0 && errno != EINTR)
+        break;
+      for (size_t i = 0; i < started; i++)
+        for (int j = 0; j < 3; j++)
+          {
+            if (w[i].fd[j] < 0)
+              continue;
+            bool ready = false;
+            for (size_t q = 0; q < np; q++)
+              if (pfd[q].fd == w[i].fd[j] && pfd[q].revents)
+                ready = true;
+            if (!ready)
+              continue;
+            if (w[i].len[j] + 4096 > w[i].cap[j])
+              {
+                size_t cap = w[i].cap[j] ? 2 * w[i].cap[j] : 8192;
+                char *nb = realloc (w[i].buf[j], cap);
+                if (!nb)
+                  {
+                    close (w[i].fd[j]);
+                    w[i].fd[j] = -1;
+                    open_fds--;
+                    continue;
+                  }
+                w[i].buf[j] = nb;
+                w[i].cap[j] = cap;
+              }
+            ssize_t r = read (w[i].fd[j], w[i].buf[j] + w[i].len[j],
+                              w[i].cap[j] - w[i].len[j]);
+            if (r > 0)
+              w[i].len[j] += (size_t) r;
+            else if (r == 0 || errno != EINTR)
+              {
+                close (w[i].fd[j]);
+                w[i].fd[j] = -1;
+                open_fds--;
+                if (j == 2)
+                  {
+                    done_workers++;
+                    if (progress)
+                      fprintf (stderr, "\r%s: all: %zu of %zu workers "
+                               "done", program_name, done_workers, started);
+                  }
+              }
+          }
+    }
+  if (progress)
+    fprintf (stderr, "\r\033[K");
+  free (pfd);
+
+  int status = started == nw ? ULP_EXIT_OK : ULP_EXIT_FAIL;
+  size_t found = 0;
+  for (size_t i = 0; i < started; i++)
+    {
+      int st;
+      while (waitpid (w[i].pid, &st, 0) < 0 && errno == EINTR)
+        ;
+      int ws = WIFEXITED (st) ? WEXITSTATUS (st) : ULP_EXIT_FAIL;
+      if (!WIFEXITED (st))
+        fprintf (stderr, "%s: all: worker process %d died (signal %d)\n",
+                 program_name, (int) w[i].pid,
+                 WIFSIGNALED (st) ? WTERMSIG (st) : 0);
+      if (ws != ULP_EXIT_OK)
+        status = status == ULP_EXIT_OK || status == ws ? ws : ULP_EXIT_FAIL;
+      size_t f;
+      if (w[i].len[2] < w[i].cap[2])
+        {
+          w[i].buf[2][w[i].len[2]] = '\0';
+          if (sscanf (w[i].buf[2], "found %zu", &f) == 1)
+            found += f;
+        }
+    }
+  print_sorted (w, started, 0, stdout);
+  print_sorted (w, started, 1, stderr);
+  if (found == 0 && status == ULP_EXIT_OK && !quiet)
+    printf ("no process has %s loaded\n", soname);
+  if (verbose)
+    fprintf (stderr, "%s: all: %zu processes in %.3f ms (%zu workers)\n",
+             program_name, found, (pt_now_ns () - program_start) / 1e6,
+             started);
+  for (size_t i = 0; i < started; i++)
+    for (int j = 0; j < 3; j++)
+      free (w[i].buf[j]);
+  free (w);
+  free (cand);
+  return status;
+}
+
+/* ------------------------------------------------------------------ */
 /* Command line.                                                       */
 /* ------------------------------------------------------------------ */
 
@@ -596,6 +907,8 @@ or apply PATCH to every process that has its target object loaded.\n\
 \n\
   -a, --all              apply (or with --revert, revert) PATCH in every\n\
                            process that maps its target object\n\
+  -j, --jobs=N           with --all, work on N processes at a time\n\
+                           (default 8)\n\
   -r, --revert           revert PATCH (a patch file or a patch name) from\n\
                            PID, or the newest patch when PATCH is omitted\n\
       --repo=DIR         apply to PID (or with --all, to every process) the\n\
@@ -661,6 +974,7 @@ main (int argc, char **argv)
   static const struct option longopts[] = {
     { "repo", required_argument, NULL, OPT_REPO },
     { "all", no_argument, NULL, 'a' },
+    { "jobs", required_argument, NULL, 'j' },
     { "revert", no_argument, NULL, 'r' },
     { "load-runtime", no_argument, NULL, 'l' },
     { "runtime", required_argument, NULL, OPT_RUNTIME },
@@ -693,11 +1007,25 @@ main (int argc, char **argv)
   if (env_rt && *env_rt)
     opt.runtime = env_rt;
   int c;
-  while ((c = getopt_long (argc, argv, "arlt:qv", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "aj:rlt:qv", longopts, NULL)) != -1)
     switch (c)
       {
       case 'a':
         opt.all = true;
+        break;
+      case 'j':
+        {
+          char *end;
+          errno = 0;
+          unsigned long v = strtoul (optarg, &end, 10);
+          if (errno || *end || end == optarg || v < 1 || v > 256)
+            {
+              fprintf (stderr, "%s: invalid number of jobs '%s' (1 to "
+                       "256)\n", program_name, optarg);
+              usage (ULP_EXIT_USAGE);
+            }
+          opt.jobs = v;
+        }
         break;
       case 'r':
         opt.revert = true;
@@ -816,68 +1144,8 @@ main (int argc, char **argv)
         }
     }
 
-  pid_t *pids;
-  size_t npids;
-  struct proc_maps *maps = NULL;
   if (opt.all)
-    {
-      uint64_t t0 = pt_now_ns ();
-      pids = scan_processes (pi.target, &npids, &maps);
-      if (verbose)
-        fprintf (stderr, "%s: all: scan: %.3f ms (%zu processes)\n",
-                 program_name, (pt_now_ns () - t0) / 1e6, npids);
-      if (npids == 0 && !quiet)
-        printf ("no process has %s loaded\n", pi.target);
-    }
-  else
-    {
-      pids = malloc (sizeof *pids);
-      if (!pids)
-        return ULP_EXIT_FAIL;
-      pids[0] = parse_pid (argv[optind]);
-      npids = 1;
-    }
-
-  struct job *jobs = calloc (npids ? npids : 1, sizeof *jobs);
-  if (!jobs)
-    return ULP_EXIT_FAIL;
-  /* Send every request first, then collect the replies: the runtimes
-     of all the processes work at the same time.  */
-  uint64_t t0 = pt_now_ns ();
-  for (size_t i = 0; i < npids; i++)
-    {
-      jobs[i].pid = pids[i];
-      jobs[i].lock = -1;
-      if (maps)
-        jobs[i].maps = maps[i];
-      job_send (&jobs[i]);
-      procfs_maps_free (&jobs[i].maps);
-    }
-  uint64_t t1 = pt_now_ns ();
-  for (size_t i = 0; i < npids; i++)
-    if (jobs[i].sent && !jobs[i].done)
-      job_receive (&jobs[i]);
-  if (verbose && opt.all)
-    fprintf (stderr, "%s: all: send: %.3f ms, receive: %.3f ms\n",
-             program_name, (t1 - t0) / 1e6, (pt_now_ns () - t1) / 1e6);
-
-  if (verbose && opt.all)
-    fprintf (stderr, "%s: all: %zu processes in %.3f ms\n", program_name,
-             npids, (pt_now_ns () - program_start) / 1e6);
-  int status = ULP_EXIT_OK;
-  for (size_t i = 0; i < npids; i++)
-    {
-      if (jobs[i].status == ULP_EXIT_OK)
-        continue;
-      status = status == ULP_EXIT_OK || status == jobs[i].status
-               ? jobs[i].status : ULP_EXIT_FAIL;
-    }
-  for (size_t i = 0; i < npids; i++)
-    if (jobs[i].opened)
-      target_close (&jobs[i].t);
-  free (jobs);
-  free (pids);
-  free (maps);
-  objfile_cache_clear ();
-  return status;
+    return run_all (pi.target);
+  pid_t pid = parse_pid (argv[optind]);
+  return run_jobs (&pid, 1, NULL);
 }
