@@ -77,14 +77,14 @@ repo_trusted (const char *path, bool dir, char *msg, size_t size)
       say (msg, size, "owned by uid %u, not by root or the invoking user "
            "(uid %u): not trusted", (unsigned) st.st_uid,
            (unsigned) getuid ());
-      return -1;
+      return -2;
     }
   if (st.st_mode & (S_IWGRP | S_IWOTH))
     {
       say (msg, size, "writable by %s (mode %04o): not trusted",
            st.st_mode & S_IWOTH ? "others" : "its group",
            (unsigned) (st.st_mode & 07777));
-      return -1;
+      return -2;
     }
   return 0;
 }
@@ -289,8 +289,10 @@ repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
   memset (r, 0, sizeof *r);
   snprintf (r->dir, sizeof r->dir, "%s", dir);
   char why[300];
-  if (repo_trusted (dir, true, why, sizeof why) < 0)
+  int k = repo_trusted (dir, true, why, sizeof why);
+  if (k < 0)
     {
+      r->untrusted = k == -2;
       say (msg, size, "%s: %s", dir, why);
       return -1;
     }
@@ -307,8 +309,10 @@ repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
   /* Check the file opened, not whatever the name points to later.  */
   char fdpath[64];
   snprintf (fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
-  if (repo_trusted (fdpath, false, why, sizeof why) < 0)
+  k = repo_trusted (fdpath, false, why, sizeof why);
+  if (k < 0)
     {
+      r->untrusted = k == -2;
       close (fd);
       say (msg, size, "%s: %s", path, why);
       return -1;
@@ -703,6 +707,10 @@ exit_of (int code)
     case ULP_E_APPLIED:
     case ULP_E_NOT_NEWER:
       return ULP_EXIT_APPLIED;
+    case ULP_E_UNTRUSTED:
+      return ULP_EXIT_UNTRUSTED;
+    case ULP_E_SIGNATURE:
+      return ULP_EXIT_SIGNATURE;
     default:
       return ULP_EXIT_FAIL;
     }
@@ -723,6 +731,7 @@ worse (int a, int b)
 struct checked
 {
   signed char state;       /* 0 not yet, 1 good, -1 bad.  */
+  int status;              /* when bad: the exit status.  */
   char why[4800];
 };
 
@@ -758,8 +767,14 @@ check_entry (const struct repo *r, size_t i, struct checked *c)
       char path[4400], why[300], sha[65];
       snprintf (path, sizeof path, "%s/%s", r->dir, r->e[i].file);
       c[i].state = -1;
-      if (repo_trusted (path, false, why, sizeof why) < 0)
-        snprintf (c[i].why, sizeof c[i].why, "%s: %s", path, why);
+      c[i].status = ULP_EXIT_BAD_PATCH;
+      int k = repo_trusted (path, false, why, sizeof why);
+      if (k < 0)
+        {
+          snprintf (c[i].why, sizeof c[i].why, "%s: %s", path, why);
+          if (k == -2)
+            c[i].status = ULP_EXIT_UNTRUSTED;
+        }
       else if (repo_sha256 (path, sha) < 0)
         snprintf (c[i].why, sizeof c[i].why, "%s: %s", path,
                   strerror (errno));
@@ -909,7 +924,7 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
       if (bad)
         {
           fail_line (pid, e, "%s", bad);
-          status = worse (status, ULP_EXIT_BAD_PATCH);
+          status = worse (status, chk[want[w]].status);
           continue;
         }
       char path[4400], abs[PATH_MAX], there[PATH_MAX + 64];
@@ -1014,7 +1029,7 @@ repo_apply (const char *dir, int nargs, char **args,
   if (repo_load (dir, &r, false, msg, sizeof msg) < 0)
     {
       fprintf (stderr, "%s: %s\n", o->program_name, msg);
-      return ULP_EXIT_BAD_PATCH;
+      return r.untrusted ? ULP_EXIT_UNTRUSTED : ULP_EXIT_BAD_PATCH;
     }
   struct checked *chk = calloc (r.n + 1, sizeof *chk);
   if (!chk)

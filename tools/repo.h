@@ -48,11 +48,13 @@ struct repo
   char dir[4096];
   struct repo_entry *e;
   size_t n, cap;
+  bool untrusted;          /* repo_load failed for want of trust.  */
 };
 
 /* Check that PATH (a directory when DIR, else a regular file) belongs
    to root or to the invoking user and is not writable by group or
-   others.  0, or -1 with a message (without PATH) in MSG.  */
+   others.  0; -1 when it cannot be read or is of the wrong type, -2
+   when it is not trusted, with a message (without PATH) in MSG.  */
 int repo_trusted (const char *path, bool dir, char *msg, size_t size);
 
 /* Read DIR/index, after checking that DIR and the index may be trusted.
