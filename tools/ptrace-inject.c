@@ -846,7 +846,10 @@ pt_call (pid_t pid, struct pt_thread *t, const struct pt_call *c,
       int sig = WSTOPSIG (st), event = st >> 16;
       if (sig == (SIGTRAP | 0x80))
         {
+          /* Zeroed first: valgrind does not know that the kernel
+             fills it, and would call every test of it undefined.  */
           struct __ptrace_syscall_info si;
+          memset (&si, 0, sizeof si);
           if (ptrace (PTRACE_GET_SYSCALL_INFO, t->tid,
                       (void *) sizeof si, &si) > 0
               && si.op == PTRACE_SYSCALL_INFO_ENTRY
