@@ -22,8 +22,8 @@ set -u
 : "${ULP_TOOLS:?demo.sh: run it with make demo}"
 : "${ULP_RUNTIME:?demo.sh: run it with make demo}"
 : "${ULP_LDSCRIPT:?demo.sh: run it with make demo}"
-: "${ULP_ORIG_OBJECT:=libunits/libunits_la-units.lo}"
-: "${ULP_FIX_OBJECT:=libunits/fixed/libunits_la-units.lo}"
+: "${ULP_ORIG_OBJECT:=libunits/libunits_libunits_la-units.lo}"
+: "${ULP_FIX_OBJECT:=libunits/fixed/libunits_fixed_libunits_la-units.lo}"
 export ULP_RUNTIME
 PATH=$ULP_TOOLS:$PATH
 export PATH
@@ -146,6 +146,22 @@ show_output ()
   mark_output
 }
 
+# Yama (/proc/sys/kernel/yama/ptrace_scope) may forbid a user to trace
+# processes that are not their descendants; ulp-apply, which runs beside
+# the server rather than above it, needs it.
+scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo 0)
+server_opts=
+if [ "$(id -u)" != 0 ]; then
+  case $scope in
+    1) server_opts=--allow-tracing ;;
+    0) ;;
+    *) echo "demo: Yama ptrace_scope is $scope" \
+            "(/proc/sys/kernel/yama/ptrace_scope): only root may use" \
+            "ulp-apply here; run make demo as root" >&2
+       exit 1 ;;
+  esac
+fi
+
 rm -rf "$work"
 mkdir -p "$work" || exit 1
 orig_o=$(pic_object "$ULP_ORIG_OBJECT")
@@ -174,9 +190,14 @@ EOT
 
 step "start the server" \
   "units-server runs in the background; its answers go to $log."
-echo "   \$ ./units-server $workers $interval > $log &"
+if [ -n "$server_opts" ]; then
+  echo "   (Yama's ptrace_scope is 1 here: so that ulp-apply may reach the"
+  echo "   server, the server lets its user's processes trace it with"
+  echo "   --allow-tracing.  As root this is not needed.)"
+fi
+echo "   \$ ./units-server $server_opts${server_opts:+ }$workers $interval > $log &"
 t0=$(now_ms)
-./units-server $workers $interval 120 > "$log" 2>&1 &
+./units-server $server_opts $workers $interval 120 > "$log" 2>&1 &
 server_pid=$!
 t1=$(now_ms)
 echo "   (took $((t1 - t0)) ms; the server is process $server_pid)"

@@ -3,7 +3,8 @@
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
 
-   Usage: units-server [WORKERS [INTERVAL_MS [LIFETIME_S]]].  Starts
+   Usage: units-server [--allow-tracing] [WORKERS [INTERVAL_MS
+   [LIFETIME_S]]].  Starts
    WORKERS threads (default 3) that each answer a request every
    INTERVAL_MS milliseconds (default 300): a temperature in Celsius,
    converted by libunits, printed as one line on standard output.  The
@@ -11,7 +12,14 @@
    seconds (default 300; 0 means never) so that a demo that went wrong
    leaves nothing running for long.  The program itself is built
    normally and knows nothing of live patching; only libunits is built
-   with the ulp plugin.  */
+   with the ulp plugin.
+
+   --allow-tracing is for systems where Yama's ptrace_scope is 1, which
+   lets a user trace only the processes they started from the tracer
+   (its descendants): ulp-apply, started by the demo beside the server,
+   could then not reach it without root.  The option makes the server
+   declare, with prctl (PR_SET_PTRACER), that any process of its user
+   may trace it.  */
 
 #include <errno.h>
 #include <pthread.h>
@@ -19,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "libunits/units.h"
@@ -83,10 +92,20 @@ main (int argc, char **argv)
 {
   long workers = 3, lifetime = 300;
 
+  if (argc > 1 && strcmp (argv[1], "--allow-tracing") == 0)
+    {
+      /* EINVAL: no Yama, nothing to allow.  */
+      if (prctl (PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0) != 0
+          && errno != EINVAL)
+        fprintf (stderr, "units-server: prctl (PR_SET_PTRACER): %s\n",
+                 strerror (errno));
+      argv++;
+      argc--;
+    }
   if (argc > 4)
     {
       fprintf (stderr, "units-server: usage: units-server "
-               "[WORKERS [INTERVAL_MS [LIFETIME_S]]]\n");
+               "[--allow-tracing] [WORKERS [INTERVAL_MS [LIFETIME_S]]]\n");
       return EXIT_FAILURE;
     }
   if (argc > 1)
