@@ -48,6 +48,32 @@ ulp_patch_list (void)
   return patches;
 }
 
+void
+ulp_patch_forget_old (struct ulp_obj *h, size_t keep)
+{
+  size_t n = 0;
+  for (struct ulp_patch *p = patches; p; p = p->next)
+    if (p->target == h && p->state == ULP_PATCH_UNLOADED && !p->handle)
+      n++;
+  /* The list is oldest first.  */
+  for (struct ulp_patch **pp = &patches; *pp && n > keep;)
+    {
+      struct ulp_patch *p = *pp;
+      if (p->target != h || p->state != ULP_PATCH_UNLOADED || p->handle)
+        {
+          pp = &p->next;
+          continue;
+        }
+      *pp = p->next;
+      free (p->fns);
+      free (p->path);
+      free (p->name);
+      free (p->description);
+      free (p);
+      n--;
+    }
+}
+
 /* Thread state for the boundary code of patches whose target has none:
    a universe that never changes, so every entry takes the fast path.  */
 static struct ulp_object_state dummy_object = { .universe = 1 };
@@ -260,8 +286,10 @@ fn_publish (struct ulp_fn *fn, bool force, struct ulp_error *err)
       free (tab);
       return -1;
     }
-  /* The old table stays allocated: the slow path may be reading it.  */
+  /* The slow path may be reading the old table: retire it.  */
+  struct ulp_table *old_tab = fn->table;
   __atomic_store_n (&fn->table, tab, __ATOMIC_RELEASE);
+  ulp_retire_free (h, old_tab);
   int prot = ulp_obj_prot (h, fn->entry);
   if (prot < 0)
     prot = PROT_READ | PROT_EXEC;
@@ -353,8 +381,10 @@ ulp_ranges_publish (struct ulp_obj *h)
     }
   rs->n = k;
   qsort (rs->r, k, sizeof rs->r[0], cmp_range);
-  /* The old set stays allocated: the slow path may be reading it.  */
+  /* The slow path may be reading the old set: retire it.  */
+  struct ulp_range_set *old = h->ranges;
   __atomic_store_n (&h->ranges, rs, __ATOMIC_RELEASE);
+  ulp_retire_free (h, old);
   return 0;
 }
 

@@ -15,13 +15,24 @@
    targets from literal pools, so they can be anywhere: they come from
    read+execute chunks and are written with ulp_code_write (which works
    under W^X too).  A published stub is never changed: a function that
-   gets new versions gets a new stub.  Old stubs are not reused, since a
-   preempted thread may still be inside one; they are only counted.  */
+   gets new versions gets a new stub.
+
+   An old stub, like an old version table or code range set, may still
+   be in use by a thread preempted inside it (or inside the slow path
+   that reads the table) after it was replaced.  So it is retired, not
+   freed: tagged with the universe its object opens next, and freed
+   once that universe has a CPU-time snapshot and every thread is past
+   it (threads.c), the test that also decides when a reverted patch's
+   code may be unloaded: windows hold no loop and no blocking system
+   call.  A chunk of stubs is unmapped once every stub in it is freed
+   and another chunk is in use, so that the mappings and the memory of
+   a process that is patched and reverted for ever stay bounded.  */
 
 #include <config.h>
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -140,46 +151,188 @@ ulp_slot_alloc (struct ulp_obj *h, struct ulp_error *err)
   return &h->slot_page[h->slots_used++];
 }
 
-/* The stub arena.  */
+/* The stub arena: 64 KiB read+execute chunks, the newest first.  */
 
 #define CHUNK (64 * 1024UL)
+#define STUB_ALIGN(n) (((n) + 63) & ~(size_t) 63)
 
-static unsigned char *chunk;
-static size_t chunk_used;
-static size_t total_bytes, retired_count, retired_bytes;
+struct chunk
+{
+  struct chunk *next;
+  unsigned char *base;
+  size_t used, freed;
+};
+
+static struct chunk *chunks;
+static size_t total_bytes, retired_count, retired_bytes, reclaimed_bytes;
 
 void *
 ulp_stub_mem (size_t size)
 {
-  size = (size + 63) & ~(size_t) 63;
+  size = STUB_ALIGN (size);
   if (size > CHUNK)
     return NULL;
-  if (!chunk || chunk_used + size > CHUNK)
+  if (!chunks || chunks->used + size > CHUNK)
     {
+      struct chunk *c = malloc (sizeof *c);
+      if (!c)
+        return NULL;
       void *p = mmap (NULL, CHUNK, PROT_READ | PROT_EXEC,
                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (p == MAP_FAILED)
-        return NULL;
-      chunk = p;
-      chunk_used = 0;
+        {
+          free (c);
+          return NULL;
+        }
+      c->base = p;
+      c->used = c->freed = 0;
+      c->next = chunks;
+      chunks = c;
+      /* The previous one may already be all freed.  */
+      struct chunk *old = c->next;
+      if (old && old->freed == old->used)
+        {
+          munmap (old->base, CHUNK);
+          c->next = old->next;
+          free (old);
+        }
     }
-  void *r = chunk + chunk_used;
-  chunk_used += size;
+  void *r = chunks->base + chunks->used;
+  chunks->used += size;
   total_bytes += size;
   return r;
 }
 
-void
-ulp_stub_retire (size_t bytes)
+/* Give back stub STUB of SIZE bytes; unmap its chunk when that was the
+   last one in use in a chunk that is not the newest.  */
+static void
+stub_free (void *stub, size_t size)
 {
-  retired_count++;
-  retired_bytes += bytes;
+  size = STUB_ALIGN (size);
+  reclaimed_bytes += size;
+  for (struct chunk **pc = &chunks; *pc; pc = &(*pc)->next)
+    {
+      struct chunk *c = *pc;
+      if ((unsigned char *) stub < c->base
+          || (unsigned char *) stub >= c->base + CHUNK)
+        continue;
+      c->freed += size;
+      if (c != chunks && c->freed == c->used)
+        {
+          munmap (c->base, CHUNK);
+          *pc = c->next;
+          free (c);
+        }
+      return;
+    }
+}
+
+/* Retired memory, newest first.  SIZE is a stub's size, or 0 for a
+   block from malloc.  */
+struct retired
+{
+  struct retired *next;
+  struct ulp_obj *h;
+  uint64_t universe;
+  void *ptr;
+  size_t size;
+};
+
+static struct retired *retired_list;
+
+static void
+retire (struct ulp_obj *h, void *ptr, size_t size)
+{
+  struct retired *r = malloc (sizeof *r);
+  if (!r)
+    return; /* kept for ever, as if still in use.  */
+  r->h = h;
+  r->universe = ulp_obj_universe (h) + 1;
+  r->ptr = ptr;
+  r->size = size;
+  r->next = retired_list;
+  retired_list = r;
 }
 
 void
-ulp_stub_stats (size_t *bytes, size_t *retired, size_t *rbytes)
+ulp_stub_retire (struct ulp_obj *h, void *stub, size_t bytes)
+{
+  retired_count++;
+  retired_bytes += bytes;
+  retire (h, stub, bytes);
+}
+
+void
+ulp_retire_free (struct ulp_obj *h, void *p)
+{
+  if (p)
+    retire (h, p, 0);
+}
+
+struct past_ctx
+{
+  struct ulp_obj *h;
+  uint64_t u;
+  bool ok;
+};
+
+static bool
+past_cb (const struct ulp_thread_view *v, void *data)
+{
+  struct past_ctx *c = data;
+  if (!v->self && !ulp_thread_past (c->h, c->u, v->tid))
+    c->ok = false;
+  return c->ok;
+}
+
+bool
+ulp_reclaim_due (struct ulp_obj *h)
+{
+  uint64_t newest = ulp_obj_universe (h);
+  for (struct retired *r = retired_list; r; r = r->next)
+    if (r->h == h && r->universe <= newest)
+      return true;
+  return false;
+}
+
+void
+ulp_reclaim (struct ulp_obj *h)
+{
+  uint64_t newest = ulp_obj_universe (h);
+  struct retired *r;
+  for (r = retired_list; r; r = r->next)
+    if (r->h == h && r->universe <= newest)
+      break;
+  if (!r)
+    return;
+  /* Every thread past the snapshot of the newest universe, taken after
+     each of these was retired.  */
+  struct past_ctx c = { h, newest, true };
+  if (!ulp_threads_each (h, past_cb, &c) || !c.ok)
+    return;
+  for (struct retired **pr = &retired_list; *pr;)
+    {
+      r = *pr;
+      if (r->h != h || r->universe > newest)
+        {
+          pr = &r->next;
+          continue;
+        }
+      *pr = r->next;
+      if (r->size)
+        stub_free (r->ptr, r->size);
+      else
+        free (r->ptr);
+      free (r);
+    }
+}
+
+void
+ulp_stub_stats (size_t *bytes, size_t *retired, size_t *rbytes,
+                size_t *reclaimed)
 {
   *bytes = total_bytes;
   *retired = retired_count;
   *rbytes = retired_bytes;
+  *reclaimed = reclaimed_bytes;
 }

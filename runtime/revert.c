@@ -36,7 +36,10 @@
    state (the plugin does that in patch mode), so a thread running one
    is always counted as inside.  The code of a patch whose target has
    no boundary tracking is never unloaded: nothing tells where threads
-   are.  */
+   are.  The status lists the newest unloaded patches of each object
+   (KEEP_UNLOADED); older records are freed, as are the stubs, tables
+   and code ranges the patching retired (memory.c), so that a process
+   patched and reverted for ever does not grow.  */
 
 #include <config.h>
 
@@ -45,6 +48,9 @@
 #include <string.h>
 
 #include "ulp-runtime.h"
+
+/* Unloaded patches of one object that the status still lists.  */
+#define KEEP_UNLOADED 16
 
 /* ------------------------------------------------------------------ */
 /* Collapse.                                                           */
@@ -201,6 +207,8 @@ ulp_maintain (void)
       for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
         if (p->target == h && p->state == ULP_PATCH_REVERTED)
           try_unload (p);
+      ulp_reclaim (h);
+      ulp_patch_forget_old (h, KEEP_UNLOADED);
       ulp_snapshot_prune (h);
     }
 }
@@ -220,7 +228,8 @@ bool
 ulp_maintenance_pending (void)
 {
   for (struct ulp_obj *h = ulp_objects (); h; h = h->next)
-    if (h->alive && h->nfns && h->o && h->live_floor < ulp_obj_universe (h))
+    if (h->alive && h->nfns && h->o
+        && (h->live_floor < ulp_obj_universe (h) || ulp_reclaim_due (h)))
       return true;
   for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
     if (p->state == ULP_PATCH_REVERTED && p->target->o)

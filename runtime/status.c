@@ -242,11 +242,12 @@ ulp_status_json (void)
       put (&b, ", \"functions\": %zu, \"pending\": %u}", p->nfns,
            ulp_patch_pending (p));
     }
-  size_t bytes, retired, rbytes;
-  ulp_stub_stats (&bytes, &retired, &rbytes);
+  size_t bytes, retired, rbytes, reclaimed;
+  ulp_stub_stats (&bytes, &retired, &rbytes, &reclaimed);
   put (&b, "], \"stubs\": {\"bytes\": %zu, \"retired\": %zu, "
-           "\"retired_bytes\": %zu}, \"code_writes\": \"%s\"}",
-       bytes, retired, rbytes, ulp_code_write_method ());
+           "\"retired_bytes\": %zu, \"reclaimed_bytes\": %zu}, "
+           "\"code_writes\": \"%s\"}",
+       bytes, retired, rbytes, reclaimed, ulp_code_write_method ());
   ulp_unlock ();
   if (b.failed)
     {

@@ -380,7 +380,7 @@ ulp_stub_make (struct ulp_fn *fn, const struct ulp_table *tab,
   if (ulp_code_write (mem, c.b, c.n, PROT_READ | PROT_EXEC, err) < 0)
     return 0;
   if (fn->stub)
-    ulp_stub_retire (fn->stub_size);
+    ulp_stub_retire (h, fn->stub, fn->stub_size);
   fn->stub = mem;
   fn->stub_size = c.n;
   return (uintptr_t) mem;

@@ -157,7 +157,7 @@ struct ulp_obj
   /* Patching.  */
   struct ulp_fn **fns;
   size_t nfns, fns_cap;
-  struct ulp_range_set *ranges; /* atomic pointer, old ones leaked.  */
+  struct ulp_range_set *ranges; /* atomic pointer, old ones retired.  */
   uint64_t live_floor;         /* no thread is in an older universe.  */
   struct ulp_snapshot **snaps;  /* for the universes still of interest.  */
   uint64_t snap_from;          /* oldest universe still without a
@@ -295,8 +295,21 @@ ULP_HIDDEN void *ulp_stub_mem (size_t size);
 
 /* Statistics for the status.  */
 ULP_HIDDEN void ulp_stub_stats (size_t *bytes, size_t *retired,
-                                size_t *retired_bytes);
-ULP_HIDDEN void ulp_stub_retire (size_t bytes);
+                                size_t *retired_bytes, size_t *reclaimed);
+
+/* Stub STUB of BYTES bytes, or block P from malloc, of object H is no
+   longer published but a thread may still be using it: free it once
+   none can (ulp_reclaim).  */
+ULP_HIDDEN void ulp_stub_retire (struct ulp_obj *h, void *stub,
+                                 size_t bytes);
+ULP_HIDDEN void ulp_retire_free (struct ulp_obj *h, void *p);
+
+/* Free what H retired if every thread is past it (in ulp_maintain,
+   under the lock).  */
+ULP_HIDDEN void ulp_reclaim (struct ulp_obj *h);
+
+/* Whether H retired something that ulp_reclaim may free now.  */
+ULP_HIDDEN bool ulp_reclaim_due (struct ulp_obj *h);
 
 /* ------------------------------------------------------------------ */
 /* Writing code (text-write.c).                                        */
@@ -431,6 +444,10 @@ struct ulp_patch
 
 /* The patch list, oldest first (under the lock).  */
 ULP_HIDDEN struct ulp_patch *ulp_patch_list (void);
+
+/* Forget all but the KEEP newest patches of H that are unloaded, so
+   that the list does not grow for ever.  */
+ULP_HIDDEN void ulp_patch_forget_old (struct ulp_obj *h, size_t keep);
 
 /* Republish every patched function of H after its versions or its
    live floor changed.  */

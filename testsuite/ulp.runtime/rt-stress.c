@@ -105,9 +105,13 @@ main (int argc, char **argv)
             last_wrong);
   rt_check (n > 0 && nw > 0, "both versions ran", "%ld calls, %ld new", n,
             nw);
+  /* Nothing applied or reverted is left; the status lists the newest
+     16 unloaded patches of the object (the runtime forgets older
+     ones).  */
   rt_check (ulp_patches (NULL, 0) == 0
             && rt_status_count ("\"state\": \"reverted\"") == 0
-            && rt_status_count ("\"state\": \"unloaded\"") == cycles,
+            && rt_status_count ("\"state\": \"unloaded\"")
+               == (cycles < 16 ? cycles : 16),
             "every patch unloaded at the end", "%d unloaded, %d pending",
             rt_status_count ("\"state\": \"unloaded\""),
             rt_status_count ("\"state\": \"reverted\""));
