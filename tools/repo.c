@@ -808,8 +808,8 @@ applied_version (const struct json *status, const char *soname,
   return best;
 }
 
-/* Bring process PID up to date.  O_IN: its objects when the scan read
-   them, else NULL.  */
+/* Bring process PID up to date from R, printing a line per patch;
+   return its exit status.  CHK caches the checks of R's files.  */
 static int
 one_process (const struct repo *r, struct checked *chk, pid_t pid)
 {
