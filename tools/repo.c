@@ -815,7 +815,10 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
 {
   struct outcome oc;
   struct target t;
-  uint64_t deadline = pt_now_ns () + (uint64_t) (ro->timeout * 1e9);
+  uint64_t start = pt_now_ns ();
+  uint64_t deadline = start + (uint64_t) (ro->timeout * 1e9);
+  unsigned ncalls = 0;
+  uint64_t max_pause = 0;
   if (target_open (&t, pid, false, &oc) < 0)
     {
       if (ro->all && oc.status == ULP_EXIT_NO_PROCESS)
@@ -898,6 +901,8 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
       status = oc.status;
       goto out;
     }
+  ncalls++;
+  max_pause = tm.pause;
   st_text = rep.text;
   st = rep.result >= 0 && st_text ? json_parse (st_text) : NULL;
   if (!st)
@@ -955,6 +960,9 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
           status = worse (status, oc.status);
           break;   /* The process itself is in trouble.  */
         }
+      ncalls++;
+      if (tm.pause > max_pause)
+        max_pause = tm.pause;
       free (rep.text);
       if (rep.result < 0)
         {
@@ -978,6 +986,11 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
 
 out:
   fflush (stdout);
+  if (ro->verbose)
+    fprintf (stderr, "%s: PID %d: repo: %.3f ms, %u request%s to the "
+             "runtime, longest pause %.3f ms\n", ro->program_name, (int) pid,
+             (pt_now_ns () - start) / 1e6, ncalls, ncalls == 1 ? "" : "s",
+             max_pause / 1e6);
   json_free (st);
   free (st_text);
   if (lock >= 0)
