@@ -5,7 +5,7 @@
 
    rp-self V1 V2 WRONG ABSENT is linked with librpa.so (build 1) and
    libulp.so.  V1 and V2 are versions 1 and 2 of fix-a for that build
-   (rp_a answers 101 and 201), WRONG is fix-a for build 2 and ABSENT a
+   (rp_a answers 101 and 201; version 1 also makes other_a 1001), WRONG is fix-a for build 2 and ABSENT a
    patch of librpb.so, which is not loaded.  It applies, lists, upgrades
    and reverts patches in itself, tries every refusal (a missing file,
    the wrong build, an object not loaded, a patch applied twice, a
@@ -21,6 +21,7 @@
 #include <ulp.h>
 
 int rp_a (void);
+int rp_a_pair (void);
 
 static int failures;
 
@@ -108,14 +109,15 @@ main (int argc, char **argv)
 
   long id1 = ulp_apply (v1, 0, &e);
   snprintf (why, sizeof why, "id %ld: %s", id1, e.message);
-  check (id1 > 0 && rp_a () == 101, "version 1 applies and runs", why);
+  check (id1 > 0 && rp_a () == 101 && rp_a_pair () == 1011001,
+         "version 1 applies and runs (answer_a and other_a)", why);
   struct ulp_patch_info info[4];
   size_t n = ulp_patches (info, 4);
   snprintf (why, sizeof why, "%zu patches, name '%s' version %u", n,
             n ? info[0].name : "", n ? info[0].version : 0);
   check (n == 1 && info[0].id == id1 && strcmp (info[0].name, "fix-a") == 0
          && info[0].version == 1 && strcmp (info[0].target, "librpa.so") == 0
-         && info[0].functions == 1, "ulp_patches lists version 1", why);
+         && info[0].functions == 2, "ulp_patches lists version 1", why);
 
   r = ulp_apply (v1, 0, &e);
   refused (r, &e, ULP_E_APPLIED, "already applied",
@@ -124,6 +126,8 @@ main (int argc, char **argv)
   long id2 = ulp_apply (v2, 0, &e);
   snprintf (why, sizeof why, "id %ld: %s", id2, e.message);
   check (id2 > id1 && rp_a () == 201, "version 2 replaces version 1", why);
+  check (rp_a_pair () == 2010007, "other_a, which only version 1 replaced, "
+         "is the original again", NULL);
   n = ulp_patches (info, 4);
   snprintf (why, sizeof why, "%zu patches, id %ld version %u", n,
             n ? info[0].id : 0, n ? info[0].version : 0);
@@ -148,7 +152,8 @@ main (int argc, char **argv)
   refused (rr, &e, ULP_E_NO_PATCH, "no-such-fix",
            "an unknown name is refused with ULP_E_NO_PATCH");
   rr = ulp_revert_name ("fix-a", 0, &e);
-  check (rr == 0 && rp_a () == 1 && ulp_patches (NULL, 0) == 0,
+  check (rr == 0 && rp_a () == 1 && rp_a_pair () == 10007
+         && ulp_patches (NULL, 0) == 0,
          "reverting version 2 brings back the original, not version 1",
          e.message);
   rr = ulp_revert (0, 0, &e);

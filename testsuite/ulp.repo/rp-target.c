@@ -9,7 +9,10 @@
 
      a, b           rp_a () or rp_b () -> "a V" ("a none" when not
                     loaded)
-     hammer N V...  N threads call rp_a () without pause; each checks
+     pair           rp_a_pair () -> "pair V"
+     pairs          make the hammer (below) call rp_a_pair, not rp_a
+     hammer N V...  N threads call rp_a () (after pairs: rp_a_pair ())
+                    without pause; each checks
                     every result against the values V... -> "hammering"
                     once all of them have made a call
      stop           stop them -> "hammer calls=C wrong=W first=F
@@ -31,6 +34,8 @@
 
 static int (*fn_a) (void);
 static int (*fn_b) (void);
+static int (*fn_pair) (void);
+static int (*fn_hammer) (void);
 
 #define MAX_THREADS 64
 #define MAX_VALUES 8
@@ -51,7 +56,7 @@ hammer (void *arg)
   int k = (int) (long) arg;
   for (;;)
     {
-      int v = fn_a ();
+      int v = fn_hammer ();
       calls[k]++;
       int j;
       for (j = 0; j < nallowed; j++)
@@ -85,7 +90,10 @@ main (int argc, char **argv)
         fn_a = (int (*) (void)) dlsym (h, "rp_a");
       if (dlsym (h, "rp_b"))
         fn_b = (int (*) (void)) dlsym (h, "rp_b");
+      if (dlsym (h, "rp_a_pair"))
+        fn_pair = (int (*) (void)) dlsym (h, "rp_a_pair");
     }
+  fn_hammer = fn_a;
   setvbuf (stdout, NULL, _IOLBF, 0);
   printf ("ready %d\n", (int) getpid ());
   pthread_t th[MAX_THREADS];
@@ -102,7 +110,14 @@ main (int argc, char **argv)
           else
             printf ("%s none\n", line);
         }
-      else if (strncmp (line, "hammer ", 7) == 0 && fn_a && nth == 0)
+      else if (strcmp (line, "pair") == 0 && fn_pair)
+        printf ("pair %d\n", fn_pair ());
+      else if (strcmp (line, "pairs") == 0 && fn_pair)
+        {
+          fn_hammer = fn_pair;
+          printf ("pairs\n");
+        }
+      else if (strncmp (line, "hammer ", 7) == 0 && fn_hammer && nth == 0)
         {
           char *p = line + 7, *end;
           nth = (int) strtol (p, &end, 10);
