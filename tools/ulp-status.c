@@ -81,6 +81,7 @@ struct mapped_patch
   char path[4096];
   char name[128];
   char target[256];
+  uint32_t version;            /* 0: unversioned.  */
 };
 
 struct process
@@ -134,6 +135,7 @@ gather_cb (struct target *t, const struct proc_map *m, struct objfile *of,
         {
           snprintf (mp->name, sizeof mp->name, "%s", pi.name);
           snprintf (mp->target, sizeof mp->target, "%s", pi.target);
+          mp->version = pi.version;
         }
       return true;
     }
@@ -526,6 +528,7 @@ print_json (const struct process *p, bool first)
       json_str (p->patches[k].target);
       printf (", \"path\": ");
       json_str (p->patches[k].path);
+      printf (", \"version\": %u", (unsigned) p->patches[k].version);
       printf ("}");
     }
   /* The runtime's own document, as it sent it (it is valid JSON).  */
