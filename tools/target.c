@@ -163,9 +163,9 @@ target_open (struct target *t, pid_t pid, bool read_only, struct outcome *oc)
   return target_open_maps (t, pid, read_only, NULL, oc);
 }
 
-int
-target_open_maps (struct target *t, pid_t pid, bool read_only,
-                  struct proc_maps *maps, struct outcome *oc)
+static int
+open_maps (struct target *t, pid_t pid, bool read_only,
+           struct proc_maps *maps, struct outcome *oc)
 {
   memset (t, 0, sizeof *t);
   if (maps)
@@ -235,6 +235,19 @@ target_open_maps (struct target *t, pid_t pid, bool read_only,
                            strerror (errno));
     }
   return 0;
+}
+
+/* On failure nothing stays allocated or open: callers do not close a
+   target they could not open (ulp-status looks at every process, most
+   of which it cannot open).  */
+int
+target_open_maps (struct target *t, pid_t pid, bool read_only,
+                  struct proc_maps *maps, struct outcome *oc)
+{
+  int r = open_maps (t, pid, read_only, maps, oc);
+  if (r < 0)
+    target_close (t);
+  return r;
 }
 
 void
