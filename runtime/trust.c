@@ -30,9 +30,9 @@
 
    Signatures (ulp-signature.h) are checked with OpenSSL's libcrypto.
    The configuration: ULP_REQUIRE_SIGNATURE and ULP_TRUSTED_KEYS in the
-   environment, else /etc/ulp/runtime.conf (ULP_RUNTIME_CONF names
-   another file), read at every apply; the manual, "Trust and
-   signatures", says the rest.
+   environment (read when the runtime is loaded), and
+   /etc/ulp/runtime.conf (ULP_RUNTIME_CONF names another file), read at
+   every apply; the manual, "Trust and signatures", says the rest.
 
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later  */
@@ -266,22 +266,40 @@ read_conf (const char *conf, struct policy *p, struct ulp_error *err)
   return r;
 }
 
+/* The environment's settings, read once when the runtime is loaded:
+   getenv in the worker thread could race with the program's own
+   setenv, and a process's environment is set when it starts anyway.  */
+static char *env_conf, *env_require, *env_keys;
+
+static char *
+env_copy (const char *name)
+{
+  const char *v = getenv (name);
+  return v ? strdup (v) : NULL;
+}
+
+static void __attribute__ ((constructor))
+trust_init (void)
+{
+  env_conf = env_copy ("ULP_RUNTIME_CONF");
+  env_require = env_copy ("ULP_REQUIRE_SIGNATURE");
+  env_keys = env_copy ("ULP_TRUSTED_KEYS");
+}
+
 static int
 get_policy (struct policy *p, struct ulp_error *err)
 {
   memset (p, 0, sizeof *p);
   snprintf (p->keys, sizeof p->keys, "%s", KEYS_DEFAULT);
   p->keys_from = "the default";
-  const char *conf = getenv ("ULP_RUNTIME_CONF");
-  if (read_conf (conf && *conf ? conf : CONF_DEFAULT, p, err) < 0)
+  if (read_conf (env_conf && *env_conf ? env_conf : CONF_DEFAULT, p, err)
+      < 0)
     return -1;
-  const char *req = getenv ("ULP_REQUIRE_SIGNATURE");
-  if (req)
-    p->require = p->require || yes_p (req);
-  const char *keys = getenv ("ULP_TRUSTED_KEYS");
-  if (keys && *keys)
+  if (env_require)
+    p->require = p->require || yes_p (env_require);
+  if (env_keys && *env_keys)
     {
-      snprintf (p->keys, sizeof p->keys, "%s", keys);
+      snprintf (p->keys, sizeof p->keys, "%s", env_keys);
       p->keys_from = "ULP_TRUSTED_KEYS";
     }
   return 0;

@@ -16,6 +16,11 @@
      tr-race rewrite FILE BAD N   rewrite FILE in place with BAD's bytes
                                   and back in a loop while applying it N
                                   times
+     tr-race stack P1 P2          apply P1 then P2 (ap_value 3): the
+                                  loader knows each by a /proc/self/fd
+                                  name, which the second must not share
+                                  with the first; the runtime keeps the
+                                  real names
 
    In both races every apply must either fail with ULP_E_UNTRUSTED or
    ULP_E_SIGNATURE (it saw the bad file) or load the good patch: ap_value
@@ -26,6 +31,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -211,12 +217,63 @@ apply_one (const char *path, const char *want)
   return 0;
 }
 
+static int
+count_fd_names (struct dl_phdr_info *info, size_t size, void *data)
+{
+  (void) size;
+  if (info->dlpi_name && strncmp (info->dlpi_name, "/proc/self/fd/", 14) == 0)
+    {
+      char **names = data;
+      for (int i = 0; i < 8; i++)
+        if (!names[i])
+          {
+            names[i] = strdup (info->dlpi_name);
+            break;
+          }
+    }
+  return 0;
+}
+
+static int
+stack (const char *p1, const char *p2)
+{
+  struct ulp_error err;
+  long id1 = ulp_apply (p1, 0, &err);
+  if (id1 < 0)
+    fail ("stack: %s: %s", p1, err.message);
+  long id2 = ulp_apply (p2, 0, &err);
+  if (id2 < 0)
+    fail ("stack: %s: %s", p2, err.message);
+  printf ("%s: stack: the second patch is the one that runs\n",
+          id1 > 0 && id2 > 0 && ap_value () == 3 ? "PASS" : "FAIL");
+  char *names[8] = { NULL };
+  dl_iterate_phdr (count_fd_names, names);
+  for (int i = 0; i < 8 && names[i]; i++)
+    printf ("loader name: %s\n", names[i]);
+  printf ("%s: stack: the loader knows the patches by two names under "
+          "/proc/self/fd\n", names[0] && names[1] && !names[2]
+                             && strcmp (names[0], names[1]) != 0
+                             ? "PASS" : "FAIL");
+  struct ulp_patch_info info[4];
+  size_t n = ulp_patches (info, 4);
+  printf ("%s: stack: the runtime keeps the files' names\n",
+          n == 2 && strcmp (info[0].path, p1) == 0
+          && strcmp (info[1].path, p2) == 0 ? "PASS" : "FAIL");
+  ulp_revert (0, 0, &err);
+  ulp_revert (0, 0, &err);
+  printf ("%s: stack: both reverted, the target gives 1\n",
+          ulp_patches (info, 4) == 0 && ap_value () == 1 ? "PASS" : "FAIL");
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
   setvbuf (stdout, NULL, _IOLBF, 0);
   if (argc == 4 && strcmp (argv[1], "apply") == 0)
     return apply_one (argv[2], argv[3]);
+  if (argc == 4 && strcmp (argv[1], "stack") == 0)
+    return stack (argv[2], argv[3]);
   if (argc == 5 && (strcmp (argv[1], "rename") == 0
                     || strcmp (argv[1], "rewrite") == 0))
     return race (argv[1], argv[2], argv[3], atol (argv[4]));
