@@ -121,6 +121,16 @@ mark_output ()
   mark=$(lines)
 }
 
+# The same after a change of code: an answer computed just before the
+# change may still be on its way to the log (a worker preempted between
+# the conversion and its printf on a busy machine), so give the workers
+# a moment.
+mark_output_after_change ()
+{
+  sleep 0.2
+  mark_output
+}
+
 # show_output WHAT N EXPECT: wait for N lines of the server past the
 # mark, show them, and check that the line for 100 C says EXPECT.
 show_output ()
@@ -231,7 +241,7 @@ step "apply the patch to the running server" \
   "time it calls into libunits."
 mark_output
 runs ulp-apply -v --load-runtime "$server_pid" "$patch"
-mark_output
+mark_output_after_change
 show_output "patched" 8 212
 
 step "ask for the live-patching state" \
@@ -244,7 +254,7 @@ step "revert the patch" \
   "ulp-apply --revert takes the patch out again, by name, while the" \
   "server keeps running."
 runs ulp-apply -v --revert "$server_pid" units-fix
-mark_output
+mark_output_after_change
 show_output "reverted" 8 132
 
 step "stop the server" \
