@@ -55,6 +55,7 @@
 #include <openssl/pem.h>
 #endif
 
+#include "crypto-ondemand.h"
 #include "trust.h"
 #include "ulp-signature.h"
 
@@ -397,6 +398,20 @@ load_keys (const char *path, const struct policy *p,
   return r < 0 ? -1 : n;
 }
 
+/* When libcrypto (loaded on demand) is missing, say so instead of the
+   message of the failure it caused (a key that does not parse, a
+   signature that does not verify).  -1 then, else 0.  */
+
+static int
+crypto_missing (const char *path, struct ulp_error *err)
+{
+  const char *why = ulp_crypto_load_error ();
+  if (!why)
+    return 0;
+  return ulp_fail (err, ULP_E_SIGNATURE, "%s: cannot check its signature: "
+                   "%s", path, why);
+}
+
 /* Whether SIG is KEY's signature of the signed bytes DATA.  */
 
 static bool
@@ -462,7 +477,10 @@ check_signature (const char *path, struct ulp_trusted *t, bool have_sig,
           unsigned char keys[MAX_KEYS][32];
           int n = load_keys (path, pol, keys, err);
           if (n < 0)
-            return -1;
+            {
+              crypto_missing (path, err);
+              return -1;
+            }
           int i = 0;
           while (i < n && memcmp (keys[i], tr->public_key, 32) != 0)
             i++;
@@ -484,6 +502,8 @@ check_signature (const char *path, struct ulp_trusted *t, bool have_sig,
                          tr->signature);
   if (map != MAP_FAILED)
     munmap (map, (size_t) st.st_size);
+  if (!ok && crypto_missing (path, err) < 0)
+    return -1;
   if (!ok)
     return ulp_fail (err, ULP_E_SIGNATURE, "%s: bad signature (the file "
                      "changed after it was signed, or the signature is "

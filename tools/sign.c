@@ -27,6 +27,9 @@
 #endif
 
 #include "ulp-signature.h"
+#ifdef ULP_SIGNATURES
+#include "../runtime/crypto-ondemand.h"
+#endif
 
 static int
 fail (char *err, size_t errsize, const char *fmt, ...)
@@ -128,8 +131,13 @@ read_key (const char *path, int private, char *err, size_t errsize)
   ERR_clear_error ();
   if (!pk)
     {
-      fail (err, errsize, "%s: not a PEM %s key", path,
-            private ? "private" : "public or private");
+      /* libcrypto is loaded at the first call (crypto-ondemand.c).  */
+      if (ulp_crypto_load_error ())
+        fail (err, errsize, "%s: cannot read keys: %s", path,
+              ulp_crypto_load_error ());
+      else
+        fail (err, errsize, "%s: not a PEM %s key", path,
+              private ? "private" : "public or private");
       return NULL;
     }
   if (EVP_PKEY_base_id (pk) != EVP_PKEY_ED25519)
