@@ -16,6 +16,17 @@
      tr-race rewrite FILE BAD N   rewrite FILE in place with BAD's bytes
                                   and back in a loop while applying it N
                                   times
+     tr-race window-rename GOOD BAD N
+     tr-race window-rewrite FILE BAD N
+                                  the same without a thread: this
+                                  program's own dlopen, which the
+                                  runtime's calls reach first, swaps in
+                                  the bad file (or rewrites the file
+                                  with it) just before the real dlopen
+                                  of each apply and puts the good one
+                                  back after: exactly in the window
+                                  between the checks and the load,
+                                  whatever the machine's load
      tr-race stack P1 P2          apply P1 then P2 (ap_value 3): the
                                   loader knows each by a /proc/self/fd
                                   name, which the second must not share
@@ -30,9 +41,11 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -48,7 +61,7 @@ static atomic_int stop;
 static const char *file_a, *file_b;
 static unsigned char *bytes_a, *bytes_b;
 static size_t size_a, size_b;
-static unsigned long swaps;
+static atomic_ulong swaps;
 
 static void
 fail (const char *fmt, const char *a, const char *b)
@@ -129,6 +142,124 @@ rewriter (void *arg)
   return NULL;
 }
 
+/* window-*: 1 to swap (rename), 2 to rewrite in the window.  */
+static int window;
+static long window_hits;
+
+static void
+exchange (void)
+{
+  if (renameat2 (AT_FDCWD, file_a, AT_FDCWD, file_b, RENAME_EXCHANGE) < 0)
+    {
+      perror ("renameat2");
+      exit (2);
+    }
+}
+
+static void
+rewrite (const unsigned char *bytes, size_t size)
+{
+  int fd = open (file_a, O_WRONLY);
+  if (fd < 0)
+    {
+      perror (file_a);
+      exit (2);
+    }
+  write_all (fd, bytes, size);
+  close (fd);
+}
+
+/* The runtime's dlopen calls come here first (this program defines
+   the symbol).  Loading a patch (not a probe with RTLD_NOLOAD, not
+   libcrypto): put the bad file in place, then load.  It stays there
+   until the next apply: a file rewritten in place shows through the
+   pages of a mapping of it that were not written to, so putting the
+   good bytes back at once would hide a load of the bad file.  */
+void *
+dlopen (const char *name, int flags)
+{
+  static void *(*real) (const char *, int);
+  if (!real)
+    real = (void *(*) (const char *, int)) dlsym (RTLD_NEXT, "dlopen");
+  bool hit = window && name && !(flags & RTLD_NOLOAD)
+             && (strcmp (name, file_a) == 0
+                 || strncmp (name, "/proc/self/fd/", 14) == 0);
+  if (hit)
+    {
+      window_hits++;
+      if (window == 1)
+        exchange ();
+      else
+        rewrite (bytes_b, size_b);
+    }
+  return real (name, flags);
+}
+
+/* Put the good file back after a window hit.  */
+
+static void
+window_restore (long *hits_seen)
+{
+  if (window_hits == *hits_seen)
+    return;
+  *hits_seen = window_hits;
+  if (window == 1)
+    exchange ();
+  else
+    rewrite (bytes_a, size_a);
+}
+
+static int
+window_race (const char *mode, const char *a, const char *b, long n)
+{
+  file_a = a;
+  file_b = b;
+  bytes_a = slurp (a, &size_a);
+  bytes_b = slurp (b, &size_b);
+  window = strcmp (mode, "window-rename") == 0 ? 1 : 2;
+  long applied = 0, wrong = 0, failed = 0, hits_seen = 0;
+  char first[600] = "";
+  for (long i = 0; i < n; i++)
+    {
+      window_restore (&hits_seen);
+      struct ulp_error err;
+      long id = ulp_apply (a, 0, &err);
+      if (id < 0)
+        {
+          if (!failed)
+            snprintf (first, sizeof first, "%s", err.message);
+          failed++;
+          continue;
+        }
+      /* The bad file is in place now.  */
+      if (ap_value () == 2)
+        applied++;
+      else
+        wrong++;
+      if (ulp_revert (id, 0, &err) < 0)
+        {
+          fail ("%s: revert: %s", mode, err.message);
+          break;
+        }
+    }
+  window_restore (&hits_seen);
+  window = 0;
+  printf ("%s: %ld applies, the file swapped in the window %ld times: %ld "
+          "loaded the checked patch, %ld loaded the swapped-in file, %ld "
+          "failed\n", mode, n, window_hits, applied, wrong, failed);
+  printf ("%s: %s: the bad file was put in place before every load\n",
+          window_hits == n ? "PASS" : "FAIL", mode);
+  printf ("%s: %s: never loads the swapped-in file\n",
+          wrong == 0 ? "PASS" : "FAIL", mode);
+  if (failed)
+    fail ("%s: an apply failed: %s", mode, first);
+  else
+    printf ("PASS: %s: no apply failed\n", mode);
+  printf ("%s: %s: the target gives 1 afterwards\n",
+          ap_value () == 1 ? "PASS" : "FAIL", mode);
+  return 0;
+}
+
 static int
 race (const char *mode, const char *a, const char *b, long n)
 {
@@ -139,12 +270,22 @@ race (const char *mode, const char *a, const char *b, long n)
   pthread_t th;
   pthread_create (&th, NULL, strcmp (mode, "rename") == 0 ? renamer
                                                           : rewriter, NULL);
-  long applied = 0, refused = 0, wrong = 0, other = 0;
+  long applied = 0, refused = 0, wrong = 0, other = 0, contended = 0;
   char first_other[600] = "";
   for (long i = 0; i < n; i++)
     {
+      /* Start each apply just after a swap: the other thread is then
+         running, and on a machine with a CPU to spare it goes on
+         swapping during the apply (the machine may not have one: the
+         figures say how many applies saw a swap).  */
+      unsigned long s0 = atomic_load (&swaps);
+      while (atomic_load (&swaps) == s0)
+        sched_yield ();
+      s0 = atomic_load (&swaps);
       struct ulp_error err;
       long id = ulp_apply (a, 0, &err);
+      if (atomic_load (&swaps) != s0)
+        contended++;
       if (id > 0)
         {
           int v = ap_value ();
@@ -173,9 +314,11 @@ race (const char *mode, const char *a, const char *b, long n)
     }
   atomic_store (&stop, 1);
   pthread_join (th, NULL);
-  printf ("%s race: %ld applies: %ld loaded the checked patch, %ld refused "
-          "the swapped-in file, %ld loaded another file, %ld other errors; "
-          "%lu swaps\n", mode, n, applied, refused, wrong, other, swaps);
+  printf ("%s race: %ld applies (%ld with the file changed during the "
+          "apply): %ld loaded the checked patch, %ld refused the swapped-in "
+          "file, %ld loaded another file, %ld other errors; %lu swaps\n",
+          mode, n, contended, applied, refused, wrong, other,
+          atomic_load (&swaps));
   char what[128];
   snprintf (what, sizeof what, "%s race: never loads a file other than the "
             "one checked", mode);
@@ -274,6 +417,9 @@ main (int argc, char **argv)
     return apply_one (argv[2], argv[3]);
   if (argc == 4 && strcmp (argv[1], "stack") == 0)
     return stack (argv[2], argv[3]);
+  if (argc == 5 && (strcmp (argv[1], "window-rename") == 0
+                    || strcmp (argv[1], "window-rewrite") == 0))
+    return window_race (argv[1], argv[2], argv[3], atol (argv[4]));
   if (argc == 5 && (strcmp (argv[1], "rename") == 0
                     || strcmp (argv[1], "rewrite") == 0))
     return race (argv[1], argv[2], argv[3], atol (argv[4]));
