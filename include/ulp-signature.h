@@ -1,5 +1,8 @@
 /* ulp-signature.h -- the Ed25519 signature a live patch file may carry.
 
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
    `ulp-mkpatch --sign KEY' appends a fixed-size trailer to the patch
    file it wrote; the runtime checks it on the very bytes it then
    verifies with libelf and loads (a sealed copy of the file, see
@@ -17,10 +20,7 @@
    elsewhere, and the digest lets both sides hash the file as it
    streams by.  The signer's public key travels in the trailer so that
    a refusal can say which key signed; it is trusted only when it is
-   one of the configured keys.
-
-   Copyright (C) 2026 The ulp authors.
-   SPDX-License-Identifier: GPL-3.0-or-later  */
+   one of the configured keys.  */
 
 #ifndef ULP_SIGNATURE_H
 #define ULP_SIGNATURE_H

@@ -1,6 +1,9 @@
 /* trust.c -- load only patches nobody untrusted could have written, and
    load exactly the bytes that were checked.
 
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
    A live patch runs with all the rights of the process, so the runtime
    refuses a patch file that anyone but root or the process's own user
    could have put there: the file must be owned by root or by the
@@ -28,14 +31,12 @@
    memfd (no memfd_create, or a vm.memfd_noexec policy) is the opened
    file itself loaded, and then no signature can be required.
 
-   Signatures (ulp-signature.h) are checked with OpenSSL's libcrypto.
+   Signatures (ulp-signature.h) are checked with OpenSSL's libcrypto,
+   loaded at the first check (crypto-ondemand.c).
    The configuration: ULP_REQUIRE_SIGNATURE and ULP_TRUSTED_KEYS in the
    environment (read when the runtime is loaded), and
    /etc/ulp/runtime.conf (ULP_RUNTIME_CONF names another file), read at
-   every apply; the manual, "Trust and signatures", says the rest.
-
-   Copyright (C) 2026 The ulp authors.
-   SPDX-License-Identifier: GPL-3.0-or-later  */
+   every apply; the manual, "Trust and signatures", says the rest.  */
 
 #include <config.h>
 
