@@ -4,8 +4,8 @@
    SPDX-License-Identifier: GPL-3.0-or-later
 
    A deliberately small shared library built with the ulp plugin, used
-   by `make demo' to show the metadata of a live-patchable object (and,
-   once the runtime exists, to patch a running program).  */
+   by `make -C examples demo-dump' to show the metadata of a
+   live-patchable object.  `make demo' patches libunits instead.  */
 
 #ifndef GREET_H
 #define GREET_H
