@@ -213,8 +213,11 @@ check_entries (struct ulp_pfile *pf, struct ulp_error *err)
         case ULP_PATCH_REPLACE:
           {
             NEED (e.a, "no replacement function");
+            /* Executable as the loader leaves it: a PT_GNU_RELRO over
+               it would make it read-only after relocation.  */
             const GElf_Phdr *ph = segment_of (pf, a, 2, true);
-            NEED (ph && (ph->p_flags & PF_X),
+            NEED (ph && (ph->p_flags & PF_X)
+                    && (ulp_pfile_prot (pf, a) & PROT_EXEC),
                   "replacement function outside executable code");
             NEED (e.b && (sb = string_at (pf, b)) && *sb,
                   "bad target function name");
