@@ -214,12 +214,25 @@ serve (uint32_t req)
    due: starting at 10 ms and doubling up to 5 s between tries.  When
    nothing is due it sleeps without a timeout and costs nothing.  */
 
+/* True while the worker does maintenance (not while it serves).  */
+static bool maintaining;
+
+bool
+ulp_maintenance_interrupted (void)
+{
+  return maintaining
+         && __atomic_load_n (&ulp_control.request_seq, __ATOMIC_RELAXED)
+            != __atomic_load_n (&ulp_control.done_seq, __ATOMIC_RELAXED);
+}
+
 static long
 maintain_in_worker (long delay_ms)
 {
   ulp_lock ();
   ulp_maintain_due = false;
+  maintaining = true;
   ulp_maintain ();
+  maintaining = false;
   bool more = ulp_maintenance_pending ();
   ulp_unlock ();
   if (!more)

@@ -635,6 +635,13 @@ ulp_threads_each (struct ulp_obj *h,
   bool ok = true;
   for (size_t i = 0; i < n && ok; i++)
     {
+      if (ulp_maintenance_interrupted ())
+        {
+          /* A tool waits: its request first (the caller takes this as
+             "not yet" and the worker tries again later).  */
+          free (tids);
+          return false;
+        }
       struct ulp_thread_view v;
       memset (&v, 0, sizeof v);
       v.tid = tids[i];

@@ -474,6 +474,11 @@ ULP_HIDDEN bool ulp_maintenance_pending (void);
 /* Whether the calling thread is the runtime's worker (control.c).  */
 ULP_HIDDEN bool ulp_worker_self_p (void);
 
+/* Whether the worker should stop the maintenance it is doing because a
+   tool's request is waiting: with hundreds of threads, looking at each
+   takes milliseconds, which the tool would otherwise wait for.  */
+ULP_HIDDEN bool ulp_maintenance_interrupted (void);
+
 /* Set by ulp_maintain_soon in the worker; cleared by the worker.  */
 ULP_HIDDEN extern bool ulp_maintain_due;
 
