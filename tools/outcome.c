@@ -13,6 +13,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "ulp.h"
+
 int
 outcome_fail (struct outcome *oc, int status, const char *fmt, ...)
 {
@@ -27,4 +29,30 @@ outcome_fail (struct outcome *oc, int status, const char *fmt, ...)
     if (*p == '\n' || *p == '\r')
       *p = ' ';
   return -1;
+}
+
+int
+outcome_of_runtime_error (int code)
+{
+  switch (code)
+    {
+    case ULP_E_OPEN:
+    case ULP_E_FORMAT:
+      return ULP_EXIT_BAD_PATCH;
+    case ULP_E_NOT_LOADED:
+      return ULP_EXIT_NOT_LOADED;
+    case ULP_E_BUILD_ID:
+      return ULP_EXIT_BUILD;
+    case ULP_E_APPLIED:
+    case ULP_E_NOT_NEWER:
+      return ULP_EXIT_APPLIED;
+    case ULP_E_NO_PATCH:
+      return ULP_EXIT_NOT_APPLIED;
+    case ULP_E_UNTRUSTED:
+      return ULP_EXIT_UNTRUSTED;
+    case ULP_E_SIGNATURE:
+      return ULP_EXIT_SIGNATURE;
+    default:
+      return ULP_EXIT_FAIL;
+    }
 }

@@ -47,4 +47,8 @@ struct outcome
 int outcome_fail (struct outcome *oc, int status, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
 
+/* The exit status for the runtime's error CODE (enum ulp_status_code
+   in ulp.h), as a reply to ulp-apply reports it.  */
+int outcome_of_runtime_error (int code);
+
 #endif /* ULP_OUTCOME_H */

@@ -693,30 +693,6 @@ wanted (const struct repo *r, const struct pobjs *o, size_t *out)
 }
 
 static int
-exit_of (int code)
-{
-  switch (code)
-    {
-    case ULP_E_OPEN:
-    case ULP_E_FORMAT:
-      return ULP_EXIT_BAD_PATCH;
-    case ULP_E_NOT_LOADED:
-      return ULP_EXIT_NOT_LOADED;
-    case ULP_E_BUILD_ID:
-      return ULP_EXIT_BUILD;
-    case ULP_E_APPLIED:
-    case ULP_E_NOT_NEWER:
-      return ULP_EXIT_APPLIED;
-    case ULP_E_UNTRUSTED:
-      return ULP_EXIT_UNTRUSTED;
-    case ULP_E_SIGNATURE:
-      return ULP_EXIT_SIGNATURE;
-    default:
-      return ULP_EXIT_FAIL;
-    }
-}
-
-static int
 worse (int a, int b)
 {
   if (a == ULP_EXIT_OK)
@@ -969,7 +945,7 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
           fail_line (pid, e, "%s", rep.error.message[0] ? rep.error.message
                                                         : "the runtime "
                                                           "failed");
-          status = worse (status, exit_of (rep.error.code));
+          status = worse (status, outcome_of_runtime_error (rep.error.code));
           continue;
         }
       if (!ro->quiet)

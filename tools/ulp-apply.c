@@ -150,32 +150,6 @@ say_times (pid_t pid, const struct mailbox_times *tm, size_t nthreads)
   say_step (pid, "pause", tm->pause, NULL);
 }
 
-static int
-runtime_status (int code)
-{
-  switch (code)
-    {
-    case ULP_E_OPEN:
-    case ULP_E_FORMAT:
-      return ULP_EXIT_BAD_PATCH;
-    case ULP_E_NOT_LOADED:
-      return ULP_EXIT_NOT_LOADED;
-    case ULP_E_BUILD_ID:
-      return ULP_EXIT_BUILD;
-    case ULP_E_APPLIED:
-    case ULP_E_NOT_NEWER:
-      return ULP_EXIT_APPLIED;
-    case ULP_E_NO_PATCH:
-      return ULP_EXIT_NOT_APPLIED;
-    case ULP_E_UNTRUSTED:
-      return ULP_EXIT_UNTRUSTED;
-    case ULP_E_SIGNATURE:
-      return ULP_EXIT_SIGNATURE;
-    default:
-      return ULP_EXIT_FAIL;
-    }
-}
-
 /* ------------------------------------------------------------------ */
 /* One process.                                                        */
 /* ------------------------------------------------------------------ */
@@ -426,7 +400,7 @@ job_receive (struct job *j)
   free (rep.text);
   if (rep.result < 0)
     {
-      outcome_fail (&oc, runtime_status (rep.error.code), "%s",
+      outcome_fail (&oc, outcome_of_runtime_error (rep.error.code), "%s",
                     rep.error.message[0] ? rep.error.message
                                          : "the runtime failed");
       say_error (j->pid, &oc);
