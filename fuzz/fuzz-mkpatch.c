@@ -27,25 +27,6 @@ mk_progress (const char *phase, size_t done, size_t total)
   (void) total;
 }
 
-/* Free the target as ulp-mkpatch's mk_free does.  */
-static void
-free_target (struct mk_target *t)
-{
-  for (size_t i = 0; i < t->syms.cap; i++)
-    if (t->syms.keys && t->syms.keys[i])
-      for (struct mk_tsym *s = t->syms.vals[i], *n; s; s = n)
-        {
-          n = s->next;
-          free (s);
-        }
-  mk_map_free (&t->syms);
-  mk_map_free (&t->got);
-  for (size_t i = 0; i < t->nneeded; i++)
-    free (t->needed[i]);
-  free (t->needed);
-  ulp_elf_close (t->ue);
-}
-
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -65,7 +46,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         found += mk_target_lookup (&ctx.target, f[i].name, f[i].unit,
                                    !(f[i].flags & ULP_F_GLOBAL)) != NULL;
     }
-  free_target (&ctx.target);
+  mk_target_free (&ctx.target);
   if (p)
     drop_object (p);
   if (o)

@@ -735,6 +735,24 @@ load_target (struct mk_ctx *ctx)
   return true;
 }
 
+void
+mk_target_free (struct mk_target *t)
+{
+  for (size_t i = 0; i < t->syms.cap; i++)
+    if (t->syms.keys && t->syms.keys[i])
+      for (struct mk_tsym *s = t->syms.vals[i], *n; s; s = n)
+        {
+          n = s->next;
+          free (s);
+        }
+  mk_map_free (&t->syms);
+  mk_map_free (&t->got);
+  for (size_t i = 0; i < t->nneeded; i++)
+    free (t->needed[i]);
+  free (t->needed);
+  ulp_elf_close (t->ue);
+}
+
 const struct mk_tsym *
 mk_target_lookup (const struct mk_target *t, const char *name,
                   const char *unit, bool local)

@@ -485,6 +485,8 @@ char *mk_elem_label (const struct mk_elem *e);
    its section, or NULL; *OFF gets the offset from the element's start.  */
 struct mk_elem *mk_sym_elem (const struct mk_object *obj, size_t symi,
                              int64_t addend, int64_t *off);
+/* Free what the load phase read of the target.  */
+void mk_target_free (struct mk_target *t);
 /* The target's symbol NAME (for a local one, of UNIT), or NULL.  */
 const struct mk_tsym *mk_target_lookup (const struct mk_target *t,
                                         const char *name, const char *unit,

@@ -239,20 +239,7 @@ mk_free (struct mk_ctx *ctx)
       free_object (ctx->units[u].patched);
     }
   free (ctx->units);
-  struct mk_target *t = &ctx->target;
-  for (size_t i = 0; i < t->syms.cap; i++)
-    if (t->syms.keys && t->syms.keys[i])
-      for (struct mk_tsym *s = t->syms.vals[i], *n; s; s = n)
-        {
-          n = s->next;
-          free (s);
-        }
-  mk_map_free (&t->syms);
-  mk_map_free (&t->got);
-  for (size_t i = 0; i < t->nneeded; i++)
-    free (t->needed[i]);
-  free (t->needed);
-  ulp_elf_close (t->ue);
+  mk_target_free (&ctx->target);
   for (size_t i = 0; i < ctx->nproblems; i++)
     {
       free (ctx->problems[i].what);
