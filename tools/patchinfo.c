@@ -39,7 +39,11 @@ patchinfo_read (const char *path, struct patchinfo *pi, const char **err)
 {
   memset (pi, 0, sizeof *pi);
   char abs[PATH_MAX];
-  if (!realpath (path, abs))
+  /* A /proc/PID/map_files link names a mapped file that may have no
+     path (the runtime's in-memory copy of a patch): open it as it is. */
+  if (strncmp (path, "/proc/", 6) == 0 && strstr (path, "/map_files/"))
+    copy (abs, sizeof abs, path);
+  else if (!realpath (path, abs))
     {
       *err = "cannot find the file";
       return -1;

@@ -131,7 +131,14 @@ gather_cb (struct target *t, const struct proc_map *m, struct objfile *of,
       snprintf (mp->path, sizeof mp->path, "%s", m->path);
       struct patchinfo pi;
       const char *err;
-      if (patchinfo_read (m->path, &pi, &err) == 0)
+      /* The runtime loads a sealed in-memory copy of each patch (its
+         maps show "/memfd:ulp:NAME (deleted)"): map_files reaches that
+         copy; the path is the fallback where map_files is refused.  */
+      char mf[96];
+      snprintf (mf, sizeof mf, "/proc/%d/map_files/%llx-%llx", (int) t->pid,
+                (unsigned long long) m->start, (unsigned long long) m->end);
+      if (patchinfo_read (mf, &pi, &err) == 0
+          || patchinfo_read (m->path, &pi, &err) == 0)
         {
           snprintf (mp->name, sizeof mp->name, "%s", pi.name);
           snprintf (mp->target, sizeof mp->target, "%s", pi.target);
