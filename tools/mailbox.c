@@ -133,6 +133,14 @@ done_p (struct target *t, uint32_t seq, pid_t worker, uint64_t deadline,
       if (!target_alive (t))
         return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited "
                              "before the runtime replied");
+      /* A worker in a group stop (SIGSTOP, SIGTSTP ...) cannot answer
+         until the process is continued: say so now rather than at the
+         timeout.  The request stays written and is served then.  */
+      struct proc_status ws;
+      if (procfs_status (t->pid, worker, &ws) == 0 && ws.state == 'T')
+        return outcome_fail (oc, ULP_EXIT_FAIL, "the process is stopped "
+                             "(SIGSTOP or similar): its runtime serves "
+                             "the request once it is continued");
       /* The worker never exits on its own: gone while the process is
          alive means the process exec'ed.  */
       if (!thread_exists (t->pid, worker))
