@@ -12,8 +12,16 @@
    if we die right after, and a request never written is never seen:
    the process ends up unpatched or fully patched, never in between.
 
-   Only the worker and the thread made to call ulp_control_kick (the
-   worker itself by default) are stopped, unless asked for all threads:
+   That restart is itself the wake-up: by default, when the worker is
+   the only thread stopped, nothing is called in it at all (the call
+   would cost four more round trips through the scheduler, each a
+   wake-up of a possibly idle CPU).  With --thread, another thread is
+   made to call ulp_control_kick, and with --stop-all the worker is, as
+   the issue's mechanism describes; that is what the hijack machinery
+   of ptrace-inject.c is for, and what its tests exercise.
+
+   Only the worker and the thread made to call ulp_control_kick are
+   stopped, unless asked for all threads:
    the runtime switches each thread to a new universe on its own, so
    nothing needs the world stopped, and every stopped thread costs
    pause time (stopping 512 threads takes about 10 ms on this
@@ -311,7 +319,9 @@ mailbox_send (struct target *t, const char *request,
   c.abandon_on_timeout = true;
   c.test_hook = o->test_hook;
   struct outcome kick_oc;
-  int kicked = pt_call (t->pid, ht, &c, &kick_oc);
+  int kicked = 0;
+  if (o->hijack_tid || o->stop_all)
+    kicked = pt_call (t->pid, ht, &c, &kick_oc);
   uint64_t t3 = pt_now_ns ();
   tm->kick = t3 - t2;
   hook (o, "kicked");
