@@ -203,10 +203,18 @@ ulp_maintain (void)
       if (!h->alive || h->nfns == 0)
         continue;
       ulp_snapshot_take (h);
+      /* Each step below may take milliseconds (republishing a patch of
+         a thousand functions); a tool's request waiting goes first, and
+         the worker comes back to the rest (control.c).  */
+      if (ulp_maintenance_interrupted ())
+        return;
       try_collapse (h);
       for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
-        if (p->target == h && p->state == ULP_PATCH_REVERTED)
+        if (p->target == h && p->state == ULP_PATCH_REVERTED
+            && !ulp_maintenance_interrupted ())
           try_unload (p);
+      if (ulp_maintenance_interrupted ())
+        return;
       ulp_reclaim (h);
       ulp_patch_forget_old (h, KEEP_UNLOADED);
       ulp_snapshot_prune (h);
