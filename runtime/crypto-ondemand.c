@@ -85,37 +85,32 @@ ulp_crypto_load_error (void)
   return load_error[0] ? load_error : NULL;
 }
 
-/* The forwarders.  Each looks its function up once.  */
+/* The forwarders.  Each looks its function up once (FN_T is the
+   function's type, defined by the forwarder).  */
+#define RESOLVE(name)                                                     \
+  ({                                                                      \
+    static fn_t *fn;                                                      \
+    fn_t *f = __atomic_load_n (&fn, __ATOMIC_ACQUIRE);                    \
+    if (!f && (f = (fn_t *) sym (#name)) != NULL)                         \
+      __atomic_store_n (&fn, f, __ATOMIC_RELEASE);                        \
+    f;                                                                    \
+  })
+
 #define FORWARD(ret, name, params, args, failed)                          \
   ret name params                                                         \
   {                                                                       \
     typedef ret fn_t params;                                              \
-    static fn_t *fn;                                                      \
-    fn_t *f = __atomic_load_n (&fn, __ATOMIC_ACQUIRE);                    \
-    if (!f)                                                               \
-      {                                                                   \
-        f = (fn_t *) sym (#name);                                         \
-        if (!f)                                                           \
-          return failed;                                                  \
-        __atomic_store_n (&fn, f, __ATOMIC_RELEASE);                      \
-      }                                                                   \
-    return f args;                                                        \
+    fn_t *f = RESOLVE (name);                                             \
+    return f ? f args : failed;                                           \
   }
 
 #define FORWARD_VOID(name, params, args)                                  \
   void name params                                                        \
   {                                                                       \
     typedef void fn_t params;                                             \
-    static fn_t *fn;                                                      \
-    fn_t *f = __atomic_load_n (&fn, __ATOMIC_ACQUIRE);                    \
-    if (!f)                                                               \
-      {                                                                   \
-        f = (fn_t *) sym (#name);                                         \
-        if (!f)                                                           \
-          return;                                                         \
-        __atomic_store_n (&fn, f, __ATOMIC_RELEASE);                      \
-      }                                                                   \
-    f args;                                                               \
+    fn_t *f = RESOLVE (name);                                             \
+    if (f)                                                                \
+      f args;                                                             \
   }
 
 FORWARD (BIO *, BIO_new_mem_buf, (const void *buf, int len), (buf, len),
