@@ -586,10 +586,29 @@ main (int argc, char **argv)
         }
       else if (strcmp (cmd, "fork") == 0)
         {
+          /* The child reports only after "forked": the tests read the
+             two lines in that order.  */
+          int order[2];
+          if (pipe (order) != 0)
+            {
+              say ("error: pipe: %s\n", strerror (errno));
+              continue;
+            }
           pid_t c = fork ();
           if (c == 0)
-            child_loop ();
+            {
+              char b;
+              close (order[1]);
+              while (read (order[0], &b, 1) < 0 && errno == EINTR)
+                ;
+              close (order[0]);
+              child_loop ();
+            }
+          close (order[0]);
           say ("forked %d\n", (int) c);
+          if (write (order[1], "", 1) < 0)
+            say ("error: write: %s\n", strerror (errno));
+          close (order[1]);
         }
       else if (strcmp (cmd, "exec") == 0)
         {
