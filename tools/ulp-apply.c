@@ -686,6 +686,34 @@ print_sorted (struct worker *w, size_t nw, int kind, FILE *f)
   free (v);
 }
 
+/* Read what worker W wrote to its pipe J; false once that pipe is
+   done with (end of file, an error, or no memory left to keep it).  */
+static bool
+worker_read (struct worker *w, int j)
+{
+  if (w->len[j] + 4096 > w->cap[j])
+    {
+      size_t cap = w->cap[j] ? 2 * w->cap[j] : 8192;
+      char *nb = realloc (w->buf[j], cap);
+      if (!nb)
+        goto done;
+      w->buf[j] = nb;
+      w->cap[j] = cap;
+    }
+  ssize_t r = read (w->fd[j], w->buf[j] + w->len[j], w->cap[j] - w->len[j]);
+  if (r > 0)
+    {
+      w->len[j] += (size_t) r;
+      return true;
+    }
+  if (r < 0 && errno == EINTR)
+    return true;
+done:
+  close (w->fd[j]);
+  w->fd[j] = -1;
+  return false;
+}
+
 /* The body of worker K of NW.  */
 static void __attribute__ ((noreturn))
 worker_run (const char *soname, const pid_t *cand, size_t ncand, size_t k,
@@ -761,61 +789,38 @@ run_all (const char *soname)
   /* Collect everything the workers write; show progress on a
      terminal.  */
   bool progress = isatty (STDERR_FILENO) && !quiet;
-  size_t open_fds = 3 * started, done_workers = 0;
+  size_t done_workers = 0;
   struct pollfd *pfd = calloc (3 * started + 1, sizeof *pfd);
-  while (pfd && open_fds > 0)
+  size_t *owner = calloc (3 * started + 1, sizeof *owner);
+  for (;;)
     {
       size_t np = 0;
-      for (size_t i = 0; i < started; i++)
+      for (size_t i = 0; pfd && owner && i < started; i++)
         for (int j = 0; j < 3; j++)
           if (w[i].fd[j] >= 0)
-            pfd[np++] = (struct pollfd) { w[i].fd[j], POLLIN, 0 };
-      if (poll (pfd, np, -1) < 0 && errno != EINTR)
+            {
+              owner[np] = 3 * i + j;
+              pfd[np++] = (struct pollfd) { w[i].fd[j], POLLIN, 0 };
+            }
+      if (np == 0 || (poll (pfd, np, -1) < 0 && errno != EINTR))
         break;
-      for (size_t i = 0; i < started; i++)
-        for (int j = 0; j < 3; j++)
+      for (size_t q = 0; q < np; q++)
+        if (pfd[q].revents && !worker_read (&w[owner[q] / 3], owner[q] % 3)
+            && owner[q] % 3 == 2)
           {
-            if (w[i].fd[j] < 0)
-              continue;
-            bool ready = false;
-            for (size_t q = 0; q < np; q++)
-              if (pfd[q].fd == w[i].fd[j] && pfd[q].revents)
-                ready = true;
-            if (!ready)
-              continue;
-            if (w[i].len[j] + 4096 > w[i].cap[j])
-              {
-                size_t cap = w[i].cap[j] ? 2 * w[i].cap[j] : 8192;
-                char *nb = realloc (w[i].buf[j], cap);
-                if (!nb)
-                  {
-                    close (w[i].fd[j]);
-                    w[i].fd[j] = -1;
-                    open_fds--;
-                    continue;
-                  }
-                w[i].buf[j] = nb;
-                w[i].cap[j] = cap;
-              }
-            ssize_t r = read (w[i].fd[j], w[i].buf[j] + w[i].len[j],
-                              w[i].cap[j] - w[i].len[j]);
-            if (r > 0)
-              w[i].len[j] += (size_t) r;
-            else if (r == 0 || errno != EINTR)
-              {
-                close (w[i].fd[j]);
-                w[i].fd[j] = -1;
-                open_fds--;
-                if (j == 2)
-                  {
-                    done_workers++;
-                    if (progress)
-                      fprintf (stderr, "\r%s: all: %zu of %zu workers "
-                               "done", program_name, done_workers, started);
-                  }
-              }
+            done_workers++;
+            if (progress)
+              fprintf (stderr, "\r%s: all: %zu of %zu workers done",
+                       program_name, done_workers, started);
           }
     }
+  free (owner);
+  /* Only when memory ran out: let the workers see a closed pipe rather
+     than block on a full one.  */
+  for (size_t i = 0; i < started; i++)
+    for (int j = 0; j < 3; j++)
+      if (w[i].fd[j] >= 0)
+        close (w[i].fd[j]);
   if (progress)
     fprintf (stderr, "\r\033[K");
   free (pfd);
