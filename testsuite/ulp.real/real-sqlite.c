@@ -250,20 +250,7 @@ run (const char *file)
 
 /* ---- serve: loop under the test's commands ------------------------ */
 
-enum probe_result { PROBE_OLD, PROBE_NEW, PROBE_BAD };
-
-struct worker
-{
-  pthread_t thread;
-  int t;
-  char *reference;              /* round 0's output, from the main thread */
-  atomic_long epoch, rounds, old, new, bad;
-  atomic_long total_rounds, total_bad;
-};
-
-static struct worker workers[NTHREADS];
-static atomic_long epoch;
-static atomic_int stop;
+#include "real-workers.h"
 
 static enum probe_result
 probe (sqlite3 *db, char *detail, size_t size)
@@ -299,56 +286,18 @@ serve_thread (void *p)
       long bad = workload (db, w->t, 0, &out) != 0
                  || strcmp (out.s, w->reference) != 0;
       enum probe_result r = probe (db, detail, sizeof detail);
-      bad += r == PROBE_BAD;
-      atomic_fetch_add (&w->total_rounds, 1);
-      atomic_fetch_add (&w->total_bad, bad);
-      if (atomic_load (&epoch) != e)
-        continue;
-      if (atomic_load (&w->epoch) != e)
-        {
-          atomic_store (&w->rounds, 0);
-          atomic_store (&w->old, 0);
-          atomic_store (&w->new, 0);
-          atomic_store (&w->bad, 0);
-          atomic_store (&w->epoch, e);
-        }
-      atomic_fetch_add (r == PROBE_OLD ? &w->old
-                        : r == PROBE_NEW ? &w->new : &w->bad, 1);
-      atomic_fetch_add (&w->bad, bad - (r == PROBE_BAD));
-      atomic_fetch_add (&w->rounds, 1);
+      real_count_round (w, e, r, bad + (r == PROBE_BAD));
     }
   free (out.s);
   sqlite3_close (db);
   return NULL;
 }
 
-static void
-cmd_workers (void)
+/* The main thread's probe, for real_serve.  */
+static enum probe_result
+probe_main (void *db, char *detail, size_t size)
 {
-  long e = atomic_fetch_add (&epoch, 1) + 1;
-  struct timespec pause = { 0, 1000 * 1000 };
-  for (int waited = 0; waited < 120 * 1000; waited++)
-    {
-      int all = 1;
-      for (int t = 0; t < NTHREADS; t++)
-        if (atomic_load (&workers[t].epoch) != e
-            || atomic_load (&workers[t].rounds) < 2)
-          all = 0;
-      if (all)
-        break;
-      nanosleep (&pause, NULL);
-    }
-  long old = 0, new = 0, bad = 0, rounds = 0;
-  for (int t = 0; t < NTHREADS; t++)
-    if (atomic_load (&workers[t].epoch) == e)
-      {
-        rounds += atomic_load (&workers[t].rounds);
-        old += atomic_load (&workers[t].old);
-        new += atomic_load (&workers[t].new);
-        bad += atomic_load (&workers[t].bad);
-      }
-  printf ("workers old=%ld new=%ld bad=%ld rounds=%ld\n", old, new, bad,
-          rounds);
+  return probe (db, detail, size);
 }
 
 static int
@@ -382,35 +331,7 @@ serve (void)
       }
   printf ("ready %ld\n", (long) getpid ());
 
-  char line[256];
-  while (fgets (line, sizeof line, stdin))
-    {
-      line[strcspn (line, "\r\n")] = '\0';
-      if (strcmp (line, "probe") == 0)
-        {
-          char detail[256];
-          enum probe_result r = probe (db, detail, sizeof detail);
-          if (r == PROBE_BAD)
-            printf ("probe bad %s\n", detail);
-          else
-            printf ("probe %s\n", r == PROBE_OLD ? "old" : "new");
-        }
-      else if (strcmp (line, "workers") == 0)
-        cmd_workers ();
-      else if (strcmp (line, "exit") == 0)
-        break;
-      else if (line[0] != '\0')
-        printf ("unknown command %s\n", line);
-    }
-  atomic_store (&stop, 1);
-  long rounds = 0, bad = 0;
-  for (int t = 0; t < NTHREADS; t++)
-    {
-      pthread_join (workers[t].thread, NULL);
-      rounds += atomic_load (&workers[t].total_rounds);
-      bad += atomic_load (&workers[t].total_bad);
-    }
-  printf ("bye rounds=%ld bad=%ld\n", rounds, bad);
+  real_serve (probe_main, db);
   sqlite3_close (db);
   return 0;
 }

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #define NTHREADS 4
+#include "real-workers.h"
 
 /* Methods and the lowest costs their gensalt takes (0: the default),
    so that a round stays short.  */
@@ -54,21 +55,6 @@ static const struct
 
 static char settings[NMETHODS][CRYPT_GENSALT_OUTPUT_SIZE];
 static char reference[NMETHODS][CRYPT_OUTPUT_SIZE];
-
-enum probe_result { PROBE_OLD, PROBE_NEW, PROBE_BAD };
-
-struct worker
-{
-  pthread_t thread;
-  /* Written by the worker only.  */
-  atomic_long epoch;            /* the epoch the counts below are of */
-  atomic_long rounds, old, new, bad;
-  atomic_long total_rounds, total_bad;
-};
-
-static struct worker workers[NTHREADS];
-static atomic_long epoch;
-static atomic_int stop;
 
 /* Hash PHRASE with SETTING into DATA; the hash or NULL (errno set).  */
 static const char *
@@ -111,58 +97,17 @@ work (void *arg)
             bad++;
         }
       enum probe_result p = probe (data, detail, sizeof detail);
-      if (p == PROBE_BAD)
-        bad++;
-      atomic_fetch_add (&w->total_rounds, 1);
-      atomic_fetch_add (&w->total_bad, bad);
-      /* Count the round for the "workers" command only when it began
-         after the command's epoch started.  */
-      if (atomic_load (&epoch) != e)
-        continue;
-      if (atomic_load (&w->epoch) != e)
-        {
-          atomic_store (&w->rounds, 0);
-          atomic_store (&w->old, 0);
-          atomic_store (&w->new, 0);
-          atomic_store (&w->bad, 0);
-          atomic_store (&w->epoch, e);
-        }
-      atomic_fetch_add (p == PROBE_OLD ? &w->old
-                        : p == PROBE_NEW ? &w->new : &w->bad, 1);
-      atomic_fetch_add (&w->bad, bad - (p == PROBE_BAD));
-      atomic_fetch_add (&w->rounds, 1);
+      real_count_round (w, e, p, bad + (p == PROBE_BAD));
     }
   free (data);
   return NULL;
 }
 
-static void
-cmd_workers (void)
+/* The main thread's probe, for real_serve.  */
+static enum probe_result
+probe_main (void *data, char *detail, size_t size)
 {
-  long e = atomic_fetch_add (&epoch, 1) + 1;
-  struct timespec pause = { 0, 1000 * 1000 };
-  for (int waited = 0; waited < 120 * 1000; waited++)
-    {
-      int all = 1;
-      for (int t = 0; t < NTHREADS; t++)
-        if (atomic_load (&workers[t].epoch) != e
-            || atomic_load (&workers[t].rounds) < 2)
-          all = 0;
-      if (all)
-        break;
-      nanosleep (&pause, NULL);
-    }
-  long old = 0, new = 0, bad = 0, rounds = 0;
-  for (int t = 0; t < NTHREADS; t++)
-    if (atomic_load (&workers[t].epoch) == e)
-      {
-        rounds += atomic_load (&workers[t].rounds);
-        old += atomic_load (&workers[t].old);
-        new += atomic_load (&workers[t].new);
-        bad += atomic_load (&workers[t].bad);
-      }
-  printf ("workers old=%ld new=%ld bad=%ld rounds=%ld\n", old, new, bad,
-          rounds);
+  return probe (data, detail, size);
 }
 
 int
@@ -204,34 +149,6 @@ main (void)
     }
   printf ("ready %ld\n", (long) getpid ());
 
-  char line[256];
-  while (fgets (line, sizeof line, stdin))
-    {
-      line[strcspn (line, "\r\n")] = '\0';
-      if (strcmp (line, "probe") == 0)
-        {
-          char detail[CRYPT_OUTPUT_SIZE + 32];
-          enum probe_result p = probe (&data, detail, sizeof detail);
-          if (p == PROBE_BAD)
-            printf ("probe bad %s\n", detail);
-          else
-            printf ("probe %s\n", p == PROBE_OLD ? "old" : "new");
-        }
-      else if (strcmp (line, "workers") == 0)
-        cmd_workers ();
-      else if (strcmp (line, "exit") == 0)
-        break;
-      else if (line[0] != '\0')
-        printf ("unknown command %s\n", line);
-    }
-  atomic_store (&stop, 1);
-  long rounds = 0, bad = 0;
-  for (int t = 0; t < NTHREADS; t++)
-    {
-      pthread_join (workers[t].thread, NULL);
-      rounds += atomic_load (&workers[t].total_rounds);
-      bad += atomic_load (&workers[t].total_bad);
-    }
-  printf ("bye rounds=%ld bad=%ld\n", rounds, bad);
+  real_serve (probe_main, &data);
   return 0;
 }
