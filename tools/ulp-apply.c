@@ -494,9 +494,8 @@ scan_processes (const char *soname, const pid_t *cand, size_t ncand,
                 size_t first, size_t step, size_t *n,
                 struct proc_maps **maps)
 {
-  size_t mcap = 256;
-  *maps = malloc (mcap * sizeof **maps);
   size_t cap = 256, k = 0;
+  *maps = malloc (cap * sizeof **maps);
   pid_t *v = malloc (cap * sizeof *v);
   if (!v)
     {
