@@ -79,9 +79,19 @@ enum ulp_kind
   ULP_KIND_COLD = 2,     /* the cold part (.cold) of a split function;
                             ORIGIN names that function.  Never called,
                             so never detoured: patch ORIGIN instead.  */
-  ULP_KIND_VARIABLE = 3  /* a variable with static storage; CODE_SIZE is
+  ULP_KIND_VARIABLE = 3, /* a variable with static storage; CODE_SIZE is
                             its size, ORIGIN the function a static local
                             belongs to.  No entry.  */
+  ULP_KIND_ENTRY = 4     /* the tracked entry of a function a thread can
+                            enter from outside the object: code the
+                            plugin generates under the function's own
+                            name (and every alias of it) that moves a
+                            thread entering from outside to the newest
+                            universe, then runs ORIGIN, the function's
+                            body (a local function NAME.ulp_body that
+                            the object's own direct calls reach without
+                            any tracking).  Carries ULP_F_BOUNDARY.
+                            Never detoured: a patch replaces ORIGIN.  */
 };
 
 /* Record flags.  */
