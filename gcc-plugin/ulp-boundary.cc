@@ -150,28 +150,14 @@ patch_state (void)
   return patch_state_decl;
 }
 
-/* Does the plugin track the boundary at DECL's entry?  */
+/* Does the plugin track the boundary at DECL's entry: is DECL a
+   tracked entry, or a function tracked in its own body?  */
 
 bool
 ulp_boundary_function_p (tree decl)
 {
-  if (ulp_opts.boundary == ULP_BOUNDARY_NEVER)
-    return false;
-  if (lookup_attribute ("naked", DECL_ATTRIBUTES (decl)))
-    return false;
-  if (ulp_opts.patch_mode)
-    return lookup_attribute ("ulp_replace", DECL_ATTRIBUTES (decl));
-  if (!TREE_PUBLIC (decl) || DECL_EXTERNAL (decl)
-      || DECL_VISIBILITY (decl) != VISIBILITY_DEFAULT)
-    return false;
-  /* main is entered once and never left: as a boundary it would keep
-     the process in its first universe forever.  */
-  if (DECL_NAME (decl) && MAIN_NAME_P (DECL_NAME (decl)))
-    return false;
-  /* An executable's functions are entered from outside only through
-     callbacks; by default only shared-object code is tracked.  */
-  return (ulp_opts.boundary == ULP_BOUNDARY_ALWAYS
-          || (flag_pic && !flag_pie));
+  return (lookup_attribute (ULP_ENTRY_ATTR, DECL_ATTRIBUTES (decl))
+          || lookup_attribute (ULP_TRACKED_ATTR, DECL_ATTRIBUTES (decl)));
 }
 
 /* Element I of the uint64_t array PTR points to.  */
@@ -311,7 +297,8 @@ call_slow_path (tree t, tree sp, tree o)
 }
 
 /* __ulp_slow: save every register but the flags, call o->enter_slow
-   (t, sp, o) with the C calling convention, restore.  Entered from the
+   (t, sp, o) with the C calling convention (or, with no runtime loaded,
+   do what it would), restore.  Entered from the
    asm above with %rdi = t, %rsi = sp, %rdx = o and %rsp 128 bytes
    below the instrumented function's own, which the CFI states so that
    a backtrace taken inside the runtime unwinds into the caller
@@ -327,6 +314,21 @@ static const char slow_thunk_body[] =
   "\tpushq %rax\n\tpushq %rcx\n\tpushq %rdx\n\tpushq %rsi\n"
   "\tpushq %rdi\n\tpushq %r8\n\tpushq %r9\n\tpushq %r10\n"
   "\tpushq %r11\n"
+  /* No runtime: a first entry takes the object's universe, anything
+     else is a nested entry.  */
+  "\tcmpq $0, 8(%rdx)\n"
+  "\tjne 2f\n"
+  "\tcmpq $0, (%rdi)\n"
+  "\tjne 1f\n"
+  "\tmovq (%rdx), %rax\n"
+  "\tmovq %rax, 8(%rdi)\n"
+  "\tmovq %rsi, 16(%rdi)\n"
+  "\tmovq $1, (%rdi)\n"
+  "\tjmp 3f\n"
+  "1:\n"
+  "\taddq $1, (%rdi)\n"
+  "\tjmp 3f\n"
+  "2:\n"
   "\tandq $-16, %rsp\n"
   "\tsubq $256, %rsp\n"
   "\tmovdqa %xmm0, 0(%rsp)\n\tmovdqa %xmm1, 16(%rsp)\n"
@@ -346,6 +348,7 @@ static const char slow_thunk_body[] =
   "\tmovdqa 160(%rsp), %xmm10\n\tmovdqa 176(%rsp), %xmm11\n"
   "\tmovdqa 192(%rsp), %xmm12\n\tmovdqa 208(%rsp), %xmm13\n"
   "\tmovdqa 224(%rsp), %xmm14\n\tmovdqa 240(%rsp), %xmm15\n"
+  "3:\n"
   "\tleaq -72(%rbp), %rsp\n"
   "\tpopq %r11\n\tpopq %r10\n\tpopq %r9\n\tpopq %r8\n"
   "\tpopq %rdi\n\tpopq %rsi\n\tpopq %rdx\n\tpopq %rcx\n"
@@ -355,17 +358,15 @@ static const char slow_thunk_body[] =
   "\tret\n"
   "\t.cfi_endproc\n";
 
-/* Print __ulp_slow at the end of a unit that needs it; lto1 always
-   does, as it cannot tell which of its partitions do (an unused copy
-   goes with --gc-sections).  It is laid out like every other function,
-   with a patchable entry and a record, so that every function of a
-   live-patchable object has both.  */
+/* Print, in its own COMDAT section, the assembly function NAME: its
+   pre-entry area and patchable entry like every other function, BODY
+   (which ends with .cfi_endproc), and its record.  CFI_START is printed
+   right after .cfi_startproc.  */
 
-void
-ulp_emit_slow_thunk (FILE *file)
+static void
+print_asm_function (FILE *file, const char *name, const char *cfi_start,
+                    const char *body)
 {
-  if (!instrumented_any && !in_lto_p)
-    return;
   bool endbr = (flag_cf_protection & CF_BRANCH) != 0;
   /* Its unit is the one that emits it: under lto1, the first of the
      original units.  */
@@ -373,86 +374,298 @@ ulp_emit_slow_thunk (FILE *file)
   if (all_translation_units && !all_translation_units->is_empty ()
       && DECL_NAME ((*all_translation_units)[0]))
     unit = IDENTIFIER_POINTER (DECL_NAME ((*all_translation_units)[0]));
-  fputs ("\t.pushsection .text.__ulp_slow,\"axG\",@progbits,__ulp_slow,"
-         "comdat\n"
-         "\t.p2align 4\n"
-         "\t.skip 14, 0x90\n"
-         "\t.globl __ulp_slow\n"
-         "\t.hidden __ulp_slow\n"
-         "\t.type __ulp_slow, @function\n"
-         "__ulp_slow:\n"
-         "\t.cfi_startproc\n"
-         "\t.cfi_def_cfa_offset 136\n"
-         "\t.cfi_offset 16, -136\n", file);
+  fprintf (file,
+           "\t.pushsection .text.%s,\"axG\",@progbits,%s,comdat\n"
+           "\t.p2align 4\n"
+           "\t.skip 14, 0x90\n"
+           "\t.globl %s\n"
+           "\t.hidden %s\n"
+           "\t.type %s, @function\n"
+           "%s:\n"
+           "\t.cfi_startproc\n%s",
+           name, name, name, name, name, name, cfi_start);
   if (endbr)
     fputs ("\tendbr64\n", file);
   fputs ("\t.byte 0x66, 0x90\n", file);
-  fputs (slow_thunk_body, file);
-  fputs (".LULPslow_end:\n"
-         "\t.size __ulp_slow, .-__ulp_slow\n"
-         "\t.popsection\n", file);
+  fputs (body, file);
+  fprintf (file,
+           ".LULP%s_end:\n"
+           "\t.size %s, .-%s\n"
+           "\t.popsection\n",
+           name, name, name);
   fprintf (file,
            "\t.pushsection %s,\"aMS\",@progbits,1\n"
-           ".LULPslow_name:\n\t.string \"__ulp_slow\"\n"
-           ".LULPslow_unit:\n\t.string \"%s\"\n"
+           ".LULP%s_name:\n\t.string \"%s\"\n"
+           ".LULP%s_unit:\n\t.string \"%s\"\n"
            "\t.popsection\n"
-           "\t.pushsection %s,\"aoG\",@progbits,__ulp_slow,__ulp_slow,"
-           "comdat\n"
+           "\t.pushsection %s,\"aoG\",@progbits,%s,%s,comdat\n"
            "\t.balign 4\n"
-           "\t.long __ulp_slow - .\n"
-           "\t.long .LULPslow_name - .\n"
+           "\t.long %s - .\n"
+           "\t.long .LULP%s_name - .\n"
            "\t.long 0\n"
-           "\t.long .LULPslow_unit - .\n"
+           "\t.long .LULP%s_unit - .\n"
            "\t.long 0\n"
-           "\t.long .LULPslow_end - __ulp_slow\n"
+           "\t.long .LULP%s_end - %s\n"
            "\t.short %d\n"
            "\t.byte %d, %d, %d, %d\n"
            "\t.short 0\n"
            "\t.popsection\n",
-           ULP_STR_SECTION, unit, ULP_META_SECTION,
+           ULP_STR_SECTION, name, name, name, unit, ULP_META_SECTION, name,
+           name, name, name, name, name, name,
            ULP_F_GLOBAL | ULP_F_COMDAT | (endbr ? ULP_F_ENDBR : 0)
              | (in_lto_p ? ULP_F_LTO : 0),
-           ULP_KIND_FUNCTION, ULP_PRE_ENTRY_SIZE, endbr ? 4 : 0, ULP_ENTRY_SIZE);
+           ULP_KIND_FUNCTION, ULP_PRE_ENTRY_SIZE, endbr ? 4 : 0,
+           ULP_ENTRY_SIZE);
 }
 
-/* Wrap FNDECL's body in the entry sequence and the exit cleanup.  */
+/* Print __ulp_slow at the end of a unit that needs it; lto1 always
+   does, as it cannot tell which of its partitions do (an unused copy
+   goes with --gc-sections).  */
+
+void
+ulp_emit_slow_thunk (FILE *file)
+{
+  if (!instrumented_any && !in_lto_p)
+    return;
+  print_asm_function (file, "__ulp_slow",
+                      "\t.cfi_def_cfa_offset 136\n"
+                      "\t.cfi_offset 16, -136\n",
+                      slow_thunk_body);
+}
+
+/* The variants of __ulp_outer this unit's entries jump to: by TLS
+   access, and with or without the cleanup that exceptions run.  */
+enum
+{
+  OUTER_DESC = 1,
+  OUTER_EH = 2
+};
+static bool outer_used[4];
+
+static const char *const outer_names[4]
+  = { "__ulp_outer_ie", "__ulp_outer_desc", "__ulp_outer_ie_eh",
+      "__ulp_outer_desc_eh" };
+
+/* The __ulp_outer a tracked entry of this unit jumps to.  */
+
+const char *
+ulp_outer_trampoline (void)
+{
+  int v = ((flag_pic && !flag_pie && ulp_opts.tls == ULP_TLS_DESC)
+             ? OUTER_DESC : 0)
+          | (flag_exceptions ? OUTER_EH : 0);
+  outer_used[v] = true;
+  instrumented_any = true;
+  return outer_names[v];
+}
+
+/* __ulp_outer: the outer entry of a tracked entry, shared by all of an
+   object's entries.  Entered by a jump from the entry, whose caller's
+   return address is on the stack, with the arguments untouched, %r10 =
+   the body and %r11 = the bytes of arguments the caller passed on the
+   stack.  It runs the outer-entry protocol (ulp-meta.h), calls the body
+   with a copy of the stack arguments, and on the way out (a return, or
+   an exception or pthread_cancel unwinding through it) does the exit.
+   Return values, in any register, pass through untouched.  Only
+   functions without varargs get entries, so %rax is free at entry.  */
 
 static void
-instrument (tree fndecl)
+print_outer (FILE *file, int v)
 {
-  init_types ();
-  instrumented_any = true;
-  tree vars = NULL_TREE;
-  tree t = local (fndecl, u64_ptr, "__ulp_t", &vars);
-  tree o = local (fndecl, u64_ptr, "__ulp_o", &vars);
-  tree sp = local (fndecl, u64, "__ulp_sp", &vars);
-  tree d = local (fndecl, u64, "__ulp_d", &vars);
+  const char *name = outer_names[v];
+  char *tls = (v & OUTER_DESC)
+                ? xstrdup ("\tleaq __ulp_thread@tlsdesc(%rip), %rax\n"
+                           "\tcall *__ulp_thread@tlscall(%rax)\n"
+                           "\tmovq %rax, %rbx\n"
+                           "\taddq %fs:0, %rbx\n")
+                : xstrdup ("\tmovq __ulp_thread@gottpoff(%rip), %rbx\n"
+                           "\taddq %fs:0, %rbx\n");
+  char *cfi_start
+    = (v & OUTER_EH)
+        ? xasprintf ("\t.cfi_personality 0x9b, DW.ref.__gcc_personality_v0\n"
+                     "\t.cfi_lsda 0x1b, .LULP%s_lsda\n", name)
+        : xstrdup ("");
+  char *body = xasprintf (
+    "\tpushq %%rbp\n"
+    "\t.cfi_def_cfa_offset 16\n"
+    "\t.cfi_offset %%rbp, -16\n"
+    "\tmovq %%rsp, %%rbp\n"
+    "\t.cfi_def_cfa_register %%rbp\n"
+    "\tpushq %%rbx\n"
+    "\t.cfi_offset %%rbx, -24\n"
+    "\tpushq %%r10\n"
+    "%s"
+    /* Outside, universe unchanged: the common case.  */
+    "\tcmpq $0, (%%rbx)\n"
+    "\tjne .LULP%s_slow\n"
+    "\tmovq __ulp_object(%%rip), %%rax\n"
+    "\tcmpq %%rax, 8(%%rbx)\n"
+    "\tjne .LULP%s_slow\n"
+    "\tleaq 8(%%rbp), %%rax\n"
+    "\tmovq %%rax, 16(%%rbx)\n"
+    "\tmovq $1, (%%rbx)\n"
+    ".LULP%s_entered:\n"
+    /* The body's stack arguments, copied below a 16-byte aligned
+       stack pointer.  */
+    "\tsubq %%r11, %%rsp\n"
+    "\tandq $-16, %%rsp\n"
+    "\ttestq %%r11, %%r11\n"
+    "\tjz .LULP%s_call\n"
+    ".LULP%s_copy:\n"
+    "\tsubq $8, %%r11\n"
+    "\tmovq 16(%%rbp,%%r11), %%rax\n"
+    "\tmovq %%rax, (%%rsp,%%r11)\n"
+    "\tjnz .LULP%s_copy\n"
+    ".LULP%s_call:\n"
+    "\tcall *-16(%%rbp)\n"
+    ".LULP%s_called:\n"
+    "\tsubq $1, (%%rbx)\n"
+    "\tjnz 1f\n"
+    "\tmovq $0, 16(%%rbx)\n"
+    "1:\n"
+    "\tmovq -8(%%rbp), %%rbx\n"
+    "\tleave\n"
+    "\t.cfi_remember_state\n"
+    "\t.cfi_def_cfa %%rsp, 8\n"
+    "\tret\n"
+    "\t.cfi_restore_state\n"
+    /* Migration, a stale depth, a signal handler on an alternate stack:
+       __ulp_slow, which preserves every register but those holding its
+       arguments.  */
+    ".LULP%s_slow:\n"
+    "\tpushq %%rdi\n"
+    "\tpushq %%rsi\n"
+    "\tpushq %%rdx\n"
+    "\tpushq %%r11\n"
+    "\tmovq %%rbx, %%rdi\n"
+    "\tleaq 8(%%rbp), %%rsi\n"
+    "\tleaq __ulp_object(%%rip), %%rdx\n"
+    "\tlea -128(%%rsp), %%rsp\n"
+    "\tcall __ulp_slow\n"
+    "\tlea 128(%%rsp), %%rsp\n"
+    "\tpopq %%r11\n"
+    "\tpopq %%rdx\n"
+    "\tpopq %%rsi\n"
+    "\tpopq %%rdi\n"
+    "\tjmp .LULP%s_entered\n"
+    "%s"
+    "\t.cfi_endproc\n",
+    tls, name, name, name, name, name, name, name, name, name, name,
+    (v & OUTER_EH) ? xasprintf (
+      /* The cleanup: the exit, then on with the unwinding.  */
+      ".LULP%s_pad:\n"
+      "\tsubq $1, (%%rbx)\n"
+      "\tjnz 2f\n"
+      "\tmovq $0, 16(%%rbx)\n"
+      "2:\n"
+      "\tmovq %%rax, %%rdi\n"
+      "\tcall _Unwind_Resume@PLT\n", name) : "");
+  print_asm_function (file, name, cfi_start, body);
+  if (v & OUTER_EH)
+    {
+      fprintf (file,
+               "\t.pushsection .gcc_except_table.%s,\"aG\",@progbits,%s,"
+               "comdat\n"
+               ".LULP%s_lsda:\n"
+               "\t.byte 0xff\n"          /* @LPStart: the function.  */
+               "\t.byte 0xff\n"          /* no type table.  */
+               "\t.byte 0x1\n"           /* call sites: uleb128.  */
+               "\t.uleb128 .LULP%s_cse - .LULP%s_csb\n"
+               ".LULP%s_csb:\n"
+               "\t.uleb128 .LULP%s_call - %s\n"
+               "\t.uleb128 .LULP%s_called - .LULP%s_call\n"
+               "\t.uleb128 .LULP%s_pad - %s\n"
+               "\t.uleb128 0\n"          /* a cleanup.  */
+               ".LULP%s_cse:\n"
+               "\t.popsection\n"
+               "\t.hidden DW.ref.__gcc_personality_v0\n"
+               "\t.weak DW.ref.__gcc_personality_v0\n"
+               "\t.pushsection .data.rel.local.DW.ref.__gcc_personality_v0,"
+               "\"awG\",@progbits,DW.ref.__gcc_personality_v0,comdat\n"
+               "\t.balign 8\n"
+               "\t.type DW.ref.__gcc_personality_v0, @object\n"
+               "\t.size DW.ref.__gcc_personality_v0, 8\n"
+               "DW.ref.__gcc_personality_v0:\n"
+               "\t.quad __gcc_personality_v0\n"
+               "\t.popsection\n",
+               name, name, name, name, name, name, name, name, name, name,
+               name, name, name);
+    }
+  free (tls);
+  free (cfi_start);
+  free (body);
+}
 
-  tree entry = alloc_stmt_list ();
+/* Print the __ulp_outer variants this unit's entries use.  */
+
+void
+ulp_emit_outer_trampolines (FILE *file)
+{
+  for (int v = 0; v < 4; v++)
+    if (outer_used[v])
+      print_outer (file, v);
+}
+
+/* The marker call that guards the tracking code until the split pass
+   (ulp-split.cc) knows whether the function is an entry of the object:
+   only then are its aliases known (the alias idiom declares them at the
+   end of the unit).  */
+
+tree
+ulp_marker_call (void)
+{
+  tree type = build_function_type_list (integer_type_node, NULL_TREE);
+  tree fn = build_fn_decl (ULP_MARKER_NAME, type);
+  TREE_NOTHROW (fn) = 1;
+  DECL_ARTIFICIAL (fn) = 1;
+  return fold_build2 (NE_EXPR, boolean_type_node,
+                      build_call_expr (fn, 0),
+                      build_int_cst (integer_type_node, 0));
+}
+
+/* Statements that set T, O and SP: this thread's state, the object's
+   state, and the stack pointer at the function's entry (its CFA less
+   the return address), which is what the entry's fast path compares.  */
+
+static void
+state_pointers (tree t, tree o, tree sp, tree *list)
+{
   if (ulp_opts.patch_mode)
     {
       append_to_statement_list (assign (t, patch_thread_state_address ()),
-                                &entry);
+                                list);
       tree state = fold_convert (u64_ptr,
                                  build_fold_addr_expr (patch_state ()));
-      append_to_statement_list (assign (o, elt (state, 0)), &entry);
+      append_to_statement_list (assign (o, elt (state, 0)), list);
     }
   else
     {
       append_to_statement_list (assign (t, build_fold_addr_expr
                                              (thread_state ())),
-                                &entry);
+                                list);
       append_to_statement_list (assign (o, build_fold_addr_expr
                                              (object_state ())),
-                                &entry);
+                                list);
     }
-  append_to_statement_list (opaque (t), &entry);
-  append_to_statement_list (assign (sp, frame_cfa ()), &entry);
-  append_to_statement_list (assign (d, elt (t, 0)), &entry);
+  append_to_statement_list (opaque (t), list);
+  append_to_statement_list (assign (sp, fold_build2 (MINUS_EXPR, u64,
+                                                     frame_cfa (),
+                                                     build_int_cst (u64,
+                                                                    8))),
+                            list);
+}
 
+/* The outer entry: the thread is not provably inside the object (its
+   stack pointer is not below the outermost tracked frame).  */
+
+static tree
+outer_entry (tree t, tree o, tree sp, tree d)
+{
+  tree list = alloc_stmt_list ();
+  append_to_statement_list (assign (d, elt (t, 0)), &list);
   tree zero = build_int_cst (u64, 0), one = build_int_cst (u64, 1);
 
-  /* Outermost entry, universe unchanged: the common case.  */
+  /* Outside, universe unchanged: the common case.  */
   tree outermost = fold_build2 (TRUTH_ANDIF_EXPR, boolean_type_node,
                                 fold_build2 (EQ_EXPR, boolean_type_node, d,
                                              zero),
@@ -462,55 +675,261 @@ instrument (tree fndecl)
   append_to_statement_list (assign (elt (t, 2), sp), &outermost_body);
   append_to_statement_list (assign (elt (t, 0), one), &outermost_body);
 
-  /* Nested entry: below the outermost frame.  */
-  tree nested = fold_build2 (TRUTH_ANDIF_EXPR, boolean_type_node,
-                             fold_build2 (NE_EXPR, boolean_type_node, d,
-                                          zero),
-                             fold_build2 (LT_EXPR, boolean_type_node, sp,
-                                          elt (t, 2)));
-  tree nested_body = assign (elt (t, 0), fold_build2 (PLUS_EXPR, u64, d,
-                                                      one));
+  /* Everything else (migration, a stale depth, a signal handler on an
+     alternate stack above the outermost frame): the runtime's slow
+     path, or without a runtime what it would do, both reached through
+     __ulp_slow, out of line.  */
+  tree slow = call_slow_path (t, sp, o);
+  append_to_statement_list (build3 (COND_EXPR, void_type_node,
+                                    expect (outermost, true), outermost_body,
+                                    slow),
+                            &list);
+  return list;
+}
 
-  /* Everything else: the runtime's slow path, or what it would do when
-     there is no runtime.  */
-  tree call_slow = call_slow_path (t, sp, o);
-  tree no_runtime = alloc_stmt_list ();
-  {
-    tree fresh = alloc_stmt_list ();
-    append_to_statement_list (assign (elt (t, 1), elt (o, 0)), &fresh);
-    append_to_statement_list (assign (elt (t, 2), sp), &fresh);
-    append_to_statement_list (assign (elt (t, 0), one), &fresh);
-    append_to_statement_list (build3 (COND_EXPR, void_type_node,
-                                      fold_build2 (EQ_EXPR,
-                                                   boolean_type_node, d,
-                                                   zero),
-                                      fresh, nested_body),
-                              &no_runtime);
-  }
-  tree slow = build3 (COND_EXPR, void_type_node,
-                      fold_build2 (NE_EXPR, boolean_type_node, elt (o, 1),
-                                   zero),
-                      call_slow, no_runtime);
+/* The exit of an outer entry: one tracked frame less; the last one
+   also clears the recorded stack pointer, so that the fast path's one
+   comparison tells "inside" from "outside".  */
 
-  append_to_statement_list (
-    build3 (COND_EXPR, void_type_node, expect (outermost, true),
-            outermost_body,
-            build3 (COND_EXPR, void_type_node, expect (nested, true),
-                    unshare_expr (nested_body), slow)),
-    &entry);
+static tree
+outer_exit (tree t, tree d)
+{
+  tree list = alloc_stmt_list ();
+  tree one = build_int_cst (u64, 1), zero = build_int_cst (u64, 0);
+  append_to_statement_list (assign (d, fold_build2 (MINUS_EXPR, u64,
+                                                    elt (t, 0), one)),
+                            &list);
+  append_to_statement_list (assign (elt (t, 0), d), &list);
+  append_to_statement_list (build3 (COND_EXPR, void_type_node,
+                                    fold_build2 (EQ_EXPR, boolean_type_node,
+                                                 d, zero),
+                                    assign (elt (t, 2), zero), NULL_TREE),
+                            &list);
+  return list;
+}
 
-  tree cleanup = assign (elt (t, 0),
-                         fold_build2 (MINUS_EXPR, u64, elt (t, 0), one));
-  tree body = DECL_SAVED_TREE (fndecl);
-  append_to_statement_list (build2 (TRY_FINALLY_EXPR, void_type_node, body,
-                                    cleanup),
-                            &entry);
+/* Is the thread provably inside the object already?  */
+
+static tree
+nested_p (tree t, tree sp)
+{
+  return fold_build2 (LT_EXPR, boolean_type_node, sp, elt (t, 2));
+}
+
+/* return FNDECL (its own arguments), through the pointer FP, which the
+   split pass points at the function's body.  The call is indirect (an
+   empty asm hides the pointer's value) so that GCC never inlines the
+   body into the entry: the body must stay out of line anyway, for the
+   object's own calls and the entry's fast path, and a copy in the
+   entry would only grow the object.  */
+
+static tree
+forward_call (tree fndecl, tree fp)
+{
+  auto_vec<tree> args;
+  for (tree p = DECL_ARGUMENTS (fndecl); p; p = DECL_CHAIN (p))
+    args.safe_push (p);
+  tree rettype = TREE_TYPE (TREE_TYPE (fndecl));
+  tree list = alloc_stmt_list ();
+  append_to_statement_list (build2 (MODIFY_EXPR, TREE_TYPE (fp), fp,
+                                    build_fold_addr_expr (fndecl)),
+                            &list);
+  append_to_statement_list (opaque (fp), &list);
+  tree call = build_call_array_loc (DECL_SOURCE_LOCATION (fndecl), rettype,
+                                    fp, args.length (), args.address ());
+  if (VOID_TYPE_P (rettype))
+    {
+      append_to_statement_list (call, &list);
+      append_to_statement_list (build1 (RETURN_EXPR, void_type_node,
+                                        NULL_TREE),
+                                &list);
+      return list;
+    }
+  tree result = DECL_RESULT (fndecl);
+  append_to_statement_list (build1 (RETURN_EXPR, void_type_node,
+                                    build2 (MODIFY_EXPR, TREE_TYPE (result),
+                                            result, call)),
+                            &list);
+  return list;
+}
+
+/* Entry mode: FNDECL's body becomes
+
+     if (marker)
+       { fp = fndecl; return fp (args); }
+     else
+       original body
+
+   The split pass folds the marker: in the function itself to 1 (it
+   becomes the tracked entry, and FP points at the body), in its copy,
+   the body, to 0.  The entry's real code is assembly that ulp-entry.cc
+   prints at its start and that never falls through: the fast path
+   (already inside: jump to the body) and a jump to __ulp_outer, which
+   runs the body inside the outer-entry protocol.  The compiled call
+   after it is never executed; it keeps what GCC knows of the entry
+   true (it calls the body, it may throw what the body throws) and the
+   body referenced.  The call is indirect, through a value an empty asm
+   hides, so that GCC never copies the body into the entry.  */
+
+static void
+instrument_entry (tree fndecl)
+{
+  /* __ulp_outer uses both; they must be defined in every unit that
+     has an entry.  */
+  object_state ();
+  thread_state ();
+  tree vars = NULL_TREE;
+  tree fp = local (fndecl, build_pointer_type (TREE_TYPE (fndecl)),
+                   "__ulp_body", &vars);
+  tree split = build3 (COND_EXPR, void_type_node, ulp_marker_call (),
+                       forward_call (fndecl, fp), DECL_SAVED_TREE (fndecl));
+  tree bind = build3 (BIND_EXPR, void_type_node, vars, split, NULL_TREE);
+  TREE_SIDE_EFFECTS (bind) = 1;
+  DECL_SAVED_TREE (fndecl) = bind;
+}
+
+/* In-body mode, for the functions whose arguments cannot be forwarded
+   (varargs, ...): the tracking is compiled around the body itself, and
+   a nested entry only compares the stack pointer.
+
+     outer = 0;
+     if (marker && !inside)
+       { outer = 1; outer entry; }
+     try { body } finally { if (outer) outer exit; }
+
+   Without a marker (patch mode), the tracking is always on.  */
+
+static void
+instrument_in_body (tree fndecl, bool with_marker)
+{
+  tree vars = NULL_TREE;
+  tree t = local (fndecl, u64_ptr, "__ulp_t", &vars);
+  tree o = local (fndecl, u64_ptr, "__ulp_o", &vars);
+  tree sp = local (fndecl, u64, "__ulp_sp", &vars);
+  tree d = local (fndecl, u64, "__ulp_d", &vars);
+  tree outer = local (fndecl, boolean_type_node, "__ulp_outer", &vars);
+
+  tree list = alloc_stmt_list ();
+  append_to_statement_list (assign (outer, boolean_false_node), &list);
+  append_to_statement_list (assign (t, build_int_cst (u64_ptr, 0)), &list);
+
+  tree track = alloc_stmt_list ();
+  state_pointers (t, o, sp, &track);
+  tree enter = alloc_stmt_list ();
+  append_to_statement_list (assign (outer, boolean_true_node), &enter);
+  append_to_statement_list (outer_entry (t, o, sp, d), &enter);
+  append_to_statement_list (build3 (COND_EXPR, void_type_node,
+                                    nested_p (t, sp), NULL_TREE, enter),
+                            &track);
+  if (with_marker)
+    track = build3 (COND_EXPR, void_type_node, ulp_marker_call (), track,
+                    NULL_TREE);
+  append_to_statement_list (track, &list);
+
+  tree cleanup = build3 (COND_EXPR, void_type_node, outer, outer_exit (t, d),
+                         NULL_TREE);
+  append_to_statement_list (build2 (TRY_FINALLY_EXPR, void_type_node,
+                                    DECL_SAVED_TREE (fndecl), cleanup),
+                            &list);
 
   /* No BLOCK of its own: the variables are artificial and ignored by
      debug info, and the function's block tree stays as it was.  */
-  tree bind = build3 (BIND_EXPR, void_type_node, vars, entry, NULL_TREE);
+  tree bind = build3 (BIND_EXPR, void_type_node, vars, list, NULL_TREE);
   TREE_SIDE_EFFECTS (bind) = 1;
   DECL_SAVED_TREE (fndecl) = bind;
+}
+
+/* Does the body of FNDECL use something a separate entry would
+   change: its return address or caller's frame, or a nested function
+   (whose static chain the copy would not follow)?  */
+
+static tree
+needs_own_frame_r (tree *tp, int *walk_subtrees, void *data)
+{
+  tree fndecl = (tree) data;
+  tree x = *tp;
+  if (TREE_CODE (x) == CALL_EXPR)
+    {
+      tree fn = get_callee_fndecl (x);
+      if (fn && fndecl_built_in_p (fn, BUILT_IN_NORMAL))
+        switch (DECL_FUNCTION_CODE (fn))
+          {
+          case BUILT_IN_RETURN_ADDRESS:
+          case BUILT_IN_FRAME_ADDRESS:
+          case BUILT_IN_APPLY_ARGS:
+          case BUILT_IN_DWARF_CFA:
+          case BUILT_IN_EXTRACT_RETURN_ADDR:
+            return x;
+          default:
+            break;
+          }
+    }
+  else if (TREE_CODE (x) == FUNCTION_DECL && x != fndecl
+           && DECL_CONTEXT (x) == fndecl)
+    return x;
+  else if (TYPE_P (x))
+    *walk_subtrees = 0;
+  return NULL_TREE;
+}
+
+/* Can a call of FNDECL be forwarded from a separate entry to its body
+   with the arguments as they are?  */
+
+static bool
+forwardable_p (tree fndecl)
+{
+  tree type = TREE_TYPE (fndecl);
+  /* __ulp_outer reaches the thread's state by initial-exec TLS or a
+     TLS descriptor, which preserve the argument registers; with
+     __tls_get_addr every function keeps its tracking in its body.  */
+  if (ulp_opts.tls == ULP_TLS_DYNAMIC && flag_pic && !flag_pie)
+    return false;
+  if (stdarg_p (type))
+    return false;
+  if (TREE_ADDRESSABLE (TREE_TYPE (type)))
+    return false;
+  for (tree p = DECL_ARGUMENTS (fndecl); p; p = DECL_CHAIN (p))
+    if (TREE_ADDRESSABLE (TREE_TYPE (p)) || DECL_BY_REFERENCE (p))
+      return false;
+  if (DECL_CXX_CONSTRUCTOR_P (fndecl) || DECL_CXX_DESTRUCTOR_P (fndecl))
+    return false;
+  static const char *const own_frame_attributes[]
+    = { "always_inline", "returns_twice", "target", "target_clones",
+        "ifunc", "alias", "noipa" };
+  for (const char *a : own_frame_attributes)
+    if (lookup_attribute (a, DECL_ATTRIBUTES (fndecl)))
+      return false;
+  if (walk_tree_without_duplicates (&DECL_SAVED_TREE (fndecl),
+                                    needs_own_frame_r, fndecl))
+    return false;
+  return true;
+}
+
+/* Could a thread enter FNDECL from outside the object?  Only a function
+   with external linkage can be exported, by its own visibility or
+   through an alias that the split pass will see; inline functions and
+   template instances (COMDAT) are compiled into every user and are
+   not entries of anything.  */
+
+static bool
+candidate_p (tree fndecl)
+{
+  if (ulp_opts.boundary == ULP_BOUNDARY_NEVER || ulp_opts.patch_mode)
+    return false;
+  if (!TREE_PUBLIC (fndecl) || DECL_EXTERNAL (fndecl)
+      || DECL_COMDAT (fndecl) || DECL_ONE_ONLY (fndecl)
+      || DECL_COMDAT_GROUP (fndecl))
+    return false;
+  if (lookup_attribute ("naked", DECL_ATTRIBUTES (fndecl)))
+    return false;
+  /* main is entered once and never left: as a boundary it would keep
+     the process in its first universe forever.  */
+  if (DECL_NAME (fndecl) && MAIN_NAME_P (DECL_NAME (fndecl)))
+    return false;
+  /* An executable's functions are entered from outside only through
+     callbacks; by default only shared-object code is tracked.  */
+  return (ulp_opts.boundary == ULP_BOUNDARY_ALWAYS
+          || (flag_pic && !flag_pie));
 }
 
 /* PLUGIN_PRE_GENERICIZE: called by the C and C++ front ends for each
@@ -521,9 +940,45 @@ ulp_instrument_boundary (void *gcc_data, void *)
 {
   tree fndecl = (tree) gcc_data;
   if (!fndecl || TREE_CODE (fndecl) != FUNCTION_DECL
-      || !DECL_SAVED_TREE (fndecl) || !ulp_boundary_function_p (fndecl))
+      || !DECL_SAVED_TREE (fndecl))
     return;
-  instrument (fndecl);
+  init_types ();
+  if (ulp_opts.patch_mode)
+    {
+      /* A replacement of a function tracked in its own body is tracked
+         the same way, on the target's state; the body of a tracked entry
+         is not tracked, and neither is its replacement.  */
+      if (ulp_opts.boundary != ULP_BOUNDARY_NEVER
+          && lookup_attribute ("ulp_replace", DECL_ATTRIBUTES (fndecl))
+          && TREE_PUBLIC (fndecl) && !forwardable_p (fndecl))
+        {
+          instrumented_any = true;
+          instrument_in_body (fndecl, false);
+          DECL_ATTRIBUTES (fndecl)
+            = tree_cons (get_identifier (ULP_TRACKED_ATTR), NULL_TREE,
+                         DECL_ATTRIBUTES (fndecl));
+        }
+      return;
+    }
+  if (!candidate_p (fndecl))
+    return;
+  instrumented_any = true;
+  if (forwardable_p (fndecl))
+    {
+      instrument_entry (fndecl);
+      DECL_ATTRIBUTES (fndecl)
+        = tree_cons (get_identifier (ULP_CANDIDATE_ATTR),
+                     build_tree_list (NULL_TREE, integer_one_node),
+                     DECL_ATTRIBUTES (fndecl));
+    }
+  else
+    {
+      instrument_in_body (fndecl, true);
+      DECL_ATTRIBUTES (fndecl)
+        = tree_cons (get_identifier (ULP_CANDIDATE_ATTR),
+                     build_tree_list (NULL_TREE, integer_zero_node),
+                     DECL_ATTRIBUTES (fndecl));
+    }
 }
 
 /* With -fplugin-arg-ulp-tls=desc, make thread-local accesses of

@@ -142,11 +142,65 @@ patchable_area_insn_p (rtx_insn *insn)
    every pass after this one leaves alone and prints verbatim; x86 has
    no pattern for a 2-byte NOP.  */
 
+/* A tracked entry (ulp-split.cc) is this assembly, in place of a
+   patchable entry (it is never patched: a patch replaces its body):
+
+     foo:
+     .LULPB<id>:
+              [endbr64]
+              movq  __ulp_thread@gottpoff(%rip), %r11
+              cmpq  %fs:16(%r11), %rsp         below the outermost
+              jb    foo.ulp_body               tracked frame: inside
+              leaq  foo.ulp_body(%rip), %r10
+              movl  $<stack argument bytes>, %r11d
+              jmp   __ulp_outer_ie             the outer entry
+
+   (with a TLS descriptor, %rax instead of %r11 for the first three).
+   A nested entry costs the three instructions of the fast path.  Only
+   %r10, %r11, %rax and the flags are touched: the function has no
+   varargs (%al) and no static chain (%r10).  The compiled code that
+   follows is never reached.  */
+
+static rtx
+entry_asm (void)
+{
+  tree body = ulp_entry_body (current_function_decl);
+  const char *name = IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (body));
+  if (name[0] == '*')
+    name++;
+  const char *outer = ulp_outer_trampoline ();
+  HOST_WIDE_INT stack_bytes = crtl->args.size.to_constant ();
+  char *text;
+  if (flag_pic && !flag_pie && ulp_opts.tls == ULP_TLS_DESC)
+    text = xasprintf ("\tleaq __ulp_thread@tlsdesc(%%rip), %%rax\n"
+                      "\tcall *__ulp_thread@tlscall(%%rax)\n"
+                      "\tcmpq %%fs:%d(%%rax), %%rsp\n"
+                      "\tjb %s\n"
+                      "\tleaq %s(%%rip), %%r10\n"
+                      "\tmovl $%d, %%r11d\n"
+                      "\tjmp %s",
+                      ULP_THREAD_OUTER_SP_OFFSET, name, name,
+                      (int) stack_bytes, outer);
+  else
+    text = xasprintf ("\tmovq __ulp_thread@gottpoff(%%rip), %%r11\n"
+                      "\tcmpq %%fs:%d(%%r11), %%rsp\n"
+                      "\tjb %s\n"
+                      "\tleaq %s(%%rip), %%r10\n"
+                      "\tmovl $%d, %%r11d\n"
+                      "\tjmp %s",
+                      ULP_THREAD_OUTER_SP_OFFSET, name, name,
+                      (int) stack_bytes, outer);
+  rtx asm_input
+    = gen_rtx_ASM_INPUT_loc (VOIDmode, ggc_strdup (text), BUILTINS_LOCATION);
+  free (text);
+  return asm_input;
+}
+
 static rtx
 entry_nop (const char *kind, unsigned id)
 {
-  char *text = xasprintf (ulp_fn.excluded ? ".LULP%s%u:"
-                                          : ".LULP%s%u:\n\t.byte 0x66, 0x90",
+  char *text = xasprintf (ulp_fn.excluded || ulp_fn.entry_only
+                            ? ".LULP%s%u:" : ".LULP%s%u:\n\t.byte 0x66, 0x90",
                           kind, id);
   /* final prints a line marker for the asm's location unless it has no
      line; an unknown location has no file and would crash it.  */
@@ -170,6 +224,27 @@ insert_function_entry (void)
     first = NEXT_INSN (first);
   gcc_assert (first);
 
+  if (ulp_fn.entry_only)
+    {
+      ulp_fn.endbr = endbr_insn_p (first);
+      if (!ulp_fn.endbr && patchable_area_insn_p (first))
+        {
+          rtx_insn *n = NEXT_INSN (first);
+          delete_insn (first);
+          first = n;
+        }
+      else if (ulp_fn.endbr && NEXT_INSN (first)
+               && patchable_area_insn_p (NEXT_INSN (first)))
+        delete_insn (NEXT_INSN (first));
+      /* The record's label, at the function's label; the code after
+         endbr64.  */
+      emit_insn_before (entry_nop ("B", ulp_fn.id), first);
+      if (ulp_fn.endbr)
+        emit_insn_after (entry_asm (), first);
+      else
+        emit_insn_before (entry_asm (), first);
+      return;
+    }
   /* An excluded function only gets a label at its start, for its
      record.  */
   if (ulp_fn.excluded)
@@ -255,6 +330,8 @@ public:
     ulp_fn.decl = current_function_decl;
     ulp_fn.id = next_function_id++;
     ulp_fn.excluded = ulp_function_excluded_p (current_function_decl);
+    ulp_fn.entry_only = (ulp_entry_body (current_function_decl) != NULL_TREE
+                         && !ulp_fn.excluded);
     ulp_collect_inlined (current_function_decl, &ulp_fn.inlined);
 
     if ((crtl->patch_area_size || crtl->patch_area_entry)
@@ -269,7 +346,7 @@ public:
 
     insert_function_entry ();
     insert_cold_entry ();
-    if (ulp_fn.excluded)
+    if (ulp_fn.excluded || ulp_fn.entry_only)
       {
         crtl->patch_area_size = 0;
         crtl->patch_area_entry = 0;
@@ -312,7 +389,8 @@ ulp_print_patchable_function_entry (FILE *file,
   /* Not ours (x86 calls this again after the label, and for functions
      the entry pass did not see): let GCC handle it.  */
   if (ulp_fn.decl != current_function_decl || ulp_fn.excluded
-      || cfun->machine->function_label_emitted || ulp_fn.pre_printed)
+      || ulp_fn.entry_only || cfun->machine->function_label_emitted
+      || ulp_fn.pre_printed)
     {
       gcc_print_patchable_function_entry (file, size, record_p);
       return;

@@ -143,6 +143,9 @@ parse_arguments (const char *plugin_name, int argc,
         }
       else if (strcmp (key, "verbose") == 0 && !value)
         ulp_opts.verbose = true;
+      else if (strcmp (key, "interposition") == 0 && value
+               && (!strcmp (value, "full") || !strcmp (value, "narrow")))
+        ulp_opts.full_interposition = !strcmp (value, "full");
       else if (strcmp (key, "patch") == 0 && !value)
         ulp_opts.patch_mode = true;
       else if (strcmp (key, "boundary") == 0 && value
@@ -163,7 +166,8 @@ parse_arguments (const char *plugin_name, int argc,
           error ("%s: unknown argument %<-fplugin-arg-%s-%s%s%s%>; known "
                  "are %<exclude=NAME[,NAME...]%>, "
                  "%<boundary=auto|always|never%>, "
-                 "%<tls=initial-exec|desc|dynamic%>, %<patch%> and %<verbose%>",
+                 "%<tls=initial-exec|desc|dynamic%>, "
+                 "%<interposition=narrow|full%>, %<patch%> and %<verbose%>",
                  plugin_name, plugin_name, key, value ? "=" : "",
                  value ? value : "");
           return false;
@@ -230,6 +234,10 @@ plugin_init (struct plugin_name_args *plugin_info,
      record is written once final has printed the function.  */
   register_pass_at (ulp_make_entry_pass (g), "shorten", 1,
                     PASS_POS_INSERT_BEFORE, name);
+  /* Entries are split from their bodies once the unit's aliases are
+     known and visibility decided, before anything is inlined.  */
+  register_pass_at (ulp_make_split_pass (g), "visibility", 1,
+                    PASS_POS_INSERT_AFTER, name);
   register_pass_at (ulp_make_record_pass (g), "final", 1,
                     PASS_POS_INSERT_AFTER, name);
   /* Inline facts are read right after early inlining and right after

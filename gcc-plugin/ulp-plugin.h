@@ -50,6 +50,10 @@ struct ulp_options
   vec<const char *> excluded;
   /* -fplugin-arg-ulp-verbose: a note for each function.  */
   bool verbose;
+  /* -fplugin-arg-ulp-interposition=full: the object's own calls of its
+     exported functions keep going through their tracked entries (and
+     the PLT), as an LD_PRELOADed replacement expects.  */
+  bool full_interposition;
 };
 extern ulp_options ulp_opts;
 
@@ -66,6 +70,8 @@ struct ulp_function_state
   bool pre_printed;   /* The pre-entry area was printed.  */
   bool cold_printed;  /* A cold part got a pre-entry area and label.  */
   bool end_printed;   /* The end label .LULPX<id> was printed.  */
+  bool entry_only;    /* A tracked entry (ulp-split.cc): assembly that
+                         never falls through, no patchable entry.  */
   /* Assembler names of the functions inlined into this one, collected
      before final frees the function's BLOCK tree.  */
   vec<const char *> inlined;
@@ -87,12 +93,31 @@ void ulp_finish_unit (void *, void *);
 opt_pass *ulp_make_inline_pass (gcc::context *);
 void ulp_collect_inlined (tree decl, vec<const char *> *names);
 
+/* Internal attributes (a space in the name: no source can spell them)
+   that carry the boundary decisions from the front end to the split
+   pass and on to the records, also through LTO streaming.  */
+#define ULP_CANDIDATE_ATTR "ulp candidate" /* (1): entry mode, (0):
+                                              tracked in its body; until
+                                              the split pass decides.  */
+#define ULP_ENTRY_ATTR "ulp entry"   /* (BODY): a tracked entry.  */
+#define ULP_BODY_ATTR "ulp body"     /* (ENTRY): the body of an entry.  */
+#define ULP_TRACKED_ATTR "ulp tracked" /* tracked in its own body.  */
+/* The function whose calls guard the tracking code until then.  */
+#define ULP_MARKER_NAME "__ulp_boundary_marker"
+
 /* ulp-boundary.cc */
 bool ulp_boundary_function_p (tree decl);
+tree ulp_marker_call (void);
 void ulp_instrument_boundary (void *, void *);
 void ulp_choose_tls_dialect (void);
 void ulp_emit_patch_state_entry (FILE *);
 void ulp_emit_slow_thunk (FILE *);
+const char *ulp_outer_trampoline (void);
+void ulp_emit_outer_trampolines (FILE *);
+
+/* ulp-split.cc */
+opt_pass *ulp_make_split_pass (gcc::context *);
+tree ulp_entry_body (tree decl);
 
 /* ulp-ipa.cc */
 void ulp_disable_unsafe_ipa (void);

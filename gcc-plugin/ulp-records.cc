@@ -77,7 +77,10 @@ print_string (FILE *file, const char *str)
   if (unsigned *known = printed_strings->get (str))
     return *known;
   unsigned id = next_string_id++;
-  printed_strings->put (ggc_strdup (str), id);
+  /* Not ggc_strdup: the map is not a GC root, and a collection would
+     free its keys (and the same string would be printed again under a
+     new label, making the output depend on when GCC collects).  */
+  printed_strings->put (xstrdup (str), id);
   fprintf (file, "\t.pushsection %s,\"aMS\",@progbits,1\n.LULPS%u:\n"
            "\t.string \"", ULP_STR_SECTION, id);
   for (const unsigned char *p = (const unsigned char *) str; *p; p++)
@@ -291,6 +294,7 @@ ulp_finish_unit (void *, void *)
   write_variable_records (asm_out_file);
   ulp_emit_patch_state_entry (asm_out_file);
   ulp_emit_slow_thunk (asm_out_file);
+  ulp_emit_outer_trampolines (asm_out_file);
 }
 
 /* Print the list of the functions inlined into DECL under the label
@@ -338,7 +342,7 @@ ulp_write_records (FILE *file)
     flags |= ULP_F_COMDAT;
   if (ulp_boundary_function_p (decl))
     flags |= ULP_F_BOUNDARY;
-  if (ulp_fn.endbr && !ulp_fn.excluded)
+  if (ulp_fn.endbr && !ulp_fn.excluded && !ulp_fn.entry_only)
     flags |= ULP_F_ENDBR;
   if (ulp_fn.excluded)
     flags |= ULP_F_EXCLUDED;
@@ -346,15 +350,21 @@ ulp_write_records (FILE *file)
     flags |= ULP_F_LTO;
 
   const char *fname = get_fnname_from_decl (decl);
-  tree origin = clone_origin (decl);
+  /* A tracked entry names its body as its origin; the body is an
+     ordinary function of its own name (ulp-split.cc).  */
+  tree entry_body = ulp_entry_body (decl);
+  bool is_body = lookup_attribute (ULP_BODY_ATTR, DECL_ATTRIBUTES (decl));
+  tree origin = entry_body ? entry_body
+                : is_body ? NULL_TREE : clone_origin (decl);
 
   record r;
   r.flags = flags;
-  r.entry = !ulp_fn.excluded;
+  r.entry = !ulp_fn.excluded && !ulp_fn.entry_only;
   r.name = print_string (file, plain_name (fname));
   r.origin = origin ? (int) print_string (file, assembler_name (origin)) : -1;
   r.unit = print_string (file, unit_name (decl));
-  r.kind = origin ? ULP_KIND_CLONE : ULP_KIND_FUNCTION;
+  r.kind = (entry_body ? ULP_KIND_ENTRY
+            : origin ? ULP_KIND_CLONE : ULP_KIND_FUNCTION);
 
   /* The function's label: the entry minus endbr64, or the label the
      entry pass left at the start of an excluded function.  */

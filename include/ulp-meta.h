@@ -167,31 +167,45 @@ struct ulp_object_state
 /* Per thread and object, hidden thread-local symbol __ulp_thread.  */
 struct ulp_thread_state
 {
-  uint64_t depth;    /* boundary-tracked frames of the object on this
-                        thread's stack.  */
+  uint64_t depth;    /* outer entries of the object on this thread's
+                        stack (see below).  */
   uint64_t universe; /* the universe the thread lives in for this
                         object; 0 before its first entry.  */
-  uint64_t outer_sp; /* stack pointer of the outermost such frame.  */
+  uint64_t outer_sp; /* stack pointer at the outermost entry, or 0
+                        outside the object.  */
 };
 
-/* What the instrumentation does on entering a boundary-tracked function
-   (SP is the stack pointer after the prologue):
+/* Offset of outer_sp in struct ulp_thread_state, for the entries' fast
+   path and the runtime's stubs, which are written in assembly.  */
+#define ULP_THREAD_OUTER_SP_OFFSET 16
 
+/* What a tracked entry does (SP is the stack pointer at the entry,
+   before anything is pushed: the caller's stack pointer less the return
+   address):
+
+     if (sp < t->outer_sp)
+       goto body;                               nested: already inside
      if (t->depth == 0 && t->universe == o->universe)
        t->outer_sp = sp, t->depth = 1;          outermost, nothing new
-     else if (t->depth != 0 && sp < t->outer_sp)
-       t->depth++;                              nested
      else if (o->enter_slow)
-       o->enter_slow (t, sp, o);                migration, or a stale
-                                                depth (longjmp out of the
-                                                object, a foreign unwind)
+       o->enter_slow (t, sp, o);                migration, a stale depth
+                                                (longjmp out of the
+                                                object, a foreign unwind),
+                                                or a signal handler on an
+                                                alternate stack above
      else if (t->depth == 0)
        t->universe = o->universe, t->outer_sp = sp, t->depth = 1;
      else
        t->depth++;
-     ... body ...
-     t->depth--;                                on every exit, also
-                                                through exceptions  */
+     ... call body ...
+     if (--t->depth == 0)                       on every exit, also
+       t->outer_sp = 0;                         through exceptions
+
+   So DEPTH counts outer entries (1 while the thread is inside, more
+   only for handlers on an alternate stack), and OUTER_SP is 0 whenever
+   DEPTH is.  A function tracked in its own body (one whose arguments
+   cannot be forwarded: varargs, ...) does the same around its body,
+   skipping both the entry and the exit when nested.  */
 
 #ifdef __cplusplus
 static_assert (sizeof (struct ulp_record) == 32, "ulp_record layout");

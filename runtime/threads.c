@@ -729,6 +729,7 @@ thread_start_inside (void *p)
   __atomic_store_n (&t->depth, 1, __ATOMIC_RELEASE);
   void *r = s.start (s.arg);
   __atomic_store_n (&t->depth, 0, __ATOMIC_RELEASE);
+  t->outer_sp = 0;
   return r;
 }
 

@@ -225,6 +225,8 @@ kind_name (unsigned kind)
       return "cold";
     case ULP_KIND_VARIABLE:
       return "variable";
+    case ULP_KIND_ENTRY:
+      return "entry";
     default:
       return "unknown";
     }

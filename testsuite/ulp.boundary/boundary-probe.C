@@ -107,17 +107,19 @@ state (lib *l)
   return (uint64_t *) __tls_get_addr (l->tls_index);
 }
 
-static uint64_t seen_depth;
+static uint64_t seen_depth, seen_sp, outer_sp_before;
 static void
 record_depth (void *)
 {
   seen_depth = state (&clib)[0];
+  seen_sp = state (&clib)[2];
 }
 
 static void
 nested_call (void *)
 {
   /* Called back by the library: call into it again.  */
+  outer_sp_before = state (&clib)[2];
   lib_call (record_depth, 0);
 }
 
@@ -175,25 +177,37 @@ main (int argc, char **argv)
          (long) t[0]);
   check (t[1] == 1, "the first entry takes the object's universe",
          "universe %ld", (long) t[1]);
-  check (t[2] != 0, "the outermost frame's stack pointer is recorded");
+  check (t[2] == 0, "the outermost stack pointer is cleared on the way out",
+         "outer_sp %ld", (long) t[2], 0);
 
   seen_depth = 99;
+  seen_sp = 0;
+  uint64_t here = (uint64_t) __builtin_frame_address (0);
   lib_call (record_depth, 0);
   check (seen_depth == 1, "depth is 1 in a callback from the library",
          "depth %ld", (long) seen_depth);
-  check (t[0] == 0, "depth is 0 after the callback returns", "depth %ld",
-         (long) t[0]);
+  check (seen_sp != 0 && seen_sp < here,
+         "the outermost entry records its stack pointer, below the caller's "
+         "frame", "outer_sp %ld bytes above the caller's frame",
+         (long) (seen_sp - here), 0);
+  check (t[0] == 0 && t[2] == 0, "depth is 0 after the callback returns",
+         "depth %ld, outer_sp %ld", (long) t[0], (long) t[2]);
 
   seen_depth = 99;
+  seen_sp = 1;
+  outer_sp_before = 0;
   lib_call (nested_call, 0);
-  check (seen_depth == 2,
-         "a callback calling back in is a nested entry (depth 2)",
-         "depth %ld", (long) seen_depth);
+  check (seen_depth == 1 && outer_sp_before != 0
+           && seen_sp == outer_sp_before,
+         "a callback calling back in is a nested entry (depth and outermost "
+         "stack pointer unchanged)",
+         "depth %ld, outer_sp moved by %ld", (long) seen_depth,
+         (long) (seen_sp - outer_sp_before));
 
   seen_depth = 99;
   lib_recurse (5, record_depth, 0);
-  check (seen_depth == 6, "recursion through exported functions nests",
-         "depth %ld", (long) seen_depth);
+  check (seen_depth == 1, "recursion through exported functions is nested "
+         "(depth stays 1)", "depth %ld", (long) seen_depth);
   check (t[0] == 0, "depth is 0 after the recursion", "depth %ld",
          (long) t[0]);
 
