@@ -329,9 +329,11 @@ public:
     ulp_reset_function_state ();
     ulp_fn.decl = current_function_decl;
     ulp_fn.id = next_function_id++;
-    ulp_fn.excluded = ulp_function_excluded_p (current_function_decl);
-    ulp_fn.entry_only = (ulp_entry_body (current_function_decl) != NULL_TREE
-                         && !ulp_fn.excluded);
+    /* A tracked entry is never patched (its body is, unless excluded),
+       and tracks the boundary whether its body is excluded or not.  */
+    ulp_fn.entry_only = ulp_entry_body (current_function_decl) != NULL_TREE;
+    ulp_fn.excluded = (!ulp_fn.entry_only
+                       && ulp_function_excluded_p (current_function_decl));
     ulp_collect_inlined (current_function_decl, &ulp_fn.inlined);
 
     if ((crtl->patch_area_size || crtl->patch_area_entry)

@@ -238,6 +238,9 @@ plugin_init (struct plugin_name_args *plugin_info,
      known and visibility decided, before anything is inlined.  */
   register_pass_at (ulp_make_split_pass (g), "visibility", 1,
                     PASS_POS_INSERT_AFTER, name);
+  /* Under -flto, the calls between units are redirected by lto1.  */
+  register_pass_at (ulp_make_lto_redirect_pass (g), "inline", 1,
+                    PASS_POS_INSERT_BEFORE, name);
   register_pass_at (ulp_make_record_pass (g), "final", 1,
                     PASS_POS_INSERT_AFTER, name);
   /* Inline facts are read right after early inlining and right after

@@ -7,7 +7,9 @@
    The plugin is split by concern: ulp-plugin.cc reads the arguments and
    wires everything into GCC; ulp-entry.cc gives each function its
    patchable entry; ulp-records.cc writes the metadata record that
-   describes it; ulp-ipa.cc switches off the interprocedural
+   describes it; ulp-boundary.cc compiles the universe tracking and
+   ulp-split.cc splits each exported function into a tracked entry and
+   an untracked body; ulp-ipa.cc switches off the interprocedural
    optimisations that would let a caller depend on a callee's body;
    ulp-lto.cc makes a link-time optimised build without the plugin on
    the link line fail loudly instead of producing an unpatchable
@@ -117,6 +119,7 @@ void ulp_emit_outer_trampolines (FILE *);
 
 /* ulp-split.cc */
 opt_pass *ulp_make_split_pass (gcc::context *);
+opt_pass *ulp_make_lto_redirect_pass (gcc::context *);
 tree ulp_entry_body (tree decl);
 
 /* ulp-ipa.cc */

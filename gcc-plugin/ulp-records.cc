@@ -353,7 +353,12 @@ ulp_write_records (FILE *file)
   /* A tracked entry names its body as its origin; the body is an
      ordinary function of its own name (ulp-split.cc).  */
   tree entry_body = ulp_entry_body (decl);
-  bool is_body = lookup_attribute (ULP_BODY_ATTR, DECL_ATTRIBUTES (decl));
+  /* Clones of a body (.part, .constprop) inherit its attributes, and
+     are clones like any other.  */
+  tree body_attr = lookup_attribute (ULP_BODY_ATTR, DECL_ATTRIBUTES (decl));
+  bool is_body = (body_attr
+                  && ulp_entry_body (TREE_VALUE (TREE_VALUE (body_attr)))
+                       == decl);
   tree origin = entry_body ? entry_body
                 : is_body ? NULL_TREE : clone_origin (decl);
 

@@ -359,3 +359,84 @@ ulp_make_split_pass (gcc::context *ctxt)
 {
   return new split_pass (ctxt);
 }
+
+/* With -flto, each unit was split when it was compiled, but the calls
+   that other units make of an exported function still reach its entry.
+   Once lto1 sees the whole object (at WPA, before the inliner), this
+   regular IPA pass redirects them to the body too.  Only call edges
+   change here: the statements follow when each function is
+   materialised, as they do for GCC's own clones.  */
+
+static void
+redirect_callers (cgraph_node *entry, cgraph_node *body)
+{
+  cgraph_edge *next;
+  for (cgraph_edge *e = entry->callers; e; e = next)
+    {
+      next = e->next_caller;
+      if (e->caller == entry || e->caller->thunk)
+        continue;
+      if (ulp_opts.full_interposition
+          && entry->get_availability (e->caller) <= AVAIL_INTERPOSABLE)
+        continue;
+      e->redirect_callee (body);
+    }
+  ipa_ref *ref;
+  for (unsigned i = 0; entry->iterate_direct_aliases (i, ref); i++)
+    if (cgraph_node *alias = dyn_cast<cgraph_node *> (ref->referring))
+      redirect_callers (alias, body);
+}
+
+namespace {
+
+const pass_data lto_redirect_pass_data = {
+  IPA_PASS,            /* type */
+  "ulp_lto_redirect",  /* name */
+  OPTGROUP_NONE,       /* optinfo_flags */
+  TV_NONE,             /* tv_id */
+  0,                   /* properties_required */
+  0,                   /* properties_provided */
+  0,                   /* properties_destroyed */
+  0,                   /* todo_flags_start */
+  0,                   /* todo_flags_finish */
+};
+
+class lto_redirect_pass : public ipa_opt_pass_d
+{
+public:
+  lto_redirect_pass (gcc::context *ctxt)
+    : ipa_opt_pass_d (lto_redirect_pass_data, ctxt, NULL, NULL, NULL, NULL,
+                      NULL, NULL, 0, NULL, NULL)
+  {
+  }
+
+  bool
+  gate (function *) final override
+  {
+    return in_lto_p;
+  }
+
+  unsigned int
+  execute (function *) final override
+  {
+    cgraph_node *node;
+    FOR_EACH_FUNCTION (node)
+      {
+        tree body = ulp_entry_body (node->decl);
+        if (!body)
+          continue;
+        cgraph_node *body_node = cgraph_node::get (body);
+        if (body_node)
+          redirect_callers (node, body_node);
+      }
+    return 0;
+  }
+};
+
+} // anonymous namespace
+
+opt_pass *
+ulp_make_lto_redirect_pass (gcc::context *ctxt)
+{
+  return new lto_redirect_pass (ctxt);
+}

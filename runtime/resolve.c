@@ -50,9 +50,13 @@ rec_str (const int32_t *field)
   return (const char *) ulp_ref (field);
 }
 
-const struct ulp_record *
-ulp_find_function (struct ulp_obj *h, const char *name, const char *unit,
-                   struct ulp_error *err)
+/* ulp_find_function, naming the function SHOWN in messages: a
+   replacement of an exported function names the function, and what it
+   replaces is its body.  */
+
+static const struct ulp_record *
+find_function (struct ulp_obj *h, const char *name, const char *shown,
+               const char *unit, struct ulp_error *err)
 {
   const struct ulp_record *found = NULL, *cold = NULL, *var = NULL;
   const struct ulp_record *other = NULL;
@@ -80,7 +84,7 @@ ulp_find_function (struct ulp_obj *h, const char *name, const char *unit,
              its body is what the name means to replace.  */
           const char *body = rec_str (&r->origin);
           if (body && strcmp (body, name) != 0)
-            return ulp_find_function (h, body, rec_str (&r->unit), err);
+            return find_function (h, body, shown, rec_str (&r->unit), err);
           continue;
         }
       if (r->kind != ULP_KIND_FUNCTION && r->kind != ULP_KIND_CLONE)
@@ -97,7 +101,7 @@ ulp_find_function (struct ulp_obj *h, const char *name, const char *unit,
       const char *u1 = rec_str (&found->unit), *u2 = rec_str (&other->unit);
       ulp_fail (err, ULP_E_NO_FUNCTION,
                 "%s: ambiguous in %s: defined in %s and %s; name the unit",
-                name, h->soname, u1 ? u1 : "?", u2 ? u2 : "?");
+                shown, h->soname, u1 ? u1 : "?", u2 ? u2 : "?");
       return NULL;
     }
   if (!found)
@@ -105,15 +109,15 @@ ulp_find_function (struct ulp_obj *h, const char *name, const char *unit,
       if (cold)
         ulp_fail (err, ULP_E_NOT_PATCHABLE,
                   "%s: the cold part of a function cannot be replaced; "
-                  "replace the function itself", name);
+                  "replace the function itself", shown);
       else if (var)
-        ulp_fail (err, ULP_E_NO_FUNCTION, "%s: not a function in %s", name,
+        ulp_fail (err, ULP_E_NO_FUNCTION, "%s: not a function in %s", shown,
                   h->soname);
       else if (unit)
         ulp_fail (err, ULP_E_NO_FUNCTION, "%s: no such function in %s "
-                  "(unit %s)", name, h->soname, unit);
+                  "(unit %s)", shown, h->soname, unit);
       else
-        ulp_fail (err, ULP_E_NO_FUNCTION, "%s: no such function in %s", name,
+        ulp_fail (err, ULP_E_NO_FUNCTION, "%s: no such function in %s", shown,
                   h->soname);
       return NULL;
     }
@@ -121,10 +125,17 @@ ulp_find_function (struct ulp_obj *h, const char *name, const char *unit,
       || found->pre_entry < ULP_PRE_ENTRY_SIZE)
     {
       ulp_fail (err, ULP_E_NOT_PATCHABLE,
-                "%s: excluded from live patching (no patchable entry)", name);
+                "%s: excluded from live patching (no patchable entry)", shown);
       return NULL;
     }
   return found;
+}
+
+const struct ulp_record *
+ulp_find_function (struct ulp_obj *h, const char *name, const char *unit,
+                   struct ulp_error *err)
+{
+  return find_function (h, name, name, unit, err);
 }
 
 /* Look NAME up in the dynamic symbols of H, accepting only a definition
