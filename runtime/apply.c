@@ -269,6 +269,9 @@ static int
 fn_publish (struct ulp_fn *fn, bool force, struct ulp_error *err)
 {
   struct ulp_obj *h = fn->obj;
+  if (ulp_fault (ULP_FAULT_PUBLISH))
+    return ulp_fail (err, ULP_E_NOMEM, "%s: cannot publish: injected fault",
+                     fn->name);
   struct ulp_table *tab = ulp_table_build (fn);
   if (!tab)
     return ulp_fail (err, ULP_E_NOMEM, "out of memory");
@@ -715,6 +718,12 @@ apply_locked (const char *path, unsigned flags, const unsigned char *key,
           memcpy (bytes, &v, 4);
           size = 4;
         }
+      if (ulp_fault (ULP_FAULT_RELOC))
+        {
+          ulp_fail (err, ULP_E_LOAD, "%s: relocation of %s: injected fault",
+                    path, r->name);
+          goto out;
+        }
       int prot = ulp_pfile_prot (&pf, r->place);
       if (prot >= 0 && (prot & PROT_WRITE))
         memcpy ((void *) place, bytes, size);
@@ -828,8 +837,17 @@ apply_locked (const char *path, unsigned flags, const unsigned char *key,
     if (fn_publish (old->fns[i], false, err) < 0)
       goto undo;
 
-  /* The point of no return: open the universe.  */
+  /* The point of no return: open the universe.  Without boundary code
+     no thread selects by universe: the detours published above still
+     lead to the current versions, and only this republish moves them to
+     the new ones, so it can still fail and be undone like any step
+     before it (the counter goes back first, as no thread reads it).  */
   ulp_obj_bump (h);
+  if (!h->o && ulp_republish (h, err) < 0)
+    {
+      h->own_universe--;
+      goto undo;
+    }
   if (old)
     {
       old->reverted_at = u_new;
@@ -837,11 +855,6 @@ apply_locked (const char *path, unsigned flags, const unsigned char *key,
       h->applied--;
     }
   __atomic_store_n (&ulp_patching_started, 1, __ATOMIC_RELEASE);
-  if (!h->o)
-    {
-      struct ulp_error e2;
-      ulp_republish (h, &e2);
-    }
   ulp_snapshot_want (h, u_new);
   if (!h->dl_handle && !h->main_program)
     h->dl_handle = dlopen (h->path, RTLD_LAZY | RTLD_NOLOAD);
@@ -935,7 +948,9 @@ ulp_apply_key (const char *path, unsigned flags, const unsigned char *key,
       return -1;
     }
   ulp_lock ();
+  ulp_fault_enter ();
   long r = apply_locked (path, flags, key, err);
+  ulp_fault_leave ();
   ulp_maintain_soon ();
   ulp_unlock ();
   return r;

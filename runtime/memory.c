@@ -134,6 +134,12 @@ ulp_slot_alloc (struct ulp_obj *h, struct ulp_error *err)
 {
   if (!h->slot_page || h->slots_used == h->slots_cap)
     {
+      if (ulp_fault (ULP_FAULT_STUB))
+        {
+          ulp_fail (err, ULP_E_NOMEM, "no memory for detour slots: "
+                    "injected fault");
+          return NULL;
+        }
       void *p = map_near_from_maps (h->lo, h->hi);
       if (!p)
         p = map_near_by_probing (h->lo, h->hi);

@@ -330,14 +330,23 @@ revert_locked (struct ulp_patch *p, struct ulp_error *err)
       return -1;
     }
   ulp_obj_bump (h);
+  /* Without boundary code only this republish moves the detours to the
+     newest universe (see apply.c): undone like the one above when it
+     fails.  */
+  if (!h->o && ulp_republish (h, err) < 0)
+    {
+      struct ulp_error e2;
+      h->own_universe--;
+      for (size_t i = 0; i < p->nfns; i++)
+        for (size_t j = 0; j < p->fns[i]->nversions; j++)
+          if (p->fns[i]->versions[j].patch == p)
+            p->fns[i]->versions[j].to = UINT64_MAX;
+      ulp_republish (h, &e2);
+      return -1;
+    }
   p->reverted_at = u_new;
   p->state = ULP_PATCH_REVERTED;
   h->applied--;
-  if (!h->o)
-    {
-      struct ulp_error e2;
-      ulp_republish (h, &e2);
-    }
   ulp_snapshot_want (h, u_new);
   return 0;
 }
@@ -365,7 +374,11 @@ ulp_revert (long id, unsigned flags, struct ulp_error *err)
                 : ulp_fail (err, ULP_E_NO_PATCH, "no applied patch with id "
                             "%ld", id);
   else
-    r = revert_locked (found, err);
+    {
+      ulp_fault_enter ();
+      r = revert_locked (found, err);
+      ulp_fault_leave ();
+    }
   ulp_maintain_soon ();
   ulp_unlock ();
   return r;
@@ -388,9 +401,15 @@ ulp_revert_name (const char *name, unsigned flags, struct ulp_error *err)
   for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
     if (p->state == ULP_PATCH_APPLIED && strcmp (p->name, name) == 0)
       found = p;
-  int r = found ? revert_locked (found, err)
-                : ulp_fail (err, ULP_E_NO_PATCH, "no applied patch named %s",
-                            name);
+  int r;
+  if (found)
+    {
+      ulp_fault_enter ();
+      r = revert_locked (found, err);
+      ulp_fault_leave ();
+    }
+  else
+    r = ulp_fail (err, ULP_E_NO_PATCH, "no applied patch named %s", name);
   ulp_maintain_soon ();
   ulp_unlock ();
   return r;

@@ -370,6 +370,11 @@ ulp_stub_make (struct ulp_fn *fn, const struct ulp_table *tab,
     }
   resolve (&c);
 
+  if (ulp_fault (ULP_FAULT_STUB))
+    {
+      ulp_fail (err, ULP_E_NOMEM, "no memory for stubs: injected fault");
+      return 0;
+    }
   void *mem = ulp_stub_mem (c.n);
   if (!mem)
     {

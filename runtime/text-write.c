@@ -129,6 +129,9 @@ ulp_code_write (void *addr, const void *bytes, size_t n, int prot,
                 struct ulp_error *err)
 {
   uintptr_t a = (uintptr_t) addr;
+  if (ulp_fault (ULP_FAULT_WRITE))
+    return ulp_fail (err, ULP_E_WRITE, "cannot write code at %#lx: "
+                     "injected fault", (unsigned long) a);
   if (unprotect (a, n, prot))
     {
       memcpy (addr, bytes, n);
@@ -181,6 +184,9 @@ ulp_code_store16 (void *addr, uint16_t val, int prot, struct ulp_error *err)
   if (a & 1)
     return ulp_fail (err, ULP_E_WRITE, "misaligned entry at %#lx",
                      (unsigned long) a);
+  if (ulp_fault (ULP_FAULT_WRITE))
+    return ulp_fail (err, ULP_E_WRITE, "cannot write the entry at %#lx: "
+                     "injected fault", (unsigned long) a);
   if (unprotect (a, 2, prot))
     {
       __atomic_store_n ((uint16_t *) addr, val, __ATOMIC_SEQ_CST);

@@ -680,6 +680,13 @@ ulp_trust_dlopen (struct ulp_trusted *t, const char *path,
       extra = fd = nfd;
     }
   dlerror ();
+  if (ulp_fault (ULP_FAULT_DLOPEN))
+    {
+      if (extra >= 0)
+        close (extra);
+      ulp_fail (err, ULP_E_LOAD, "%s: cannot load: injected fault", path);
+      return NULL;
+    }
   void *handle = dlopen (name, RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     {

@@ -30,6 +30,8 @@
 #include "ulp-patch.h"
 #include "ulp.h"
 
+#include "fault.h"
+
 #define ULP_HIDDEN __attribute__ ((visibility ("hidden")))
 
 struct ulp_obj;

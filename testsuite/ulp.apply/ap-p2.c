@@ -12,9 +12,25 @@ ULP_PATCH_TARGET ("libap.so.1", AP_BUILD_ID);
 ULP_PATCH_INFO ("p2", "ap_value returns 3");
 
 int value_v3 (void) __attribute__ ((ulp_replace ("value_impl")));
+int value_b_v3 (void) __attribute__ ((ulp_replace ("value_b")));
+int value_c_v3 (void) __attribute__ ((ulp_replace ("value_c")));
+
+/* All three, so that ap_value shows a patch applied in part (ap-lib.c).  */
 
 int
 value_v3 (void)
+{
+  return 3;
+}
+
+int
+value_b_v3 (void)
+{
+  return 3;
+}
+
+int
+value_c_v3 (void)
 {
   return 3;
 }

@@ -6,19 +6,41 @@
 
    Arguments: triples PATCH CODE MESSAGE.  Each patch must fail with
    exactly that status code and message; afterwards the library must
-   behave as before, its code must be byte for byte as before, and no
-   patch may be applied.  */
+   behave as before, the code of the functions the patches name must be
+   byte for byte as before, and no patch may be applied.  */
 
 #include "rt-lib.h"
 #include "rt-test.h"
 
+/* The functions the refused patches name (rt-bad-fn, rt-bad-excluded
+   and rt-bad-ref replace f_impl and g_impl besides the function or
+   reference that is refused), and rt_f, which none names.  */
+#define NCODE 4
+static const char *const code_names[NCODE]
+  = { "rt_f", "f_impl", "g_impl", "rt_excluded" };
+
+static const unsigned char *
+code_at (int i)
+{
+  switch (i)
+    {
+    case 0:
+      return (const unsigned char *) rt_address_of_f ();
+    case 1:
+    case 2:
+      return (const unsigned char *) rt_address_of_impl (i - 1);
+    default:
+      return (const unsigned char *) (void *) rt_excluded;
+    }
+}
+
 int
 main (int argc, char **argv)
 {
-  const unsigned char *code = (const unsigned char *) rt_address_of_f ();
-  unsigned char before[64];
-  /* The pre-entry area and the entry of rt_f.  */
-  memcpy (before, code - 14, sizeof before);
+  unsigned char before[NCODE][64];
+  /* The pre-entry area, the entry and the start of each body.  */
+  for (int k = 0; k < NCODE; k++)
+    memcpy (before[k], code_at (k) - 14, sizeof before[k]);
   int pair = rt_pair ();
   rt_check (pair == 110, "bad patches: library before", "rt_pair %d", pair);
 
@@ -36,12 +58,16 @@ main (int argc, char **argv)
                 e.message);
       snprintf (what, sizeof what, "unchanged after: %s", msg);
       pair = rt_pair ();
-      rt_check (pair == 110 && rt_f () == 1
-                && memcmp (before, code - 14, sizeof before) == 0
+      const char *changed = NULL;
+      for (int k = 0; k < NCODE && !changed; k++)
+        if (memcmp (before[k], code_at (k) - 14, sizeof before[k]) != 0)
+          changed = code_names[k];
+      rt_check (pair == 110 && rt_f () == 1 && rt_g () == 10
+                && rt_excluded () == 5 && !changed
                 && ulp_patches (NULL, 0) == 0,
-                what, "rt_pair %d, rt_f %d, code %s, %zu patches", pair,
-                rt_f (), memcmp (before, code - 14, sizeof before) ? "changed"
-                                                                : "same",
+                what, "rt_pair %d, rt_f %d, rt_g %d, rt_excluded %d, code of "
+                "%s changed, %zu patches", pair, rt_f (), rt_g (),
+                rt_excluded (), changed ? changed : "none",
                 ulp_patches (NULL, 0));
     }
 

@@ -152,6 +152,12 @@ rt_address_of_f (void)
   return (void *) rt_f;
 }
 
+void *
+rt_address_of_impl (int which)
+{
+  return which == 0 ? (void *) f_impl : (void *) g_impl;
+}
+
 int
 rt_raise_inside (int sig)
 {

@@ -55,6 +55,9 @@ long rt_many (long a, long b, long c, long d, long e, long f, long g,
 struct rt_big rt_struct (struct rt_big big, struct rt_small small);
 double rt_vsum (int n, ...);
 void *rt_address_of_f (void);
+/* The addresses of the static f_impl and g_impl (rt-bad.c compares
+   their code before and after refused patches).  */
+void *rt_address_of_impl (int which);
 int rt_raise_inside (int sig);
 int rt_spawn_pair (int (*hook) (void));
 int rt_cancel_point (void);

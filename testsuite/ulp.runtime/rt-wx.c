@@ -3,16 +3,28 @@
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
 
-   Arguments: patches 1 and 2 of rt-lib.c.  The process turns on
-   PR_SET_MDWE (what systemd's MemoryDenyWriteExecute does on recent
-   kernels), so mprotect can no longer make code writable; the runtime
-   must then write through /proc/self/mem and switch entries with a page
-   swap, while four threads keep calling the library and checking their
-   results.  */
+   Arguments: patches 1 and 2 of rt-lib.c and a mode.  The process
+   refuses writable code, so that mprotect can no longer make code
+   writable; the runtime must then write through /proc/self/mem and
+   switch entries with a page swap, while four threads keep calling the
+   library and checking their results.  Modes:
+     mdwe     PR_SET_MDWE (what systemd's MemoryDenyWriteExecute does on
+              Linux 6.3 and later; UNSUPPORTED on older kernels);
+     seccomp  a seccomp filter on every thread that refuses mmap,
+              mprotect and pkey_mprotect asking for PROT_WRITE with
+              PROT_EXEC (EACCES), as systemd's MemoryDenyWriteExecute
+              does on older kernels such as Debian 12's 6.1.  */
 
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "rt-lib.h"
 #include "rt-test.h"
@@ -23,6 +35,36 @@
 #ifndef PR_MDWE_REFUSE_EXEC_GAIN
 #define PR_MDWE_REFUSE_EXEC_GAIN 1
 #endif
+
+/* Refuse PROT_WRITE|PROT_EXEC in mmap, mprotect and pkey_mprotect on
+   every thread of the process.  0 or -1.  */
+static int
+refuse_wx_seccomp (void)
+{
+  struct sock_filter f[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_mmap, 3, 0),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 2, 0),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_pkey_mprotect, 1, 0),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    /* The low 32 bits of the third argument, the protection.  */
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS,
+              offsetof (struct seccomp_data, args[2])),
+    BPF_STMT (BPF_ALU | BPF_AND | BPF_K, PROT_WRITE | PROT_EXEC),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, PROT_WRITE | PROT_EXEC, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EACCES & SECCOMP_RET_DATA)),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    return -1;
+  /* TSYNC: the runtime's worker thread, already running, too.  */
+  return syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                  SECCOMP_FILTER_FLAG_TSYNC, &prog) == 0 ? 0 : -1;
+}
 
 static volatile int stop;
 static long wrong, calls;
@@ -44,11 +86,17 @@ worker (void *arg)
 int
 main (int argc, char **argv)
 {
-  if (argc != 3)
+  if (argc != 4)
     return 2;
-  if (prctl (PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) != 0)
+  if (strcmp (argv[3], "seccomp") == 0)
     {
-      rt_unsupported ("W^X", "the kernel has no PR_SET_MDWE");
+      if (!rt_check (refuse_wx_seccomp () == 0, "W^X: seccomp filter "
+                     "installed", "%s", strerror (errno)))
+        return 0;
+    }
+  else if (prctl (PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) != 0)
+    {
+      rt_unsupported ("W^X", "the kernel has no PR_SET_MDWE (Linux 6.3)");
       return 0;
     }
   void *page = mmap (NULL, 4096, PROT_READ | PROT_WRITE,
