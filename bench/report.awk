@@ -71,7 +71,7 @@ function verdict_ratio (value, limit) {
     return ""
   if (value <= limit)
     return sprintf ("met (uses %d%%)", value > 1 ? 100 * (value - 1) / (limit - 1) + 0.5 : 0)
-  return sprintf ("MISSED (%s, limit %s)", f(value, 3), f(limit, 2))
+  return sprintf ("MISSED (%s, limit %g)", f(value, 3), limit)
 }
 
 function header (title) {
@@ -238,6 +238,96 @@ END {
     print "  builds: ulp = -specs alone (the plugin's defaults, as users build); the others add"
     print "  -fplugin-arg-ulp-tls=initial-exec (ie), =desc, =dynamic, or"
     print "  -fplugin-arg-ulp-boundary=never (entries: patchable entries, no boundary tracking)."
+  }
+
+  # ------------------------------------------------------ Real libraries
+  header("Real libraries: plain, entries only (boundary=never), full (plugin defaults)")
+  if (("real-all" SUBSEP "all") in na)
+    printf "  not available: %s\n", na["real-all", "all"]
+  else {
+    nrl = split ("sqlite libxml2 leveldb", rl, " ")
+    for (i = 1; i <= nrl; i++)
+      if (("real-" rl[i] SUBSEP "all") in na)
+        printf "  %s not available: %s\n", rl[i], na["real-" rl[i], "all"]
+    for (i = 1; i <= nrl; i++)
+      if (("real-" rl[i]) in info)
+        printf "  %s: %s\n", rl[i], info["real-" rl[i]]
+    if ("real-xml-file" in info)
+      printf "  libxml2 workloads: xmllint --stream --noout, --noout (DOM), --xpath; %s\n", info["real-xml-file"]
+    if (("real-leveldb" SUBSEP "plain") in ir || ("real-leveldb-ms" SUBSEP "plain" SUBSEP "plain") in have)
+      print "  leveldb workload: db_bench --benchmarks=fillseq,fillrandom,readrandom,readseq --num=20000"
+    printf "%-11s %-11s %-8s %-8s %-8s  %-20s %-22s %-22s %s\n", "workload", "Ir plain", \
+      "Ir never", "Ir full", "Ir full", "wall ms plain", "wall never/plain", \
+      "wall full/plain", "wall full/never"
+    printf "%-11s %-11s %-8s %-8s %-8s\n", "", "", "/plain", "/plain", "/never"
+    nrw = split ("sqlite xml-stream xml-dom xml-xpath leveldb", rw, " ")
+    for (i = 1; i <= nrw; i++) {
+      w = "real-" rw[i]
+      kp = c(w "-ms", "plain", "plain")
+      if (!((w SUBSEP "plain") in ir) && !(kp in have))
+        continue
+      ip = ((w SUBSEP "plain") in ir) ? ir[w, "plain"] : ""
+      in_ = ((w SUBSEP "never") in ir) ? ir[w, "never"] : ""
+      if_ = ((w SUBSEP "full") in ir) ? ir[w, "full"] : ""
+      kn = c(w "-ms", "never", "plain"); kf = c(w "-ms", "full", "plain")
+      kfn = c(w "-ms", "full", "never")
+      printf "%-11s %-11s %-8s %-8s %-8s  %-20s %-22s %-22s %s\n", rw[i], \
+        (ip == "" ? "-" : ip), \
+        (ip != "" && in_ != "" ? f(in_ / ip, 4) : "-"), \
+        (ip != "" && if_ != "" ? f(if_ / ip, 4) : "-"), \
+        (in_ != "" && if_ != "" ? f(if_ / in_, 4) : "-"), \
+        (kp in have ? mq(kp, 1) : "-"), (kn in have ? rq(kn) : "-"), \
+        (kf in have ? rq(kf) : "-"), (kfn in have ? rq(kfn) : "-")
+      if (("real-check-" rw[i]) in info)
+        checks = checks sprintf ("  %s: %s\n", rw[i], info["real-check-" rw[i]])
+    }
+    if (kp in have)
+      printf "  (wall: %d timed runs of each, variants rotated; Ir: one run each under callgrind)\n", n[kp]
+    printf "%s", checks
+    printf "%-9s %-8s %-11s %-11s %-10s %s\n", "library", "variant", ".text", ".text/plain", \
+      "dyn funcs", "exported functions against plain"
+    for (i = 1; i <= nrl; i++) {
+      l = rl[i]
+      for (j = 1; j <= 3; j++) {
+        v = (j == 1 ? "plain" : j == 2 ? "never" : "full")
+        if (!(("real-text-" l SUBSEP v) in sz))
+          continue
+        printf "%-9s %-8s %-11d %-11s %-10d %s\n", l, v, sz["real-text-" l, v], \
+          (v == "plain" ? "1" : f(sz["real-text-" l, v] / sz["real-text-" l, "plain"], 4)), \
+          sz["real-dynfunc-" l, v], \
+          (v == "plain" ? "" : info["real-symdiff-" l "-" v])
+      }
+    }
+    for (i = 1; i <= nrl; i++)
+      for (j = 2; j <= 3; j++) {
+        v = (j == 2 ? "never" : "full")
+        if (("real-symadded-" rl[i] "-" v) in info)
+          printf "  %s %s adds: %s\n", rl[i], v, info["real-symadded-" rl[i] "-" v]
+        if (("real-symmissing-" rl[i] "-" v) in info)
+          printf "  %s %s lacks: %s\n", rl[i], v, info["real-symmissing-" rl[i] "-" v]
+      }
+    print "  targets (issue 14), in instructions: full/never <= 1.003, full/plain <= 1.01;"
+    print "  the same exported functions as plain; .text at most 10% over plain:"
+    for (i = 1; i <= nrw; i++) {
+      w = "real-" rw[i]
+      if (!((w SUBSEP "plain") in ir) || !((w SUBSEP "never") in ir) || !((w SUBSEP "full") in ir))
+        continue
+      printf "  %-11s full/never %s; full/plain %s\n", rw[i], \
+        verdict_ratio(ir[w, "full"] / ir[w, "never"], 1.003), \
+        verdict_ratio(ir[w, "full"] / ir[w, "plain"], 1.01)
+    }
+    for (i = 1; i <= nrl; i++) {
+      l = rl[i]
+      if (!(("real-text-" l SUBSEP "full") in sz))
+        continue
+      same = (info["real-symdiff-" l "-full"] ~ /^0 added, 0 missing/) ? "met" : "MISSED (" info["real-symdiff-" l "-full"] ")"
+      printf "  %-11s exports (full) %s; .text (full) %s\n", l, same, \
+        verdict_ratio(sz["real-text-" l, "full"] / sz["real-text-" l, "plain"], 1.10)
+    }
+    print "  variants: plain = no plugin; never = -specs=ulp.specs -fplugin-arg-ulp-boundary=never"
+    print "  (patchable entries, no boundary tracking); full = -specs=ulp.specs alone.  For SQLite"
+    print "  these are the builds entries and ulp of the table above.  Every workload runs one"
+    print "  program (xmllint, db_bench, bench-sql) built plain against each variant's library."
   }
 
   # --------------------------------------------------------------- Apply

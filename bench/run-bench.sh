@@ -6,7 +6,7 @@
 #
 # Run by `make bench' in the build tree's bench/ directory, after the
 # benchmark programs are built; the Makefile passes CC, READELF, SIZE,
-# ULP_SPECS, LDSCRIPT, LIBULP, TOOLS, INCLUDES, AWK and SRCDIR.  Every benchmark
+# ULP_SPECS, LDSCRIPT, LIBULP, TOOLS, INCLUDES, AWK, SRCDIR, CXX and NM.  Every benchmark
 # writes machine-readable lines (bench-util.h) to results.raw; report.awk
 # turns them into the table, printed and kept in results.txt.
 #
@@ -18,6 +18,10 @@
 #   BENCH_MALLOC_RUNS       malloc runs per variant (20)
 #   BENCH_APPLY_ROUNDS      apply/revert rounds (10)
 #   BENCH_SKIP_SQLITE=1     leave SQLite out
+#   BENCH_SKIP_REAL=1       leave out the real libraries (real-libs.sh)
+#   BENCH_REAL_RUNS         their timed runs per variant and workload (11)
+#   ULP_CACHE_DIR           where real-libs.sh keeps the fetched sources
+#                           and builds (bench/cache)
 #   BENCH_SQLITE_EXTRA      extra SQLite builds (default "desc entries";
 #                           also ie, dynamic; "" for none)
 #   ULP_SQLITE3_C           an existing sqlite3.c (sqlite3.h beside it);
@@ -26,7 +30,8 @@
 
 set -u
 
-: "${CC:=gcc}" "${READELF:=readelf}" "${SIZE:=size}" "${AWK:=awk}"
+: "${CC:=gcc}" "${CXX:=g++}" "${NM:=nm}" "${READELF:=readelf}" "${SIZE:=size}"
+: "${AWK:=awk}"
 : "${VALGRIND:=valgrind}"
 : "${ULP_SPECS:?}" "${LIBULP:?}" "${TOOLS:?}" "${SRCDIR:?}" "${INCLUDES:=}"
 : "${LDSCRIPT:?}"
@@ -34,12 +39,12 @@ set -u
 if test "${BENCH_QUICK:-0}" = 1; then
   : "${BENCH_ROUNDS:=20}" "${BENCH_CALLS:=100000}" "${BENCH_SQL_RUNS:=3}"
   : "${BENCH_COMPILE_PAIRS:=1}" "${BENCH_MALLOC_RUNS:=3}"
-  : "${BENCH_APPLY_ROUNDS:=3}"
+  : "${BENCH_APPLY_ROUNDS:=3}" "${BENCH_REAL_RUNS:=3}"
 fi
 : "${BENCH_ROUNDS:=150}" "${BENCH_CALLS:=400000}" "${BENCH_SQL_RUNS:=15}"
 : "${BENCH_COMPILE_PAIRS:=2}" "${BENCH_MALLOC_RUNS:=20}"
-: "${BENCH_APPLY_ROUNDS:=10}"
-export BENCH_ROUNDS BENCH_CALLS
+: "${BENCH_APPLY_ROUNDS:=10}" "${BENCH_REAL_RUNS:=11}"
+export BENCH_ROUNDS BENCH_CALLS BENCH_REAL_RUNS
 
 raw=results.raw
 : > "$raw"
@@ -215,6 +220,11 @@ sqlite_flags ()
   esac
 }
 sqlite_variants="plain ulp ${BENCH_SQLITE_EXTRA-desc entries}"
+# The real-library table (real-libs.sh) needs the entries build.
+case " $sqlite_variants " in
+  *" entries "*) ;;
+  *) sqlite_variants="$sqlite_variants entries" ;;
+esac
 
 if test $sqlite_ok = yes; then
   incdir=`dirname "$sqlite_c"`
@@ -320,6 +330,22 @@ if test $sqlite_ok = yes; then
     done
     for v in $sqlite_variants; do cat sqlite/ir-$v >> "$raw" 2> /dev/null; done
   fi
+fi
+
+# ---------------------------------------------------------------------
+# Real libraries: SQLite (from above), libxml2 and leveldb, each plain,
+# with entries only and with the plugin's defaults (real-libs.sh).
+# ---------------------------------------------------------------------
+
+if test "${BENCH_SKIP_REAL:-0}" = 1; then
+  na "real-all all BENCH_SKIP_REAL=1"
+elif command -v bash > /dev/null 2>&1; then
+  say "real libraries: SQLite, libxml2, leveldb"
+  RAW=$raw BENCH_SQLITE_DONE=$sqlite_ok CC=$CC CXX=$CXX NM=$NM SIZE=$SIZE \
+    AWK=$AWK VALGRIND=$VALGRIND ULP_SPECS=$ULP_SPECS SRCDIR=$SRCDIR \
+    bash "$SRCDIR/real-libs.sh" || say "real-libs.sh failed"
+else
+  na "real-all all bash is not installed"
 fi
 
 # ---------------------------------------------------------------------

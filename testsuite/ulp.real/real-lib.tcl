@@ -3,11 +3,11 @@
 # Copyright (C) 2026 The ulp authors.
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Sourced by real-xcrypt.exp and real-sqlite.exp.  The tests build real
-# libraries from their published sources with ulp, and each drives a
-# program of its own (real-xcrypt.c, real-sqlite.c) that keeps four
-# threads calling the library while ulp-apply patches and reverts it
-# from outside.  Both programs speak the same protocol, one command a
+# Sourced by real-xcrypt.exp, real-sqlite.exp and real-libxml2.exp.  The
+# tests build real libraries from their published sources with ulp;
+# the first two each drive a program of its own (real-xcrypt.c,
+# real-sqlite.c) that keeps four threads calling the library while
+# ulp-apply patches and reverts it from outside.  Both programs speak the same protocol, one command a
 # line under Expect: "probe" (the main thread's view: "probe old",
 # "probe new" or "probe bad ..."), "workers" (what the worker threads
 # saw in two whole rounds each: "workers old=N new=N bad=N rounds=N")
