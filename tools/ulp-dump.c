@@ -27,6 +27,7 @@
 #include <gelf.h>
 #include <stddef.h>
 
+#include "boundary-check.h"
 #include "ulp-elf.h"
 #include "ulp-meta.h"
 #include "ulp-patch.h"
@@ -42,6 +43,9 @@
 static const char *program_name = "ulp-dump";
 
 static bool opt_json;
+/* --check-boundary: compare the exports with the tracked entries
+   instead of dumping.  */
+static bool opt_check;
 
 /* What a live patch says about itself (ulp-patch.h).  */
 struct patch_desc
@@ -144,11 +148,13 @@ enum
 {
   OPT_HELP = 256,
   OPT_VERSION,
-  OPT_JSON
+  OPT_JSON,
+  OPT_CHECK_BOUNDARY
 };
 
 static const struct option long_options[] = {
   { "json", no_argument, NULL, OPT_JSON },
+  { "check-boundary", no_argument, NULL, OPT_CHECK_BOUNDARY },
   { "verbose", no_argument, NULL, 'v' },
   { "help", no_argument, NULL, OPT_HELP },
   { "version", no_argument, NULL, OPT_VERSION },
@@ -225,6 +231,8 @@ kind_name (unsigned kind)
       return "cold";
     case ULP_KIND_VARIABLE:
       return "variable";
+    case ULP_KIND_ENTRY:
+      return "entry";
     default:
       return "unknown";
     }
@@ -841,6 +849,81 @@ dump_file (const char *file, bool *first)
   return true;
 }
 
+/* --check-boundary on FILE: 0 when every export is tracked, 1 when
+   some is not, 2 when FILE cannot be checked.  */
+static int
+check_file (const char *file, bool *first)
+{
+  char *err = NULL;
+  struct ulp_elf *ue = ulp_elf_open (file, &err);
+  struct ulp_bc_report r;
+  if (ue != NULL && ulp_bc_check (ue, &r, &err) != 0)
+    {
+      ulp_elf_close (ue);
+      ue = NULL;
+    }
+  if (ue == NULL)
+    {
+      fflush (stdout);
+      fprintf (stderr, "%s: ", program_name);
+      print_safe (stderr, file);
+      fprintf (stderr, ": %s\n", err ? err : "out of memory");
+      free (err);
+      return 2;
+    }
+  size_t untracked = r.exported - r.tracked;
+  if (opt_json)
+    {
+      fputs (*first ? "[\n" : ",\n", stdout);
+      fputs ("  {\"file\": ", stdout);
+      json_string (file);
+      printf (", \"exported\": %zu, \"tracked\": %zu, \"entries\": %zu",
+              r.exported, r.tracked, r.entries);
+      static const char *const keys[] = { "untracked", "unreachable",
+                                          "ifuncs" };
+      for (int k = 0; k < 3; k++)
+        {
+          printf (", \"%s\": [", keys[k]);
+          bool f = true;
+          for (size_t i = 0; i < r.nitems; i++)
+            if ((int) r.items[i].kind == k)
+              {
+                fputs (f ? "" : ", ", stdout);
+                json_string (r.items[i].name);
+                f = false;
+              }
+          putchar (']');
+        }
+      putchar ('}');
+    }
+  else
+    {
+      print_safe (stdout, file);
+      printf (": %zu exported function%s, %zu tracked, %zu not tracked; "
+              "%zu tracked entr%s\n", r.exported, r.exported == 1 ? "" : "s",
+              r.tracked, untracked, r.entries, r.entries == 1 ? "y" : "ies");
+      for (size_t i = 0; i < r.nitems; i++)
+        {
+          const struct ulp_bc_item *it = &r.items[i];
+          struct buf b = { 0 };
+          buf_str (&b, it->kind == ULP_BC_UNTRACKED
+                       ? "  exported but not tracked: "
+                       : it->kind == ULP_BC_UNREACHABLE
+                       ? "  tracked entry not reachable from outside: "
+                       : "  exported ifunc, not checked: ");
+          buf_safe (&b, it->name);
+          if (it->kind == ULP_BC_UNTRACKED && !it->has_record)
+            buf_str (&b, " (no ulp record: not compiled with the plugin)");
+          puts (b.s);
+          free (b.s);
+        }
+    }
+  *first = false;
+  ulp_bc_free (&r);
+  ulp_elf_close (ue);
+  return untracked ? 1 : 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -855,6 +938,9 @@ main (int argc, char **argv)
       {
       case OPT_JSON:
         opt_json = true;
+        break;
+      case OPT_CHECK_BOUNDARY:
+        opt_check = true;
         break;
       case 'v':
         opt_timing = opt_verbose;
@@ -877,9 +963,16 @@ main (int argc, char **argv)
     }
 
   bool ok = true, first = true;
+  int check_status = 0;
   double start = now_ms ();
   for (int i = optind; i < argc; i++)
-    if (!dump_file (argv[i], &first))
+    if (opt_check)
+      {
+        int s = check_file (argv[i], &first);
+        if (s > check_status)
+          check_status = s;
+      }
+    else if (!dump_file (argv[i], &first))
       ok = false;
   if (opt_json)
     fputs (first ? "[]\n" : "\n]\n", stdout);
@@ -896,7 +989,9 @@ main (int argc, char **argv)
   if (fflush (stdout) != 0 || ferror (stdout) || fclose (stdout) != 0)
     {
       fprintf (stderr, "%s: write error\n", program_name);
-      return 1;
+      return opt_check ? 2 : 1;
     }
+  if (opt_check)
+    return check_status;
   return ok ? 0 : 1;
 }
