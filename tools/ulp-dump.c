@@ -169,6 +169,10 @@ usage (void)
 Show the ulp live-patching metadata of each FILE: an object file, a shared\n\
 object or an executable built with the ulp GCC plugin.\n\
 \n\
+  --check-boundary\n\
+                 instead of the metadata, check that every function\n\
+                 each linked FILE exports lands on a tracked entry\n\
+                 (see below)\n\
   --json         print one JSON array describing all the files\n\
   -v, --verbose  also show each function's unit, inlined functions,\n\
                  flags and pre-entry bytes; twice, also print each\n\
@@ -180,13 +184,27 @@ Columns: ADDRESS is the link-time address, or SECTION+OFFSET in an object\n\
 file; SIZE is the size of the code in bytes; ENTRY shows the bytes of the\n\
 patchable entry instruction as the file holds them (\"+4:\" when it follows\n\
 endbr64, \"-\" when the function has none, \"?\" when the file does not hold\n\
-them); KIND is function, clone or cold, marked \",excluded\" when the\n\
+them); KIND is function, clone, cold or entry (a tracked entry), marked\n\
+\",excluded\" when the\n\
 function was excluded from patching and \",lto\" when lto1 compiled it;\n\
 LINKAGE is exported, global (not exported) or local, marked \",weak\" and\n\
 \",comdat\".  Clones and cold parts name their origin after \"<-\".\n\
 \n\
+--check-boundary reads each FILE's dynamic symbol table and prints one\n\
+line per problem: \"exported but not tracked: NAME\" for a function\n\
+symbol exported (global or weak, default or protected visibility) whose\n\
+address is no tracked entry: a call entering the object through it may\n\
+run code of two universes; \"tracked entry not reachable from outside:\n\
+NAME\" (informational) for a tracked entry no exported symbol reaches;\n\
+\"exported ifunc, not checked: NAME\" for an indirect function, whose\n\
+target only the run time knows.  Versioned names show @VERSION or\n\
+@@VERSION.  ulp's own __ulp_ symbols are skipped.\n\
+\n\
 Exit status is 0 if every FILE was read, 1 if any could not be, 2 for\n\
-a usage error.\n", stdout);
+a usage error.  With --check-boundary: 0 when every exported function\n\
+of every FILE is tracked, 1 when some is not, 2 when a FILE could not\n\
+be checked (missing, not ELF, not live-patchable, not linked) or for a\n\
+usage error.\n", stdout);
 #ifdef PACKAGE_BUGREPORT
   printf ("\nReport bugs to: %s\n", PACKAGE_BUGREPORT);
 #endif
