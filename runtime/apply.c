@@ -859,6 +859,8 @@ apply_locked (const char *path, unsigned flags, const unsigned char *key,
   if (!h->dl_handle && !h->main_program)
     h->dl_handle = dlopen (h->path, RTLD_LAZY | RTLD_NOLOAD);
   h->applied++;
+  /* Once per object: whether calls can enter it past the tracking.  */
+  ulp_obj_check_exports (h);
   p->id = next_id++;
   p->state = ULP_PATCH_APPLIED;
   struct ulp_patch **tail = &patches;

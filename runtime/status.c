@@ -196,6 +196,22 @@ ulp_status_json (void)
            (unsigned long long) ulp_obj_universe (h),
            (unsigned long long) h->live_floor, tls_name (h->tls_kind),
            h->o && !ulp_t0_resolved (h) ? "true" : "false");
+      /* Known from the object's first patch on (exports.c).  */
+      if (h->exports_checked)
+        {
+          put (&b, ", \"untracked_exports\": %zu, \"untracked_examples\": [",
+               h->untracked_exports);
+          for (size_t i = 0;
+               i < h->untracked_exports && i < ULP_UNTRACKED_SHOWN; i++)
+            {
+              if (i)
+                put (&b, ", ");
+              put_str (&b, h->untracked_names[i]);
+            }
+          put (&b, "]");
+        }
+      else
+        put (&b, ", \"untracked_exports\": null");
       put (&b, ", \"threads\": [");
       if (h->o)
         {

@@ -120,6 +120,9 @@ struct ulp_snapshot
   uint64_t *cpu_ns;
 };
 
+/* How many names of untracked exports the status shows.  */
+#define ULP_UNTRACKED_SHOWN 4
+
 struct ulp_obj
 {
   struct ulp_obj *next;
@@ -171,6 +174,12 @@ struct ulp_obj
   /* Slot pages near the object (memory.c).  */
   uint64_t *slot_page;
   size_t slots_used, slots_cap;
+
+  /* Exported functions that are no tracked entry (exports.c), counted
+     at the object's first patch, with the first few names.  */
+  bool exports_checked;
+  size_t untracked_exports;
+  char *untracked_names[ULP_UNTRACKED_SHOWN];
 };
 
 /* Rescan the loaded objects: attach to new live-patchable ones, mark
@@ -220,6 +229,10 @@ ULP_HIDDEN int ulp_obj_prot (const struct ulp_obj *h, uintptr_t addr);
    address into the instrumented function body, when it can find it.  */
 ULP_HIDDEN void ulp_enter_slow_c (struct ulp_thread_state *t, uint64_t sp,
                                   struct ulp_object_state *o, uintptr_t ret);
+
+/* Count H's exported functions that are no tracked entry (exports.c);
+   does the work only the first time.  Under the lock.  */
+ULP_HIDDEN void ulp_obj_check_exports (struct ulp_obj *h);
 
 /* ------------------------------------------------------------------ */
 /* Threads and universes (threads.c).                                  */

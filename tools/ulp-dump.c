@@ -27,6 +27,7 @@
 #include <gelf.h>
 #include <stddef.h>
 
+#include "boundary-check.h"
 #include "ulp-elf.h"
 #include "ulp-meta.h"
 #include "ulp-patch.h"
@@ -42,6 +43,9 @@
 static const char *program_name = "ulp-dump";
 
 static bool opt_json;
+/* --check-boundary: compare the exports with the tracked entries
+   instead of dumping.  */
+static bool opt_check;
 
 /* What a live patch says about itself (ulp-patch.h).  */
 struct patch_desc
@@ -144,11 +148,13 @@ enum
 {
   OPT_HELP = 256,
   OPT_VERSION,
-  OPT_JSON
+  OPT_JSON,
+  OPT_CHECK_BOUNDARY
 };
 
 static const struct option long_options[] = {
   { "json", no_argument, NULL, OPT_JSON },
+  { "check-boundary", no_argument, NULL, OPT_CHECK_BOUNDARY },
   { "verbose", no_argument, NULL, 'v' },
   { "help", no_argument, NULL, OPT_HELP },
   { "version", no_argument, NULL, OPT_VERSION },
@@ -163,6 +169,10 @@ usage (void)
 Show the ulp live-patching metadata of each FILE: an object file, a shared\n\
 object or an executable built with the ulp GCC plugin.\n\
 \n\
+  --check-boundary\n\
+                 instead of the metadata, check that every function\n\
+                 each linked FILE exports lands on a tracked entry\n\
+                 (see below)\n\
   --json         print one JSON array describing all the files\n\
   -v, --verbose  also show each function's unit, inlined functions,\n\
                  flags and pre-entry bytes; twice, also print each\n\
@@ -174,13 +184,27 @@ Columns: ADDRESS is the link-time address, or SECTION+OFFSET in an object\n\
 file; SIZE is the size of the code in bytes; ENTRY shows the bytes of the\n\
 patchable entry instruction as the file holds them (\"+4:\" when it follows\n\
 endbr64, \"-\" when the function has none, \"?\" when the file does not hold\n\
-them); KIND is function, clone or cold, marked \",excluded\" when the\n\
+them); KIND is function, clone, cold or entry (a tracked entry), marked\n\
+\",excluded\" when the\n\
 function was excluded from patching and \",lto\" when lto1 compiled it;\n\
 LINKAGE is exported, global (not exported) or local, marked \",weak\" and\n\
 \",comdat\".  Clones and cold parts name their origin after \"<-\".\n\
 \n\
+--check-boundary reads each FILE's dynamic symbol table and prints one\n\
+line per problem: \"exported but not tracked: NAME\" for a function\n\
+symbol exported (global or weak, default or protected visibility) whose\n\
+address is no tracked entry: a call entering the object through it may\n\
+run code of two universes; \"tracked entry not reachable from outside:\n\
+NAME\" (informational) for a tracked entry no exported symbol reaches;\n\
+\"exported ifunc, not checked: NAME\" for an indirect function, whose\n\
+target only the run time knows.  Versioned names show @VERSION or\n\
+@@VERSION.  ulp's own __ulp_ symbols are skipped.\n\
+\n\
 Exit status is 0 if every FILE was read, 1 if any could not be, 2 for\n\
-a usage error.\n", stdout);
+a usage error.  With --check-boundary: 0 when every exported function\n\
+of every FILE is tracked, 1 when some is not, 2 when a FILE could not\n\
+be checked (missing, not ELF, not live-patchable, not linked) or for a\n\
+usage error.\n", stdout);
 #ifdef PACKAGE_BUGREPORT
   printf ("\nReport bugs to: %s\n", PACKAGE_BUGREPORT);
 #endif
@@ -843,6 +867,81 @@ dump_file (const char *file, bool *first)
   return true;
 }
 
+/* --check-boundary on FILE: 0 when every export is tracked, 1 when
+   some is not, 2 when FILE cannot be checked.  */
+static int
+check_file (const char *file, bool *first)
+{
+  char *err = NULL;
+  struct ulp_elf *ue = ulp_elf_open (file, &err);
+  struct ulp_bc_report r;
+  if (ue != NULL && ulp_bc_check (ue, &r, &err) != 0)
+    {
+      ulp_elf_close (ue);
+      ue = NULL;
+    }
+  if (ue == NULL)
+    {
+      fflush (stdout);
+      fprintf (stderr, "%s: ", program_name);
+      print_safe (stderr, file);
+      fprintf (stderr, ": %s\n", err ? err : "out of memory");
+      free (err);
+      return 2;
+    }
+  size_t untracked = r.exported - r.tracked;
+  if (opt_json)
+    {
+      fputs (*first ? "[\n" : ",\n", stdout);
+      fputs ("  {\"file\": ", stdout);
+      json_string (file);
+      printf (", \"exported\": %zu, \"tracked\": %zu, \"entries\": %zu",
+              r.exported, r.tracked, r.entries);
+      static const char *const keys[] = { "untracked", "unreachable",
+                                          "ifuncs" };
+      for (int k = 0; k < 3; k++)
+        {
+          printf (", \"%s\": [", keys[k]);
+          bool f = true;
+          for (size_t i = 0; i < r.nitems; i++)
+            if ((int) r.items[i].kind == k)
+              {
+                fputs (f ? "" : ", ", stdout);
+                json_string (r.items[i].name);
+                f = false;
+              }
+          putchar (']');
+        }
+      putchar ('}');
+    }
+  else
+    {
+      print_safe (stdout, file);
+      printf (": %zu exported function%s, %zu tracked, %zu not tracked; "
+              "%zu tracked entr%s\n", r.exported, r.exported == 1 ? "" : "s",
+              r.tracked, untracked, r.entries, r.entries == 1 ? "y" : "ies");
+      for (size_t i = 0; i < r.nitems; i++)
+        {
+          const struct ulp_bc_item *it = &r.items[i];
+          struct buf b = { 0 };
+          buf_str (&b, it->kind == ULP_BC_UNTRACKED
+                       ? "  exported but not tracked: "
+                       : it->kind == ULP_BC_UNREACHABLE
+                       ? "  tracked entry not reachable from outside: "
+                       : "  exported ifunc, not checked: ");
+          buf_safe (&b, it->name);
+          if (it->kind == ULP_BC_UNTRACKED && !it->has_record)
+            buf_str (&b, " (no ulp record: not compiled with the plugin)");
+          puts (b.s);
+          free (b.s);
+        }
+    }
+  *first = false;
+  ulp_bc_free (&r);
+  ulp_elf_close (ue);
+  return untracked ? 1 : 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -857,6 +956,9 @@ main (int argc, char **argv)
       {
       case OPT_JSON:
         opt_json = true;
+        break;
+      case OPT_CHECK_BOUNDARY:
+        opt_check = true;
         break;
       case 'v':
         opt_timing = opt_verbose;
@@ -879,9 +981,16 @@ main (int argc, char **argv)
     }
 
   bool ok = true, first = true;
+  int check_status = 0;
   double start = now_ms ();
   for (int i = optind; i < argc; i++)
-    if (!dump_file (argv[i], &first))
+    if (opt_check)
+      {
+        int s = check_file (argv[i], &first);
+        if (s > check_status)
+          check_status = s;
+      }
+    else if (!dump_file (argv[i], &first))
       ok = false;
   if (opt_json)
     fputs (first ? "[]\n" : "\n]\n", stdout);
@@ -898,7 +1007,9 @@ main (int argc, char **argv)
   if (fflush (stdout) != 0 || ferror (stdout) || fclose (stdout) != 0)
     {
       fprintf (stderr, "%s: write error\n", program_name);
-      return 1;
+      return opt_check ? 2 : 1;
     }
+  if (opt_check)
+    return check_status;
   return ok ? 0 : 1;
 }

@@ -406,6 +406,40 @@ runtime_patches (const struct process *p)
   return v && v->type == JSON_ARRAY ? v : NULL;
 }
 
+/* The runtime's description of object O, matched by path, or NULL
+   (no runtime asked, or it has not attached to O).  */
+static const struct json *
+runtime_object (const struct process *p, const struct object *o)
+{
+  const struct json *v = json_get (p->runtime, "objects");
+  if (!v || v->type != JSON_ARRAY)
+    return NULL;
+  for (size_t k = 0; k < v->n; k++)
+    if (strcmp (json_get_str (v->items[k], "path", ""), o->path) == 0)
+      return v->items[k];
+  for (size_t k = 0; k < v->n; k++)
+    if (strcmp (json_get_str (v->items[k], "soname", ""), o->soname) == 0)
+      return v->items[k];
+  return NULL;
+}
+
+/* How many of O's exported functions are no tracked entry, as the
+   runtime found at the object's first patch; -1 when not known.  The
+   first few names go to *NAMES.  */
+static long long
+untracked_exports (const struct process *p, const struct object *o,
+                   const struct json **names)
+{
+  const struct json *ro = runtime_object (p, o);
+  const struct json *n = ro ? json_get (ro, "untracked_exports") : NULL;
+  *names = ro ? json_get (ro, "untracked_examples") : NULL;
+  if (*names && (*names)->type != JSON_ARRAY)
+    *names = NULL;
+  if (!n || n->type != JSON_NUMBER)
+    return -1;
+  return json_get_int (ro, "untracked_exports", -1);
+}
+
 static void
 print_text (const struct process *p)
 {
@@ -434,6 +468,21 @@ print_text (const struct process *p)
         printf (" universe %llu", (unsigned long long) o->universe);
       printf (" (%s%s%s)\n", o->path, o->build_id[0] ? ", build-id " : "",
               o->build_id);
+      const struct json *names;
+      long long untracked = untracked_exports (p, o, &names);
+      if (untracked > 0)
+        {
+          printf ("    warning: %lld exported function%s not tracked (",
+                  untracked, untracked == 1 ? " is" : "s are");
+          for (size_t k = 0; names && k < names->n; k++)
+            printf ("%s%s", k ? ", " : "",
+                    names->items[k]->type == JSON_STRING
+                    ? names->items[k]->str : "?");
+          printf ("%s): consistency is not guaranteed for calls entering "
+                  "through %s\n", names && (long long) names->n < untracked
+                                  ? ", ..." : "",
+                  untracked == 1 ? "it" : "them");
+        }
       for (size_t k = 0; pl && k < pl->n; k++)
         {
           const struct json *e = pl->items[k];
@@ -511,6 +560,22 @@ print_json (const struct process *p, bool first)
         printf ("%llu", (unsigned long long) o->universe);
       else
         printf ("null");
+      /* Known once the runtime patched the object.  */
+      const struct json *names;
+      long long untracked = untracked_exports (p, o, &names);
+      printf (", \"untracked_exports\": ");
+      if (untracked >= 0)
+        printf ("%lld", untracked);
+      else
+        printf ("null");
+      printf (", \"untracked_examples\": [");
+      for (size_t k = 0; untracked > 0 && names && k < names->n; k++)
+        {
+          printf ("%s", k ? ", " : "");
+          json_str (names->items[k]->type == JSON_STRING
+                    ? names->items[k]->str : "?");
+        }
+      printf ("]");
       printf (", \"threads\": [");
       for (size_t k = 0; k < o->nthreads; k++)
         {

@@ -19,6 +19,7 @@
 
 load_lib ulp-mkpatch.exp
 load_lib ulp-apply.exp
+load_lib ulp-exports.exp
 
 # Whether the ulp.real test NAME is to run; UNSUPPORTED if not.
 proc ulp_real_enabled { name } {
