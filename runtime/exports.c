@@ -104,6 +104,9 @@ ulp_obj_check_exports (struct ulp_obj *h)
   if (!symtab || !strtab || nsyms == 0)
     return;
 
+  /* Tracked entries, and functions of vague linkage (inline functions,
+     template instances: ULP_F_COMDAT), which every user compiles for
+     itself, are entries of nothing, and count as nothing missing.  */
   uintptr_t *tracked = malloc ((h->nrecords ? h->nrecords : 1)
                                * sizeof *tracked);
   if (!tracked)
@@ -115,7 +118,8 @@ ulp_obj_check_exports (struct ulp_obj *h)
   for (size_t i = 0; i < h->nrecords; i++)
     {
       const struct ulp_record *r = ulp_obj_record (h, i);
-      if (r->kind != ULP_KIND_VARIABLE && (r->flags & ULP_F_BOUNDARY))
+      if (r->kind != ULP_KIND_VARIABLE
+          && (r->flags & (ULP_F_BOUNDARY | ULP_F_COMDAT)))
         tracked[nt++] = (uintptr_t) ulp_ref (&r->addr);
     }
   qsort (tracked, nt, sizeof *tracked, compare_addr);

@@ -200,9 +200,10 @@ ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *r,
   const struct ulp_func *funcs = ulp_elf_funcs (ue);
   uint64_t *tracked = malloc ((nf ? nf : 1) * sizeof *tracked);
   uint64_t *recorded = malloc ((nf ? nf : 1) * sizeof *recorded);
+  uint64_t *vague = malloc ((nf ? nf : 1) * sizeof *vague);
   uint64_t *reached = malloc ((ds.nsyms ? ds.nsyms : 1) * sizeof *reached);
-  size_t nt = 0, nrec = 0, nreached = 0, cap = 0;
-  if (!tracked || !recorded || !reached)
+  size_t nt = 0, nrec = 0, nvague = 0, nreached = 0, cap = 0;
+  if (!tracked || !recorded || !vague || !reached)
     goto nomem;
   for (size_t i = 0; i < nf; i++)
     {
@@ -211,8 +212,11 @@ ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *r,
       recorded[nrec++] = funcs[i].address;
       if (funcs[i].flags & ULP_F_BOUNDARY)
         tracked[nt++] = funcs[i].address;
+      else if (funcs[i].flags & ULP_F_COMDAT)
+        vague[nvague++] = funcs[i].address;
     }
   qsort (tracked, nt, sizeof *tracked, compare_u64);
+  qsort (vague, nvague, sizeof *vague, compare_u64);
   qsort (recorded, nrec, sizeof *recorded, compare_u64);
   r->entries = nt;
 
@@ -252,6 +256,14 @@ ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *r,
             goto nomem;
           continue;
         }
+      if (!in_set (tracked, nt, sym.st_value)
+          && in_set (vague, nvague, sym.st_value))
+        {
+          if (!add_item (r, &cap, ULP_BC_VAGUE, name, version,
+                         hidden_version, sym.st_value, true))
+            goto nomem;
+          continue;
+        }
       r->exported++;
       reached[nreached++] = sym.st_value;
       if (in_set (tracked, nt, sym.st_value))
@@ -275,12 +287,14 @@ ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *r,
     qsort (r->items, r->nitems, sizeof *r->items, compare_item);
   free (tracked);
   free (recorded);
+  free (vague);
   free (reached);
   return 0;
 
 nomem:
   free (tracked);
   free (recorded);
+  free (vague);
   free (reached);
   ulp_bc_free (r);
   return fail (errmsg, "out of memory");

@@ -12,6 +12,12 @@
    entering through it may run code of two universes.  This module
    compares the two sets; ulp-dump --check-boundary prints the result.
 
+   Functions of vague linkage (inline functions and template instances,
+   whose records carry ULP_F_COMDAT) are listed apart too: every user
+   compiles its own copy, so they are entries of nothing, and the
+   plugin never tracks them; an object that exports one (as C++ does
+   without -fvisibility-inlines-hidden) is not missing anything.
+
    GNU indirect functions (STT_GNU_IFUNC) are listed apart: the
    symbol's value is the resolver, which the loader runs, and the
    function a caller reaches is whatever the resolver returns at run
@@ -34,7 +40,9 @@ enum ulp_bc_kind
 {
   ULP_BC_UNTRACKED,   /* exported, but no tracked entry at its address. */
   ULP_BC_UNREACHABLE, /* a tracked entry no exported symbol reaches.  */
-  ULP_BC_IFUNC        /* an exported indirect function: not checked.  */
+  ULP_BC_IFUNC,       /* an exported indirect function: not checked.  */
+  ULP_BC_VAGUE        /* an exported inline function or template
+                         instance: not an entry.  */
 };
 
 struct ulp_bc_item
@@ -50,7 +58,8 @@ struct ulp_bc_item
 
 struct ulp_bc_report
 {
-  size_t exported;     /* exported function symbols (ifuncs aside).  */
+  size_t exported;     /* exported function symbols (ifuncs and vague
+                          linkage aside).  */
   size_t tracked;      /* of which land on a tracked entry.  */
   size_t entries;      /* records with ULP_F_BOUNDARY.  */
   size_t nitems;

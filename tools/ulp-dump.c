@@ -898,8 +898,8 @@ check_file (const char *file, bool *first)
       printf (", \"exported\": %zu, \"tracked\": %zu, \"entries\": %zu",
               r.exported, r.tracked, r.entries);
       static const char *const keys[] = { "untracked", "unreachable",
-                                          "ifuncs" };
-      for (int k = 0; k < 3; k++)
+                                          "ifuncs", "vague" };
+      for (int k = 0; k < 4; k++)
         {
           printf (", \"%s\": [", keys[k]);
           bool f = true;
@@ -928,6 +928,9 @@ check_file (const char *file, bool *first)
                        ? "  exported but not tracked: "
                        : it->kind == ULP_BC_UNREACHABLE
                        ? "  tracked entry not reachable from outside: "
+                       : it->kind == ULP_BC_VAGUE
+                       ? "  exported inline function or template instance, "
+                         "not an entry: "
                        : "  exported ifunc, not checked: ");
           buf_safe (&b, it->name);
           if (it->kind == ULP_BC_UNTRACKED && !it->has_record)
