@@ -204,9 +204,11 @@ END {
   else {
     if ("sqlite" in info) printf "  SQLite %s\n", info["sqlite"]
     if ("sqlite-check" in info) printf "  %s\n", info["sqlite-check"]
-    printf "%-8s %-22s %-24s %-30s %-10s %-10s %s\n", "build", "workload ms", \
+    printf "%-22s %-22s %-24s %-30s %-10s %-10s %s\n", "build", "workload ms", \
       "ratio to plain", "Ir (callgrind, one run)", "Ir ratio", ".text", "read-only"
-    nsv = split ("plain ulp ie desc dynamic entries", sv, " ")
+    nsv = split ("plain ulp ie desc dynamic entries noipa noipa-ra noipa-icf " \
+                 "noipa-modref noipa-pure-const noipa-sra noipa-stack-alignment " \
+                 "noipa-vrp noipa-bit-cp noipa-reference", sv, " ")
     for (i = 1; i <= nsv; i++) {
       v = sv[i]
       k = c("sqlite-run-ms", v, "plain")
@@ -216,7 +218,7 @@ END {
             ? f(ir["sqlite-run", v] / ir["sqlite-run", "plain"], 4) : "-"
       tr = (("sqlite-text" SUBSEP v) in sz) ? f(sz["sqlite-text", v] / sz["sqlite-text", "plain"], 4) : "-"
       tsr = (("sqlite-textseg" SUBSEP v) in sz) ? f(sz["sqlite-textseg", v] / sz["sqlite-textseg", "plain"], 4) : "-"
-      printf "%-8s %-22s %-24s %-30s %-10s %-10s %s\n", v, mq(k, 1), \
+      printf "%-22s %-22s %-24s %-30s %-10s %-10s %s\n", v, mq(k, 1), \
         (v == "plain" ? "1" : rq(k)), (("sqlite-run" SUBSEP v) in ir) ? ir["sqlite-run", v] : "-", \
         irr, tr, tsr
     }

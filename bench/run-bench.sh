@@ -22,6 +22,8 @@
 #   BENCH_REAL_RUNS         their timed runs per variant and workload (11)
 #   ULP_CACHE_DIR           where real-libs.sh keeps the fetched sources
 #                           and builds (bench/cache)
+#   BENCH_IPA_COST=1        also SQLite plain without each IPA pass the
+#                           plugin switches off (what each costs)
 #   BENCH_SQLITE_EXTRA      extra SQLite builds (default "desc entries";
 #                           also ie, dynamic; "" for none)
 #   ULP_SQLITE3_C           an existing sqlite3.c (sqlite3.h beside it);
@@ -217,8 +219,22 @@ sqlite_flags ()
     desc) echo "$ULP_SPECS -fplugin-arg-ulp-tls=desc" ;;
     dynamic) echo "$ULP_SPECS -fplugin-arg-ulp-tls=dynamic" ;;
     entries) echo "$ULP_SPECS -fplugin-arg-ulp-boundary=never" ;;
+    # Plain builds without the interprocedural optimisations the plugin
+    # switches off (gcc-plugin/ulp-ipa.cc), all of them or one: what
+    # each costs, apart from the patchable entries.
+    noipa) echo "$NOIPA_FLAGS" ;;
+    noipa-*) echo "-fno-ipa-${1#noipa-}" ;;
   esac
 }
+NOIPA_FLAGS="-fno-ipa-ra -fno-ipa-icf -fno-ipa-modref -fno-ipa-pure-const
+  -fno-ipa-sra -fno-ipa-stack-alignment -fno-ipa-vrp -fno-ipa-bit-cp
+  -fno-ipa-reference -fno-ipa-reference-addressable"
+# BENCH_IPA_COST=1 adds those builds (about 10 minutes more).
+if test "${BENCH_IPA_COST:-0}" = 1; then
+  BENCH_SQLITE_EXTRA="${BENCH_SQLITE_EXTRA-desc entries} noipa noipa-ra
+    noipa-icf noipa-modref noipa-pure-const noipa-sra
+    noipa-stack-alignment noipa-vrp noipa-bit-cp noipa-reference"
+fi
 sqlite_variants="plain ulp ${BENCH_SQLITE_EXTRA-desc entries}"
 # The real-library table (real-libs.sh) needs the entries build.
 case " $sqlite_variants " in
