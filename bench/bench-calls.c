@@ -13,6 +13,12 @@
 
      internal-direct   a static function called from inside the library
      internal-ptr      the same through a function pointer
+     internal-export   an exported function called from inside the
+                       library, in its own unit (with the plugin: its
+                       body, no tracking)
+     internal-plt      an exported function of another unit of the
+                       library, called from inside it through the PLT
+                       (with the plugin: the tracked entry's fast path)
      export-direct     an exported function called by the application
                        (through the PLT), library linked at start
      export-ptr        the same through a function pointer
@@ -47,6 +53,8 @@
 #define DECLARE(P)                                                        \
   long P##loop_a (long);                                                  \
   long P##loop_ptr (long);                                                \
+  long P##loop_own_export (long);                                         \
+  long P##loop_plt_export (long);                                         \
   int P##empty_a (int);
 
 DECLARE (plain_)
@@ -104,7 +112,7 @@ struct cell
 static const char *const builds[NBUILDS] = { "plain", "entries", "ie",
                                              "desc", "dynamic" };
 
-static struct cell cells[5 * NBUILDS];
+static struct cell cells[7 * NBUILDS];
 static size_t ncells;
 
 static void
@@ -157,6 +165,16 @@ setup (const char *dldir)
     add ("internal-direct", b, LIB_LOOP, loops[b], NULL);
   for (size_t b = 0; b < NBUILDS; b++)
     add ("internal-ptr", b, LIB_LOOP, ptrs[b], NULL);
+  loop_fn owns[NBUILDS] = { plain_loop_own_export, entries_loop_own_export,
+                            ie_loop_own_export, desc_loop_own_export,
+                            dynamic_loop_own_export };
+  loop_fn plts[NBUILDS] = { plain_loop_plt_export, entries_loop_plt_export,
+                            ie_loop_plt_export, desc_loop_plt_export,
+                            dynamic_loop_plt_export };
+  for (size_t b = 0; b < NBUILDS; b++)
+    add ("internal-export", b, LIB_LOOP, owns[b], NULL);
+  for (size_t b = 0; b < NBUILDS; b++)
+    add ("internal-plt", b, LIB_LOOP, plts[b], NULL);
   for (size_t b = 0; b < NBUILDS; b++)
     add ("export-direct", b, APP_LOOP, directs[b], NULL);
   for (size_t b = 0; b < NBUILDS; b++)

@@ -78,6 +78,34 @@ BENCH_NAME (empty_b) (int x)
   return x + 2;
 }
 
+/* N calls from inside the library of its own exported function EMPTY_B
+   (with the plugin, a direct call of its body: no tracking), and of the
+   exported function EMPTY_C of another unit of the library, bench-lib2.c
+   (through the PLT, entering its tracked entry from inside: the fast
+   path).  noinline keeps the calls calls.  */
+int BENCH_NAME (empty_c) (int);
+
+long
+BENCH_NAME (loop_own_export) (long n)
+{
+  long s = 0;
+  for (long i = 0; i < n; i++)
+    {
+      __asm__ ("" : "+r" (i));
+      s += BENCH_NAME (empty_b) ((int) i);
+    }
+  return s;
+}
+
+long
+BENCH_NAME (loop_plt_export) (long n)
+{
+  long s = 0;
+  for (long i = 0; i < n; i++)
+    s += BENCH_NAME (empty_c) ((int) i);
+  return s;
+}
+
 /* Block inside the library until BENCH_NAME (unpark) is called: a
    thread that stays in the universe it entered with.  */
 static sem_t park_sem;

@@ -101,9 +101,10 @@ END {
   header("Calls: ns per call; ratio and difference to the plain build (no plugin)")
   printf "%-16s %-8s %-22s %-24s %-26s %6s %5s  %s\n", "call", "build", \
     "ns", "ratio to plain", "delta ns", "Ir", "dIr", "target: verdict"
-  split ("internal-direct internal-ptr export-direct export-ptr dlopen-ptr", rows, " ")
+  nrows = split ("internal-direct internal-ptr internal-export internal-plt " \
+                 "export-direct export-ptr dlopen-ptr", rows, " ")
   nb = split ("plain entries ie desc dynamic", builds, " ")
-  for (i = 1; i <= 5; i++) {
+  for (i = 1; i <= nrows; i++) {
     row = rows[i]
     for (j = 1; j <= nb; j++) {
       b = builds[j]
@@ -120,7 +121,9 @@ END {
       dir = dirn != "" ? sprintf ("%+d", dirn) : "-"
       t = ""
       if (b != "plain") {
-        if (row ~ /^internal/ && dirn != "")
+        if (row == "internal-plt" && dirn != "" && b != "entries")
+          t = "<= +5 Ir over entries: " verdict(irv - ir[row, "entries"], 5)
+        else if (row ~ /^internal/ && dirn != "")
           t = "<= +1 Ir: " verdict(dirn, 1)
         else if (row ~ /^export/ && b != "entries")
           t = "<= +0.5 ns: " verdict(del[k], 0.5)
@@ -135,7 +138,9 @@ END {
   print "  builds: plain = no plugin; entries = plugin, -fplugin-arg-ulp-boundary=never"
   print "  (patchable entries, no boundary tracking); ie, desc, dynamic = boundary tracking"
   print "  with -fplugin-arg-ulp-tls=initial-exec, =desc (TLS descriptors), =dynamic"
-  print "  (__tls_get_addr).  export-* call the library linked at start from the"
+  print "  (__tls_get_addr).  internal-export: the library calls its own exported function"
+  print "  (same unit); internal-plt: one of another unit, through the PLT (the nested"
+  print "  entry's cost, target <= 5 instructions over entries only).  export-* call the library linked at start from the"
   print "  application; dlopen-ptr calls its dlopen'ed copy through the dlsym pointer."
 
   # -------------------------------------------------------- Patched calls

@@ -433,27 +433,28 @@ ulp_emit_slow_thunk (FILE *file)
                       slow_thunk_body);
 }
 
-/* The variants of __ulp_outer this unit's entries jump to: by TLS
-   access, and with or without the cleanup that exceptions run.  */
+/* The variants of __ulp_outer this unit's entries jump to: with or
+   without stack arguments to copy, and with or without the cleanup that
+   exceptions run.  */
 enum
 {
-  OUTER_DESC = 1,
+  OUTER_ARGS = 1,
   OUTER_EH = 2
 };
 static bool outer_used[4];
 
 static const char *const outer_names[4]
-  = { "__ulp_outer_ie", "__ulp_outer_desc", "__ulp_outer_ie_eh",
-      "__ulp_outer_desc_eh" };
+  = { "__ulp_outer", "__ulp_outer_args", "__ulp_outer_eh",
+      "__ulp_outer_args_eh" };
 
-/* The __ulp_outer a tracked entry of this unit jumps to.  */
+/* The __ulp_outer a tracked entry of this unit jumps to, for a
+   function whose caller passes STACK_BYTES of arguments on the
+   stack.  */
 
 const char *
-ulp_outer_trampoline (void)
+ulp_outer_trampoline (long stack_bytes)
 {
-  int v = ((flag_pic && !flag_pie && ulp_opts.tls == ULP_TLS_DESC)
-             ? OUTER_DESC : 0)
-          | (flag_exceptions ? OUTER_EH : 0);
+  int v = (stack_bytes ? OUTER_ARGS : 0) | (flag_exceptions ? OUTER_EH : 0);
   outer_used[v] = true;
   instrumented_any = true;
   return outer_names[v];
@@ -462,30 +463,117 @@ ulp_outer_trampoline (void)
 /* __ulp_outer: the outer entry of a tracked entry, shared by all of an
    object's entries.  Entered by a jump from the entry, whose caller's
    return address is on the stack, with the arguments untouched, %r10 =
-   the body and %r11 = the bytes of arguments the caller passed on the
-   stack.  It runs the outer-entry protocol (ulp-meta.h), calls the body
-   with a copy of the stack arguments, and on the way out (a return, or
-   an exception or pthread_cancel unwinding through it) does the exit.
-   Return values, in any register, pass through untouched.  Only
-   functions without varargs get entries, so %rax is free at entry.  */
+   the body, %r11 = the offset of the thread's state from the thread
+   pointer (__ulp_thread, as the entry's fast path found it), and, in
+   the _args variants, %eax = the bytes of arguments the caller passed
+   on the stack.  It runs the outer-entry protocol (ulp-meta.h), calls
+   the body (with a copy of the stack arguments), and on the way out (a
+   return, or an exception or pthread_cancel unwinding through it) does
+   the exit.  Return values, in any register, pass through untouched.
+   Only functions without varargs get entries, so %rax is free at
+   entry.
 
-static void
-print_outer (FILE *file, int v)
+   The common case, a thread entering from outside into the universe it
+   already has, is a few instructions each way: depth and recorded
+   stack pointer set on the way in, both cleared on the way out.  Every
+   other case (a new universe, a stale depth, a handler on an alternate
+   stack) goes through __ulp_slow and leaves by decrementing the depth,
+   as the runtime may have made it more than 1.  */
+
+/* The protocol and the call, in the variant without a frame pointer:
+   the stack pointer at the call is the entry's less 8, 16-byte
+   aligned.  */
+
+static char *
+outer_body_plain (const char *name, bool eh)
 {
-  const char *name = outer_names[v];
-  char *tls = (v & OUTER_DESC)
-                ? xstrdup ("\tleaq __ulp_thread@tlsdesc(%rip), %rax\n"
-                           "\tcall *__ulp_thread@tlscall(%rax)\n"
-                           "\tmovq %rax, %rbx\n"
-                           "\taddq %fs:0, %rbx\n")
-                : xstrdup ("\tmovq __ulp_thread@gottpoff(%rip), %rbx\n"
-                           "\taddq %fs:0, %rbx\n");
-  char *cfi_start
-    = (v & OUTER_EH)
-        ? xasprintf ("\t.cfi_personality 0x9b, DW.ref.__gcc_personality_v0\n"
-                     "\t.cfi_lsda 0x1b, .LULP%s_lsda\n", name)
-        : xstrdup ("");
-  char *body = xasprintf (
+  return xasprintf (
+    "\tpushq %%rbx\n"
+    "\t.cfi_def_cfa_offset 16\n"
+    "\t.cfi_offset %%rbx, -16\n"
+    "\tmovq %%r11, %%rbx\n"
+    "\tcmpq $0, %%fs:(%%rbx)\n"
+    "\tjne .LULP%s_slow\n"
+    "\tmovq __ulp_object(%%rip), %%rax\n"
+    "\tcmpq %%rax, %%fs:8(%%rbx)\n"
+    "\tjne .LULP%s_slow\n"
+    "\tleaq 8(%%rsp), %%rax\n"
+    "\tmovq %%rax, %%fs:16(%%rbx)\n"
+    "\tmovq $1, %%fs:(%%rbx)\n"
+    ".LULP%s_call:\n"
+    "\tcall *%%r10\n"
+    ".LULP%s_called:\n"
+    "\tmovq $0, %%fs:(%%rbx)\n"
+    "\tmovq $0, %%fs:16(%%rbx)\n"
+    "\tpopq %%rbx\n"
+    "\t.cfi_remember_state\n"
+    "\t.cfi_def_cfa_offset 8\n"
+    "\t.cfi_restore %%rbx\n"
+    "\tret\n"
+    "\t.cfi_restore_state\n"
+    ".LULP%s_slow:\n"
+    "\tpushq %%rdi\n"
+    "\t.cfi_adjust_cfa_offset 8\n"
+    "\tpushq %%rsi\n"
+    "\t.cfi_adjust_cfa_offset 8\n"
+    "\tpushq %%rdx\n"
+    "\t.cfi_adjust_cfa_offset 8\n"
+    "\tpushq %%r10\n"
+    "\t.cfi_adjust_cfa_offset 8\n"
+    "\tmovq %%fs:0, %%rdi\n"
+    "\taddq %%rbx, %%rdi\n"
+    "\tleaq 40(%%rsp), %%rsi\n"
+    "\tleaq __ulp_object(%%rip), %%rdx\n"
+    "\tlea -128(%%rsp), %%rsp\n"
+    "\tcall __ulp_slow\n"
+    "\tlea 128(%%rsp), %%rsp\n"
+    "\tpopq %%r10\n"
+    "\t.cfi_adjust_cfa_offset -8\n"
+    "\tpopq %%rdx\n"
+    "\t.cfi_adjust_cfa_offset -8\n"
+    "\tpopq %%rsi\n"
+    "\t.cfi_adjust_cfa_offset -8\n"
+    "\tpopq %%rdi\n"
+    "\t.cfi_adjust_cfa_offset -8\n"
+    ".LULP%s_call2:\n"
+    "\tcall *%%r10\n"
+    ".LULP%s_called2:\n"
+    "\tsubq $1, %%fs:(%%rbx)\n"
+    "\tjnz 1f\n"
+    "\tmovq $0, %%fs:16(%%rbx)\n"
+    "1:\n"
+    "\tpopq %%rbx\n"
+    "\t.cfi_remember_state\n"
+    "\t.cfi_def_cfa_offset 8\n"
+    "\t.cfi_restore %%rbx\n"
+    "\tret\n"
+    "\t.cfi_restore_state\n"
+    "%s"
+    "\t.cfi_endproc\n",
+    name, name, name, name, name, name, name,
+    eh ? xasprintf (
+      /* The cleanups: the exit, then on with the unwinding.  */
+      ".LULP%s_pad:\n"
+      "\tmovq $0, %%fs:(%%rbx)\n"
+      "\tmovq $0, %%fs:16(%%rbx)\n"
+      "\tmovq %%rax, %%rdi\n"
+      "\tcall _Unwind_Resume@PLT\n"
+      ".LULP%s_pad2:\n"
+      "\tsubq $1, %%fs:(%%rbx)\n"
+      "\tjnz 2f\n"
+      "\tmovq $0, %%fs:16(%%rbx)\n"
+      "2:\n"
+      "\tmovq %%rax, %%rdi\n"
+      "\tcall _Unwind_Resume@PLT\n", name, name) : "");
+}
+
+/* The same with a frame pointer, for functions with stack arguments:
+   they are copied below a 16-byte aligned stack pointer.  */
+
+static char *
+outer_body_args (const char *name, bool eh)
+{
+  return xasprintf (
     "\tpushq %%rbp\n"
     "\t.cfi_def_cfa_offset 16\n"
     "\t.cfi_offset %%rbp, -16\n"
@@ -493,76 +581,109 @@ print_outer (FILE *file, int v)
     "\t.cfi_def_cfa_register %%rbp\n"
     "\tpushq %%rbx\n"
     "\t.cfi_offset %%rbx, -24\n"
-    "\tpushq %%r10\n"
-    "%s"
-    /* Outside, universe unchanged: the common case.  */
-    "\tcmpq $0, (%%rbx)\n"
+    "\tpushq %%rax\n"
+    "\tmovq %%r11, %%rbx\n"
+    "\tcmpq $0, %%fs:(%%rbx)\n"
     "\tjne .LULP%s_slow\n"
     "\tmovq __ulp_object(%%rip), %%rax\n"
-    "\tcmpq %%rax, 8(%%rbx)\n"
+    "\tcmpq %%rax, %%fs:8(%%rbx)\n"
     "\tjne .LULP%s_slow\n"
     "\tleaq 8(%%rbp), %%rax\n"
-    "\tmovq %%rax, 16(%%rbx)\n"
-    "\tmovq $1, (%%rbx)\n"
-    ".LULP%s_entered:\n"
-    /* The body's stack arguments, copied below a 16-byte aligned
-       stack pointer.  */
-    "\tsubq %%r11, %%rsp\n"
+    "\tmovq %%rax, %%fs:16(%%rbx)\n"
+    "\tmovq $1, %%fs:(%%rbx)\n"
+    "\tmovq -16(%%rbp), %%rax\n"
+    "\tsubq %%rax, %%rsp\n"
     "\tandq $-16, %%rsp\n"
-    "\ttestq %%r11, %%r11\n"
-    "\tjz .LULP%s_call\n"
     ".LULP%s_copy:\n"
-    "\tsubq $8, %%r11\n"
-    "\tmovq 16(%%rbp,%%r11), %%rax\n"
-    "\tmovq %%rax, (%%rsp,%%r11)\n"
+    "\tsubq $8, %%rax\n"
+    "\tmovq 16(%%rbp,%%rax), %%r11\n"
+    "\tmovq %%r11, (%%rsp,%%rax)\n"
     "\tjnz .LULP%s_copy\n"
     ".LULP%s_call:\n"
-    "\tcall *-16(%%rbp)\n"
+    "\tcall *%%r10\n"
     ".LULP%s_called:\n"
-    "\tsubq $1, (%%rbx)\n"
-    "\tjnz 1f\n"
-    "\tmovq $0, 16(%%rbx)\n"
-    "1:\n"
+    "\tmovq $0, %%fs:(%%rbx)\n"
+    "\tmovq $0, %%fs:16(%%rbx)\n"
     "\tmovq -8(%%rbp), %%rbx\n"
     "\tleave\n"
     "\t.cfi_remember_state\n"
     "\t.cfi_def_cfa %%rsp, 8\n"
+    "\t.cfi_restore %%rbx\n"
+    "\t.cfi_restore %%rbp\n"
     "\tret\n"
     "\t.cfi_restore_state\n"
-    /* Migration, a stale depth, a signal handler on an alternate stack:
-       __ulp_slow, which preserves every register but those holding its
-       arguments.  */
     ".LULP%s_slow:\n"
     "\tpushq %%rdi\n"
     "\tpushq %%rsi\n"
     "\tpushq %%rdx\n"
-    "\tpushq %%r11\n"
-    "\tmovq %%rbx, %%rdi\n"
+    "\tpushq %%r10\n"
+    "\tmovq %%fs:0, %%rdi\n"
+    "\taddq %%rbx, %%rdi\n"
     "\tleaq 8(%%rbp), %%rsi\n"
     "\tleaq __ulp_object(%%rip), %%rdx\n"
     "\tlea -128(%%rsp), %%rsp\n"
     "\tcall __ulp_slow\n"
     "\tlea 128(%%rsp), %%rsp\n"
-    "\tpopq %%r11\n"
+    "\tpopq %%r10\n"
     "\tpopq %%rdx\n"
     "\tpopq %%rsi\n"
     "\tpopq %%rdi\n"
-    "\tjmp .LULP%s_entered\n"
+    "\tmovq -16(%%rbp), %%rax\n"
+    "\tsubq %%rax, %%rsp\n"
+    "\tandq $-16, %%rsp\n"
+    ".LULP%s_copy2:\n"
+    "\tsubq $8, %%rax\n"
+    "\tmovq 16(%%rbp,%%rax), %%r11\n"
+    "\tmovq %%r11, (%%rsp,%%rax)\n"
+    "\tjnz .LULP%s_copy2\n"
+    ".LULP%s_call2:\n"
+    "\tcall *%%r10\n"
+    ".LULP%s_called2:\n"
+    "\tsubq $1, %%fs:(%%rbx)\n"
+    "\tjnz 1f\n"
+    "\tmovq $0, %%fs:16(%%rbx)\n"
+    "1:\n"
+    "\tmovq -8(%%rbp), %%rbx\n"
+    "\tleave\n"
+    "\t.cfi_remember_state\n"
+    "\t.cfi_def_cfa %%rsp, 8\n"
+    "\t.cfi_restore %%rbx\n"
+    "\t.cfi_restore %%rbp\n"
+    "\tret\n"
+    "\t.cfi_restore_state\n"
     "%s"
     "\t.cfi_endproc\n",
-    tls, name, name, name, name, name, name, name, name, name, name,
-    (v & OUTER_EH) ? xasprintf (
-      /* The cleanup: the exit, then on with the unwinding.  */
+    name, name, name, name, name, name, name, name, name, name, name,
+    eh ? xasprintf (
       ".LULP%s_pad:\n"
-      "\tsubq $1, (%%rbx)\n"
+      "\tmovq $0, %%fs:(%%rbx)\n"
+      "\tmovq $0, %%fs:16(%%rbx)\n"
+      "\tmovq %%rax, %%rdi\n"
+      "\tcall _Unwind_Resume@PLT\n"
+      ".LULP%s_pad2:\n"
+      "\tsubq $1, %%fs:(%%rbx)\n"
       "\tjnz 2f\n"
-      "\tmovq $0, 16(%%rbx)\n"
+      "\tmovq $0, %%fs:16(%%rbx)\n"
       "2:\n"
       "\tmovq %%rax, %%rdi\n"
-      "\tcall _Unwind_Resume@PLT\n", name) : "");
+      "\tcall _Unwind_Resume@PLT\n", name, name) : "");
+}
+
+static void
+print_outer (FILE *file, int v)
+{
+  const char *name = outer_names[v];
+  bool eh = (v & OUTER_EH) != 0;
+  char *cfi_start
+    = eh ? xasprintf ("\t.cfi_personality 0x9b, DW.ref.__gcc_personality_v0\n"
+                      "\t.cfi_lsda 0x1b, .LULP%s_lsda\n", name)
+         : xstrdup ("");
+  char *body = (v & OUTER_ARGS) ? outer_body_args (name, eh)
+                                : outer_body_plain (name, eh);
   print_asm_function (file, name, cfi_start, body);
-  if (v & OUTER_EH)
+  if (eh)
     {
+      /* Two call sites, each with its cleanup.  */
       fprintf (file,
                "\t.pushsection .gcc_except_table.%s,\"aG\",@progbits,%s,"
                "comdat\n"
@@ -576,6 +697,10 @@ print_outer (FILE *file, int v)
                "\t.uleb128 .LULP%s_called - .LULP%s_call\n"
                "\t.uleb128 .LULP%s_pad - %s\n"
                "\t.uleb128 0\n"          /* a cleanup.  */
+               "\t.uleb128 .LULP%s_call2 - %s\n"
+               "\t.uleb128 .LULP%s_called2 - .LULP%s_call2\n"
+               "\t.uleb128 .LULP%s_pad2 - %s\n"
+               "\t.uleb128 0\n"
                ".LULP%s_cse:\n"
                "\t.popsection\n"
                "\t.hidden DW.ref.__gcc_personality_v0\n"
@@ -589,9 +714,8 @@ print_outer (FILE *file, int v)
                "\t.quad __gcc_personality_v0\n"
                "\t.popsection\n",
                name, name, name, name, name, name, name, name, name, name,
-               name, name, name);
+               name, name, name, name, name, name, name, name, name);
     }
-  free (tls);
   free (cfi_start);
   free (body);
 }

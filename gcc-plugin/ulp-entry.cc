@@ -152,14 +152,14 @@ patchable_area_insn_p (rtx_insn *insn)
               cmpq  %fs:16(%r11), %rsp         below the outermost
               jb    foo.ulp_body               tracked frame: inside
               leaq  foo.ulp_body(%rip), %r10
-              movl  $<stack argument bytes>, %r11d
-              jmp   __ulp_outer_ie             the outer entry
+              [movl $<stack argument bytes>, %eax]
+              jmp   __ulp_outer[_args][_eh]    the outer entry
 
-   (with a TLS descriptor, %rax instead of %r11 for the first three).
-   A nested entry costs the three instructions of the fast path.  Only
-   %r10, %r11, %rax and the flags are touched: the function has no
-   varargs (%al) and no static chain (%r10).  The compiled code that
-   follows is never reached.  */
+   With a TLS descriptor, the offset comes in %rax from the descriptor
+   call and is moved to %r11 before the jump.  A nested entry costs the
+   three instructions of the fast path.  Only %r10, %r11, %rax and the
+   flags are touched: the function has no varargs (%al) and no static
+   chain (%r10).  The compiled code that follows is never reached.  */
 
 static rtx
 entry_asm (void)
@@ -168,30 +168,33 @@ entry_asm (void)
   const char *name = IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (body));
   if (name[0] == '*')
     name++;
-  const char *outer = ulp_outer_trampoline ();
   HOST_WIDE_INT stack_bytes = crtl->args.size.to_constant ();
+  const char *outer = ulp_outer_trampoline (stack_bytes);
+  char *args = stack_bytes ? xasprintf ("\tmovl $%d, %%eax\n",
+                                        (int) stack_bytes)
+                           : xstrdup ("");
   char *text;
   if (flag_pic && !flag_pie && ulp_opts.tls == ULP_TLS_DESC)
     text = xasprintf ("\tleaq __ulp_thread@tlsdesc(%%rip), %%rax\n"
                       "\tcall *__ulp_thread@tlscall(%%rax)\n"
                       "\tcmpq %%fs:%d(%%rax), %%rsp\n"
                       "\tjb %s\n"
+                      "\tmovq %%rax, %%r11\n"
                       "\tleaq %s(%%rip), %%r10\n"
-                      "\tmovl $%d, %%r11d\n"
+                      "%s"
                       "\tjmp %s",
-                      ULP_THREAD_OUTER_SP_OFFSET, name, name,
-                      (int) stack_bytes, outer);
+                      ULP_THREAD_OUTER_SP_OFFSET, name, name, args, outer);
   else
     text = xasprintf ("\tmovq __ulp_thread@gottpoff(%%rip), %%r11\n"
                       "\tcmpq %%fs:%d(%%r11), %%rsp\n"
                       "\tjb %s\n"
                       "\tleaq %s(%%rip), %%r10\n"
-                      "\tmovl $%d, %%r11d\n"
+                      "%s"
                       "\tjmp %s",
-                      ULP_THREAD_OUTER_SP_OFFSET, name, name,
-                      (int) stack_bytes, outer);
+                      ULP_THREAD_OUTER_SP_OFFSET, name, name, args, outer);
   rtx asm_input
     = gen_rtx_ASM_INPUT_loc (VOIDmode, ggc_strdup (text), BUILTINS_LOCATION);
+  free (args);
   free (text);
   return asm_input;
 }

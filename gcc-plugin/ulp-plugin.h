@@ -114,7 +114,7 @@ void ulp_instrument_boundary (void *, void *);
 void ulp_choose_tls_dialect (void);
 void ulp_emit_patch_state_entry (FILE *);
 void ulp_emit_slow_thunk (FILE *);
-const char *ulp_outer_trampoline (void);
+const char *ulp_outer_trampoline (long stack_bytes);
 void ulp_emit_outer_trampolines (FILE *);
 
 /* ulp-split.cc */

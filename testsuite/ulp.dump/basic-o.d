@@ -16,4 +16,4 @@
 ^\.text\.dump_excluded\+0x[0-9a-f]+ +[0-9]+  -  +entry +exported +dump_excluded <- dump_excluded\.ulp_body$
 ^\.text\.dump_hotcold\+0x[0-9a-f]+ +[0-9]+  -  +entry +exported +dump_hotcold <- dump_hotcold\.ulp_body$
 ^\.text\.__ulp_slow\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +global,comdat  __ulp_slow$
-^\.text\.__ulp_outer_ie\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +global,comdat  __ulp_outer_ie$
+^\.text\.__ulp_outer\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +global,comdat  __ulp_outer$

@@ -65,7 +65,7 @@
 ^    inlined: -$
 ^    flags: global comdat endbr$
 ^    pre-entry: 14 bytes: 90 90 90 90 90 90 90 90 90 90 90 90 90 90$
-^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90  function +global,comdat  __ulp_outer_ie$
+^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90  function +global,comdat  __ulp_outer$
 ^    unit: .*dump-basic\.c$
 ^    inlined: -$
 ^    flags: global comdat endbr$
