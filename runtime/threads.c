@@ -651,6 +651,7 @@ ulp_threads_each (struct ulp_obj *h,
         {
           v.registered = true;
           uintptr_t t = __atomic_load_n (&e->t, __ATOMIC_ACQUIRE);
+          v.addr = t;
           if (t && v.self)
             {
               v.state = *(const struct ulp_thread_state *) t;
