@@ -14,13 +14,22 @@
      q   call ulp_quiescent from the loop, print "quiescent N"
      e   print "eintr N": how many of its system calls failed with EINTR
          (none may: a ptrace stop must not make them fail)
+     s   start a worker thread from inside the library (a pool, as a
+         server's library starts one), which prints "worker TID", then
+         serves WORKER_FD: 'v' prints "worker value N"
      x   return
-   ulp_quiescent is a weak reference: the library works without the
-   runtime.  */
+   With MG_EPOLL=1 in the environment the loop waits in epoll_wait, one
+   of the calls the kernel fails with EINTR after a ptrace stop unless
+   the tracer makes it restart.  ulp_quiescent is a weak reference: the
+   library works without the runtime.  */
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <ulp.h>
@@ -29,7 +38,7 @@
 
 extern int ulp_quiescent (void) __attribute__ ((weak));
 
-static int eintr_count;
+static int eintr_count;   /* atomic.  */
 
 /* Read one byte from FD, counting (and retrying) EINTR.  */
 static int
@@ -43,7 +52,7 @@ read_byte (int fd)
         return (unsigned char) c;
       if (n < 0 && errno == EINTR)
         {
-          eintr_count++;
+          __atomic_add_fetch (&eintr_count, 1, __ATOMIC_RELAXED);
           continue;
         }
       return -1;
@@ -70,21 +79,64 @@ holder (int fd, int quiesce)
   return 1;
 }
 
-int
-mg_loop (int fd)
+static void *
+worker (void *arg)
 {
+  int fd = (int) (long) arg;
+  printf ("worker %d\n", (int) syscall (SYS_gettid));
+  fflush (stdout);
+  for (;;)
+    {
+      int c = read_byte (fd);
+      if (c == 'v')
+        printf ("worker value %d\n", helper ());
+      else if (c < 0)
+        return NULL;
+      fflush (stdout);
+    }
+}
+
+/* Wait until FD is readable, in poll or epoll_wait (EP, or -1).  */
+static void
+wait_readable (int fd, int ep)
+{
+  for (;;)
+    {
+      int r;
+      if (ep >= 0)
+        {
+          struct epoll_event ev;
+          r = epoll_wait (ep, &ev, 1, -1);
+        }
+      else
+        {
+          struct pollfd p = { fd, POLLIN, 0 };
+          r = poll (&p, 1, -1);
+        }
+      if (r > 0)
+        return;
+      if (r < 0 && errno == EINTR)
+        __atomic_add_fetch (&eintr_count, 1, __ATOMIC_RELAXED);
+    }
+}
+
+int
+mg_loop (int fd, int worker_fd)
+{
+  int ep = -1;
+  const char *e = getenv ("MG_EPOLL");
+  if (e && *e == '1')
+    {
+      struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+      ep = epoll_create1 (EPOLL_CLOEXEC);
+      if (ep < 0 || epoll_ctl (ep, EPOLL_CTL_ADD, fd, &ev) != 0)
+        return -1;
+    }
   printf ("loop\n");
   fflush (stdout);
   for (;;)
     {
-      struct pollfd p = { fd, POLLIN, 0 };
-      int r = poll (&p, 1, -1);
-      if (r < 0)
-        {
-          if (errno == EINTR)
-            eintr_count++;
-          continue;
-        }
+      wait_readable (fd, ep);
       int c = read_byte (fd);
       switch (c)
         {
@@ -99,7 +151,16 @@ mg_loop (int fd)
           printf ("quiescent %d\n", ulp_quiescent ? ulp_quiescent () : -2);
           break;
         case 'e':
-          printf ("eintr %d\n", eintr_count);
+          printf ("eintr %d\n", __atomic_load_n (&eintr_count,
+                                                 __ATOMIC_RELAXED));
+          break;
+        case 's':
+          {
+            pthread_t th;
+            if (pthread_create (&th, NULL, worker, (void *) (long) worker_fd)
+                == 0)
+              pthread_detach (th);
+          }
           break;
         case 'x':
         case -1:

@@ -17,8 +17,10 @@ extern "C" {
 #endif
 
 /* Serve the one-byte commands read from FD until 'x', writing one line
-   per command to standard output (mg-lib.c lists them).  */
-int mg_loop (int fd);
+   per command to standard output (mg-lib.c lists them).  WORKER_FD is
+   the command pipe of the worker thread command 's' starts inside the
+   library.  */
+int mg_loop (int fd, int worker_fd);
 
 #ifdef __cplusplus
 }
