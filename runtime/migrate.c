@@ -32,7 +32,10 @@
    version in N, the code of every version but N's (original body and
    older replacements, with their cold parts).  Every version but N's
    rather than only U's: it costs nothing and does not depend on the
-   thread having run only its own universe's versions.  */
+   thread having run only its own universe's versions.  Also the whole
+   of every patch that was applied in U and has been reverted since:
+   its replacements may have tail-called functions of their own, which
+   are no function's version but are unloaded with the patch.  */
 
 #include <config.h>
 
@@ -57,6 +60,17 @@ forbidden_p (const struct ulp_range *r, uint64_t u, uint64_t n)
   uintptr_t old = ulp_table_lookup (tab, u);
   uintptr_t now = ulp_table_lookup (tab, n);
   return old != now && r->version != now;
+}
+
+/* Whether patch P of H was applied in universe U and is reverted.
+   Under the lock.  */
+
+static bool
+patch_forbidden_p (const struct ulp_patch *p, const struct ulp_obj *h,
+                   uint64_t u)
+{
+  return p->target == h && p->state == ULP_PATCH_REVERTED
+         && p->universe <= u && p->reverted_at > u && p->hi > p->lo;
 }
 
 /* ------------------------------------------------------------------ */
@@ -240,6 +254,20 @@ pending_cb (const struct ulp_thread_view *v, void *data)
               (unsigned long long) rs->r[i].end, rs->r[i].fn->name);
         first = false;
       }
+  for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
+    if (patch_forbidden_p (p, c->h, v->state.universe))
+      {
+        /* A token without quotes, backslashes or spaces, which the
+           tool sends back in a migrate-held request.  */
+        char name[128];
+        snprintf (name, sizeof name, "%s", p->name);
+        for (char *q = name; *q; q++)
+          if (*q == '"' || *q == '\\' || (unsigned char) *q <= ' ')
+            *q = '?';
+        mput (b, "%s[%llu, %llu, \"patch:%s\"]", first ? "" : ", ",
+              (unsigned long long) p->lo, (unsigned long long) p->hi, name);
+        first = false;
+      }
   mput (b, "]}");
   return true;
 }
@@ -334,6 +362,11 @@ holds_p (struct ulp_obj *h, const struct trace *t, uint64_t u, uint64_t n)
     if (forbidden_p (&rs->r[i], u, n))
       for (size_t k = 0; k < t->n; k++)
         if (t->pc[k] >= rs->r[i].start && t->pc[k] < rs->r[i].end)
+          return true;
+  for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
+    if (patch_forbidden_p (p, h, u))
+      for (size_t k = 0; k < t->n; k++)
+        if (t->pc[k] >= p->lo && t->pc[k] < p->hi)
           return true;
   return false;
 }

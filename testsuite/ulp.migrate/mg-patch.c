@@ -27,8 +27,11 @@ helper_v2 (void)
   return 2;
 }
 
-int
-holder_v2 (int fd, int quiesce)
+/* The patch's own function, no version of anything: holder_v2 jumps
+   to it (a sibling call), so that a thread blocked here has no frame of
+   holder_v2 on its stack, only code that goes away with the patch.  */
+__attribute__ ((noinline)) static int
+hold_here (int fd, int quiesce)
 {
   char c;
   if (quiesce)
@@ -41,4 +44,10 @@ holder_v2 (int fd, int quiesce)
   while (read (fd, &c, 1) < 0 && errno == EINTR)
     ;
   return 2;
+}
+
+int
+holder_v2 (int fd, int quiesce)
+{
+  return hold_here (fd, quiesce);
 }
