@@ -143,6 +143,12 @@ int ulp_quiescent (void);
                            move to universe NEWEST of SONAME: the
                            function WHAT in frame FRAME, or with FRAME
                            -1 a reason; the status reports it
+     migrate-register SONAME [TID ADDRESS]...
+                           where threads that were there before the
+                           runtime attached (listed under "unknown" by
+                           migrate-info) keep their struct
+                           ulp_thread_state for SONAME (0: nowhere, they
+                           never entered): the runtime registers them
    Concurrent requesters serialise among themselves (ulp-apply takes a
    lock of its own per process) before writing.  */
 

@@ -185,6 +185,8 @@ serve (uint32_t req)
     }
   else if (strncmp (line, "migrate-held ", 13) == 0)
     result = ulp_migrate_note_held (line + 13, &err);
+  else if (strncmp (line, "migrate-register ", 17) == 0)
+    result = ulp_migrate_register (line + 17, &err);
   else if (strcmp (line, "status") == 0 || strcmp (line, "migrate-info") == 0)
     {
       reply_buf = line[0] == 's' ? ulp_status_json () : ulp_migrate_json ();

@@ -39,6 +39,7 @@
 
 #include <config.h>
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,71 @@ ulp_migrate_note_held (const char *line, struct ulp_error *err)
   return 0;
 }
 
+/* The process's thread ids, malloc'ed, in *N; NULL without /proc.  */
+
+static int *
+list_tids (size_t *n)
+{
+  DIR *d = opendir ("/proc/self/task");
+  if (!d)
+    return NULL;
+  size_t cap = 64, k = 0;
+  int *v = malloc (cap * sizeof *v);
+  struct dirent *de;
+  while (v && (de = readdir (d)) != NULL)
+    {
+      char *end;
+      long tid = strtol (de->d_name, &end, 10);
+      if (*end || tid <= 0)
+        continue;
+      if (k == cap)
+        {
+          int *nv = realloc (v, 2 * cap * sizeof *nv);
+          if (!nv)
+            {
+              free (v);
+              v = NULL;
+              break;
+            }
+          v = nv;
+          cap *= 2;
+        }
+      v[k++] = (int) tid;
+    }
+  closedir (d);
+  *n = k;
+  return v;
+}
+
+int
+ulp_migrate_register (const char *line, struct ulp_error *err)
+{
+  char soname[256];
+  int used;
+  if (sscanf (line, "%255s%n", soname, &used) != 1)
+    return ulp_fail (err, ULP_E_INVAL, "bad migrate-register request");
+  ulp_lock ();
+  struct ulp_obj *h = NULL;
+  for (struct ulp_obj *o = ulp_objects (); o && !h; o = o->next)
+    if (o->alive && o->o && strcmp (o->soname, soname) == 0)
+      h = o;
+  if (!h)
+    {
+      ulp_unlock ();
+      return ulp_fail (err, ULP_E_NOT_LOADED, "%s is not loaded", soname);
+    }
+  const char *p = line + used;
+  int tid;
+  unsigned long long addr;
+  while (sscanf (p, "%d %llu%n", &tid, &addr, &used) == 2)
+    {
+      p += used;
+      ulp_t0_register (h, tid, (uintptr_t) addr);
+    }
+  ulp_unlock ();
+  return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* The pending threads, for ulp-apply.                                 */
 /* ------------------------------------------------------------------ */
@@ -218,6 +284,10 @@ struct pending_ctx
   bool first_object;
 };
 
+static void open_object (struct pending_ctx *c);
+static void put_ranges (struct mbuf *b, struct ulp_obj *h, uint64_t u,
+                        uint64_t n);
+
 static bool
 pending_cb (const struct ulp_thread_view *v, void *data)
 {
@@ -227,26 +297,40 @@ pending_cb (const struct ulp_thread_view *v, void *data)
       || v->state.universe >= c->newest)
     return true;
   struct mbuf *b = c->b;
-  if (!c->object_open)
-    {
-      mput (b, "%s{\"soname\": \"%s\", \"object\": %llu, \"universe\": %llu"
-               ", \"threads\": [", c->first_object ? "" : ", ",
-            c->h->soname, (unsigned long long) (uintptr_t) c->h->o,
-            (unsigned long long) c->newest);
-      c->object_open = true;
-      c->first_object = false;
-    }
+  open_object (c);
   mput (b, "%s{\"tid\": %d, \"state\": %llu, \"universe\": %llu, "
            "\"depth\": %llu, \"ranges\": [", c->first_thread ? "" : ", ",
         v->tid, (unsigned long long) v->addr,
         (unsigned long long) v->state.universe,
         (unsigned long long) v->state.depth);
   c->first_thread = false;
-  struct ulp_range_set *rs = __atomic_load_n (&c->h->ranges,
-                                              __ATOMIC_ACQUIRE);
+  put_ranges (b, c->h, v->state.universe, c->newest);
+  mput (b, "]}");
+  return true;
+}
+
+static void
+open_object (struct pending_ctx *c)
+{
+  if (c->object_open)
+    return;
+  mput (c->b, "%s{\"soname\": \"%s\", \"object\": %llu, \"universe\": "
+               "%llu, \"threads\": [", c->first_object ? "" : ", ",
+        c->h->soname, (unsigned long long) (uintptr_t) c->h->o,
+        (unsigned long long) c->newest);
+  c->object_open = true;
+  c->first_object = false;
+}
+
+/* The ranges forbidden to a thread of H in universe U when the newest is
+   N, as JSON array elements.  */
+static void
+put_ranges (struct mbuf *b, struct ulp_obj *h, uint64_t u, uint64_t n)
+{
+  struct ulp_range_set *rs = __atomic_load_n (&h->ranges, __ATOMIC_ACQUIRE);
   bool first = true;
   for (size_t i = 0; rs && i < rs->n; i++)
-    if (forbidden_p (&rs->r[i], v->state.universe, c->newest))
+    if (forbidden_p (&rs->r[i], u, n))
       {
         /* Names are assembler names: no character needs escaping.  */
         mput (b, "%s[%llu, %llu, \"%s\"]", first ? "" : ", ",
@@ -255,7 +339,7 @@ pending_cb (const struct ulp_thread_view *v, void *data)
         first = false;
       }
   for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
-    if (patch_forbidden_p (p, c->h, v->state.universe))
+    if (patch_forbidden_p (p, h, u))
       {
         /* A token without quotes, backslashes or spaces, which the
            tool sends back in a migrate-held request.  */
@@ -268,8 +352,6 @@ pending_cb (const struct ulp_thread_view *v, void *data)
               (unsigned long long) p->lo, (unsigned long long) p->hi, name);
         first = false;
       }
-  mput (b, "]}");
-  return true;
 }
 
 char *
@@ -295,7 +377,36 @@ ulp_migrate_json (void)
       c.first_thread = true;
       c.object_open = false;
       ulp_threads_each (h, pending_cb, &c);
-      if (c.object_open)
+      /* Threads that were there when the runtime attached and have not
+         been seen since may be inside in universe 1 (nothing else could
+         open a universe before the runtime came) with no registered
+         state: the tool finds their states through glibc's thread list
+         (BASE, TLS_OFFSET) and registers them (migrate-register).  */
+      size_t nt;
+      int *tids = h->o && ulp_obj_universe (h) > 1 ? list_tids (&nt) : NULL;
+      bool any = false;
+      for (size_t i = 0; tids && i < nt; i++)
+        {
+          if (tids[i] == c.worker || !ulp_t0_pending_p (h, tids[i]))
+            continue;
+          if (!any)
+            {
+              open_object (&c);
+              mput (&b, "], \"unknown\": {\"base\": %llu, \"tls_offset\": "
+                        "%llu, \"universe\": 1, \"ranges\": [",
+                    (unsigned long long) h->base,
+                    (unsigned long long) h->tls_offset);
+              put_ranges (&b, h, 1, c.newest);
+              mput (&b, "], \"tids\": [%d", tids[i]);
+              any = true;
+            }
+          else
+            mput (&b, ", %d", tids[i]);
+        }
+      free (tids);
+      if (any)
+        mput (&b, "]}}");
+      else if (c.object_open)
         mput (&b, "]}");
     }
   mput (&b, "]}");

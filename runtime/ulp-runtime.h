@@ -279,6 +279,16 @@ ULP_HIDDEN bool ulp_threads_each (struct ulp_obj *h,
    registered or exited.  */
 ULP_HIDDEN bool ulp_t0_resolved (struct ulp_obj *h);
 
+/* Whether thread TID existed when the runtime attached to H and is
+   still unknown: it may be inside H unregistered.  */
+ULP_HIDDEN bool ulp_t0_pending_p (struct ulp_obj *h, int tid);
+
+/* A tool found where unknown thread TID keeps its state for H (T, or 0
+   when it has none: it never entered H): register it on its behalf
+   and count it as known.  False when TID is not such a thread.  Under
+   the lock.  */
+ULP_HIDDEN bool ulp_t0_register (struct ulp_obj *h, int tid, uintptr_t t);
+
 /* Count registered threads of H in the states the status reports.  */
 ULP_HIDDEN size_t ulp_registered_count (struct ulp_obj *h);
 
@@ -296,6 +306,12 @@ ULP_HIDDEN char *ulp_migrate_json (void);
    "SONAME NEWEST [TID FRAME WHAT]...".  Takes the lock.  */
 ULP_HIDDEN int ulp_migrate_note_held (const char *line,
                                       struct ulp_error *err);
+
+/* Register unknown threads (T0) whose states a tool found: LINE is
+   "SONAME [TID ADDRESS]..." (ADDRESS 0: the thread has no state, it
+   never entered).  Takes the lock.  */
+ULP_HIDDEN int ulp_migrate_register (const char *line,
+                                     struct ulp_error *err);
 
 /* What held thread TID (in universe THREAD_UNIVERSE) of H from the
    newest universe at the last check, with its frame number in *FRAME

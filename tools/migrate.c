@@ -50,6 +50,7 @@
 
 #include "json.h"
 #include "ptrace-inject.h"
+#include "threadlist.h"
 #include "ulp-meta.h"
 
 /* Frames beyond this hold the thread (a runaway unwinding).  */
@@ -202,10 +203,10 @@ jint (const struct json *j, const char *key)
 /* Look at and maybe move the stopped thread TH.  */
 static void
 check_thread (struct target *t, Dwfl *d, struct pt_thread *th,
-              const struct json *jt, uint64_t object, uint64_t newest,
+              uint64_t state, uint64_t listed_universe,
+              const struct json *jr, uint64_t object, uint64_t newest,
               bool force, struct migrate_thread *mt)
 {
-  uint64_t state = jint (jt, "state");
   struct ulp_thread_state st;
   uint64_t now_newest;
   if (target_read (t, state, &st, sizeof st) < 0
@@ -222,7 +223,7 @@ check_thread (struct target *t, Dwfl *d, struct pt_thread *th,
       mt->fate = MIGRATE_LEFT;
       return;
     }
-  if (now_newest != newest || st.universe != jint (jt, "universe"))
+  if (now_newest != newest || st.universe != listed_universe)
     {
       /* A patch applied from inside meanwhile: the ranges are not this
          universe's; the next check has the right ones.  */
@@ -233,7 +234,6 @@ check_thread (struct target *t, Dwfl *d, struct pt_thread *th,
     }
   if (!force)
     {
-      const struct json *jr = json_get (jt, "ranges");
       size_t nr = jr && jr->type == JSON_ARRAY ? jr->n : 0;
       struct range *r = calloc (nr ? nr : 1, sizeof *r);
       if (!r)
@@ -281,6 +281,154 @@ check_thread (struct target *t, Dwfl *d, struct pt_thread *th,
   mt->fate = force ? MIGRATE_FORCED : MIGRATE_MOVED;
 }
 
+/* One call of migrate_threads.  */
+struct run
+{
+  struct target *t;
+  const struct migrate_opts *o;
+  struct migrate_result *r;
+  Dwfl *dwfl;                 /* made at the first thread to unwind.  */
+  bool have_tl;
+  bool tl_failed;
+  struct threadlist tl;
+};
+
+static void
+run_end (struct run *run)
+{
+  if (run->dwfl)
+    dwfl_end (run->dwfl);
+  if (run->have_tl)
+    threadlist_free (&run->tl);
+}
+
+/* Stop thread MT->TID, check it and maybe move it, let it go.  -1 with
+   *OC only when libdwfl cannot be set up.  */
+static int
+one_thread (struct run *run, struct migrate_thread *mt, uint64_t state,
+            uint64_t listed_universe, const struct json *ranges,
+            uint64_t object, uint64_t newest, struct outcome *oc)
+{
+  mt->universe = listed_universe;
+  mt->frame = -1;
+  if (!run->o->force && !run->dwfl)
+    {
+      uint64_t t0 = pt_now_ns ();
+      run->dwfl = dwfl_for (run->t->pid, oc);
+      if (!run->dwfl)
+        return -1;
+      run->r->setup_ns += pt_now_ns () - t0;
+    }
+  struct pt_thread th;
+  memset (&th, 0, sizeof th);
+  th.tid = mt->tid;
+  struct outcome toc;
+  if (pt_seize (run->t->pid, &th, &toc) < 0)
+    {
+      mt->fate = th.gone ? MIGRATE_GONE : MIGRATE_HELD;
+      snprintf (mt->what, sizeof mt->what, "%s",
+                toc.status == ULP_EXIT_PERMISSION ? "traced" : "not-stopped");
+      return 0;
+    }
+  uint64_t s0 = pt_now_ns ();
+  pt_interrupt (&th);
+  uint64_t dl = pt_now_ns () + 2000000000u;
+  if (dl > run->o->deadline_ns)
+    dl = run->o->deadline_ns;
+  if (pt_wait_stop (run->t->pid, &th, dl, &toc) < 0 || th.gone)
+    {
+      mt->fate = th.gone ? MIGRATE_GONE : MIGRATE_HELD;
+      snprintf (mt->what, sizeof mt->what, "not-stopped");
+      pt_detach (&th);
+      return 0;
+    }
+  struct pt_where w;
+  if (pt_where (&th, &w) == 0)
+    mt->in_syscall = w.syscall >= 0;
+  check_thread (run->t, run->dwfl, &th, state, listed_universe, ranges,
+                object, newest, run->o->force, mt);
+  pt_detach (&th);
+  mt->pause_ns = pt_now_ns () - s0;
+  if (mt->pause_ns > run->r->max_pause_ns)
+    run->r->max_pause_ns = mt->pause_ns;
+  return 0;
+}
+
+static void
+add_register (struct migrate_object *mo, pid_t tid, uint64_t addr)
+{
+  void *nv = realloc (mo->reg, (mo->nreg + 1) * sizeof *mo->reg);
+  if (!nv)
+    return;
+  mo->reg = nv;
+  mo->reg[mo->nreg].tid = tid;
+  mo->reg[mo->nreg].addr = addr;
+  mo->nreg++;
+}
+
+/* The threads of object K the runtime does not know (they were there
+   before it attached): find their states through glibc's thread list,
+   check those inside in the listed universe like the others, and have
+   them all registered.  */
+static int
+unknown_threads (struct run *run, size_t k, const struct json *un,
+                 uint64_t object, uint64_t newest, struct outcome *oc)
+{
+  const struct json *tids = json_get (un, "tids");
+  if (!tids || tids->type != JSON_ARRAY || tids->n == 0)
+    return 0;
+  if (!run->have_tl && !run->tl_failed)
+    {
+      struct outcome loc;
+      const char *why = NULL;
+      if ((!run->t->libc && target_find_libc (run->t, &loc) < 0)
+          || (!run->t->ldso && target_find_ldso (run->t, &loc) < 0)
+          || threadlist_read (run->t, &run->tl, &why) < 0)
+        run->tl_failed = true;
+      else
+        run->have_tl = true;
+    }
+  uint64_t base = jint (un, "base"), off = jint (un, "tls_offset");
+  uint64_t listed = jint (un, "universe");
+  for (size_t i = 0; i < tids->n; i++)
+    {
+      pid_t tid = (pid_t) tids->items[i]->i;
+      const struct tl_thread *th = run->have_tl
+                                   ? threadlist_find (&run->tl, tid) : NULL;
+      uint64_t addr = 0;
+      int found = th ? threadlist_tls_addr (run->t, &run->tl, th, base, off,
+                                            &addr)
+                     : -1;
+      struct ulp_thread_state st;
+      if (found == 0)
+        {
+          /* No TLS block for the object: it never entered.  */
+          add_register (&run->r->objects[k], tid, 0);
+          continue;
+        }
+      if (found < 0 || target_read (run->t, addr, &st, sizeof st) < 0)
+        {
+          struct migrate_thread *mt = &run->r->threads[run->r->nthreads++];
+          mt->tid = tid;
+          mt->object = k;
+          mt->frame = -1;
+          mt->fate = MIGRATE_HELD;
+          snprintf (mt->what, sizeof mt->what, "state-not-found");
+          continue;
+        }
+      add_register (&run->r->objects[k], tid, addr);
+      if (st.universe == 0 || st.depth == 0 || st.universe >= newest)
+        continue;
+      struct migrate_thread *mt = &run->r->threads[run->r->nthreads++];
+      mt->tid = tid;
+      mt->object = k;
+      if (one_thread (run, mt, addr, listed, json_get (un, "ranges"), object,
+                      newest, oc) < 0)
+        return -1;
+    }
+  return 0;
+}
+
 int
 migrate_threads (struct target *t, const char *info,
                  const struct migrate_opts *o, struct migrate_result *r,
@@ -301,6 +449,10 @@ migrate_threads (struct target *t, const char *info,
       const struct json *th = json_get (objs->items[i], "threads");
       if (th && th->type == JSON_ARRAY)
         total += th->n;
+      const struct json *un = json_get (objs->items[i], "unknown");
+      const struct json *ut = un ? json_get (un, "tids") : NULL;
+      if (ut && ut->type == JSON_ARRAY)
+        total += ut->n;
     }
   r->objects = calloc (objs->n ? objs->n : 1, sizeof *r->objects);
   r->threads = calloc (total ? total : 1, sizeof *r->threads);
@@ -323,75 +475,43 @@ migrate_threads (struct target *t, const char *info,
       return 0;
     }
 
-  uint64_t t0 = pt_now_ns ();
-  Dwfl *d = o->force ? NULL : dwfl_for (t->pid, oc);
-  if (!o->force && !d)
-    {
-      json_free (j);
-      migrate_result_free (r);
-      return -1;
-    }
-  r->setup_ns = pt_now_ns () - t0;
-
+  struct run run = { t, o, r, NULL, false, false, { 0 } };
   for (size_t i = 0; i < objs->n; i++)
     {
       const struct json *jo = objs->items[i];
-      const struct json *jth = json_get (jo, "threads");
-      if (!jth || jth->type != JSON_ARRAY)
-        continue;
       uint64_t object = jint (jo, "object");
       uint64_t newest = jint (jo, "universe");
-      for (size_t k = 0; k < jth->n; k++)
+      const struct json *jth = json_get (jo, "threads");
+      for (size_t k = 0; jth && jth->type == JSON_ARRAY && k < jth->n; k++)
         {
           const struct json *jt = jth->items[k];
           struct migrate_thread *mt = &r->threads[r->nthreads++];
           mt->tid = (pid_t) jint (jt, "tid");
           mt->object = i;
-          mt->universe = jint (jt, "universe");
-          mt->frame = -1;
-          struct pt_thread th;
-          memset (&th, 0, sizeof th);
-          th.tid = mt->tid;
-          struct outcome toc;
-          if (pt_seize (t->pid, &th, &toc) < 0)
-            {
-              mt->fate = th.gone ? MIGRATE_GONE : MIGRATE_HELD;
-              snprintf (mt->what, sizeof mt->what, "%s",
-                        toc.status == ULP_EXIT_PERMISSION ? "traced"
-                                                          : "not-stopped");
-              continue;
-            }
-          uint64_t s0 = pt_now_ns ();
-          pt_interrupt (&th);
-          uint64_t dl = pt_now_ns () + 2000000000u;
-          if (dl > o->deadline_ns)
-            dl = o->deadline_ns;
-          if (pt_wait_stop (t->pid, &th, dl, &toc) < 0 || th.gone)
-            {
-              mt->fate = th.gone ? MIGRATE_GONE : MIGRATE_HELD;
-              snprintf (mt->what, sizeof mt->what, "not-stopped");
-              pt_detach (&th);
-              continue;
-            }
-          struct pt_where w;
-          if (pt_where (&th, &w) == 0)
-            mt->in_syscall = w.syscall >= 0;
-          check_thread (t, d, &th, jt, object, newest, o->force, mt);
-          pt_detach (&th);
-          mt->pause_ns = pt_now_ns () - s0;
-          if (mt->pause_ns > r->max_pause_ns)
-            r->max_pause_ns = mt->pause_ns;
+          if (one_thread (&run, mt, jint (jt, "state"), jint (jt, "universe"),
+                          json_get (jt, "ranges"), object, newest, oc) < 0)
+            goto fail;
         }
+      const struct json *un = json_get (jo, "unknown");
+      if (un && unknown_threads (&run, i, un, object, newest, oc) < 0)
+        goto fail;
     }
-  if (d)
-    dwfl_end (d);
+  run_end (&run);
   json_free (j);
   return 0;
+
+fail:
+  run_end (&run);
+  json_free (j);
+  migrate_result_free (r);
+  return -1;
 }
 
 void
 migrate_result_free (struct migrate_result *r)
 {
+  for (size_t i = 0; r->objects && i < r->nobjects; i++)
+    free (r->objects[i].reg);
   free (r->objects);
   free (r->threads);
   memset (r, 0, sizeof *r);
@@ -416,6 +536,28 @@ migrate_held_request (const struct migrate_result *r, size_t k, char *buf,
                         mt->frame, mt->what);
       if (m < 0 || n + (size_t) m >= size)
         break;   /* The rest does not fit: the status shows fewer.  */
+      memcpy (buf + n, one, (size_t) m + 1);
+      n += (size_t) m;
+    }
+  return true;
+}
+
+bool
+migrate_register_request (const struct migrate_result *r, size_t k,
+                          char *buf, size_t size)
+{
+  if (k >= r->nobjects || r->objects[k].nreg == 0)
+    return false;
+  size_t n = (size_t) snprintf (buf, size, "migrate-register %s",
+                                r->objects[k].soname);
+  for (size_t i = 0; i < r->objects[k].nreg && n < size; i++)
+    {
+      char one[64];
+      int m = snprintf (one, sizeof one, " %d %llu",
+                        (int) r->objects[k].reg[i].tid,
+                        (unsigned long long) r->objects[k].reg[i].addr);
+      if (m < 0 || n + (size_t) m >= size)
+        break;   /* The rest are listed again next time.  */
       memcpy (buf + n, one, (size_t) m + 1);
       n += (size_t) m;
     }

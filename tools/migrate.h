@@ -57,6 +57,12 @@ struct migrate_object
 {
   char soname[256];
   uint64_t newest;
+  struct
+  {
+    pid_t tid;
+    uint64_t addr;         /* its state, or 0: it has none.  */
+  } *reg;                  /* threads the runtime did not know, found  */
+  size_t nreg;             /* through glibc's thread list.  */
 };
 
 struct migrate_result
@@ -83,5 +89,11 @@ void migrate_result_free (struct migrate_result *r);
    when R has no thread of that object.  */
 bool migrate_held_request (const struct migrate_result *r, size_t k,
                            char *buf, size_t size);
+
+/* The migrate-register request (ulp.h) for object K of R into BUF:
+   the states of the threads the runtime did not know; false when there
+   are none.  */
+bool migrate_register_request (const struct migrate_result *r, size_t k,
+                               char *buf, size_t size);
 
 #endif /* ULP_MIGRATE_H */

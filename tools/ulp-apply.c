@@ -484,19 +484,23 @@ job_migrate (struct job *j, char *info, struct outcome *oc)
                  r.nthreads == 1 ? "" : "s", r.setup_ns / 1e6,
                  r.max_pause_ns / 1e6);
       fflush (stdout);
-      /* What held each thread, for ulp-status (and no longer what held
-         those that moved).  */
+      /* The states of threads the runtime did not know (they were
+         there before it came), then what held each thread, for
+         ulp-status (and no longer what held those that moved).  */
       for (size_t k = 0; k < r.nobjects; k++)
-        {
-          char req[4096];
-          struct mailbox_reply rep;
-          struct mailbox_times tm;
-          uint64_t now = pt_now_ns ();
-          mo.timeout_ns = deadline > now ? deadline - now : 0;
-          if (migrate_held_request (&r, k, req, sizeof req)
-              && mailbox_call (&j->t, req, &mo, &rep, &tm, oc) == 0)
-            free (rep.text);
-        }
+        for (int pass = 0; pass < 2; pass++)
+          {
+            char req[4096];
+            struct mailbox_reply rep;
+            struct mailbox_times tm;
+            struct outcome roc;
+            uint64_t now = pt_now_ns ();
+            mo.timeout_ns = deadline > now ? deadline - now : 0;
+            if ((pass == 0 ? migrate_register_request (&r, k, req, sizeof req)
+                           : migrate_held_request (&r, k, req, sizeof req))
+                && mailbox_call (&j->t, req, &mo, &rep, &tm, &roc) == 0)
+              free (rep.text);
+          }
       migrate_result_free (&r);
       if (held == 0 || pt_now_ns () >= until)
         break;
