@@ -14,6 +14,9 @@
      q   call ulp_quiescent from the loop, print "quiescent N"
      e   print "eintr N": how many of its system calls failed with EINTR
          (none may: a ptrace stop must not make them fail)
+     b   spin, calling helper without a system call in between, until
+         it returns 2 (the thread moved), then print "spun 2"; "spun 1"
+         after 60 s
      s   start a worker thread from inside the library (a pool, as a
          server's library starts one), which prints "worker TID", then
          serves WORKER_FD: 'v' prints "worker value N"
@@ -30,6 +33,7 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ulp.h>
@@ -153,6 +157,25 @@ mg_loop (int fd, int worker_fd)
         case 'e':
           printf ("eintr %d\n", __atomic_load_n (&eintr_count,
                                                  __ATOMIC_RELAXED));
+          break;
+        case 'b':
+          {
+            /* Only the clock's vDSO read, every 2^20 rounds.  */
+            struct timespec t0, now;
+            clock_gettime (CLOCK_MONOTONIC, &t0);
+            int v = 1;
+            for (unsigned long n = 1; v == 1; n++)
+              {
+                v = helper ();
+                if ((n & 0xfffff) == 0)
+                  {
+                    clock_gettime (CLOCK_MONOTONIC, &now);
+                    if (now.tv_sec - t0.tv_sec > 60)
+                      break;
+                  }
+              }
+            printf ("spun %d\n", v);
+          }
           break;
         case 's':
           {
