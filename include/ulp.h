@@ -99,6 +99,20 @@ size_t ulp_patches (struct ulp_patch_info *out, size_t max);
    registered threads), malloc'ed; NULL when out of memory.  */
 char *ulp_status_json (void);
 
+/* A quiescent point: the calling thread declares that its stack is in a
+   state where it may move on.  For every object it is inside of in an
+   older universe, it takes the newest universe, unless a function that
+   differs between the two (an old version of a patched function) is on
+   its stack, which its own unwinding (_Unwind_Backtrace) checks.  Call
+   it from a loop that never leaves a live-patchable object (an event
+   loop, a worker's loop), between two iterations.  Cheap when nothing
+   was patched since the thread's last move (a few loads per object).
+   Returns the number of objects whose newest universe the thread could
+   not take because an old version is on its stack, or -1 when its
+   stack could not be unwound (it then stays where it was).  Not
+   async-signal-safe.  */
+int ulp_quiescent (void);
+
 /* The control mailbox, for ulp-apply and ulp-status, which talk to the
    runtime of another process without running anything in it that could
    take a lock: they write a request here (through /proc/PID/mem), make
@@ -117,6 +131,24 @@ char *ulp_status_json (void);
      revert ID             revert ID (0: the newest)
      revert-name NAME
      status                reply: ulp_status_json in REPLY
+     migrate-info          reply: in REPLY, JSON naming each thread that
+                           is inside an object in an older universe: its
+                           tid, the address of its struct
+                           ulp_thread_state, and the code ranges of the
+                           functions that must not be on its stack for it
+                           to take the newest universe (manual: "Threads
+                           that never leave")
+     migrate-held SONAME NEWEST [TID FRAME WHAT]...
+                           what held each thread that a tool could not
+                           move to universe NEWEST of SONAME: the
+                           function WHAT in frame FRAME, or with FRAME
+                           -1 a reason; the status reports it
+     migrate-register SONAME [TID ADDRESS]...
+                           where threads that were there before the
+                           runtime attached (listed under "unknown" by
+                           migrate-info) keep their struct
+                           ulp_thread_state for SONAME (0: nowhere, they
+                           never entered): the runtime registers them
    Concurrent requesters serialise among themselves (ulp-apply takes a
    lock of its own per process) before writing.  */
 

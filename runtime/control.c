@@ -183,9 +183,13 @@ serve (uint32_t req)
       else
         result = ulp_revert (id, 0, &err);
     }
-  else if (strcmp (line, "status") == 0)
+  else if (strncmp (line, "migrate-held ", 13) == 0)
+    result = ulp_migrate_note_held (line + 13, &err);
+  else if (strncmp (line, "migrate-register ", 17) == 0)
+    result = ulp_migrate_register (line + 17, &err);
+  else if (strcmp (line, "status") == 0 || strcmp (line, "migrate-info") == 0)
     {
-      reply_buf = ulp_status_json ();
+      reply_buf = line[0] == 's' ? ulp_status_json () : ulp_migrate_json ();
       if (reply_buf)
         {
           ulp_control.reply = (uintptr_t) reply_buf;

@@ -119,6 +119,7 @@ struct threads_ctx
 {
   struct buf *b;
   bool first;
+  struct ulp_obj *h;
 };
 
 static bool
@@ -132,6 +133,15 @@ thread_cb (const struct ulp_thread_view *v, void *data)
     put (c->b, ", \"depth\": %llu, \"universe\": %llu",
          (unsigned long long) v->state.depth,
          (unsigned long long) v->state.universe);
+  int frame;
+  const char *held = v->known ? ulp_migrate_held (c->h, v->tid,
+                                                  v->state.universe, &frame)
+                              : NULL;
+  if (held && frame >= 0)
+    put (c->b, ", \"held_by\": {\"function\": \"%s\", \"frame\": %d}", held,
+         frame);
+  else if (held)
+    put (c->b, ", \"held_by\": {\"reason\": \"%s\"}", held);
   put (c->b, "}");
   c->first = false;
   return true;
@@ -215,7 +225,7 @@ ulp_status_json (void)
       put (&b, ", \"threads\": [");
       if (h->o)
         {
-          struct threads_ctx c = { &b, true };
+          struct threads_ctx c = { &b, true, h };
           ulp_threads_each (h, thread_cb, &c);
         }
       put (&b, "], \"functions\": [");

@@ -122,10 +122,18 @@ reg_find (struct ulp_obj *h, int tid)
   return NULL;
 }
 
+static void register_tid (struct ulp_obj *h, int tid,
+                          struct ulp_thread_state *t);
+
 void
 ulp_register (struct ulp_obj *h, struct ulp_thread_state *t)
 {
-  int tid = ulp_gettid ();
+  register_tid (h, ulp_gettid (), t);
+}
+
+static void
+register_tid (struct ulp_obj *h, int tid, struct ulp_thread_state *t)
+{
   struct ulp_reg_entry *e = reg_find (h, tid);
   if (e && __atomic_load_n (&e->t, __ATOMIC_ACQUIRE) == (uintptr_t) t)
     return;
@@ -332,6 +340,35 @@ t0_check (struct ulp_obj *h, struct ulp_thread_state *t)
       else
         hi = mid;
     }
+}
+
+bool
+ulp_t0_pending_p (struct ulp_obj *h, int tid)
+{
+  if (!__atomic_load_n (&h->t0_pending, __ATOMIC_ACQUIRE))
+    return false;
+  struct ulp_t0 *t0 = __atomic_load_n (&h->t0, __ATOMIC_ACQUIRE);
+  if (!t0)
+    return false;
+  int *p = bsearch (&tid, t0->tids, t0->n, sizeof *t0->tids, cmp_int);
+  return p && !__atomic_load_n (&t0->flags[p - t0->tids], __ATOMIC_ACQUIRE)
+         && !reg_find (h, tid);
+}
+
+bool
+ulp_t0_register (struct ulp_obj *h, int tid, uintptr_t t)
+{
+  struct ulp_t0 *t0 = __atomic_load_n (&h->t0, __ATOMIC_ACQUIRE);
+  int *p = t0 ? bsearch (&tid, t0->tids, t0->n, sizeof *t0->tids, cmp_int)
+              : NULL;
+  if (!p || !tid_alive (tid))
+    return false;
+  /* The thread may have registered itself meanwhile (its slow path):
+     then its own entry stands.  */
+  if (t && !reg_find (h, tid))
+    register_tid (h, tid, (struct ulp_thread_state *) t);
+  __atomic_store_n (&t0->flags[p - t0->tids], 1, __ATOMIC_RELEASE);
+  return true;
 }
 
 bool
@@ -651,6 +688,7 @@ ulp_threads_each (struct ulp_obj *h,
         {
           v.registered = true;
           uintptr_t t = __atomic_load_n (&e->t, __ATOMIC_ACQUIRE);
+          v.addr = t;
           if (t && v.self)
             {
               v.state = *(const struct ulp_thread_state *) t;

@@ -260,6 +260,7 @@ struct ulp_thread_view
   bool registered;
   bool known;              /* STATE is valid (read consistently).  */
   struct ulp_thread_state state;
+  uintptr_t addr;          /* where STATE lives, when registered.  */
 };
 
 /* Universe U of H was opened: it needs a snapshot, which the next
@@ -291,8 +292,47 @@ ULP_HIDDEN bool ulp_threads_each (struct ulp_obj *h,
    registered or exited.  */
 ULP_HIDDEN bool ulp_t0_resolved (struct ulp_obj *h);
 
+/* Whether thread TID existed when the runtime attached to H and is
+   still unknown: it may be inside H unregistered.  */
+ULP_HIDDEN bool ulp_t0_pending_p (struct ulp_obj *h, int tid);
+
+/* A tool found where unknown thread TID keeps its state for H (T, or 0
+   when it has none: it never entered H): register it on its behalf
+   and count it as known.  False when TID is not such a thread.  Under
+   the lock.  */
+ULP_HIDDEN bool ulp_t0_register (struct ulp_obj *h, int tid, uintptr_t t);
+
 /* Count registered threads of H in the states the status reports.  */
 ULP_HIDDEN size_t ulp_registered_count (struct ulp_obj *h);
+
+/* ------------------------------------------------------------------ */
+/* Threads that never leave (migrate.c).                               */
+/* ------------------------------------------------------------------ */
+
+/* The threads behind in an object's universes, with the addresses of
+   their states and the code ranges that must not be on their stacks
+   for them to move to the newest universe, as JSON (malloc'ed; NULL
+   when out of memory).  Takes the lock.  */
+ULP_HIDDEN char *ulp_migrate_json (void);
+
+/* Record what held the threads a tool could not move: LINE is
+   "SONAME NEWEST [TID FRAME WHAT]...".  Takes the lock.  */
+ULP_HIDDEN int ulp_migrate_note_held (const char *line,
+                                      struct ulp_error *err);
+
+/* Register unknown threads (T0) whose states a tool found: LINE is
+   "SONAME [TID ADDRESS]..." (ADDRESS 0: the thread has no state, it
+   never entered).  Takes the lock.  */
+ULP_HIDDEN int ulp_migrate_register (const char *line,
+                                     struct ulp_error *err);
+
+/* What held thread TID (in universe THREAD_UNIVERSE) of H from the
+   newest universe at the last check, with its frame number in *FRAME
+   (-1 when WHAT is a reason, not a function), or NULL.  Under the
+   lock.  */
+ULP_HIDDEN const char *ulp_migrate_held (struct ulp_obj *h, int tid,
+                                         uint64_t thread_universe,
+                                         int *frame);
 
 /* ------------------------------------------------------------------ */
 /* Memory near objects (memory.c).                                     */

@@ -167,6 +167,18 @@ threadlist_tls_read (struct target *t, const struct threadlist *tl,
                      const struct tl_thread *th, uint64_t l_addr,
                      uint64_t offset, void *buf, size_t len)
 {
+  uint64_t addr;
+  int r = threadlist_tls_addr (t, tl, th, l_addr, offset, &addr);
+  if (r <= 0)
+    return r;
+  return target_read (t, addr, buf, len) < 0 ? -1 : 1;
+}
+
+int
+threadlist_tls_addr (struct target *t, const struct threadlist *tl,
+                     const struct tl_thread *th, uint64_t l_addr,
+                     uint64_t offset, uint64_t *addr)
+{
   const struct tl_module *m = NULL;
   for (size_t i = 0; i < tl->nmods && !m; i++)
     if (tl->mods[i].l_addr == l_addr && tl->mods[i].modid)
@@ -192,5 +204,6 @@ threadlist_tls_read (struct target *t, const struct threadlist *tl,
         return 0;
       block = val;
     }
-  return target_read (t, block + offset, buf, len) < 0 ? -1 : 1;
+  *addr = block + offset;
+  return 1;
 }

@@ -65,4 +65,9 @@ int threadlist_tls_read (struct target *t, const struct threadlist *tl,
                          const struct tl_thread *th, uint64_t l_addr,
                          uint64_t offset, void *buf, size_t len);
 
+/* The same for the address of those bytes in *ADDR.  */
+int threadlist_tls_addr (struct target *t, const struct threadlist *tl,
+                         const struct tl_thread *th, uint64_t l_addr,
+                         uint64_t offset, uint64_t *addr);
+
 #endif /* ULP_THREADLIST_H */

@@ -39,6 +39,7 @@
 #include "loadrt.h"
 #include "tool-version.h"
 #include "mailbox.h"
+#include "migrate.h"
 #include "objfile.h"
 #include "outcome.h"
 #include "patchinfo.h"
@@ -66,7 +67,12 @@ static struct
   pid_t thread;
   bool stop_all;
   size_t jobs;             /* --all's worker processes.  */
-} opt = { false, false, false, ULP_RUNTIME_DEFAULT, 10.0, 0, false, 8 };
+  bool migrate;            /* --migrate, --force-migrate, --migrate-wait */
+  bool migrate_only;       /* ... with a PID and no patch.  */
+  bool force_migrate;
+  double migrate_wait;     /* --migrate-wait: retry for so long.  */
+} opt = { false, false, false, ULP_RUNTIME_DEFAULT, 10.0, 0, false, 8,
+          false, false, false, 0 };
 
 /* --require-signature, and --trusted-key's public key in hex (or "-"):
    the runtime checks the signature on the bytes it loads (ulp.h,
@@ -280,7 +286,9 @@ job_send (struct job *j)
 
   const char *request_fmt;
   char request[4200];
-  if (!opt.revert)
+  if (opt.migrate_only)
+    snprintf (request, sizeof request, "migrate-info");
+  else if (!opt.revert)
     {
       if (check_target_object (&j->t, patch, &oc) <= 0)
         {
@@ -315,7 +323,8 @@ job_send (struct job *j)
     snprintf (request, sizeof request, "revert 0");
 
   target_find_runtime (&j->t, &oc);
-  if (!j->t.has_runtime && opt.load_runtime && !opt.revert)
+  if (!j->t.has_runtime && opt.load_runtime && !opt.revert
+      && !opt.migrate_only)
     {
       struct loadrt_times lt;
       uint64_t t0 = pt_now_ns ();
@@ -340,7 +349,7 @@ job_send (struct job *j)
   if (!j->t.has_runtime)
     {
       outcome_fail (&oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime (libulp) is "
-                    "not loaded%s", opt.revert ? ""
+                    "not loaded%s", opt.revert || opt.migrate_only ? ""
                     : "; --load-runtime loads it");
       say_error (j->pid, &oc);
       job_finish (j, oc.status);
@@ -384,6 +393,137 @@ job_send (struct job *j)
              j->pending.kick_error);
 }
 
+/* ------------------------------------------------------------------ */
+/* Threads that never leave (migrate.c).                               */
+/* ------------------------------------------------------------------ */
+
+static const char *
+fate_name (enum migrate_fate f)
+{
+  switch (f)
+    {
+    case MIGRATE_MOVED:
+      return "migrated";
+    case MIGRATE_FORCED:
+      return "forced";
+    case MIGRATE_LEFT:
+      return "left";
+    case MIGRATE_GONE:
+      return "gone";
+    default:
+      return "held";
+    }
+}
+
+/* Move the threads INFO (the runtime's migrate-info) names, tell the
+   runtime what held the others, and with --migrate-wait try again until
+   none is held.  Returns the number of threads still held, or -1 with
+   *OC.  */
+static long
+job_migrate (struct job *j, char *info, struct outcome *oc)
+{
+  uint64_t start = pt_now_ns ();
+  uint64_t until = start + (uint64_t) (opt.migrate_wait * 1e9);
+  uint64_t deadline = j->start + (uint64_t) (opt.timeout * 1e9);
+  if (until > deadline)
+    until = deadline;
+  struct mailbox_opts mo = { opt.thread, opt.stop_all, 0, test_hook };
+  long held = 0;
+  for (unsigned round = 0;; round++)
+    {
+      struct migrate_opts o = { opt.force_migrate, deadline };
+      struct migrate_result r;
+      if (migrate_threads (&j->t, info, &o, &r, oc) < 0)
+        {
+          free (info);
+          return -1;
+        }
+      free (info);
+      info = NULL;
+      held = 0;
+      size_t forced = 0;
+      for (size_t i = 0; i < r.nthreads; i++)
+        {
+          const struct migrate_thread *mt = &r.threads[i];
+          const char *so = r.objects[mt->object].soname;
+          if (mt->fate == MIGRATE_HELD)
+            held++;
+          if (mt->fate == MIGRATE_FORCED)
+            forced++;
+          if (verbose)
+            fprintf (stderr, "%s: PID %d: thread %d (%s): %s, %u frames%s, "
+                     "stopped %.3f ms\n", program_name, (int) j->pid,
+                     (int) mt->tid, so, fate_name (mt->fate), mt->frames,
+                     mt->in_syscall ? " (in a system call)" : "",
+                     mt->pause_ns / 1e6);
+          if (quiet)
+            continue;
+          if (mt->fate == MIGRATE_MOVED || mt->fate == MIGRATE_FORCED)
+            printf ("PID %d: thread %d %s to universe %llu of %s\n",
+                    (int) j->pid, (int) mt->tid,
+                    mt->fate == MIGRATE_FORCED ? "forced" : "migrated",
+                    (unsigned long long) r.objects[mt->object].newest, so);
+          else if (mt->fate == MIGRATE_HELD && mt->frame >= 0)
+            printf ("PID %d: thread %d not migrated in %s: held by %s "
+                    "(frame %d)\n", (int) j->pid, (int) mt->tid, so,
+                    mt->what, mt->frame);
+          else if (mt->fate == MIGRATE_HELD)
+            printf ("PID %d: thread %d not migrated in %s: %s\n",
+                    (int) j->pid, (int) mt->tid, so, mt->what);
+        }
+      if (forced)
+        fprintf (stderr, "%s: PID %d: warning: %zu thread%s forced to the "
+                 "newest universe without a look at %s stack: old and new "
+                 "code may now run in the same call\n", program_name,
+                 (int) j->pid, forced, forced == 1 ? "" : "s",
+                 forced == 1 ? "its" : "their");
+      if (verbose && r.nthreads)
+        fprintf (stderr, "%s: PID %d: migrate: %zu thread%s, setup %.3f ms "
+                 "(nothing stopped), longest stop of a thread %.3f ms\n",
+                 program_name, (int) j->pid, r.nthreads,
+                 r.nthreads == 1 ? "" : "s", r.setup_ns / 1e6,
+                 r.max_pause_ns / 1e6);
+      fflush (stdout);
+      /* The states of threads the runtime did not know (they were
+         there before it came), then what held each thread, for
+         ulp-status (and no longer what held those that moved).  */
+      for (size_t k = 0; k < r.nobjects; k++)
+        for (int pass = 0; pass < 2; pass++)
+          {
+            char req[4096];
+            struct mailbox_reply rep;
+            struct mailbox_times tm;
+            struct outcome roc;
+            uint64_t now = pt_now_ns ();
+            mo.timeout_ns = deadline > now ? deadline - now : 0;
+            if ((pass == 0 ? migrate_register_request (&r, k, req, sizeof req)
+                           : migrate_held_request (&r, k, req, sizeof req))
+                && mailbox_call (&j->t, req, &mo, &rep, &tm, &roc) == 0)
+              free (rep.text);
+          }
+      migrate_result_free (&r);
+      if (held == 0 || pt_now_ns () >= until)
+        break;
+      /* --migrate-wait: the threads move on; look again shortly.  */
+      struct timespec ts = { 0, 100000000 };
+      nanosleep (&ts, NULL);
+      struct mailbox_reply rep;
+      struct mailbox_times tm;
+      uint64_t now = pt_now_ns ();
+      mo.timeout_ns = deadline > now ? deadline - now : 0;
+      if (mailbox_call (&j->t, "migrate-info", &mo, &rep, &tm, oc) < 0)
+        return -1;
+      if (rep.result < 0)
+        {
+          free (rep.text);
+          return outcome_fail (oc, ULP_EXIT_FAIL, "%s",
+                               rep.error.message);
+        }
+      info = rep.text;
+    }
+  return held;
+}
+
 static void
 job_receive (struct job *j)
 {
@@ -397,9 +537,9 @@ job_receive (struct job *j)
     }
   say_step (j->pid, "wait", j->times.wait, NULL);
   say_step (j->pid, "total", pt_now_ns () - program_start, NULL);
-  free (rep.text);
   if (rep.result < 0)
     {
+      free (rep.text);
       outcome_fail (&oc, outcome_of_runtime_error (rep.error.code), "%s",
                     rep.error.message[0] ? rep.error.message
                                          : "the runtime failed");
@@ -407,7 +547,7 @@ job_receive (struct job *j)
       job_finish (j, oc.status);
       return;
     }
-  if (!quiet)
+  if (!quiet && !opt.migrate_only)
     {
       if (!opt.revert)
         printf ("PID %d: applied %s (patch %lld)\n", (int) j->pid,
@@ -418,6 +558,57 @@ job_receive (struct job *j)
         printf ("PID %d: reverted the newest patch\n", (int) j->pid);
       fflush (stdout);
     }
+  /* Threads that stay inside the patched object: check their stacks
+     and move them (--migrate and relatives, after an apply or alone).  */
+  if (opt.migrate && !opt.revert)
+    {
+      char *info = rep.text;
+      if (!opt.migrate_only)
+        {
+          free (rep.text);
+          info = NULL;
+          struct mailbox_opts mo = { opt.thread, opt.stop_all, 0, test_hook };
+          uint64_t now = pt_now_ns (), end = j->start
+                                             + (uint64_t) (opt.timeout * 1e9);
+          mo.timeout_ns = end > now ? end - now : 0;
+          struct mailbox_times tm;
+          if (mailbox_call (&j->t, "migrate-info", &mo, &rep, &tm, &oc)
+              == 0 && rep.result < 0)
+            {
+              outcome_fail (&oc, outcome_of_runtime_error (rep.error.code),
+                            "%s", rep.error.message);
+              free (rep.text);
+            }
+          else if (rep.result >= 0)
+            info = rep.text;
+        }
+      long held = info ? job_migrate (j, info, &oc) : -1;
+      if (held < 0 && opt.migrate_only)
+        {
+          say_error (j->pid, &oc);
+          job_finish (j, oc.status);
+          return;
+        }
+      if (held < 0)
+        fprintf (stderr, "%s: PID %d: warning: the patch is applied, but "
+                 "the threads behind were not moved: %s\n",
+                 program_name, (int) j->pid, oc.message);
+      if (held > 0 && !opt.migrate_only)
+        fprintf (stderr, "%s: PID %d: warning: the patch is applied, but "
+                 "%ld thread%s could not migrate yet ('%s --migrate %d' "
+                 "tries again)\n", program_name, (int) j->pid, held,
+                 held == 1 ? "" : "s", program_name, (int) j->pid);
+      else if (held > 0)
+        {
+          outcome_fail (&oc, ULP_EXIT_FAIL, "%ld thread%s could not "
+                        "migrate", held, held == 1 ? "" : "s");
+          say_error (j->pid, &oc);
+          job_finish (j, oc.status);
+          return;
+        }
+    }
+  else
+    free (rep.text);
   job_finish (j, ULP_EXIT_OK);
 }
 
@@ -878,6 +1069,7 @@ usage (int status)
   printf ("\
 Usage: %s [OPTION]... PID PATCH\n\
   or:  %s --revert [OPTION]... PID [PATCH]\n\
+  or:  %s --migrate|--force-migrate [OPTION]... PID\n\
   or:  %s --all [OPTION]... PATCH\n\
   or:  %s --repo=DIR [OPTION]... PID|--all\n\
 Apply the live patch PATCH to the running process PID, revert a patch,\n\
@@ -892,6 +1084,16 @@ or apply PATCH to every process that has its target object loaded.\n\
       --repo=DIR         apply to PID (or with --all, to every process) the\n\
                            newest patches of the repository DIR (ulp-repo)\n\
                            for the objects it has loaded, when not applied\n\
+  -m, --migrate          after applying PATCH (or alone, with PID only),\n\
+                           move each thread still inside a patched object\n\
+                           in an older universe to the newest one, when\n\
+                           no old version of a changed function is on its\n\
+                           stack; name the function holding the others\n\
+      --migrate-wait=SECONDS  with --migrate, look again every 0.1 s for\n\
+                           SECONDS while a thread is held\n\
+      --force-migrate    like --migrate, but move every such thread\n\
+                           without looking at its stack (unsafe: old and\n\
+                           new code may then run in one call)\n\
   -l, --load-runtime     load the ulp runtime into a process that has none\n\
       --runtime=FILE     the runtime to load (default %s)\n\
   -t, --timeout=SECONDS  give up on a process after SECONDS (default 10)\n\
@@ -914,7 +1116,7 @@ another build; 10 runtime missing; 11 no such applied patch; 12 timeout;\n\
 13 unusable patch file; 14 patch file not trusted; 15 signature\n\
 missing, bad or by an untrusted key; 2 bad usage; 1 any other failure.\n",
           program_name, program_name, program_name, program_name,
-          ULP_RUNTIME_DEFAULT);
+          program_name, ULP_RUNTIME_DEFAULT);
   if (PACKAGE_BUGREPORT[0])
     printf ("\nReport bugs to: <%s>\n", PACKAGE_BUGREPORT);
   exit (0);
@@ -946,7 +1148,9 @@ main (int argc, char **argv)
     OPT_VERSION,
     OPT_REPO,
     OPT_REQUIRE_SIGNATURE,
-    OPT_TRUSTED_KEY
+    OPT_TRUSTED_KEY,
+    OPT_FORCE_MIGRATE,
+    OPT_MIGRATE_WAIT
   };
   static const char *repo_dir;
   static const struct option longopts[] = {
@@ -961,6 +1165,9 @@ main (int argc, char **argv)
     { "stop-all", no_argument, NULL, OPT_STOP_ALL },
     { "require-signature", no_argument, NULL, OPT_REQUIRE_SIGNATURE },
     { "trusted-key", required_argument, NULL, OPT_TRUSTED_KEY },
+    { "migrate", no_argument, NULL, 'm' },
+    { "force-migrate", no_argument, NULL, OPT_FORCE_MIGRATE },
+    { "migrate-wait", required_argument, NULL, OPT_MIGRATE_WAIT },
     { "quiet", no_argument, NULL, 'q' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, OPT_HELP },
@@ -985,7 +1192,7 @@ main (int argc, char **argv)
   if (env_rt && *env_rt)
     opt.runtime = env_rt;
   int c;
-  while ((c = getopt_long (argc, argv, "aj:rlt:qv", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "aj:rlt:qvm", longopts, NULL)) != -1)
     switch (c)
       {
       case 'a':
@@ -1032,6 +1239,25 @@ main (int argc, char **argv)
       case OPT_STOP_ALL:
         opt.stop_all = true;
         break;
+      case 'm':
+        opt.migrate = true;
+        break;
+      case OPT_FORCE_MIGRATE:
+        opt.migrate = opt.force_migrate = true;
+        break;
+      case OPT_MIGRATE_WAIT:
+        {
+          char *end;
+          opt.migrate_wait = strtod (optarg, &end);
+          if (*end || end == optarg || !(opt.migrate_wait >= 0))
+            {
+              fprintf (stderr, "%s: invalid --migrate-wait '%s'\n",
+                       program_name, optarg);
+              usage (ULP_EXIT_USAGE);
+            }
+          opt.migrate = true;
+        }
+        break;
       case 'q':
         quiet = true;
         verbose = false;
@@ -1076,6 +1302,25 @@ main (int argc, char **argv)
                "applying a patch file, not with --%s\n", program_name,
                repo_dir ? "repo" : "revert");
       usage (ULP_EXIT_USAGE);
+    }
+  if (opt.migrate && (opt.revert || opt.all || repo_dir))
+    {
+      fprintf (stderr, "%s: --migrate, --migrate-wait and --force-migrate "
+               "are for one PID, not with --revert, --all or --repo\n",
+               program_name);
+      usage (ULP_EXIT_USAGE);
+    }
+  if (opt.migrate && nargs == 1)
+    {
+      if (opt.load_runtime || require_signature)
+        {
+          fprintf (stderr, "%s: --load-runtime and the signature options "
+                   "are for applying a patch\n", program_name);
+          usage (ULP_EXIT_USAGE);
+        }
+      opt.migrate_only = true;
+      pid_t pid = parse_pid (argv[optind]);
+      return run_jobs (&pid, 1, NULL);
     }
   if (repo_dir)
     {

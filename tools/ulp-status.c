@@ -440,6 +440,34 @@ untracked_exports (const struct process *p, const struct object *o,
   return json_get_int (ro, "untracked_exports", -1);
 }
 
+/* What held thread TID in object SONAME at ulp-apply's last look
+   (ulp-apply --migrate), as the runtime recorded it: the function, with
+   its frame number in *FRAME, or a reason with *FRAME -1; NULL when
+   nothing does.  */
+static const char *
+held_by (const struct process *p, const char *soname, pid_t tid, int *frame)
+{
+  const struct json *objs = p->runtime ? json_get (p->runtime, "objects")
+                                       : NULL;
+  for (size_t i = 0; objs && objs->type == JSON_ARRAY && i < objs->n; i++)
+    {
+      if (strcmp (json_get_str (objs->items[i], "soname", ""), soname) != 0)
+        continue;
+      const struct json *th = json_get (objs->items[i], "threads");
+      for (size_t k = 0; th && th->type == JSON_ARRAY && k < th->n; k++)
+        {
+          const struct json *h = json_get (th->items[k], "held_by");
+          if (json_get_int (th->items[k], "tid", 0) != tid || !h)
+            continue;
+          *frame = (int) json_get_int (h, "frame", -1);
+          return json_get_str (h, "function", NULL)
+                 ? json_get_str (h, "function", NULL)
+                 : json_get_str (h, "reason", NULL);
+        }
+    }
+  return NULL;
+}
+
 static void
 print_text (const struct process *p)
 {
@@ -521,10 +549,21 @@ print_text (const struct process *p)
           if (ts->view == TV_UNKNOWN || ts->view == TV_NEVER)
             printf ("%s\n", view_name (ts->view));
           else
-            printf ("universe %llu, depth %llu%s\n",
-                    (unsigned long long) ts->universe,
-                    (unsigned long long) ts->depth,
-                    ts->view == TV_BEHIND ? ", not migrated" : "");
+            {
+              int frame = -1;
+              const char *h = ts->view == TV_BEHIND
+                              ? held_by (p, o->soname, ts->tid, &frame)
+                              : NULL;
+              printf ("universe %llu, depth %llu%s",
+                      (unsigned long long) ts->universe,
+                      (unsigned long long) ts->depth,
+                      ts->view == TV_BEHIND ? ", not migrated" : "");
+              if (h && frame >= 0)
+                printf (": held by %s (frame %d)", h, frame);
+              else if (h)
+                printf (": %s", h);
+              printf ("\n");
+            }
         }
     }
 }
@@ -587,6 +626,18 @@ print_json (const struct process *p, bool first)
                     "%s", (unsigned long long) ts->universe,
                     (unsigned long long) ts->depth,
                     ts->view == TV_CURRENT ? "true" : "false");
+          int frame = -1;
+          const char *h = ts->view == TV_BEHIND
+                          ? held_by (p, o->soname, ts->tid, &frame) : NULL;
+          if (h)
+            {
+              printf (", \"held_by\": {\"%s\": ",
+                      frame >= 0 ? "function" : "reason");
+              json_str (h);
+              if (frame >= 0)
+                printf (", \"frame\": %d", frame);
+              printf ("}");
+            }
           printf ("}");
         }
       printf ("]}");
