@@ -96,3 +96,45 @@ proc tr_accepted { t pid value args } {
         {[lindex $r 0] == 0 && [ulp_ap_value $pid] == 1} \
         "exit [lindex $r 0]: [lindex $r 2]"
 }
+
+# Flip every bit of the byte at OFFSET of FILE (a negative OFFSET counts
+# from the end).
+proc tr_flip { file offset } {
+    set f [open $file r+b]
+    if { $offset < 0 } {
+        seek $f $offset end
+    } else {
+        seek $f $offset
+    }
+    set pos [tell $f]
+    binary scan [read $f 1] cu b
+    seek $f $pos
+    puts -nonewline $f [binary format c [expr {$b ^ 0xff}]]
+    close $f
+}
+
+# Overwrite LEN bytes of FILE at OFFSET (negative: from the end) with
+# those of FROM at the same offset.
+proc tr_copy_bytes { from file offset len } {
+    set f [open $from rb]
+    seek $f $offset [expr {$offset < 0 ? "end" : "start"}]
+    set bytes [read $f $len]
+    close $f
+    set f [open $file r+b]
+    seek $f $offset [expr {$offset < 0 ? "end" : "start"}]
+    puts -nonewline $f $bytes
+    close $f
+}
+
+# The file offset of section NAME of the ELF file FILE, or -1.
+proc tr_section_offset { file name } {
+    set r [ulp_exec readelf -SW $file]
+    foreach line [split [lindex $r 1] "\n"] {
+        if { [regexp {\]\s+(\S+)\s+\S+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([0-9a-f]+)} \
+                  $line -> sec off size]
+             && $sec eq $name && "0x$size" > 0 } {
+            return [expr {"0x$off"}]
+        }
+    }
+    return -1
+}
