@@ -266,6 +266,7 @@ mk_verify (struct mk_ctx *ctx)
   if (!check_target (ctx))
     return false;
   check_changes (ctx);
+  mk_check_layouts (ctx);
   bool ok = true;
   for (size_t i = 0; i < ctx->nproblems; i++)
     if (!ctx->problems[i].forceable || !ctx->opt.force)

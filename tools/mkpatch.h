@@ -18,6 +18,7 @@
                                        how each reference is resolved
      verify     (mkpatch-verify.c)     check the target is ORIG's build,
                                        refuse what cannot be applied live
+                (mkpatch-layout.c)     and changed layouts of data types
      write      (mkpatch-write.c)      write the patch and link it
 
    The unit of comparison and of copying is the section: the plugin puts
@@ -470,6 +471,12 @@ bool mk_include (struct mk_ctx *ctx);
 /* False when the patch must not be made (the problems are printed).  */
 bool mk_verify (struct mk_ctx *ctx);
 bool mk_write (struct mk_ctx *ctx);
+
+/* Part of verify (mkpatch-layout.c): with debug information, compare
+   the layouts of the types the patch's code and the kept variables use
+   between ORIG and PATCHED, and record a problem for each change; say
+   once when there is no debug information to do it with.  */
+void mk_check_layouts (struct mk_ctx *ctx);
 
 /* The analysis table (--dry-run, -v).  */
 void mk_print_table (struct mk_ctx *ctx, bool all);
