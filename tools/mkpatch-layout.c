@@ -297,26 +297,42 @@ index_children (struct dw_build *b, Dwarf_Die *parent, const char *func)
   while (dwarf_siblingof (&child, &child) == 0);
 }
 
+struct Dwfl *
+mk_dwfl_open (const struct mk_object *obj, struct Dwfl_Module **modp,
+              struct Dwarf **dwp)
+{
+  *dwp = NULL;
+  *modp = NULL;
+  if (!has_debug_info (obj))
+    return NULL;
+  Dwfl *dwfl = dwfl_begin (&offline_callbacks);
+  if (!dwfl)
+    return NULL;
+  Dwfl_Module *mod = dwfl_report_offline (dwfl, obj->path, obj->path, -1);
+  dwfl_report_end (dwfl, NULL, NULL);
+  Dwarf_Addr bias;
+  Dwarf *dw = mod ? dwfl_module_getdwarf (mod, &bias) : NULL;
+  if (!dw)
+    {
+      mk_warning (obj->path, "cannot read its debug information (%s): "
+                  "not used", dwfl_errmsg (-1));
+      dwfl_end (dwfl);
+      return NULL;
+    }
+  *modp = mod;
+  *dwp = dw;
+  return dwfl;
+}
+
 /* Open the DWARF of OBJ into B; false when it has none.  */
 static bool
 open_build (struct dw_build *b, const struct mk_object *obj)
 {
   memset (b, 0, sizeof *b);
-  if (!has_debug_info (obj))
-    return false;
-  b->dwfl = dwfl_begin (&offline_callbacks);
+  Dwfl_Module *mod;
+  b->dwfl = mk_dwfl_open (obj, &mod, &b->dw);
   if (!b->dwfl)
     return false;
-  Dwfl_Module *mod = dwfl_report_offline (b->dwfl, obj->path, obj->path, -1);
-  dwfl_report_end (b->dwfl, NULL, NULL);
-  Dwarf_Addr bias;
-  b->dw = mod ? dwfl_module_getdwarf (mod, &bias) : NULL;
-  if (!b->dw)
-    {
-      mk_warning (obj->path, "cannot read its debug information (%s): "
-                  "type layouts not checked", dwfl_errmsg (-1));
-      return false;
-    }
   Dwarf_CU *cu = NULL;
   Dwarf_Die cudie;
   uint8_t unit_type;

@@ -14,6 +14,8 @@
                                        of PATCHED with its ORIG twin and
                                        each ORIG one with the target's
      compare    (mkpatch-compare.c)    decide what changed, and why
+                (mkpatch-lines.c)      and which functions changed only
+                                       their line numbers
      include    (mkpatch-include.c)    decide what goes into the patch and
                                        how each reference is resolved
      verify     (mkpatch-verify.c)     check the target is ORIG's build,
@@ -238,6 +240,8 @@ struct mk_elem
   enum mk_status status;
   char *why;                   /* what changed, for the table.  */
   bool copy;                   /* a changed constant, copied.  */
+  bool lines_only;             /* a function that differs from its twin
+                                  only by line numbers (proven).  */
 
   /* Include phase.  */
   bool include;                /* its section goes into the patch.  */
@@ -417,6 +421,8 @@ struct mk_options
   bool force;
   bool dry_run;
   bool save_temps;
+  bool keep_line_changes;    /* replace functions whose only change is
+                                line numbers.  */
   uint32_t version;          /* --patch-version; 0: unversioned.  */
   const char *install_to;    /* --install-to DIR, or NULL.  */
 };
@@ -431,6 +437,9 @@ struct mk_ctx
 
   /* Compare.  */
   size_t nchanged, nnew, nremoved;
+  size_t nlines;               /* functions with line numbers only
+                                  changed.  */
+  void *lines;                 /* mkpatch-lines.c's DWARF and sources.  */
 
   /* Include.  */
   struct mk_replace *replaces;
@@ -477,6 +486,22 @@ bool mk_write (struct mk_ctx *ctx);
    between ORIG and PATCHED, and record a problem for each change; say
    once when there is no debug information to do it with.  */
 void mk_check_layouts (struct mk_ctx *ctx);
+
+/* Part of compare (mkpatch-lines.c): whether PATCHED function P, whose
+   size and relocations are its twin's, differs from it only by line
+   numbers, proven by the line tables and the sources of both builds;
+   then *WHY gets the description.  */
+bool mk_lines_only (struct mk_ctx *ctx, const struct mk_elem *p, char **why);
+void mk_lines_free (struct mk_ctx *ctx);
+
+/* Shared by mkpatch-layout.c and mkpatch-lines.c: the DWARF of object
+   OBJ through libdwfl, which applies its relocations, or NULL when it
+   has none.  */
+struct Dwfl;
+struct Dwfl_Module;
+struct Dwarf;
+struct Dwfl *mk_dwfl_open (const struct mk_object *obj,
+                           struct Dwfl_Module **mod, struct Dwarf **dw);
 
 /* The analysis table (--dry-run, -v).  */
 void mk_print_table (struct mk_ctx *ctx, bool all);
