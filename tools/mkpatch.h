@@ -464,6 +464,9 @@ struct mk_ctx
   char **keys;                 /* keys owned by LITERALS and REF_INDEX.  */
   size_t nkeys, keys_cap;
 
+  /* Load: the directories of .la operands.  */
+  char *orig_dir, *patched_dir;
+
   /* Verify.  */
   struct mk_problem *problems;
   size_t nproblems, problems_cap;

@@ -34,7 +34,9 @@ Make a live patch for OBJECT from the object files it was linked from\n\
 (ORIG) and the same objects rebuilt from fixed sources (PATCHED).\n\
 ORIG and PATCHED are object files, or directories whose object files\n\
 are paired by relative path, compiled with the ulp plugin by the same\n\
-compiler with the same options.  The second form signs an existing\n\
+compiler with the same options.  A directory may be a build tree as it\n\
+is (a libtool one, or a .la file standing for its directory): only the\n\
+objects the target was linked from are used, and the others named.  The second form signs an existing\n\
 patch (one written by hand, or to sign again).\n\
 \n\
   -o, --output=FILE        write the patch to FILE (default NAME.so)\n\
@@ -254,6 +256,8 @@ mk_free (struct mk_ctx *ctx)
     }
   free (ctx->units);
   mk_lines_free (ctx);
+  free (ctx->orig_dir);
+  free (ctx->patched_dir);
   mk_target_free (&ctx->target);
   for (size_t i = 0; i < ctx->nproblems; i++)
     {
