@@ -449,6 +449,30 @@ add_unit (struct mk_ctx *ctx, const char *rel, struct mk_object *o,
   u->patched = p;
 }
 
+/* Whether the object file PATH holds nothing that is loaded: no code,
+   no data (a source compiled with all of it configured out, like
+   libxml2's xzlib.c without lzma).  It has no records either, and has
+   nothing to patch.  */
+static bool
+empty_object (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  Elf *elf = elf_begin (fd, ELF_C_READ, NULL);
+  bool empty = elf && elf_kind (elf) == ELF_K_ELF;
+  Elf_Scn *scn = NULL;
+  GElf_Shdr sh;
+  while (empty && (scn = elf_nextscn (elf, scn)) != NULL)
+    if (gelf_getshdr (scn, &sh) && (sh.sh_flags & SHF_ALLOC)
+        && sh.sh_type != SHT_NOTE && sh.sh_size > 0)
+      empty = false;
+  if (elf)
+    elf_end (elf);
+  close (fd);
+  return empty;
+}
+
 static bool
 load_dirs (struct mk_ctx *ctx)
 {
@@ -469,22 +493,52 @@ load_dirs (struct mk_ctx *ctx)
     {
       int c = i == on.n ? 1 : j == pn.n ? -1 : strcmp (on.v[i], pn.v[j]);
       struct mk_object *o = NULL, *p = NULL;
+      bool skipped = false;
       if (c <= 0)
         {
           char *path = mk_xasprintf ("%s/%s", ctx->opt.orig, on.v[i]);
-          o = load_object (path, on.v[i], true);
+          if (empty_object (path))
+            {
+              mk_note (1, "%s: no code or data: skipped", path);
+              skipped = true;
+            }
+          else
+            {
+              o = load_object (path, on.v[i], true);
+              ok = o != NULL;
+            }
           free (path);
-          ok = o != NULL;
         }
       if (ok && c >= 0)
         {
           char *path = mk_xasprintf ("%s/%s", ctx->opt.patched, pn.v[j]);
-          p = load_object (path, pn.v[j], false);
+          if (empty_object (path))
+            {
+              mk_note (1, "%s: no code or data: skipped", path);
+              skipped = true;
+            }
+          else
+            {
+              p = load_object (path, pn.v[j], false);
+              ok = p != NULL;
+            }
           free (path);
-          ok = p != NULL;
         }
       if (!ok)
         break;
+      if (skipped && (!o || !p))
+        {
+          /* Empty on one side or both: nothing to pair.  */
+          if (o && !p)
+            add_unit (ctx, NULL, o, NULL);
+          else if (p && !o)
+            add_unit (ctx, NULL, NULL, p);
+          if (c <= 0)
+            i++;
+          if (c >= 0)
+            j++;
+          continue;
+        }
       mk_progress ("load", (c <= 0 ? i + 1 : i) + (c >= 0 ? j + 1 : j),
                    on.n + pn.n);
       if (!p)
