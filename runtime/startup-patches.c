@@ -24,12 +24,14 @@
    requires them, versions (a patch of a name already applied at the
    same or a newer version is refused).  Each refusal is one line on
    standard error; a patch applied says nothing, so that test suites
-   comparing their output see none.
+   comparing their output see none, and neither does a patch for an
+   object the process has not loaded (it is for other processes).
+   ULP_STARTUP_VERBOSE=1 also says each patch applied.
 
    As the dynamic loader ignores LD_PRELOAD in a process that runs with
    more privileges than its invoker (setuid, setgid, file capabilities:
-   AT_SECURE), the runtime then ignores ULP_PATCHES, ULP_REPO and
-   ULP_RUNTIME_CONF, and takes from the configuration file only patch
+   AT_SECURE), the runtime then ignores ULP_PATCHES, ULP_REPO,
+   ULP_STARTUP_VERBOSE and ULP_RUNTIME_CONF, and takes from the configuration file only patch
    files and repositories owned by root or by the effective uid (a live
    apply also trusts the real uid's files, which in such a process is
    the unprivileged invoker).
@@ -57,6 +59,8 @@
 #define CONF_DEFAULT "/etc/ulp/runtime.conf"
 
 static bool secure;
+/* ULP_STARTUP_VERBOSE: also say which patches were applied.  */
+static bool verbose;
 
 static void
 say (const char *from, const char *what, const char *fmt, ...)
@@ -353,8 +357,16 @@ apply_file (const char *from, const char *path)
   if (!*path || !owned_by_privileged (from, path))
     return;
   struct ulp_error err;
-  if (ulp_apply (path, 0, &err) < 0)
+  /* A patch for an object this process has not loaded is not for this
+     process: the environment reaches every program it starts (shells,
+     wrappers like timeout or make), and the patch concerns only those
+     that load its target.  Every other refusal is said.  */
+  long id = ulp_apply (path, 0, &err);
+  if (id < 0 && err.code != ULP_E_NOT_LOADED)
     say (from, path, "%s", err.message);
+  else if (id > 0 && verbose)
+    fprintf (stderr, "libulp: %s: %s: applied at start (patch %ld)\n", from,
+             path, id);
 }
 
 /* A loaded live-patchable object's build-id and soname.  */
@@ -562,6 +574,8 @@ ulp_startup_patches (void)
   const char *conf_env = secure ? NULL : getenv ("ULP_RUNTIME_CONF");
   const char *patches = secure ? NULL : getenv ("ULP_PATCHES");
   const char *repo = secure ? NULL : getenv ("ULP_REPO");
+  const char *v = secure ? NULL : getenv ("ULP_STARTUP_VERBOSE");
+  verbose = v && *v && strcmp (v, "0") != 0;
   const char *conf = conf_env && *conf_env ? conf_env : CONF_DEFAULT;
   if (access (conf, F_OK) != 0 && !(patches && *patches)
       && !(repo && *repo))
