@@ -308,6 +308,20 @@ inlines (const struct mk_elem *f, const char *name)
   return false;
 }
 
+/* E changes because of something it uses: it is replaced, even if its
+   own code differed only by line numbers.  */
+
+static void
+spread (struct mk_ctx *ctx, struct mk_elem *e, char *why)
+{
+  if (e->lines_only)
+    {
+      e->lines_only = false;
+      ctx->nlines--;
+    }
+  set_status (e, MK_CHANGED, why);
+}
+
 /* Spread changes until nothing more changes.  */
 
 static void
@@ -333,7 +347,7 @@ propagate (struct mk_ctx *ctx)
                   && h->rec->kind == ULP_KIND_COLD && h->origin
                   && h->origin->status == MK_UNCHANGED)
                 {
-                  set_status (h->origin, MK_CHANGED,
+                  spread (ctx, h->origin,
                               mk_xasprintf ("its cold part %s changed",
                                             h->name));
                   again = true;
@@ -349,7 +363,7 @@ propagate (struct mk_ctx *ctx)
                         || (f->twin && f->twin->rec
                             && h->twin && inlines (f->twin, h->twin->name)))
                       {
-                        set_status (f, MK_CHANGED,
+                        spread (ctx, f,
                                     mk_xasprintf ("inlines changed %s",
                                                   h->name));
                         again = true;
@@ -362,7 +376,7 @@ propagate (struct mk_ctx *ctx)
                     if (f->kind != MK_FUNC || f->status != MK_UNCHANGED
                         || !refers_to (f, h))
                       continue;
-                    set_status (f, MK_CHANGED,
+                    spread (ctx, f,
                                 mk_xasprintf ("uses changed constant %s",
                                               h->name));
                     again = true;
