@@ -20,7 +20,8 @@
    and inlined variables) and from every variable of static storage that
    ORIG has too (the target keeps them).  Each such structure, union,
    class or enumeration that ORIG defines under the same name, in the
-   same unit or failing that in any unit, must have the same layout:
+   same unit (in any unit, for a unit new in PATCHED), must have the
+   same layout:
    size, every member at the same offset (and bit offset) with the same
    type and size, every enumerator of ORIG with the same value (a new
    enumerator is allowed: no existing data holds it).  Each kept
@@ -894,13 +895,15 @@ diff_types (struct buf *d, Dwarf_Die *o, Dwarf_Die *p, const char *prefix,
 /* The check.                                                          */
 /* ------------------------------------------------------------------ */
 
-/* The ORIG definition of KEY: in the unit's own ORIG build first, then
-   in any.  */
+/* The ORIG definition of KEY: in the unit's own ORIG build, or, for a
+   unit new in PATCHED, in any (a type the unit's own ORIG does not
+   define is new there, whatever another unit calls by the same name).  */
 static bool
 orig_type (struct dw_build *orig, size_t norig, size_t self, const char *key,
            Dwarf_Die *out)
 {
-  for (size_t pass = 0; pass < 2; pass++)
+  size_t passes = self < norig && orig[self].dw ? 1 : 2;
+  for (size_t pass = 0; pass < passes; pass++)
     for (size_t i = 0; i < norig; i++)
       {
         if ((pass == 0) != (i == self) || !orig[i].dw)
