@@ -9,7 +9,9 @@
    pthread_create wrapper passes calls straight on until a patch is
    applied).  Every API call takes one lock, which the slow path never
    takes.  fork handlers, registered at the first API call, keep the
-   lock usable in a child forked while another thread held it.  */
+   lock usable in a child forked while another thread held it.  The
+   patches the configuration or the environment names for processes
+   that start with the runtime are applied last (startup-patches.c).  */
 
 #include <config.h>
 
@@ -17,6 +19,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "startup-patches.h"
 #include "ulp-runtime.h"
 
 int ulp_patching_started;
@@ -82,4 +85,6 @@ ulp_init (void)
   ulp_objects_scan ();
   lock_pid = getpid ();
   pthread_mutex_unlock (&api_lock);
+  /* Patches named for processes that start with the runtime.  */
+  ulp_startup_patches ();
 }

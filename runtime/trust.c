@@ -259,10 +259,13 @@ read_conf (const char *conf, struct policy *p, struct ulp_error *err)
           snprintf (keys_buf, sizeof keys_buf, "%s", conf);
           p->keys_from = keys_buf;
         }
+      else if ((strcmp (s, "patch") == 0 || strcmp (s, "repo") == 0)
+               && *val)
+        ;                       /* startup-patches.c's.  */
       else
         r = ulp_fail (err, ULP_E_INVAL, "%s:%d: not a setting this runtime "
                       "knows (require-signature yes|no, trusted-keys "
-                      "/DIR): %.64s", conf, lineno, s);
+                      "/DIR, patch FILE, repo DIR): %.64s", conf, lineno, s);
     }
   fclose (f);
   return r;
@@ -270,7 +273,9 @@ read_conf (const char *conf, struct policy *p, struct ulp_error *err)
 
 /* The environment's settings, read once when the runtime is loaded:
    getenv in the worker thread could race with the program's own
-   setenv, and a process's environment is set when it starts anyway.  */
+   setenv, and a process's environment is set when it starts anyway.
+   Before the runtime's other constructors (priority): init.c's applies
+   the patches named for processes that start, under these settings.  */
 static char *env_conf, *env_require, *env_keys;
 
 static char *
@@ -280,7 +285,7 @@ env_copy (const char *name)
   return v ? strdup (v) : NULL;
 }
 
-static void __attribute__ ((constructor))
+static void __attribute__ ((constructor (101)))
 trust_init (void)
 {
   env_conf = env_copy ("ULP_RUNTIME_CONF");

@@ -40,6 +40,11 @@ struct anon_cache
 static bool same_ref (struct anon_cache *c, const struct mk_object *po,
                       const struct mk_rela *pr, const struct mk_object *oo,
                       const struct mk_rela *or);
+static bool same_relas (struct anon_cache *c, const struct mk_object *po,
+                        const struct mk_section *ps, uint64_t pstart,
+                        const struct mk_object *oo,
+                        const struct mk_section *os, uint64_t ostart,
+                        uint64_t size, char **why);
 
 /* The NUL-terminated string at OFF in SEC, or NULL.  */
 
@@ -164,6 +169,18 @@ same_range (struct anon_cache *c, const struct mk_object *po,
                                                      PRIu64, k);
       return false;
     }
+  return same_relas (c, po, ps, pstart, oo, os, ostart, size, why);
+}
+
+/* Compare the relocations of SIZE bytes at PSTART of PS with those at
+   OSTART of OS.  On a difference store what differs in *WHY.  */
+
+static bool
+same_relas (struct anon_cache *c, const struct mk_object *po,
+            const struct mk_section *ps, uint64_t pstart,
+            const struct mk_object *oo, const struct mk_section *os,
+            uint64_t ostart, uint64_t size, char **why)
+{
   size_t pi = 0, oi = 0;
   while (pi < ps->nrelas && ps->relas[pi].offset < pstart)
     pi++;
@@ -238,6 +255,24 @@ same_elem (struct anon_cache *c, struct mk_elem *p, struct mk_elem *o,
   return same_range (c, p->obj, ps, pstart, o->obj, os, ostart, psize, why);
 }
 
+/* Whether functions P and O have the same size and relocations, so
+   that only bytes of their code differ: the candidates for a change of
+   line numbers only.  */
+
+static bool
+only_bytes_differ (struct anon_cache *c, struct mk_elem *p, struct mk_elem *o)
+{
+  const struct mk_section *ps = p->sec, *os = o->sec;
+  if (p->kind != MK_FUNC || ps->nelems != 1 || os->nelems != 1
+      || ps->size != os->size || !ps->data || !os->data
+      || ps->kind != MK_SEC_TEXT)
+    return false;
+  char *why = NULL;
+  bool same = same_relas (c, p->obj, ps, 0, o->obj, os, 0, ps->size, &why);
+  free (why);
+  return same;
+}
+
 static void
 set_status (struct mk_elem *e, enum mk_status st, char *why)
 {
@@ -273,6 +308,20 @@ inlines (const struct mk_elem *f, const char *name)
   return false;
 }
 
+/* E changes because of something it uses: it is replaced, even if its
+   own code differed only by line numbers.  */
+
+static void
+spread (struct mk_ctx *ctx, struct mk_elem *e, char *why)
+{
+  if (e->lines_only)
+    {
+      e->lines_only = false;
+      ctx->nlines--;
+    }
+  set_status (e, MK_CHANGED, why);
+}
+
 /* Spread changes until nothing more changes.  */
 
 static void
@@ -298,7 +347,7 @@ propagate (struct mk_ctx *ctx)
                   && h->rec->kind == ULP_KIND_COLD && h->origin
                   && h->origin->status == MK_UNCHANGED)
                 {
-                  set_status (h->origin, MK_CHANGED,
+                  spread (ctx, h->origin,
                               mk_xasprintf ("its cold part %s changed",
                                             h->name));
                   again = true;
@@ -314,7 +363,7 @@ propagate (struct mk_ctx *ctx)
                         || (f->twin && f->twin->rec
                             && h->twin && inlines (f->twin, h->twin->name)))
                       {
-                        set_status (f, MK_CHANGED,
+                        spread (ctx, f,
                                     mk_xasprintf ("inlines changed %s",
                                                   h->name));
                         again = true;
@@ -327,7 +376,7 @@ propagate (struct mk_ctx *ctx)
                     if (f->kind != MK_FUNC || f->status != MK_UNCHANGED
                         || !refers_to (f, h))
                       continue;
-                    set_status (f, MK_CHANGED,
+                    spread (ctx, f,
                                 mk_xasprintf ("uses changed constant %s",
                                               h->name));
                     again = true;
@@ -360,8 +409,24 @@ mk_compare (struct mk_ctx *ctx)
                 continue;
               }
             char *why = NULL;
+            char *lines = NULL;
             if (same_elem (&cache, p, p->twin, &why))
               set_status (p, MK_UNCHANGED, NULL);
+            else if (only_bytes_differ (&cache, p, p->twin)
+                     && mk_lines_only (ctx, p, &lines))
+              {
+                /* Proven to differ only by line numbers (mkpatch-lines.c):
+                   the target's code is as good, unless asked.  */
+                free (why);
+                p->lines_only = true;
+                ctx->nlines++;
+                if (ctx->opt.keep_line_changes)
+                  set_status (p, MK_CHANGED,
+                              mk_xasprintf ("%s; kept", lines));
+                else
+                  set_status (p, MK_UNCHANGED, mk_xstrdup (lines));
+                free (lines);
+              }
             else
               {
                 set_status (p, MK_CHANGED, why);

@@ -449,6 +449,30 @@ add_unit (struct mk_ctx *ctx, const char *rel, struct mk_object *o,
   u->patched = p;
 }
 
+/* Whether the object file PATH holds nothing that is loaded: no code,
+   no data (a source compiled with all of it configured out, like
+   libxml2's xzlib.c without lzma).  It has no records either, and has
+   nothing to patch.  */
+static bool
+empty_object (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  Elf *elf = elf_begin (fd, ELF_C_READ, NULL);
+  bool empty = elf && elf_kind (elf) == ELF_K_ELF;
+  Elf_Scn *scn = NULL;
+  GElf_Shdr sh;
+  while (empty && (scn = elf_nextscn (elf, scn)) != NULL)
+    if (gelf_getshdr (scn, &sh) && (sh.sh_flags & SHF_ALLOC)
+        && sh.sh_type != SHT_NOTE && sh.sh_size > 0)
+      empty = false;
+  if (elf)
+    elf_end (elf);
+  close (fd);
+  return empty;
+}
+
 static bool
 load_dirs (struct mk_ctx *ctx)
 {
@@ -469,22 +493,52 @@ load_dirs (struct mk_ctx *ctx)
     {
       int c = i == on.n ? 1 : j == pn.n ? -1 : strcmp (on.v[i], pn.v[j]);
       struct mk_object *o = NULL, *p = NULL;
+      bool skipped = false;
       if (c <= 0)
         {
           char *path = mk_xasprintf ("%s/%s", ctx->opt.orig, on.v[i]);
-          o = load_object (path, on.v[i], true);
+          if (empty_object (path))
+            {
+              mk_note (1, "%s: no code or data: skipped", path);
+              skipped = true;
+            }
+          else
+            {
+              o = load_object (path, on.v[i], true);
+              ok = o != NULL;
+            }
           free (path);
-          ok = o != NULL;
         }
       if (ok && c >= 0)
         {
           char *path = mk_xasprintf ("%s/%s", ctx->opt.patched, pn.v[j]);
-          p = load_object (path, pn.v[j], false);
+          if (empty_object (path))
+            {
+              mk_note (1, "%s: no code or data: skipped", path);
+              skipped = true;
+            }
+          else
+            {
+              p = load_object (path, pn.v[j], false);
+              ok = p != NULL;
+            }
           free (path);
-          ok = p != NULL;
         }
       if (!ok)
         break;
+      if (skipped && (!o || !p))
+        {
+          /* Empty on one side or both: nothing to pair.  */
+          if (o && !p)
+            add_unit (ctx, NULL, o, NULL);
+          else if (p && !o)
+            add_unit (ctx, NULL, NULL, p);
+          if (c <= 0)
+            i++;
+          if (c >= 0)
+            j++;
+          continue;
+        }
       mk_progress ("load", (c <= 0 ? i + 1 : i) + (c >= 0 ? j + 1 : j),
                    on.n + pn.n);
       if (!p)
@@ -777,10 +831,164 @@ mk_target_lookup (const struct mk_target *t, const char *name,
   return local ? NULL : any;
 }
 
+/* Build trees as they are.  A directory may hold objects the target
+   was not linked from: test programs, other libraries, and in a libtool
+   build each source's object twice (the PIC one under .libs for the
+   shared library, the non-PIC one beside it for the static library).
+   The target's records name the units it was linked from; of several
+   objects of one unit, the one whose functions have the sizes the
+   target's records give (ties: the .libs one for a shared object, the
+   other for an executable).  Everything else is left out, and named.  */
+
+static bool
+under_libs (const char *rel)
+{
+  return strncmp (rel, ".libs/", 6) == 0 || strstr (rel, "/.libs/") != NULL;
+}
+
+/* How many of OBJ's functions have the code size the target's record of
+   the same name gives.  */
+static size_t
+size_matches (const struct mk_target *t, const struct mk_object *obj)
+{
+  size_t n = 0;
+  const struct ulp_func *f = ulp_elf_funcs (obj->ue);
+  for (size_t i = 0; i < ulp_elf_nfuncs (obj->ue); i++)
+    {
+      if (f[i].kind == ULP_KIND_VARIABLE)
+        continue;
+      const struct mk_tsym *ts = mk_target_lookup (t, f[i].name, f[i].unit,
+                                                   !(f[i].flags
+                                                     & ULP_F_GLOBAL));
+      if (ts && ts->rec && ts->rec->code_size == f[i].code_size)
+        n++;
+    }
+  return n;
+}
+
+static void
+select_objects (struct mk_ctx *ctx)
+{
+  struct mk_target *t = &ctx->target;
+  const struct ulp_func *tf = ulp_elf_funcs (t->ue);
+  size_t ntf = ulp_elf_nfuncs (t->ue);
+  bool known = false;
+  for (size_t i = 0; i < ntf && !known; i++)
+    known = tf[i].unit && *tf[i].unit;
+  if (!known)
+    return;
+  bool *drop = mk_xcalloc (ctx->nunits ? ctx->nunits : 1, sizeof *drop);
+  char **why = mk_xcalloc (ctx->nunits ? ctx->nunits : 1, sizeof *why);
+  for (size_t u = 0; u < ctx->nunits; u++)
+    {
+      const struct mk_object *o = ctx->units[u].orig;
+      if (!o || !o->unit)
+        continue;
+      bool in = false;
+      for (size_t i = 0; i < ntf && !in; i++)
+        in = tf[i].unit && mk_same_unit (tf[i].unit, o->unit);
+      if (!in)
+        drop[u] = true;
+    }
+  /* Several objects of one unit: keep the best match.  */
+  for (size_t u = 0; u < ctx->nunits; u++)
+    {
+      const struct mk_object *o = ctx->units[u].orig;
+      if (drop[u] || !o || !o->unit)
+        continue;
+      size_t best = u, best_n = size_matches (t, o);
+      for (size_t v = u + 1; v < ctx->nunits; v++)
+        {
+          const struct mk_object *x = ctx->units[v].orig;
+          if (drop[v] || !x || !x->unit || strcmp (x->unit, o->unit) != 0)
+            continue;
+          size_t n = size_matches (t, x);
+          bool libs_wanted = t->type != ULP_ELF_EXEC;
+          if (n > best_n
+              || (n == best_n
+                  && under_libs (x->rel) == libs_wanted
+                  && under_libs (ctx->units[best].orig->rel) != libs_wanted))
+            {
+              best = v;
+              best_n = n;
+            }
+        }
+      for (size_t v = u; v < ctx->nunits; v++)
+        {
+          const struct mk_object *x = ctx->units[v].orig;
+          if (v == best || drop[v] || !x || !x->unit
+              || strcmp (x->unit, o->unit) != 0)
+            continue;
+          drop[v] = true;
+          why[v] = mk_xasprintf ("another build of %s", o->unit);
+        }
+    }
+  char *list = mk_xstrdup ("");
+  size_t n = 0, k = 0;
+  for (size_t u = 0; u < ctx->nunits; u++)
+    {
+      struct mk_unit *unit = &ctx->units[u];
+      if (!drop[u])
+        {
+          ctx->units[k++] = *unit;
+          free (why[u]);
+          continue;
+        }
+      char *l = mk_xasprintf ("%s%s%s%s%s", list, n ? ", " : "", unit->rel,
+                              why[u] ? " (" : "", why[u] ? why[u] : "");
+      free (list);
+      list = why[u] ? mk_xasprintf ("%s)", l) : l;
+      if (why[u])
+        free (l);
+      n++;
+      free (why[u]);
+      if (unit->orig)
+        drop_object (unit->orig);
+      if (unit->patched)
+        drop_object (unit->patched);
+    }
+  ctx->nunits = k;
+  if (n)
+    {
+      fflush (stdout);
+      fprintf (stderr, "ulp-mkpatch: note: left out %zu object%s of ORIG and "
+               "PATCHED that %s was not linked from (its records name the "
+               "units it was): %s\n", n, n == 1 ? "" : "s", t->path, list);
+    }
+  free (list);
+  free (drop);
+  free (why);
+}
+
+/* A libtool library (.la file) stands for the build directory holding
+   it, whose objects are under .libs.  */
+static const char *
+la_dir (const char *path, char **buf)
+{
+  size_t len = strlen (path);
+  struct stat st;
+  *buf = NULL;
+  if (len < 3 || strcmp (path + len - 3, ".la") != 0 || stat (path, &st) != 0
+      || !S_ISREG (st.st_mode))
+    return path;
+  const char *slash = strrchr (path, '/');
+  *buf = slash ? mk_xasprintf ("%.*s", (int) (slash - path), path)
+               : mk_xstrdup (".");
+  if (!**buf)
+    {
+      free (*buf);
+      *buf = mk_xstrdup ("/");
+    }
+  mk_note (1, "%s: a libtool library: its directory %s", path, *buf);
+  return *buf;
+}
+
 bool
 mk_load (struct mk_ctx *ctx)
 {
   mk_note (1, "phase load");
+  ctx->opt.orig = la_dir (ctx->opt.orig, &ctx->orig_dir);
+  ctx->opt.patched = la_dir (ctx->opt.patched, &ctx->patched_dir);
   struct stat so, sp;
   if (stat (ctx->opt.orig, &so) != 0)
     {
@@ -803,8 +1011,10 @@ mk_load (struct mk_ctx *ctx)
     }
   if (S_ISDIR (so.st_mode))
     {
-      if (!load_dirs (ctx))
+      if (!load_dirs (ctx) || !load_target (ctx))
         return false;
+      select_objects (ctx);
+      return true;
     }
   else
     {

@@ -170,6 +170,22 @@ problem_elem (struct mk_ctx *ctx, const struct mk_elem *e, bool forceable,
   free (what);
 }
 
+/* Whether function E has a name other objects can bind to: a global or
+   weak symbol of default or protected visibility in its section.  */
+static bool
+exported (const struct mk_elem *e)
+{
+  for (size_t i = 0; i < e->obj->nsyms; i++)
+    {
+      const struct mk_symbol *s = &e->obj->syms[i];
+      if (s->sec == e->sec && (s->type == STT_FUNC || s->type == STT_GNU_IFUNC)
+          && (s->bind == STB_GLOBAL || s->bind == STB_WEAK)
+          && (s->vis == STV_DEFAULT || s->vis == STV_PROTECTED))
+        return true;
+    }
+  return false;
+}
+
 static void
 check_changes (struct mk_ctx *ctx)
 {
@@ -183,6 +199,17 @@ check_changes (struct mk_ctx *ctx)
             continue;
           if (e->kind == MK_FUNC)
             {
+              if (e->status == MK_NEW && exported (e))
+                {
+                  char *what = mk_elem_label (e);
+                  fflush (stdout);
+                  mk_warning (what, "a new exported function: the patch "
+                              "carries it for its own code, but "
+                              "applications and other libraries cannot call "
+                              "it (a patch exports nothing, and the loaded "
+                              "target's symbols do not change)");
+                  free (what);
+                }
               if (e->initializer && e->status == MK_CHANGED)
                 problem_elem (ctx, e, true,
                               "a constructor or initialiser changed: it ran "
@@ -266,6 +293,7 @@ mk_verify (struct mk_ctx *ctx)
   if (!check_target (ctx))
     return false;
   check_changes (ctx);
+  mk_check_layouts (ctx);
   bool ok = true;
   for (size_t i = 0; i < ctx->nproblems; i++)
     if (!ctx->problems[i].forceable || !ctx->opt.force)

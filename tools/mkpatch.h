@@ -14,10 +14,13 @@
                                        of PATCHED with its ORIG twin and
                                        each ORIG one with the target's
      compare    (mkpatch-compare.c)    decide what changed, and why
+                (mkpatch-lines.c)      and which functions changed only
+                                       their line numbers
      include    (mkpatch-include.c)    decide what goes into the patch and
                                        how each reference is resolved
      verify     (mkpatch-verify.c)     check the target is ORIG's build,
                                        refuse what cannot be applied live
+                (mkpatch-layout.c)     and changed layouts of data types
      write      (mkpatch-write.c)      write the patch and link it
 
    The unit of comparison and of copying is the section: the plugin puts
@@ -237,6 +240,8 @@ struct mk_elem
   enum mk_status status;
   char *why;                   /* what changed, for the table.  */
   bool copy;                   /* a changed constant, copied.  */
+  bool lines_only;             /* a function that differs from its twin
+                                  only by line numbers (proven).  */
 
   /* Include phase.  */
   bool include;                /* its section goes into the patch.  */
@@ -416,6 +421,8 @@ struct mk_options
   bool force;
   bool dry_run;
   bool save_temps;
+  bool keep_line_changes;    /* replace functions whose only change is
+                                line numbers.  */
   uint32_t version;          /* --patch-version; 0: unversioned.  */
   const char *install_to;    /* --install-to DIR, or NULL.  */
 };
@@ -430,6 +437,9 @@ struct mk_ctx
 
   /* Compare.  */
   size_t nchanged, nnew, nremoved;
+  size_t nlines;               /* functions with line numbers only
+                                  changed.  */
+  void *lines;                 /* mkpatch-lines.c's DWARF and sources.  */
 
   /* Include.  */
   struct mk_replace *replaces;
@@ -454,6 +464,9 @@ struct mk_ctx
   char **keys;                 /* keys owned by LITERALS and REF_INDEX.  */
   size_t nkeys, keys_cap;
 
+  /* Load: the directories of .la operands.  */
+  char *orig_dir, *patched_dir;
+
   /* Verify.  */
   struct mk_problem *problems;
   size_t nproblems, problems_cap;
@@ -470,6 +483,28 @@ bool mk_include (struct mk_ctx *ctx);
 /* False when the patch must not be made (the problems are printed).  */
 bool mk_verify (struct mk_ctx *ctx);
 bool mk_write (struct mk_ctx *ctx);
+
+/* Part of verify (mkpatch-layout.c): with debug information, compare
+   the layouts of the types the patch's code and the kept variables use
+   between ORIG and PATCHED, and record a problem for each change; say
+   once when there is no debug information to do it with.  */
+void mk_check_layouts (struct mk_ctx *ctx);
+
+/* Part of compare (mkpatch-lines.c): whether PATCHED function P, whose
+   size and relocations are its twin's, differs from it only by line
+   numbers, proven by the line tables and the sources of both builds;
+   then *WHY gets the description.  */
+bool mk_lines_only (struct mk_ctx *ctx, const struct mk_elem *p, char **why);
+void mk_lines_free (struct mk_ctx *ctx);
+
+/* Shared by mkpatch-layout.c and mkpatch-lines.c: the DWARF of object
+   OBJ through libdwfl, which applies its relocations, or NULL when it
+   has none.  */
+struct Dwfl;
+struct Dwfl_Module;
+struct Dwarf;
+struct Dwfl *mk_dwfl_open (const struct mk_object *obj,
+                           struct Dwfl_Module **mod, struct Dwarf **dw);
 
 /* The analysis table (--dry-run, -v).  */
 void mk_print_table (struct mk_ctx *ctx, bool all);

@@ -34,7 +34,9 @@ Make a live patch for OBJECT from the object files it was linked from\n\
 (ORIG) and the same objects rebuilt from fixed sources (PATCHED).\n\
 ORIG and PATCHED are object files, or directories whose object files\n\
 are paired by relative path, compiled with the ulp plugin by the same\n\
-compiler with the same options.  The second form signs an existing\n\
+compiler with the same options.  A directory may be a build tree as it\n\
+is (a libtool one, or a .la file standing for its directory): only the\n\
+objects the target was linked from are used, and the others named.  The second form signs an existing\n\
 patch (one written by hand, or to sign again).\n\
 \n\
   -o, --output=FILE        write the patch to FILE (default NAME.so)\n\
@@ -53,6 +55,9 @@ patch (one written by hand, or to sign again).\n\
                              full effect live (new initial values of\n\
                              existing variables, changed initialisers)\n\
   -N, --dry-run            print the analysis and write nothing\n\
+      --keep-line-changes  also replace the functions whose only change is\n\
+                             line numbers (shifted __LINE__ constants), which\n\
+                             are left out when that is proven (needs -g)\n\
       --ldscript=FILE      the ulp linker script (default: installed)\n\
       --save-temps         keep the intermediate files\n\
   -v, --verbose            say what each phase does (twice: more)\n\
@@ -126,7 +131,8 @@ mk_print_table (struct mk_ctx *ctx, bool all)
           struct mk_elem *e = p->elems[i];
           if (e->plugin)
             continue;
-          if (!all && e->status == MK_UNCHANGED && !e->referenced)
+          if (!all && e->status == MK_UNCHANGED && !e->referenced
+              && !e->lines_only)
             continue;
           const char *action = "-";
           char *why = NULL;
@@ -138,7 +144,11 @@ mk_print_table (struct mk_ctx *ctx, bool all)
             action = e->copy ? "copy" : "include";
           else if (e->referenced)
             action = "target's";
-          if (e->status == MK_UNCHANGED && e->referenced)
+          else if (e->lines_only)
+            action = "left out";
+          if (e->lines_only && e->status == MK_UNCHANGED)
+            why = mk_xstrdup (e->why);
+          else if (e->status == MK_UNCHANGED && e->referenced)
             why = mk_xstrdup ("used by the patch");
           else if (e->twin && e->status == MK_CHANGED && e->twin->name
                    && strcmp (e->twin->name, e->name) != 0)
@@ -149,8 +159,8 @@ mk_print_table (struct mk_ctx *ctx, bool all)
                                 e->why ? "; " : "");
           else
             why = e->why ? mk_xstrdup (e->why) : NULL;
-          row (unit->rel, kind_name (e), e->name, status_name (e->status),
-               action, why);
+          row (unit->rel, kind_name (e), e->name,
+               e->lines_only ? "lines" : status_name (e->status), action, why);
           free (why);
         }
       for (size_t i = 0; o && i < o->nelems; i++)
@@ -179,6 +189,12 @@ mk_print_table (struct mk_ctx *ctx, bool all)
           ctx->nrelocs == 1 ? "" : "s", ctx->nliterals,
           ctx->nliterals == 1 ? "" : "s", ctx->ngots, ctx->nrefs,
           ctx->nrefs == 1 ? "" : "s");
+  if (ctx->nlines)
+    printf ("%zu function%s differ%s only by line numbers: %s\n", ctx->nlines,
+            ctx->nlines == 1 ? "" : "s", ctx->nlines == 1 ? "s" : "",
+            ctx->opt.keep_line_changes ? "replaced (--keep-line-changes)"
+                                       : "left out (--keep-line-changes "
+                                         "replaces them)");
 }
 
 static void
@@ -239,6 +255,9 @@ mk_free (struct mk_ctx *ctx)
       free_object (ctx->units[u].patched);
     }
   free (ctx->units);
+  mk_lines_free (ctx);
+  free (ctx->orig_dir);
+  free (ctx->patched_dir);
   mk_target_free (&ctx->target);
   for (size_t i = 0; i < ctx->nproblems; i++)
     {
@@ -271,7 +290,8 @@ enum
   OPT_SAVE_TEMPS,
   OPT_PATCH_VERSION,
   OPT_INSTALL_TO,
-  OPT_SIGN
+  OPT_SIGN,
+  OPT_KEEP_LINES
 };
 
 /* --sign KEY: the Ed25519 private key (PEM) to sign the patch with.  */
@@ -294,6 +314,7 @@ static const struct option long_options[] = {
   { "patch-version", required_argument, NULL, OPT_PATCH_VERSION },
   { "install-to", required_argument, NULL, OPT_INSTALL_TO },
   { "sign", required_argument, NULL, OPT_SIGN },
+  { "keep-line-changes", no_argument, NULL, OPT_KEEP_LINES },
   { NULL, 0, NULL, 0 }
 };
 
@@ -426,6 +447,9 @@ main (int argc, char **argv)
       case OPT_SIGN:
         sign_key = optarg;
         break;
+      case OPT_KEEP_LINES:
+        ctx.opt.keep_line_changes = true;
+        break;
       default:
         fputs ("Try 'ulp-mkpatch --help' for more information.\n", stderr);
         return MK_EXIT_TROUBLE;
@@ -518,7 +542,11 @@ main (int argc, char **argv)
         status = MK_EXIT_REFUSED;
       else if (ctx.nreplaces == 0)
         {
-          if (ctx.nchanged + ctx.nnew == 0)
+          if (ctx.nchanged + ctx.nnew == 0 && ctx.nlines)
+            mk_error (NULL, "no change to apply: only line numbers changed "
+                      "(%zu function%s; --keep-line-changes replaces them)",
+                      ctx.nlines, ctx.nlines == 1 ? "" : "s");
+          else if (ctx.nchanged + ctx.nnew == 0)
             mk_error (NULL, "no change: %s and %s have the same code%s",
                       ctx.opt.orig, ctx.opt.patched,
                       ctx.nremoved ? " (only removed functions or data, "
