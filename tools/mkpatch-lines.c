@@ -24,7 +24,9 @@
       function's code;
    4. the instruction holding the field is attributed to lines that
       moved by the same amount: the row covering it has line LO in O and
-      LP in P, and LP - LO == VP - VO;
+      LP in P, and LP - LO == VP - VO; or, in the code of a function
+      inlined there (where the constant is the argument of the call),
+      the call's line moved so, at the same depth of inlining;
    5. the source line VO of O's file and the source line VP of P's file
       have the same text, not blank, and the two files are different
       files (ORIG's sources must still exist, apart from PATCHED's).
@@ -204,6 +206,66 @@ function_rows (struct lines_obj *lo, const struct mk_elem *e, size_t *n)
   return rows;
 }
 
+/* The call lines of the inlined functions whose code holds offset OFF
+   of function E of object LO, innermost first, into LINES (at most
+   MAX); how many.  The constant a caller passes to an inlined function
+   lies in the callee's rows, whose line does not move when the caller
+   does: the call's line does.  */
+static size_t
+call_lines (struct lines_obj *lo, const struct mk_elem *e, uint64_t off,
+            int64_t *lines, size_t max)
+{
+  GElf_Sym sym;
+  GElf_Addr addr;
+  GElf_Word shndx;
+  Elf *elf;
+  Dwarf_Addr bias;
+  if (!dwfl_module_getsym_info (lo->mod, (int) e->sym->index, &sym, &addr,
+                                &shndx, &elf, &bias))
+    return 0;
+  Dwarf_Addr pc = addr - e->sym->sym.st_value + off;
+  Dwarf_Addr cubias;
+  Dwarf_Die *cu = dwfl_module_addrdie (lo->mod, pc, &cubias);
+  if (!cu)
+    return 0;
+  Dwarf_Die *scopes = NULL;
+  int n = dwarf_getscopes (cu, pc - cubias, &scopes);
+  size_t k = 0;
+  for (int i = 0; i < n && k < max; i++)
+    {
+      Dwarf_Attribute attr;
+      Dwarf_Word line;
+      if (dwarf_tag (&scopes[i]) == DW_TAG_inlined_subroutine
+          && dwarf_attr (&scopes[i], DW_AT_call_line, &attr)
+          && dwarf_formudata (&attr, &line) == 0)
+        lines[k++] = (int64_t) line;
+    }
+  free (scopes);
+  return k;
+}
+
+/* Did the code at offset S move by DELTA lines from O to P: the row
+   covering it, or the call of an inlined function holding it at the
+   same depth?  */
+static bool
+moved_by (struct lines_obj *lo, const struct mk_elem *o,
+          struct lines_obj *lp, const struct mk_elem *p,
+          const struct row *co, const struct row *cp, uint64_t s,
+          int64_t delta)
+{
+  if ((int64_t) cp->line - co->line == delta)
+    return true;
+  int64_t ol[16], pl[16];
+  size_t no = call_lines (lo, o, s, ol, 16);
+  size_t np = call_lines (lp, p, s, pl, 16);
+  if (no != np)
+    return false;
+  for (size_t i = 0; i < no; i++)
+    if (pl[i] - ol[i] == delta)
+      return true;
+  return false;
+}
+
 /* The row covering offset OFF: the last one at or before it.  */
 static const struct row *
 covering (const struct row *rows, size_t n, uint64_t off)
@@ -290,7 +352,7 @@ mk_lines_only (struct mk_ctx *ctx, const struct mk_elem *p, char **why)
           const struct row *co = covering (orows, nor, s);
           const struct row *cp = covering (prows, npr, s);
           if (!ro || !rp || !co || !cp || !ro->file || !rp->file
-              || (int64_t) cp->line - co->line != vp - vo)
+              || !moved_by (lo, o, lp, p, co, cp, s, vp - vo))
             continue;
           /* Both values are lines of the function, moved as the code
              around them moved.  Now the text.  */
