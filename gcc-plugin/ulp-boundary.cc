@@ -55,6 +55,7 @@
 #include "options.h"
 #include "ulp-meta.h"
 #include "ulp-patch.h"
+#include "ulp-xsave.h"
 
 /* The uint64_t element type of the state arrays, and pointers to it.  */
 static tree u64;
@@ -296,6 +297,10 @@ call_slow_path (tree t, tree sp, tree o)
   return expr;
 }
 
+/* The cache of the vector state's save area size and XSAVE mask
+   (ulp-xsave.h), one per linked object like __ulp_slow.  */
+#define ULP_XSAVE_CACHE_NAME "__ulp_xsave_info"
+
 /* __ulp_slow: save every register but the flags, call o->enter_slow
    (t, sp, o) with the C calling convention (or, with no runtime loaded,
    do what it would), restore.  Entered from the
@@ -328,26 +333,16 @@ static const char slow_thunk_body[] =
   "1:\n"
   "\taddq $1, (%rdi)\n"
   "\tjmp 3f\n"
+  /* The runtime's slow path is C and reaches glibc, whose AVX
+     routines end with vzeroupper: the whole vector state is saved
+     (ulp-xsave.h), then the arguments reloaded from their slots.  */
   "2:\n"
-  "\tandq $-16, %rsp\n"
-  "\tsubq $256, %rsp\n"
-  "\tmovdqa %xmm0, 0(%rsp)\n\tmovdqa %xmm1, 16(%rsp)\n"
-  "\tmovdqa %xmm2, 32(%rsp)\n\tmovdqa %xmm3, 48(%rsp)\n"
-  "\tmovdqa %xmm4, 64(%rsp)\n\tmovdqa %xmm5, 80(%rsp)\n"
-  "\tmovdqa %xmm6, 96(%rsp)\n\tmovdqa %xmm7, 112(%rsp)\n"
-  "\tmovdqa %xmm8, 128(%rsp)\n\tmovdqa %xmm9, 144(%rsp)\n"
-  "\tmovdqa %xmm10, 160(%rsp)\n\tmovdqa %xmm11, 176(%rsp)\n"
-  "\tmovdqa %xmm12, 192(%rsp)\n\tmovdqa %xmm13, 208(%rsp)\n"
-  "\tmovdqa %xmm14, 224(%rsp)\n\tmovdqa %xmm15, 240(%rsp)\n"
+  ULP_XSAVE_SAVE (ULP_XSAVE_CACHE_NAME)
+  "\tmovq -40(%rbp), %rdi\n"
+  "\tmovq -32(%rbp), %rsi\n"
+  "\tmovq -24(%rbp), %rdx\n"
   "\tcall *8(%rdx)\n"
-  "\tmovdqa 0(%rsp), %xmm0\n\tmovdqa 16(%rsp), %xmm1\n"
-  "\tmovdqa 32(%rsp), %xmm2\n\tmovdqa 48(%rsp), %xmm3\n"
-  "\tmovdqa 64(%rsp), %xmm4\n\tmovdqa 80(%rsp), %xmm5\n"
-  "\tmovdqa 96(%rsp), %xmm6\n\tmovdqa 112(%rsp), %xmm7\n"
-  "\tmovdqa 128(%rsp), %xmm8\n\tmovdqa 144(%rsp), %xmm9\n"
-  "\tmovdqa 160(%rsp), %xmm10\n\tmovdqa 176(%rsp), %xmm11\n"
-  "\tmovdqa 192(%rsp), %xmm12\n\tmovdqa 208(%rsp), %xmm13\n"
-  "\tmovdqa 224(%rsp), %xmm14\n\tmovdqa 240(%rsp), %xmm15\n"
+  ULP_XSAVE_RESTORE (ULP_XSAVE_CACHE_NAME)
   "3:\n"
   "\tleaq -72(%rbp), %rsp\n"
   "\tpopq %r11\n\tpopq %r10\n\tpopq %r9\n\tpopq %r8\n"
@@ -431,6 +426,19 @@ ulp_emit_slow_thunk (FILE *file)
                       "\t.cfi_def_cfa_offset 136\n"
                       "\t.cfi_offset 16, -136\n",
                       slow_thunk_body);
+  fprintf (file,
+           "\t.pushsection .bss.%s,\"awG\",@nobits,%s,comdat\n"
+           "\t.balign 16\n"
+           "\t.globl %s\n"
+           "\t.hidden %s\n"
+           "\t.type %s, @object\n"
+           "\t.size %s, %d\n"
+           "%s:\n"
+           "\t.zero %d\n"
+           "\t.popsection\n",
+           ULP_XSAVE_CACHE_NAME, ULP_XSAVE_CACHE_NAME, ULP_XSAVE_CACHE_NAME,
+           ULP_XSAVE_CACHE_NAME, ULP_XSAVE_CACHE_NAME, ULP_XSAVE_CACHE_NAME,
+           ULP_XSAVE_CACHE_SIZE, ULP_XSAVE_CACHE_NAME, ULP_XSAVE_CACHE_SIZE);
 }
 
 /* The variants of __ulp_outer this unit's entries jump to: with or

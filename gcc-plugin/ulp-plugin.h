@@ -21,6 +21,8 @@
 /* GCC's plugin headers must come first and in this order.  */
 #include "gcc-plugin.h"
 #include "tree.h"
+/* What differs between the GCC versions the plugin supports.  */
+#include "gcc-compat.h"
 /* The entry geometry and record format the plugin writes.  */
 #include "ulp-meta.h"
 

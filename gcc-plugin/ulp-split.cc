@@ -185,9 +185,7 @@ exported_p (cgraph_node *node)
 static cgraph_node *
 split (cgraph_node *node)
 {
-  cgraph_node *body
-    = node->create_version_clone_with_body (vNULL, NULL, NULL, NULL, NULL,
-                                            "ulp_body", NULL_TREE, false);
+  cgraph_node *body = ulp_version_clone_with_body (node, "ulp_body");
   if (!body)
     return NULL;
   tree attrs = NULL_TREE;

@@ -44,6 +44,7 @@
 
 #include "mkpatch.h"
 #include "ulp-patch.h"
+#include "ulp-xsave.h"
 
 extern char **environ;
 
@@ -606,7 +607,9 @@ fail:
    the state's TP offset when the target's TLS is static; otherwise the
    address comes from __tls_get_addr with the state's tls_index, which
    may allocate, so everything the caller may still need -- argument
-   registers, vector registers -- is saved around it.  */
+   registers, the whole vector state (ulp-xsave.h, the same sequence as
+   the plugin's __ulp_slow; its cache is __ulp_mkpatch_xsave) -- is
+   saved around it.  */
 
 static const char support_asm[] =
   "\t.section .data.ulp_state,\"aw\",@progbits\n"
@@ -624,6 +627,11 @@ static const char support_asm[] =
   "__ulp_mkpatch_tlsdesc:\n"
   "\t.quad __ulp_mkpatch_tls_resolve\n"
   "\t.quad __ulp_patch_state\n"
+  "\t.balign 16\n"
+  "\t.type __ulp_mkpatch_xsave, @object\n"
+  "\t.size __ulp_mkpatch_xsave, 16\n"
+  "__ulp_mkpatch_xsave:\n"
+  "\t.zero 16\n"
   "\t.text\n"
   "\t.p2align 4\n"
   "\t.type __ulp_mkpatch_tls_resolve, @function\n"
@@ -640,32 +648,20 @@ static const char support_asm[] =
   "\t.cfi_offset 6, -16\n"
   "\tmovq %rsp, %rbp\n"
   "\t.cfi_def_cfa_register 6\n"
+  "\tpushq %rax\n"
   "\tpushq %rcx\n\tpushq %rdx\n\tpushq %rsi\n\tpushq %rdi\n"
   "\tpushq %r8\n\tpushq %r9\n\tpushq %r10\n\tpushq %r11\n"
-  "\tandq $-16, %rsp\n"
-  "\tsubq $256, %rsp\n"
-  "\tmovdqa %xmm0, 0(%rsp)\n\tmovdqa %xmm1, 16(%rsp)\n"
-  "\tmovdqa %xmm2, 32(%rsp)\n\tmovdqa %xmm3, 48(%rsp)\n"
-  "\tmovdqa %xmm4, 64(%rsp)\n\tmovdqa %xmm5, 80(%rsp)\n"
-  "\tmovdqa %xmm6, 96(%rsp)\n\tmovdqa %xmm7, 112(%rsp)\n"
-  "\tmovdqa %xmm8, 128(%rsp)\n\tmovdqa %xmm9, 144(%rsp)\n"
-  "\tmovdqa %xmm10, 160(%rsp)\n\tmovdqa %xmm11, 176(%rsp)\n"
-  "\tmovdqa %xmm12, 192(%rsp)\n\tmovdqa %xmm13, 208(%rsp)\n"
-  "\tmovdqa %xmm14, 224(%rsp)\n\tmovdqa %xmm15, 240(%rsp)\n"
-  "\tleaq 16(%rax), %rdi\n"
+  ULP_XSAVE_SAVE ("__ulp_mkpatch_xsave")
+  "\tmovq -8(%rbp), %rdi\n"
+  "\tleaq 16(%rdi), %rdi\n"
   "\tcall __tls_get_addr@PLT\n"
   "\tsubq %fs:0, %rax\n"
-  "\tmovdqa 0(%rsp), %xmm0\n\tmovdqa 16(%rsp), %xmm1\n"
-  "\tmovdqa 32(%rsp), %xmm2\n\tmovdqa 48(%rsp), %xmm3\n"
-  "\tmovdqa 64(%rsp), %xmm4\n\tmovdqa 80(%rsp), %xmm5\n"
-  "\tmovdqa 96(%rsp), %xmm6\n\tmovdqa 112(%rsp), %xmm7\n"
-  "\tmovdqa 128(%rsp), %xmm8\n\tmovdqa 144(%rsp), %xmm9\n"
-  "\tmovdqa 160(%rsp), %xmm10\n\tmovdqa 176(%rsp), %xmm11\n"
-  "\tmovdqa 192(%rsp), %xmm12\n\tmovdqa 208(%rsp), %xmm13\n"
-  "\tmovdqa 224(%rsp), %xmm14\n\tmovdqa 240(%rsp), %xmm15\n"
-  "\tleaq -64(%rbp), %rsp\n"
+  "\tmovq %rax, -8(%rbp)\n"
+  ULP_XSAVE_RESTORE ("__ulp_mkpatch_xsave")
+  "\tleaq -72(%rbp), %rsp\n"
   "\tpopq %r11\n\tpopq %r10\n\tpopq %r9\n\tpopq %r8\n"
   "\tpopq %rdi\n\tpopq %rsi\n\tpopq %rdx\n\tpopq %rcx\n"
+  "\tpopq %rax\n"
   "\tpopq %rbp\n"
   "\t.cfi_def_cfa 7, 8\n"
   "\tret\n"
