@@ -488,6 +488,28 @@ ulp_outer_trampoline (long stack_bytes)
    stack) goes through __ulp_slow and leaves by decrementing the depth,
    as the runtime may have made it more than 1.  */
 
+/* The cleanups of __ulp_outer's two call sites, for exceptions and
+   pthread_cancel unwinding through it: the exit of the fast path (both
+   cleared) and of the slow path (one depth less), then on with the
+   unwinding.  Both variants keep the thread state's offset in %rbx.  */
+
+static char *
+outer_pads (const char *name)
+{
+  return xasprintf (".LULP%s_pad:\n"
+                    "\tmovq $0, %%fs:(%%rbx)\n"
+                    "\tmovq $0, %%fs:16(%%rbx)\n"
+                    "\tmovq %%rax, %%rdi\n"
+                    "\tcall _Unwind_Resume@PLT\n"
+                    ".LULP%s_pad2:\n"
+                    "\tsubq $1, %%fs:(%%rbx)\n"
+                    "\tjnz 2f\n"
+                    "\tmovq $0, %%fs:16(%%rbx)\n"
+                    "2:\n"
+                    "\tmovq %%rax, %%rdi\n"
+                    "\tcall _Unwind_Resume@PLT\n", name, name);
+}
+
 /* The protocol and the call, in the variant without a frame pointer:
    the stack pointer at the call is the entry's less 8, 16-byte
    aligned.  */
@@ -559,20 +581,7 @@ outer_body_plain (const char *name, bool eh)
     "%s"
     "\t.cfi_endproc\n",
     name, name, name, name, name, name, name,
-    eh ? xasprintf (
-      /* The cleanups: the exit, then on with the unwinding.  */
-      ".LULP%s_pad:\n"
-      "\tmovq $0, %%fs:(%%rbx)\n"
-      "\tmovq $0, %%fs:16(%%rbx)\n"
-      "\tmovq %%rax, %%rdi\n"
-      "\tcall _Unwind_Resume@PLT\n"
-      ".LULP%s_pad2:\n"
-      "\tsubq $1, %%fs:(%%rbx)\n"
-      "\tjnz 2f\n"
-      "\tmovq $0, %%fs:16(%%rbx)\n"
-      "2:\n"
-      "\tmovq %%rax, %%rdi\n"
-      "\tcall _Unwind_Resume@PLT\n", name, name) : "");
+    eh ? outer_pads (name) : "");
 }
 
 /* The same with a frame pointer, for functions with stack arguments:
@@ -662,19 +671,7 @@ outer_body_args (const char *name, bool eh)
     "%s"
     "\t.cfi_endproc\n",
     name, name, name, name, name, name, name, name, name, name, name,
-    eh ? xasprintf (
-      ".LULP%s_pad:\n"
-      "\tmovq $0, %%fs:(%%rbx)\n"
-      "\tmovq $0, %%fs:16(%%rbx)\n"
-      "\tmovq %%rax, %%rdi\n"
-      "\tcall _Unwind_Resume@PLT\n"
-      ".LULP%s_pad2:\n"
-      "\tsubq $1, %%fs:(%%rbx)\n"
-      "\tjnz 2f\n"
-      "\tmovq $0, %%fs:16(%%rbx)\n"
-      "2:\n"
-      "\tmovq %%rax, %%rdi\n"
-      "\tcall _Unwind_Resume@PLT\n", name, name) : "");
+    eh ? outer_pads (name) : "");
 }
 
 static void

@@ -159,42 +159,6 @@ ulp_migrate_note_held (const char *line, struct ulp_error *err)
   return 0;
 }
 
-/* The process's thread ids, malloc'ed, in *N; NULL without /proc.  */
-
-static int *
-list_tids (size_t *n)
-{
-  DIR *d = opendir ("/proc/self/task");
-  if (!d)
-    return NULL;
-  size_t cap = 64, k = 0;
-  int *v = malloc (cap * sizeof *v);
-  struct dirent *de;
-  while (v && (de = readdir (d)) != NULL)
-    {
-      char *end;
-      long tid = strtol (de->d_name, &end, 10);
-      if (*end || tid <= 0)
-        continue;
-      if (k == cap)
-        {
-          int *nv = realloc (v, 2 * cap * sizeof *nv);
-          if (!nv)
-            {
-              free (v);
-              v = NULL;
-              break;
-            }
-          v = nv;
-          cap *= 2;
-        }
-      v[k++] = (int) tid;
-    }
-  closedir (d);
-  *n = k;
-  return v;
-}
-
 int
 ulp_migrate_register (const char *line, struct ulp_error *err)
 {
@@ -228,54 +192,9 @@ ulp_migrate_register (const char *line, struct ulp_error *err)
 /* The pending threads, for ulp-apply.                                 */
 /* ------------------------------------------------------------------ */
 
-/* A growing string (as in status.c).  */
-struct mbuf
-{
-  char *s;
-  size_t n, cap;
-  bool failed;
-};
-
-static void
-mput (struct mbuf *b, const char *fmt, ...)
-  __attribute__ ((format (printf, 2, 3)));
-
-static void
-mput (struct mbuf *b, const char *fmt, ...)
-{
-  if (b->failed)
-    return;
-  for (;;)
-    {
-      va_list ap;
-      va_start (ap, fmt);
-      int k = vsnprintf (b->s + b->n, b->cap - b->n, fmt, ap);
-      va_end (ap);
-      if (k < 0)
-        {
-          b->failed = true;
-          return;
-        }
-      if ((size_t) k < b->cap - b->n)
-        {
-          b->n += (size_t) k;
-          return;
-        }
-      size_t cap = 2 * b->cap + (size_t) k;
-      char *ns = realloc (b->s, cap);
-      if (!ns)
-        {
-          b->failed = true;
-          return;
-        }
-      b->s = ns;
-      b->cap = cap;
-    }
-}
-
 struct pending_ctx
 {
-  struct mbuf *b;
+  struct ulp_buf *b;
   struct ulp_obj *h;
   uint64_t newest;
   int worker;
@@ -285,7 +204,7 @@ struct pending_ctx
 };
 
 static void open_object (struct pending_ctx *c);
-static void put_ranges (struct mbuf *b, struct ulp_obj *h, uint64_t u,
+static void put_ranges (struct ulp_buf *b, struct ulp_obj *h, uint64_t u,
                         uint64_t n);
 
 static bool
@@ -296,16 +215,16 @@ pending_cb (const struct ulp_thread_view *v, void *data)
       || v->state.depth == 0 || v->state.universe == 0
       || v->state.universe >= c->newest)
     return true;
-  struct mbuf *b = c->b;
+  struct ulp_buf *b = c->b;
   open_object (c);
-  mput (b, "%s{\"tid\": %d, \"state\": %llu, \"universe\": %llu, "
+  ulp_put (b, "%s{\"tid\": %d, \"state\": %llu, \"universe\": %llu, "
            "\"depth\": %llu, \"ranges\": [", c->first_thread ? "" : ", ",
         v->tid, (unsigned long long) v->addr,
         (unsigned long long) v->state.universe,
         (unsigned long long) v->state.depth);
   c->first_thread = false;
   put_ranges (b, c->h, v->state.universe, c->newest);
-  mput (b, "]}");
+  ulp_put (b, "]}");
   return true;
 }
 
@@ -314,7 +233,7 @@ open_object (struct pending_ctx *c)
 {
   if (c->object_open)
     return;
-  mput (c->b, "%s{\"soname\": \"%s\", \"object\": %llu, \"universe\": "
+  ulp_put (c->b, "%s{\"soname\": \"%s\", \"object\": %llu, \"universe\": "
                "%llu, \"threads\": [", c->first_object ? "" : ", ",
         c->h->soname, (unsigned long long) (uintptr_t) c->h->o,
         (unsigned long long) c->newest);
@@ -325,7 +244,7 @@ open_object (struct pending_ctx *c)
 /* The ranges forbidden to a thread of H in universe U when the newest is
    N, as JSON array elements.  */
 static void
-put_ranges (struct mbuf *b, struct ulp_obj *h, uint64_t u, uint64_t n)
+put_ranges (struct ulp_buf *b, struct ulp_obj *h, uint64_t u, uint64_t n)
 {
   struct ulp_range_set *rs = __atomic_load_n (&h->ranges, __ATOMIC_ACQUIRE);
   bool first = true;
@@ -333,7 +252,7 @@ put_ranges (struct mbuf *b, struct ulp_obj *h, uint64_t u, uint64_t n)
     if (forbidden_p (&rs->r[i], u, n))
       {
         /* Names are assembler names: no character needs escaping.  */
-        mput (b, "%s[%llu, %llu, \"%s\"]", first ? "" : ", ",
+        ulp_put (b, "%s[%llu, %llu, \"%s\"]", first ? "" : ", ",
               (unsigned long long) rs->r[i].start,
               (unsigned long long) rs->r[i].end, rs->r[i].fn->name);
         first = false;
@@ -348,7 +267,7 @@ put_ranges (struct mbuf *b, struct ulp_obj *h, uint64_t u, uint64_t n)
         for (char *q = name; *q; q++)
           if (*q == '"' || *q == '\\' || (unsigned char) *q <= ' ')
             *q = '?';
-        mput (b, "%s[%llu, %llu, \"patch:%s\"]", first ? "" : ", ",
+        ulp_put (b, "%s[%llu, %llu, \"patch:%s\"]", first ? "" : ", ",
               (unsigned long long) p->lo, (unsigned long long) p->hi, name);
         first = false;
       }
@@ -357,11 +276,11 @@ put_ranges (struct mbuf *b, struct ulp_obj *h, uint64_t u, uint64_t n)
 char *
 ulp_migrate_json (void)
 {
-  struct mbuf b = { malloc (1024), 0, 1024, false };
+  struct ulp_buf b = { malloc (1024), 0, 1024, false };
   if (!b.s)
     return NULL;
   ulp_lock ();
-  mput (&b, "{\"objects\": [");
+  ulp_put (&b, "{\"objects\": [");
   struct pending_ctx c;
   memset (&c, 0, sizeof c);
   c.b = &b;
@@ -383,7 +302,7 @@ ulp_migrate_json (void)
          state: the tool finds their states through glibc's thread list
          (BASE, TLS_OFFSET) and registers them (migrate-register).  */
       size_t nt;
-      int *tids = h->o && ulp_obj_universe (h) > 1 ? list_tids (&nt) : NULL;
+      int *tids = h->o && ulp_obj_universe (h) > 1 ? ulp_list_tids (&nt) : NULL;
       bool any = false;
       for (size_t i = 0; tids && i < nt; i++)
         {
@@ -392,24 +311,24 @@ ulp_migrate_json (void)
           if (!any)
             {
               open_object (&c);
-              mput (&b, "], \"unknown\": {\"base\": %llu, \"tls_offset\": "
+              ulp_put (&b, "], \"unknown\": {\"base\": %llu, \"tls_offset\": "
                         "%llu, \"universe\": 1, \"ranges\": [",
                     (unsigned long long) h->base,
                     (unsigned long long) h->tls_offset);
               put_ranges (&b, h, 1, c.newest);
-              mput (&b, "], \"tids\": [%d", tids[i]);
+              ulp_put (&b, "], \"tids\": [%d", tids[i]);
               any = true;
             }
           else
-            mput (&b, ", %d", tids[i]);
+            ulp_put (&b, ", %d", tids[i]);
         }
       free (tids);
       if (any)
-        mput (&b, "]}}");
+        ulp_put (&b, "]}}");
       else if (c.object_open)
-        mput (&b, "]}");
+        ulp_put (&b, "]}");
     }
-  mput (&b, "]}");
+  ulp_put (&b, "]}");
   ulp_unlock ();
   if (b.failed)
     {

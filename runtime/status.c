@@ -56,68 +56,9 @@ ulp_patches (struct ulp_patch_info *out, size_t max)
   return n;
 }
 
-/* A growing string.  */
-
-struct buf
-{
-  char *s;
-  size_t n, cap;
-  bool failed;
-};
-
-static void
-put (struct buf *b, const char *fmt, ...)
-{
-  if (b->failed)
-    return;
-  va_list ap;
-  for (;;)
-    {
-      va_start (ap, fmt);
-      int k = vsnprintf (b->s + b->n, b->cap - b->n, fmt, ap);
-      va_end (ap);
-      if (k < 0)
-        {
-          b->failed = true;
-          return;
-        }
-      if ((size_t) k < b->cap - b->n)
-        {
-          b->n += (size_t) k;
-          return;
-        }
-      size_t cap = 2 * b->cap + (size_t) k + 1;
-      char *s = realloc (b->s, cap);
-      if (!s)
-        {
-          b->failed = true;
-          return;
-        }
-      b->s = s;
-      b->cap = cap;
-    }
-}
-
-static void
-put_str (struct buf *b, const char *s)
-{
-  put (b, "\"");
-  for (; s && *s; s++)
-    {
-      unsigned char c = (unsigned char) *s;
-      if (c == '"' || c == '\\')
-        put (b, "\\%c", c);
-      else if (c < 0x20)
-        put (b, "\\u%04x", c);
-      else
-        put (b, "%c", c);
-    }
-  put (b, "\"");
-}
-
 struct threads_ctx
 {
-  struct buf *b;
+  struct ulp_buf *b;
   bool first;
   struct ulp_obj *h;
 };
@@ -128,9 +69,9 @@ thread_cb (const struct ulp_thread_view *v, void *data)
   struct threads_ctx *c = data;
   if (!v->registered)
     return true;
-  put (c->b, "%s{\"tid\": %d", c->first ? "" : ", ", v->tid);
+  ulp_put (c->b, "%s{\"tid\": %d", c->first ? "" : ", ", v->tid);
   if (v->known)
-    put (c->b, ", \"depth\": %llu, \"universe\": %llu",
+    ulp_put (c->b, ", \"depth\": %llu, \"universe\": %llu",
          (unsigned long long) v->state.depth,
          (unsigned long long) v->state.universe);
   int frame;
@@ -138,11 +79,11 @@ thread_cb (const struct ulp_thread_view *v, void *data)
                                                   v->state.universe, &frame)
                               : NULL;
   if (held && frame >= 0)
-    put (c->b, ", \"held_by\": {\"function\": \"%s\", \"frame\": %d}", held,
+    ulp_put (c->b, ", \"held_by\": {\"function\": \"%s\", \"frame\": %d}", held,
          frame);
   else if (held)
-    put (c->b, ", \"held_by\": {\"reason\": \"%s\"}", held);
-  put (c->b, "}");
+    ulp_put (c->b, ", \"held_by\": {\"reason\": \"%s\"}", held);
+  ulp_put (c->b, "}");
   c->first = false;
   return true;
 }
@@ -180,12 +121,12 @@ state_name (enum ulp_patch_state_kind k)
 char *
 ulp_status_json (void)
 {
-  struct buf b = { malloc (4096), 0, 4096, false };
+  struct ulp_buf b = { malloc (4096), 0, 4096, false };
   if (!b.s)
     return NULL;
   ulp_lock ();
   ulp_maintain ();
-  put (&b, "{\"objects\": [");
+  ulp_put (&b, "{\"objects\": [");
   bool first = true;
   for (struct ulp_obj *h = ulp_objects (); h; h = h->next)
     {
@@ -193,14 +134,14 @@ ulp_status_json (void)
         continue;
       char hex[129];
       ulp_obj_build_id_hex (h, hex);
-      put (&b, "%s{\"soname\": ", first ? "" : ", ");
+      ulp_put (&b, "%s{\"soname\": ", first ? "" : ", ");
       first = false;
-      put_str (&b, h->soname);
-      put (&b, ", \"path\": ");
-      put_str (&b, h->path);
-      put (&b, ", \"build_id\": ");
-      put_str (&b, hex);
-      put (&b, ", \"boundary\": %s, \"universe\": %llu, \"live_floor\": %llu"
+      ulp_put_str (&b, h->soname);
+      ulp_put (&b, ", \"path\": ");
+      ulp_put_str (&b, h->path);
+      ulp_put (&b, ", \"build_id\": ");
+      ulp_put_str (&b, hex);
+      ulp_put (&b, ", \"boundary\": %s, \"universe\": %llu, \"live_floor\": %llu"
                ", \"tls\": \"%s\", \"unknown_threads\": %s",
            h->o ? "true" : "false",
            (unsigned long long) ulp_obj_universe (h),
@@ -209,26 +150,26 @@ ulp_status_json (void)
       /* Known from the object's first patch on (exports.c).  */
       if (h->exports_checked)
         {
-          put (&b, ", \"untracked_exports\": %zu, \"untracked_examples\": [",
+          ulp_put (&b, ", \"untracked_exports\": %zu, \"untracked_examples\": [",
                h->untracked_exports);
           for (size_t i = 0;
                i < h->untracked_exports && i < ULP_UNTRACKED_SHOWN; i++)
             {
               if (i)
-                put (&b, ", ");
-              put_str (&b, h->untracked_names[i]);
+                ulp_put (&b, ", ");
+              ulp_put_str (&b, h->untracked_names[i]);
             }
-          put (&b, "]");
+          ulp_put (&b, "]");
         }
       else
-        put (&b, ", \"untracked_exports\": null");
-      put (&b, ", \"threads\": [");
+        ulp_put (&b, ", \"untracked_exports\": null");
+      ulp_put (&b, ", \"threads\": [");
       if (h->o)
         {
           struct threads_ctx c = { &b, true, h };
           ulp_threads_each (h, thread_cb, &c);
         }
-      put (&b, "], \"functions\": [");
+      ulp_put (&b, "], \"functions\": [");
       for (size_t i = 0; i < h->nfns; i++)
         {
           struct ulp_fn *fn = h->fns[i];
@@ -237,40 +178,40 @@ ulp_status_json (void)
                                             == (uintptr_t) fn->stub
                               ? "per-thread"
                               : "direct";
-          put (&b, "%s{\"name\": ", i ? ", " : "");
-          put_str (&b, fn->name);
-          put (&b, ", \"unit\": ");
-          put_str (&b, fn->unit);
-          put (&b, ", \"versions\": %zu, \"selection\": \"%s\"}",
+          ulp_put (&b, "%s{\"name\": ", i ? ", " : "");
+          ulp_put_str (&b, fn->name);
+          ulp_put (&b, ", \"unit\": ");
+          ulp_put_str (&b, fn->unit);
+          ulp_put (&b, ", \"versions\": %zu, \"selection\": \"%s\"}",
                fn->nversions, how);
         }
-      put (&b, "]}");
+      ulp_put (&b, "]}");
     }
-  put (&b, "], \"patches\": [");
+  ulp_put (&b, "], \"patches\": [");
   first = true;
   for (struct ulp_patch *p = ulp_patch_list (); p; p = p->next)
     {
-      put (&b, "%s{\"id\": %ld, \"name\": ", first ? "" : ", ", p->id);
+      ulp_put (&b, "%s{\"id\": %ld, \"name\": ", first ? "" : ", ", p->id);
       first = false;
-      put_str (&b, p->name);
-      put (&b, ", \"description\": ");
-      put_str (&b, p->description);
-      put (&b, ", \"path\": ");
-      put_str (&b, p->path);
-      put (&b, ", \"target\": ");
-      put_str (&b, p->target->soname);
-      put (&b, ", \"version\": %u", (unsigned) p->version);
-      put (&b, ", \"state\": \"%s\", \"universe\": %llu", state_name (p->state),
+      ulp_put_str (&b, p->name);
+      ulp_put (&b, ", \"description\": ");
+      ulp_put_str (&b, p->description);
+      ulp_put (&b, ", \"path\": ");
+      ulp_put_str (&b, p->path);
+      ulp_put (&b, ", \"target\": ");
+      ulp_put_str (&b, p->target->soname);
+      ulp_put (&b, ", \"version\": %u", (unsigned) p->version);
+      ulp_put (&b, ", \"state\": \"%s\", \"universe\": %llu", state_name (p->state),
            (unsigned long long) p->universe);
       if (p->reverted_at)
-        put (&b, ", \"reverted_at\": %llu",
+        ulp_put (&b, ", \"reverted_at\": %llu",
              (unsigned long long) p->reverted_at);
-      put (&b, ", \"functions\": %zu, \"pending\": %u}", p->nfns,
+      ulp_put (&b, ", \"functions\": %zu, \"pending\": %u}", p->nfns,
            ulp_patch_pending (p));
     }
   size_t bytes, retired, rbytes, reclaimed;
   ulp_stub_stats (&bytes, &retired, &rbytes, &reclaimed);
-  put (&b, "], \"stubs\": {\"bytes\": %zu, \"retired\": %zu, "
+  ulp_put (&b, "], \"stubs\": {\"bytes\": %zu, \"retired\": %zu, "
            "\"retired_bytes\": %zu, \"reclaimed_bytes\": %zu}, "
            "\"code_writes\": \"%s\"}",
        bytes, retired, rbytes, reclaimed, ulp_code_write_method ());

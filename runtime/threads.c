@@ -214,8 +214,8 @@ cmp_int (const void *a, const void *b)
 
 /* The process's thread ids, malloc'ed; NULL when /proc is missing.  */
 
-static int *
-list_tids (size_t *n)
+int *
+ulp_list_tids (size_t *n)
 {
   DIR *d = opendir ("/proc/self/task");
   if (!d)
@@ -254,7 +254,7 @@ static void
 set_t0 (struct ulp_obj *h, int self)
 {
   size_t n;
-  int *tids = list_tids (&n);
+  int *tids = ulp_list_tids (&n);
   struct ulp_t0 *t0 = NULL;
   /* The runtime's own worker (control.c) never runs the object's
      code.  */
@@ -562,7 +562,7 @@ ulp_snapshot_take (struct ulp_obj *h)
   if (!h->snap_from)
     return;
   size_t n;
-  int *tids = list_tids (&n);
+  int *tids = ulp_list_tids (&n);
   if (!tids)
     return;
   struct ulp_snapshot *s = malloc (sizeof *s);
@@ -653,7 +653,7 @@ ulp_threads_each (struct ulp_obj *h,
                   void *data)
 {
   size_t n;
-  int *tids = list_tids (&n);
+  int *tids = ulp_list_tids (&n);
   if (!tids)
     return false;
   int self = ulp_gettid ();

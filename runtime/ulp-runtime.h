@@ -556,4 +556,21 @@ ULP_HIDDEN extern int ulp_patching_started;
 ULP_HIDDEN int ulp_real_pthread_create (pthread_t *, const pthread_attr_t *,
                                         void *(*) (void *), void *);
 
+/* buf.c: a growing string; a failed allocation sets FAILED and drops
+   every later write.  */
+struct ulp_buf
+{
+  char *s;
+  size_t n, cap;
+  bool failed;
+};
+void ulp_put (struct ulp_buf *b, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+/* S as a JSON string.  */
+void ulp_put_str (struct ulp_buf *b, const char *s);
+
+/* threads.c: the process's thread ids, malloc'ed, their number in *N;
+   NULL when /proc is missing.  */
+int *ulp_list_tids (size_t *n);
+
 #endif /* ULP_RUNTIME_H */
