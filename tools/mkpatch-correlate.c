@@ -36,7 +36,10 @@ plugin_kind (const char *name)
     return MK_PLUGIN_OBJECT;
   if (strcmp (name, "__ulp_thread") == 0)
     return MK_PLUGIN_THREAD;
-  if (strcmp (name, "__ulp_slow") == 0)
+  /* The plugin's routines, one per object: __ulp_slow and the outer
+     entries of tracked entries (__ulp_outer, __ulp_outer_args ...).  */
+  if (strcmp (name, "__ulp_slow") == 0
+      || strncmp (name, "__ulp_outer", 11) == 0)
     return MK_PLUGIN_SLOW;
   return MK_PLUGIN_NONE;
 }

@@ -445,10 +445,10 @@ resolve (struct mk_ctx *ctx, struct work *w, struct mk_object *obj,
         case MK_PLUGIN_OBJECT:
           return object_state (ctx, res, off, pull);
         case MK_PLUGIN_SLOW:
-          if (mk_target_lookup (&ctx->target, "__ulp_slow", NULL, false))
+          if (mk_target_lookup (&ctx->target, e->name, NULL, false))
             {
               res.kind = RES_TARGET;
-              res.name = "__ulp_slow";
+              res.name = e->name;
               res.addend = off;
               return res;
             }

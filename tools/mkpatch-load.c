@@ -890,6 +890,18 @@ select_objects (struct mk_ctx *ctx)
       if (!in)
         drop[u] = true;
     }
+  /* When no object is of a unit of the target, the target is another
+     build altogether: keep them all, so that the verify phase says so
+     (and refuses), rather than finding nothing to compare.  */
+  bool any_in = false;
+  for (size_t u = 0; u < ctx->nunits && !any_in; u++)
+    any_in = ctx->units[u].orig && ctx->units[u].orig->unit && !drop[u];
+  if (!any_in)
+    {
+      free (drop);
+      free (why);
+      return;
+    }
   /* Several objects of one unit: keep the best match.  */
   for (size_t u = 0; u < ctx->nunits; u++)
     {

@@ -208,7 +208,8 @@ enum mk_plugin_kind
   MK_PLUGIN_NONE,
   MK_PLUGIN_OBJECT,            /* __ulp_object.  */
   MK_PLUGIN_THREAD,            /* __ulp_thread.  */
-  MK_PLUGIN_SLOW               /* __ulp_slow.  */
+  MK_PLUGIN_SLOW               /* __ulp_slow, __ulp_outer*: the plugin's
+                                  routines, the target's own.  */
 };
 
 /* A function body or a data object: the things compared.  */
