@@ -843,6 +843,18 @@ report_step (const char *file, const char *step, double *t)
   *t = now;
 }
 
+/* Say why FILE could not be read or checked (ERR, malloc'ed, or NULL
+   for lack of memory), and free ERR.  */
+static void
+file_error (const char *file, char *err)
+{
+  fflush (stdout);
+  fprintf (stderr, "%s: ", program_name);
+  print_safe (stderr, file);
+  fprintf (stderr, ": %s\n", err ? err : "out of memory");
+  free (err);
+}
+
 /* Dump FILE; false if it could not be read.  */
 static bool
 dump_file (const char *file, bool *first)
@@ -852,11 +864,7 @@ dump_file (const char *file, bool *first)
   struct ulp_elf *ue = ulp_elf_open (file, &err);
   if (ue == NULL)
     {
-      fflush (stdout);
-      fprintf (stderr, "%s: ", program_name);
-      print_safe (stderr, file);
-      fprintf (stderr, ": %s\n", err ? err : "out of memory");
-      free (err);
+      file_error (file, err);
       return false;
     }
   report_step (file, "read", &t);
@@ -882,11 +890,7 @@ check_file (const char *file, bool *first)
     }
   if (ue == NULL)
     {
-      fflush (stdout);
-      fprintf (stderr, "%s: ", program_name);
-      print_safe (stderr, file);
-      fprintf (stderr, ": %s\n", err ? err : "out of memory");
-      free (err);
+      file_error (file, err);
       return 2;
     }
   size_t untracked = r.exported - r.tracked;
