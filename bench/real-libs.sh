@@ -20,7 +20,9 @@
 #   INFO real-check-W ...       whether every run printed the same
 # Variants: plain (no plugin), never (the specs file and
 # -fplugin-arg-ulp-boundary=never: patchable entries, no boundary
-# tracking), full (the specs file alone, the plugin's defaults).
+# tracking), full (the specs file alone, the plugin's defaults), lazy
+# (the specs file and -fplugin-arg-ulp-arming=lazy: tracked entries
+# unarmed, as in a process never patched; not for SQLite).
 #
 # libxml2 and leveldb are Debian 12's source packages, fetched with
 # `apt-get source -t bookworm' (deb-src must be enabled; see the
@@ -55,7 +57,7 @@ here=`pwd`
 cache=${ULP_CACHE_DIR:-$here/cache}
 mkdir -p "$cache/src" || exit 1
 cache=`cd "$cache" && pwd`
-variants="plain never full"
+variants="plain never full lazy"
 
 say () { echo "real-libs: $*" >&2; }
 record () { echo "$*" >> "$RAW"; }
@@ -67,6 +69,7 @@ flags ()
     plain) echo "" ;;
     never) echo "$ULP_SPECS -fplugin-arg-ulp-boundary=never" ;;
     full) echo "$ULP_SPECS" ;;
+    lazy) echo "$ULP_SPECS -fplugin-arg-ulp-arming=lazy" ;;
   esac
 }
 
@@ -168,7 +171,7 @@ build_libxml2 ()
       return 1
     fi
     echo "$src" > "$base/src/.bench-autoreconf"
-    rm -rf "$base/plain" "$base/never" "$base/full"
+    rm -rf "$base/plain" "$base/never" "$base/full" "$base/lazy"
   fi
   for v in $variants; do
     b=$base/$v
@@ -285,7 +288,7 @@ for lib in $BENCH_REAL_LIBS; do
       if test "${BENCH_SQLITE_DONE:-no}" = yes && test -z "$sq" \
          && test -s "$here/sql.samples"; then
         for v in $variants; do
-          case $v in never) s=entries ;; full) s=ulp ;; *) s=$v ;; esac
+          case $v in never) s=entries ;; full) s=ulp ;; lazy) continue ;; *) s=$v ;; esac
           lib_facts $v sqlite "$here/sqlite/$s/libsqlite3.so"
           $AWK -v v=$v '{ print "IR real-sqlite", v, $4 }' "$here/sqlite/ir-$s" >> "$RAW"
         done
