@@ -725,14 +725,46 @@ print_outer (FILE *file, int v)
   free (body);
 }
 
+/* With lazy arming, the object's constructor that has the runtime, if
+   it is loaded, arm the object's entries while it loads, when no thread
+   can be inside it yet (ulp_object_loaded in ulp.h).  Without the
+   runtime the weak reference is null and nothing happens.  One per
+   object (COMDAT), run from .init_array.  */
+
+static void
+print_arm_at_load (FILE *file)
+{
+  print_asm_function (file, "__ulp_arm_at_load", "",
+                      "\tmovq ulp_object_loaded@GOTPCREL(%rip), %rax\n"
+                      "\ttestq %rax, %rax\n"
+                      "\tjz 1f\n"
+                      "\tleaq __ulp_object(%rip), %rdi\n"
+                      "\tjmp *%rax\n"
+                      "1:\tret\n"
+                      "\t.cfi_endproc\n");
+  fprintf (file,
+           "\t.weak ulp_object_loaded\n"
+           "\t.pushsection .init_array.__ulp_arm_at_load,\"awG\",@init_array,"
+           "__ulp_arm_at_load,comdat\n"
+           "\t.balign 8\n"
+           "\t.quad __ulp_arm_at_load\n"
+           "\t.popsection\n");
+}
+
 /* Print the __ulp_outer variants this unit's entries use.  */
 
 void
 ulp_emit_outer_trampolines (FILE *file)
 {
+  bool any = false;
   for (int v = 0; v < 4; v++)
     if (outer_used[v])
-      print_outer (file, v);
+      {
+        print_outer (file, v);
+        any = true;
+      }
+  if (any && ulp_opts.lazy_arming)
+    print_arm_at_load (file);
 }
 
 /* The marker call that guards the tracking code until the split pass

@@ -148,6 +148,7 @@ patchable_area_insn_p (rtx_insn *insn)
      foo:
      .LULPB<id>:
               [endbr64]
+              [jmp  foo.ulp_body]              the arming site: E9 rel32
               movq  __ulp_thread@gottpoff(%rip), %r11
               cmpq  %fs:16(%r11), %rsp         below the outermost
               jb    foo.ulp_body               tracked frame: inside
@@ -155,11 +156,18 @@ patchable_area_insn_p (rtx_insn *insn)
               [movl $<stack argument bytes>, %eax]
               jmp   __ulp_outer[_args][_eh]    the outer entry
 
-   With a TLS descriptor, the offset comes in %rax from the descriptor
-   call and is moved to %r11 before the jump.  A nested entry costs the
-   three instructions of the fast path.  Only %r10, %r11, %rax and the
-   flags are touched: the function has no varargs (%al) and no static
-   chain (%r10).  The compiled code that follows is never reached.  */
+   With -fplugin-arg-ulp-arming=lazy, until the runtime arms the object
+   (at its first patch), the first jump goes straight to the body: a library nobody patched costs its
+   callers one jump per call into it.  Arming turns the jump into
+   EB 03, a short jump to the tracking right after it (ULP_F_ARMABLE in
+   ulp-meta.h); the jump is spelled in bytes so that the assembler never
+   relaxes it to a 2-byte form.  With a TLS descriptor, the offset comes
+   in %rax from the descriptor call and is moved to %r11 before the
+   jump.  A nested entry costs three instructions (four armed).  Only %r10,
+   %r11, %rax and the flags are touched: the function has no varargs
+   (%al) and no static chain (%r10).  The compiled code of the entry
+   (which calls the body through a pointer) is dropped: nothing reaches
+   it.  */
 
 static rtx
 entry_asm (void)
@@ -174,8 +182,13 @@ entry_asm (void)
                                         (int) stack_bytes)
                            : xstrdup ("");
   char *text;
+  char *arm = (ulp_opts.lazy_arming
+               ? xasprintf ("\t.byte 0x%x\n\t.long %s - . - 4\n",
+                            ULP_UNARMED_OPCODE, name)
+               : xstrdup (""));
   if (flag_pic && !flag_pie && ulp_opts.tls == ULP_TLS_DESC)
-    text = xasprintf ("\tleaq __ulp_thread@tlsdesc(%%rip), %%rax\n"
+    text = xasprintf ("%s"
+                      "\tleaq __ulp_thread@tlsdesc(%%rip), %%rax\n"
                       "\tcall *__ulp_thread@tlscall(%%rax)\n"
                       "\tcmpq %%fs:%d(%%rax), %%rsp\n"
                       "\tjb %s\n"
@@ -183,20 +196,48 @@ entry_asm (void)
                       "\tleaq %s(%%rip), %%r10\n"
                       "%s"
                       "\tjmp %s",
-                      ULP_THREAD_OUTER_SP_OFFSET, name, name, args, outer);
+                      arm, ULP_THREAD_OUTER_SP_OFFSET, name, name, args,
+                      outer);
   else
-    text = xasprintf ("\tmovq __ulp_thread@gottpoff(%%rip), %%r11\n"
+    text = xasprintf ("%s"
+                      "\tmovq __ulp_thread@gottpoff(%%rip), %%r11\n"
                       "\tcmpq %%fs:%d(%%r11), %%rsp\n"
                       "\tjb %s\n"
                       "\tleaq %s(%%rip), %%r10\n"
                       "%s"
                       "\tjmp %s",
-                      ULP_THREAD_OUTER_SP_OFFSET, name, name, args, outer);
+                      arm, ULP_THREAD_OUTER_SP_OFFSET, name, name, args,
+                      outer);
   rtx asm_input
     = gen_rtx_ASM_INPUT_loc (VOIDmode, ggc_strdup (text), BUILTINS_LOCATION);
+  free (arm);
   free (args);
   free (text);
   return asm_input;
+}
+
+/* Delete every insn after AFTER, the entry's assembly: the compiled
+   code of a tracked entry is never reached, and dropping it keeps the
+   entry to its assembly.  Notes stay (the epilogue note, variable
+   locations); nothing after the assembly changes the CFA, so the entry's
+   CFI is the same either way.  */
+
+static void
+drop_code_after (rtx_insn *after)
+{
+  rtx_insn *insn = NEXT_INSN (after);
+  while (insn)
+    {
+      rtx_insn *next = NEXT_INSN (insn);
+      if (INSN_P (insn) || BARRIER_P (insn) || LABEL_P (insn))
+        {
+          if (LABEL_P (insn))
+            LABEL_NUSES (insn) = 0;
+          remove_insn (insn);
+        }
+      insn = next;
+    }
+  emit_barrier_after (get_last_insn ());
 }
 
 static rtx
@@ -242,10 +283,9 @@ insert_function_entry (void)
       /* The record's label, at the function's label; the code after
          endbr64.  */
       emit_insn_before (entry_nop ("B", ulp_fn.id), first);
-      if (ulp_fn.endbr)
-        emit_insn_after (entry_asm (), first);
-      else
-        emit_insn_before (entry_asm (), first);
+      rtx_insn *code = (ulp_fn.endbr ? emit_insn_after (entry_asm (), first)
+                        : emit_insn_before (entry_asm (), first));
+      drop_code_after (code);
       return;
     }
   /* An excluded function only gets a label at its start, for its

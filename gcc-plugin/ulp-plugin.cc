@@ -148,6 +148,9 @@ parse_arguments (const char *plugin_name, int argc,
         ulp_opts.full_interposition = !strcmp (value, "full");
       else if (strcmp (key, "patch") == 0 && !value)
         ulp_opts.patch_mode = true;
+      else if (strcmp (key, "arming") == 0 && value
+               && (!strcmp (value, "lazy") || !strcmp (value, "eager")))
+        ulp_opts.lazy_arming = !strcmp (value, "lazy");
       else if (strcmp (key, "boundary") == 0 && value
                && (!strcmp (value, "auto") || !strcmp (value, "always")
                    || !strcmp (value, "never")))
@@ -167,7 +170,8 @@ parse_arguments (const char *plugin_name, int argc,
                  "are %<exclude=NAME[,NAME...]%>, "
                  "%<boundary=auto|always|never%>, "
                  "%<tls=initial-exec|desc|dynamic%>, "
-                 "%<interposition=narrow|full%>, %<patch%> and %<verbose%>",
+                 "%<interposition=narrow|full%>, %<arming=eager|lazy%>, "
+                 "%<patch%> and %<verbose%>",
                  plugin_name, plugin_name, key, value ? "=" : "",
                  value ? value : "");
           return false;

@@ -58,6 +58,10 @@ struct ulp_options
      exported functions keep going through their tracked entries (and
      the PLT), as an LD_PRELOADed replacement expects.  */
   bool full_interposition;
+  /* -fplugin-arg-ulp-arming=lazy: tracked entries start unarmed (a jump
+     straight to the body) until the runtime arms the object at its
+     first patch (ULP_F_ARMABLE).  */
+  bool lazy_arming;
 };
 extern ulp_options ulp_opts;
 

@@ -179,9 +179,10 @@ print_record (FILE *file, const record &r, tree decl)
   else
     fprintf (file, "\t.long " HOST_WIDE_INT_PRINT_UNSIGNED "\n", r.size);
   fprintf (file, "\t.short %u\n", r.flags);
+  bool endbr = (r.kind == ULP_KIND_ENTRY ? ulp_fn.endbr
+                : r.entry && (r.flags & ULP_F_ENDBR));
   fprintf (file, "\t.byte %d, %d, %d, %d\n", (int) r.kind,
-           r.entry ? ULP_PRE_ENTRY_SIZE : 0,
-           r.entry && (r.flags & ULP_F_ENDBR) ? 4 : 0,
+           r.entry ? ULP_PRE_ENTRY_SIZE : 0, endbr ? 4 : 0,
            r.entry ? ULP_ENTRY_SIZE : 0);
   fprintf (file, "\t.short 0\n\t.popsection\n");
 }
@@ -346,6 +347,8 @@ ulp_write_records (FILE *file)
     flags |= ULP_F_ENDBR;
   if (ulp_fn.excluded)
     flags |= ULP_F_EXCLUDED;
+  if (ulp_fn.entry_only && ulp_opts.lazy_arming)
+    flags |= ULP_F_ARMABLE;
   if (in_lto_p)
     flags |= ULP_F_LTO;
 

@@ -208,6 +208,13 @@ split (cgraph_node *node)
      without this, a body whose direct calls are all inlined would look
      never executed.  */
   DECL_UNINLINABLE (node->decl) = 1;
+  /* The entry is a few jumps, not worth -falign-functions' padding; 2
+     bytes keep its arming site's store aligned (ulp-entry.cc).  */
+  if (!DECL_USER_ALIGN (node->decl))
+    {
+      SET_DECL_ALIGN (node->decl, 2 * BITS_PER_UNIT);
+      DECL_USER_ALIGN (node->decl) = 1;
+    }
   body->local = false;
   return body;
 }

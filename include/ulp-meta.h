@@ -108,7 +108,15 @@ enum ulp_record_flags
   ULP_F_BOUNDARY = 1 << 7, /* boundary-tracked: entering it from outside
                               the object moves the thread to the
                               object's newest universe.  */
-  ULP_F_TLS = 1 << 8       /* a thread-local variable.  */
+  ULP_F_TLS = 1 << 8,      /* a thread-local variable.  */
+  ULP_F_ARMABLE = 1 << 9   /* (ULP_KIND_ENTRY) the tracked entry starts,
+                              ENTRY_OFFSET bytes after its label (past
+                              endbr64), with a 5-byte jump straight to
+                              its body: the entry tracks nothing until
+                              the runtime arms the object, at its first
+                              patch, by turning the jump's first 2 bytes
+                              into a short jump to the tracking code
+                              right after it (ULP_ARMED_JUMP).  */
 };
 
 /* Geometry of the patchable entry the plugin emits.  */
@@ -116,6 +124,17 @@ enum ulp_record_flags
 #define ULP_ENTRY_SIZE 2      /* the entry instruction: 66 90.  */
 #define ULP_ENTRY_NOP0 0x66
 #define ULP_ENTRY_NOP1 0x90
+
+/* The arming site of a tracked entry with ULP_F_ARMABLE: 5 bytes, first
+   E9 <rel32 to the body> (unarmed: the object's callers pay one jump),
+   then, once armed, EB 03 (a jump over the 3 remaining bytes into the
+   tracking code).  Arming is one aligned 2-byte store per entry, so a
+   thread running the entry sees one form or the other; no thread is
+   ever inside the 5 bytes, which are a single instruction.  */
+#define ULP_ARM_SITE_SIZE 5
+#define ULP_UNARMED_OPCODE 0xe9
+#define ULP_ARMED_JUMP0 0xeb
+#define ULP_ARMED_JUMP1 0x03
 
 /* One record per emitted function body.  32 bytes, 4-byte aligned.  */
 struct ulp_record
@@ -135,8 +154,9 @@ struct ulp_record
   uint16_t flags;       /* ULP_F_*.  */
   uint8_t kind;         /* enum ulp_kind.  */
   uint8_t pre_entry;    /* bytes of NOP area before the label.  */
-  uint8_t entry_offset; /* offset of the entry instruction from the
-                           label (4 after endbr64, else 0).  */
+  uint8_t entry_offset; /* offset of the entry instruction (of a tracked
+                           entry's arming site) from the label (4 after
+                           endbr64, else 0).  */
   uint8_t entry_size;   /* bytes of the entry instruction; 0 when the
                            function has no patchable entry.  */
   uint16_t reserved;    /* 0.  */

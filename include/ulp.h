@@ -131,6 +131,14 @@ int ulp_quiescent (void);
      revert ID             revert ID (0: the newest)
      revert-name NAME
      status                reply: ulp_status_json in REPLY
+     arm SONAME            arm the tracked entries of SONAME (which
+                           otherwise happens at its first patch): reply
+                           in REPLY, JSON with "armed_now" (this request
+                           armed them), "base", "tls_offset", and
+                           "bodies", the code ranges of the bodies the
+                           entries run, for the tool's check that no
+                           thread entered before the arming
+     disarm SONAME         undo it, when no patch was applied to SONAME
      migrate-info          reply: in REPLY, JSON naming each thread that
                            is inside an object in an older universe: its
                            tid, the address of its struct
@@ -175,6 +183,14 @@ extern struct ulp_control ulp_control;
 
 /* Wake the worker for a new request.  */
 void ulp_control_kick (void);
+
+/* Called by the constructor of an object built with
+   -fplugin-arg-ulp-arming=lazy, with its __ulp_object, through a weak
+   reference (nothing happens without the runtime): the runtime arms
+   the object's tracked entries while it loads, when no thread can be
+   inside it yet.  Not for applications.  */
+struct ulp_object_state;
+void ulp_object_loaded (struct ulp_object_state *o);
 
 #ifdef __cplusplus
 }

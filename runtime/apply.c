@@ -795,6 +795,13 @@ apply_locked (const char *path, unsigned flags, const unsigned char *key,
         if (old->fns[i]->versions[j].patch == old)
           old->fns[i]->versions[j].to = u_new;
 
+  /* Tracking starts with the object's second universe (arm.c), before
+     the versions are published: which threads can be inside, and in
+     which universe, decides what the detours select.  */
+  int armed_now = ulp_obj_arm_for_apply (h, err);
+  if (armed_now < 0)
+    goto undo;
+
   /* The new versions, valid from U_NEW on.  */
   size_t added = 0;
   for (size_t i = 0; i < pf.nreplace; i++, added++)
@@ -904,6 +911,8 @@ undo:
       /* A stub might still name the patch's code for a universe that is
          never opened: keep it loaded rather than risk it.  */
       handle = NULL;
+    if (armed_now > 0)
+      ulp_obj_disarm (h, &e2);
   }
 out:
   if (p)

@@ -183,6 +183,16 @@ serve (uint32_t req)
       else
         result = ulp_revert (id, 0, &err);
     }
+  else if (strncmp (line, "arm ", 4) == 0 || strncmp (line, "disarm ", 7) == 0)
+    {
+      bool arm = line[0] == 'a';
+      reply_buf = ulp_arm_request (line + (arm ? 4 : 7), arm, &result, &err);
+      if (reply_buf)
+        {
+          ulp_control.reply = (uintptr_t) reply_buf;
+          ulp_control.reply_size = strlen (reply_buf) + 1;
+        }
+    }
   else if (strncmp (line, "migrate-held ", 13) == 0)
     result = ulp_migrate_note_held (line + 13, &err);
   else if (strncmp (line, "migrate-register ", 17) == 0)

@@ -141,6 +141,7 @@ ulp_status_json (void)
       ulp_put_str (&b, h->path);
       ulp_put (&b, ", \"build_id\": ");
       ulp_put_str (&b, hex);
+      ulp_put (&b, ", \"armed\": %s", ulp_obj_armed_p (h) ? "true" : "false");
       ulp_put (&b, ", \"boundary\": %s, \"universe\": %llu, \"live_floor\": %llu"
                ", \"tls\": \"%s\", \"unknown_threads\": %s",
            h->o ? "true" : "false",

@@ -201,3 +201,53 @@ ulp_code_store16 (void *addr, uint16_t val, int prot, struct ulp_error *err)
   last_method = METHOD_PROC_MEM;
   return 0;
 }
+
+int
+ulp_code_store16_many (const uintptr_t *addrs, const uint16_t *vals,
+                       uint16_t val, size_t n, int prot, size_t *done,
+                       struct ulp_error *err)
+{
+  size_t k = 0;
+  if (done)
+    *done = 0;
+  if (n == 0)
+    return 0;
+  uintptr_t lo = addrs[0], hi = addrs[0] + 2;
+  for (size_t i = 1; i < n; i++)
+    {
+      if (addrs[i] < lo)
+        lo = addrs[i];
+      if (addrs[i] + 2 > hi)
+        hi = addrs[i] + 2;
+    }
+  /* One mprotect for the span rather than two per site: an object has
+     as many sites as exported functions.  The span lies in one
+     executable segment (the caller's sites are an object's entries).  */
+  if (!ulp_fault (ULP_FAULT_WRITE) && unprotect (lo, hi - lo, prot))
+    {
+      for (; k < n; k++)
+        {
+          if (addrs[k] & 1)
+            break;
+          __atomic_store_n ((uint16_t *) addrs[k], vals ? vals[k] : val,
+                            __ATOMIC_SEQ_CST);
+        }
+      reprotect (lo, hi - lo, prot);
+      last_method = METHOD_MPROTECT;
+      if (done)
+        *done = k;
+      if (k == n)
+        return 0;
+      return ulp_fail (err, ULP_E_WRITE, "misaligned entry at %#lx",
+                       (unsigned long) addrs[k]);
+    }
+  for (; k < n; k++)
+    {
+      if (ulp_code_store16 ((void *) addrs[k], vals ? vals[k] : val, prot,
+                            err) < 0)
+        break;
+      if (done)
+        *done = k + 1;
+    }
+  return k == n ? 0 : -1;
+}

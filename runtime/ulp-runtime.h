@@ -180,6 +180,13 @@ struct ulp_obj
   bool exports_checked;
   size_t untracked_exports;
   char *untracked_names[ULP_UNTRACKED_SHOWN];
+
+  /* Arming of the tracked entries (arm.c): their sites and the bytes
+     each had, found at the first arming.  */
+  bool armed;
+  uintptr_t *arm_sites;
+  uint16_t *arm_orig;
+  size_t narm;
 };
 
 /* Rescan the loaded objects: attach to new live-patchable ones, mark
@@ -229,6 +236,34 @@ ULP_HIDDEN int ulp_obj_prot (const struct ulp_obj *h, uintptr_t addr);
    address into the instrumented function body, when it can find it.  */
 ULP_HIDDEN void ulp_enter_slow_c (struct ulp_thread_state *t, uint64_t sp,
                                   struct ulp_object_state *o, uintptr_t ret);
+
+/* Arm H's tracked entries (arm.c): 1 if this call armed them, 0 if they
+   were armed already (or H has no tracking), -1 with *ERR.  Under the
+   lock.  */
+ULP_HIDDEN int ulp_obj_arm (struct ulp_obj *h, struct ulp_error *err);
+
+/* ulp_obj_arm for a patch about to be applied to H in process: refused
+   when H has unarmed entries and other threads exist (arm.c).  */
+ULP_HIDDEN int ulp_obj_arm_for_apply (struct ulp_obj *h,
+                                      struct ulp_error *err);
+
+/* Whether H's tracked entries track now: armed, or built eager.  */
+ULP_HIDDEN bool ulp_obj_armed_p (struct ulp_obj *h);
+
+/* Undo ulp_obj_arm.  Under the lock.  */
+ULP_HIDDEN int ulp_obj_disarm (struct ulp_obj *h, struct ulp_error *err);
+
+/* H's arming state and the ranges of the bodies its entries run, as
+   JSON, for ulp-apply's check of the threads.  */
+struct ulp_buf;
+ULP_HIDDEN void ulp_obj_put_arm_info (struct ulp_obj *h, bool armed_now,
+                                      struct ulp_buf *b);
+
+/* The requests "arm SONAME" (ARM) and "disarm SONAME" (control.c):
+   the reply (malloc'd JSON of ulp_obj_put_arm_info) of an arm, NULL
+   otherwise; *RESULT 0 or -1 with *ERR.  */
+ULP_HIDDEN char *ulp_arm_request (const char *soname, bool arm,
+                                  int64_t *result, struct ulp_error *err);
 
 /* Count H's exported functions that are no tracked entry (exports.c);
    does the work only the first time.  Under the lock.  */
@@ -383,6 +418,14 @@ ULP_HIDDEN int ulp_code_store16 (void *addr, uint16_t val, int prot,
 
 /* How code was written last: "mprotect", "proc-mem", or "none".  */
 ULP_HIDDEN const char *ulp_code_write_method (void);
+
+/* Store VALS[I] (or VAL when VALS is NULL) at each of the N 2-byte
+   aligned code addresses ADDRS, each store atomic.  *DONE (when not
+   NULL) says how many were written, also on failure.  */
+ULP_HIDDEN int ulp_code_store16_many (const uintptr_t *addrs,
+                                      const uint16_t *vals, uint16_t val,
+                                      size_t n, int prot, size_t *done,
+                                      struct ulp_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Patched functions, tables and stubs (stubs.c).                      */

@@ -162,8 +162,8 @@ static const Dwfl_Callbacks callbacks = {
 /* libdwfl for process PID, its modules read and their CFI loaded, so
    that the unwinding done while a thread is stopped reads nothing but
    the thread's stack.  */
-static Dwfl *
-dwfl_for (pid_t pid, struct outcome *oc)
+Dwfl *
+migrate_dwfl (pid_t pid, struct outcome *oc)
 {
   Dwfl *d = dwfl_begin (&callbacks);
   if (!d)
@@ -314,7 +314,7 @@ one_thread (struct run *run, struct migrate_thread *mt, uint64_t state,
   if (!run->o->force && !run->dwfl)
     {
       uint64_t t0 = pt_now_ns ();
-      run->dwfl = dwfl_for (run->t->pid, oc);
+      run->dwfl = migrate_dwfl (run->t->pid, oc);
       if (!run->dwfl)
         return -1;
       run->r->setup_ns += pt_now_ns () - t0;

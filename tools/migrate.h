@@ -96,4 +96,9 @@ bool migrate_held_request (const struct migrate_result *r, size_t k,
 bool migrate_register_request (const struct migrate_result *r, size_t k,
                                char *buf, size_t size);
 
+/* libdwfl for process PID, its modules read and their CFI loaded, the
+   threads to be stopped by the caller one at a time; NULL with *OC.  */
+struct Dwfl;
+struct Dwfl *migrate_dwfl (pid_t pid, struct outcome *oc);
+
 #endif /* ULP_MIGRATE_H */

@@ -599,6 +599,13 @@ print_json (const struct process *p, bool first)
         printf ("%llu", (unsigned long long) o->universe);
       else
         printf ("null");
+      /* Whether its tracked entries are armed (the runtime's word; null
+         without a runtime attached to it).  */
+      const struct json *ro = runtime_object (p, o);
+      const struct json *armed = ro ? json_get (ro, "armed") : NULL;
+      printf (", \"armed\": %s",
+              armed && armed->type == JSON_BOOL
+                ? (armed->b ? "true" : "false") : "null");
       /* Known once the runtime patched the object.  */
       const struct json *names;
       long long untracked = untracked_exports (p, o, &names);

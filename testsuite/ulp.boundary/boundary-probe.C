@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <stdexcept>
 #include "ulp-meta.h"
 
@@ -33,6 +34,8 @@ struct lib
   uint64_t *object;
   size_t tls_index[2];
   bool found;
+  const unsigned char *records;
+  size_t nrecords, record_size;
 };
 
 static lib clib = { "libboundary.so", 0, { 0, 0 }, false };
@@ -93,11 +96,61 @@ find_note (struct dl_phdr_info *info, size_t, void *data)
               l->tls_index[0] = info->dlpi_tls_modid;
               l->tls_index[1] = note.thread_state - tls_vaddr;
               l->found = note.object_state != 0 && note.thread_state != 0;
+              l->records = (const unsigned char *) (info->dlpi_addr
+                                                    + note.table);
+              l->record_size = note.record_size;
+              l->nrecords = note.table_size / note.record_size;
             }
           p = desc + ((n->n_descsz + 3) & ~3u);
         }
     }
   return 0;
+}
+
+/* The tracked entries of L that start unarmed (built with
+   -fplugin-arg-ulp-arming=lazy).  */
+static long
+count_armable (lib *l)
+{
+  long n = 0;
+  for (size_t i = 0; i < l->nrecords; i++)
+    {
+      const struct ulp_record *r
+        = (const struct ulp_record *) (l->records + i * l->record_size);
+      if (r->kind == ULP_KIND_ENTRY && (r->flags & ULP_F_ARMABLE))
+        n++;
+    }
+  return n;
+}
+
+/* Arm L's tracked entries as the runtime does at the object's first
+   patch (runtime/arm.c): the 5-byte jump to the body at each entry's
+   arming site becomes EB 03, a jump into the tracking behind it.  The
+   number of entries armed, or -1 when a site is not the unarmed jump.  */
+static long
+arm (lib *l)
+{
+  long n = 0;
+  for (size_t i = 0; i < l->nrecords; i++)
+    {
+      const struct ulp_record *r
+        = (const struct ulp_record *) (l->records + i * l->record_size);
+      if (r->kind != ULP_KIND_ENTRY || !(r->flags & ULP_F_ARMABLE))
+        continue;
+      unsigned char *site = (unsigned char *) ulp_ref (&r->addr)
+                            + r->entry_offset;
+      if (site[0] != ULP_UNARMED_OPCODE)
+        return -1;
+      uintptr_t page = (uintptr_t) site & ~(uintptr_t) 4095;
+      if (mprotect ((void *) page, 8192, PROT_READ | PROT_WRITE | PROT_EXEC)
+          != 0)
+        return -1;
+      uint16_t v = ULP_ARMED_JUMP0 | (ULP_ARMED_JUMP1 << 8);
+      __atomic_store_n ((uint16_t *) site, v, __ATOMIC_SEQ_CST);
+      mprotect ((void *) page, 8192, PROT_READ | PROT_EXEC);
+      n++;
+    }
+  return n;
 }
 
 /* This thread's state in library L: depth, universe, outer_sp.  */
@@ -171,6 +224,26 @@ main (int argc, char **argv)
   uint64_t *t = state (&clib);
   check (t[0] == 0 && t[1] == 0, "before any call the thread is outside",
          "depth %ld, universe %ld", (long) t[0], (long) t[1]);
+
+  /* Built with lazy arming, as in a process never patched: the entries
+     go straight to the bodies and nothing is tracked until the object
+     is armed.  Otherwise (and under tls=dynamic, where every function
+     keeps its tracking in its body) tracking is on from the start.  */
+  long armable_c = count_armable (&clib), armable_cxx = count_armable (&cxxlib);
+  seen_depth = 99;
+  lib_call (record_depth, 0);
+  if (armable_c > 0)
+    check (seen_depth == 0 && t[0] == 0 && t[1] == 0 && t[2] == 0,
+           "unarmed entries track nothing", "depth %ld in the callback, "
+           "state %s after", (long) seen_depth,
+           (long) (t[0] | t[1] | t[2] ? "set" : "clear"));
+  else
+    check (seen_depth == 1, "entries track from the start",
+           "depth %ld in the callback", (long) seen_depth);
+  long armed_c = arm (&clib), armed_cxx = arm (&cxxlib);
+  check (armed_c == armable_c && armed_cxx == armable_cxx,
+         "every armable entry is armed", "armed %ld and %ld", armed_c,
+         armed_cxx);
 
   lib_leaf (1);
   check (t[0] == 0, "depth is 0 after a call returns", "depth %ld",

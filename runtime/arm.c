@@ -1,0 +1,427 @@
+/* arm.c -- turn on an object's boundary tracking at its first patch.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   A library built with the plugin runs its tracked entries unarmed:
+   each begins with a 5-byte jump straight to its body (ULP_F_ARMABLE,
+   ulp-meta.h), so a process that is never patched pays one jump per
+   call into the library and no thread-local access at all.  Tracking
+   only matters once there are two universes, so the runtime arms an
+   object right before it opens the object's second universe: one
+   aligned 2-byte store per entry turns the jump into a short jump to
+   the tracking code behind it.  The first bytes each entry had are
+   kept, so that an apply that fails afterwards, or a tool whose check
+   of the threads fails (ulp-apply: a thread inside the object since
+   before the arming would not be known to be inside), can disarm the
+   object again and leave it as it was.
+
+   A thread that entered the object while it was unarmed is inside
+   without its state saying so.  The runtime cannot see other threads'
+   stacks; ulp-apply can, and checks them between the arming and the
+   apply (tools/arm-check.c), from the body ranges this module lists.
+   The in-process API (ulp_apply, the startup patches) arms without
+   that check.  */
+
+#include <config.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unwind.h>
+
+#include "ulp-arm.h"
+#include "ulp-runtime.h"
+#include "ulp.h"
+
+static const char *
+rec_str (const int32_t *field)
+{
+  return (const char *) ulp_ref (field);
+}
+
+static void seed_self (struct ulp_obj *h);
+
+static uintptr_t
+arm_site (const struct ulp_record *r)
+{
+  return (uintptr_t) ulp_ref (&r->addr) + r->entry_offset;
+}
+
+static bool
+armable_p (const struct ulp_record *r)
+{
+  return r->kind == ULP_KIND_ENTRY && (r->flags & ULP_F_ARMABLE);
+}
+
+/* Find H's arming sites and check their bytes; fill H->arm_sites and
+   H->arm_orig.  */
+static int
+collect_sites (struct ulp_obj *h, struct ulp_error *err)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < h->nrecords; i++)
+    if (armable_p (ulp_obj_record (h, i)))
+      n++;
+  uintptr_t *sites = calloc (n ? n : 1, sizeof *sites);
+  uint16_t *orig = calloc (n ? n : 1, sizeof *orig);
+  if (!sites || !orig)
+    {
+      free (sites);
+      free (orig);
+      return ulp_fail (err, ULP_E_NOMEM, "out of memory");
+    }
+  size_t k = 0;
+  for (size_t i = 0; i < h->nrecords; i++)
+    {
+      const struct ulp_record *r = ulp_obj_record (h, i);
+      if (!armable_p (r))
+        continue;
+      uintptr_t a = arm_site (r);
+      const unsigned char *b = (const unsigned char *) a;
+      if ((a & 1) || !ulp_obj_in_text (h, a, ULP_ARM_SITE_SIZE)
+          || b[0] != ULP_UNARMED_OPCODE)
+        {
+          const char *name = rec_str (&r->name);
+          free (sites);
+          free (orig);
+          return ulp_fail (err, ULP_E_NOT_PATCHABLE,
+                           "the tracked entry %s of %s at %#lx is not the "
+                           "unarmed jump its record describes",
+                           name ? name : "?", h->soname, (unsigned long) a);
+        }
+      sites[k] = a;
+      memcpy (&orig[k], b, sizeof orig[k]);
+      k++;
+    }
+  h->arm_sites = sites;
+  h->arm_orig = orig;
+  h->narm = k;
+  return 0;
+}
+
+int
+ulp_obj_arm (struct ulp_obj *h, struct ulp_error *err)
+{
+  if (h->armed || !h->o)
+    return 0;
+  if (!h->arm_sites && collect_sites (h, err) < 0)
+    return -1;
+  if (h->narm == 0)
+    return 0; /* Built with eager arming: tracked from the start.  */
+  static const unsigned char armed[2] = { ULP_ARMED_JUMP0, ULP_ARMED_JUMP1 };
+  uint16_t val;
+  memcpy (&val, armed, sizeof val);
+  size_t done;
+  if (ulp_code_store16_many (h->arm_sites, NULL, val, h->narm,
+                             ulp_obj_prot (h, h->narm ? h->arm_sites[0] : 0),
+                             &done, err) < 0)
+    {
+      /* Put back the ones that changed.  */
+      struct ulp_error e2;
+      ulp_code_store16_many (h->arm_sites, h->arm_orig, 0, done,
+                             ulp_obj_prot (h, h->arm_sites[0]), NULL, &e2);
+      return -1;
+    }
+  h->armed = true;
+  if (!ulp_worker_self_p ())
+    seed_self (h);
+  return 1;
+}
+
+bool
+ulp_obj_armed_p (struct ulp_obj *h)
+{
+  if (!h->o)
+    return false;
+  struct ulp_error err;
+  if (!h->arm_sites && collect_sites (h, &err) < 0)
+    return false;
+  return h->armed || h->narm == 0;
+}
+
+int
+ulp_obj_disarm (struct ulp_obj *h, struct ulp_error *err)
+{
+  if (!h->armed)
+    return 0;
+  /* Safe at any time: a thread the tracking counted as inside leaves
+     through the outer entry, which clears its state; later calls run
+     the bodies directly again.  */
+  if (ulp_code_store16_many (h->arm_sites, h->arm_orig, 0, h->narm,
+                             ulp_obj_prot (h, h->arm_sites[0]), NULL, err)
+      < 0)
+    return -1;
+  h->armed = false;
+  return 0;
+}
+
+static int
+cmp_range (const void *a, const void *b)
+{
+  const uint64_t *x = a, *y = b;
+  return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static int
+cmp_str (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The code ranges of the bodies H's entries run (and of their cold
+   parts), sorted, in a malloc'd array of *NR pairs; NULL when out of
+   memory.  A thread whose frame in such a body sits right below a
+   frame outside the object entered it through the entry.  */
+static uint64_t (*body_ranges (struct ulp_obj *h, size_t *nr))[2]
+{
+  size_t nb = 0;
+  for (size_t i = 0; i < h->nrecords; i++)
+    if (armable_p (ulp_obj_record (h, i)))
+      nb++;
+  const char **bodies = calloc (nb ? nb : 1, sizeof *bodies);
+  uint64_t (*ranges)[2] = calloc (2 * (nb ? nb : 1), sizeof *ranges);
+  size_t k = 0, n = 0;
+  if (!bodies || !ranges)
+    {
+      free (bodies);
+      free (ranges);
+      return NULL;
+    }
+  for (size_t i = 0; i < h->nrecords; i++)
+    {
+      const struct ulp_record *r = ulp_obj_record (h, i);
+      const char *o = armable_p (r) ? rec_str (&r->origin) : NULL;
+      if (o)
+        bodies[k++] = o;
+    }
+  qsort (bodies, k, sizeof *bodies, cmp_str);
+  for (size_t i = 0; i < h->nrecords && n < 2 * nb; i++)
+    {
+      const struct ulp_record *r = ulp_obj_record (h, i);
+      const char *key = (r->kind == ULP_KIND_FUNCTION ? rec_str (&r->name)
+                         : r->kind == ULP_KIND_COLD ? rec_str (&r->origin)
+                                                    : NULL);
+      if (!key || !bsearch (&key, bodies, k, sizeof *bodies, cmp_str))
+        continue;
+      uintptr_t s = (uintptr_t) ulp_ref (&r->addr);
+      ranges[n][0] = s;
+      ranges[n][1] = s + r->code_size;
+      n++;
+    }
+  free (bodies);
+  qsort (ranges, n, sizeof *ranges, cmp_range);
+  *nr = n;
+  return ranges;
+}
+
+void
+ulp_obj_put_arm_info (struct ulp_obj *h, bool armed_now, struct ulp_buf *b)
+{
+  size_t nr = 0;
+  uint64_t (*ranges)[2] = body_ranges (h, &nr);
+  ulp_put (b, "{\"soname\": ");
+  ulp_put_str (b, h->soname);
+  ulp_put (b, ", \"armed_now\": %s, \"entries\": %zu, \"universe\": %llu, "
+           "\"base\": %llu, \"tls_offset\": %llu, \"lo\": %llu, "
+           "\"hi\": %llu, \"bodies\": [",
+           armed_now ? "true" : "false", h->narm,
+           (unsigned long long) ulp_obj_universe (h),
+           (unsigned long long) h->base, (unsigned long long) h->tls_offset,
+           (unsigned long long) h->lo, (unsigned long long) h->hi);
+  for (size_t i = 0; i < nr; i++)
+    ulp_put (b, "%s[%llu, %llu]", i ? ", " : "",
+             (unsigned long long) ranges[i][0],
+             (unsigned long long) ranges[i][1]);
+  ulp_put (b, "]}");
+  if (!ranges)
+    b->failed = true;
+  free (ranges);
+}
+
+/* The calling thread's frames, innermost first.  */
+#define SEED_FRAMES 256
+struct self_trace
+{
+  size_t n;
+  bool truncated;
+  uint64_t pc[SEED_FRAMES], sp[SEED_FRAMES];
+};
+
+static _Unwind_Reason_Code
+self_trace_cb (struct _Unwind_Context *ctx, void *data)
+{
+  struct self_trace *tr = data;
+  int before = 0;
+  uintptr_t pc = _Unwind_GetIPInfo (ctx, &before);
+  if (pc == 0)
+    return _URC_END_OF_STACK;
+  if (tr->n == SEED_FRAMES)
+    {
+      tr->truncated = true;
+      return _URC_END_OF_STACK;
+    }
+  tr->pc[tr->n] = before ? pc : pc - 1;
+  /* libgcc's "CFA" here is the frame's own stack pointer (its callee's
+     CFA), as a debugger's unwinder gives it.  */
+  tr->sp[tr->n] = _Unwind_GetCFA (ctx);
+  tr->n++;
+  return _URC_NO_REASON;
+}
+
+/* A thread that applies the first patch of H from inside H (a callback
+   the object called) entered H before it was armed: its state does not
+   say it is inside.  Say so now, as its entry would have, so that it
+   finishes its call in the universe it began in.  Like a longjmp out of
+   the object, this leaves the state behind once the thread has left
+   (manual: "The model").  */
+static void
+seed_self (struct ulp_obj *h)
+{
+  struct ulp_thread_state *t = ulp_obj_self_state (h);
+  if (!t)
+    return;
+  struct self_trace *tr = calloc (1, sizeof *tr);
+  size_t nr = 0;
+  uint64_t (*ranges)[2] = tr ? body_ranges (h, &nr) : NULL;
+  if (ranges)
+    {
+      _Unwind_Backtrace (self_trace_cb, tr);
+      uint64_t s = ulp_arm_untracked_entry_sp (h->lo, h->hi,
+                                               (const uint64_t (*)[2]) ranges,
+                                               nr, tr->pc, tr->sp, tr->n);
+      if (s && (t->outer_sp == 0 || s > t->outer_sp))
+        {
+          if (t->depth == 0 || t->universe == 0)
+            t->universe = ulp_obj_universe (h);
+          t->depth = 1;
+          t->outer_sp = s;
+          ulp_register (h, t);
+        }
+    }
+  free (ranges);
+  free (tr);
+}
+
+/* The loaded, boundary-tracked object SONAME, or NULL; under the
+   lock.  */
+static struct ulp_obj *
+tracked_object (const char *soname)
+{
+  ulp_objects_scan ();
+  for (struct ulp_obj *o = ulp_objects (); o; o = o->next)
+    if (o->alive && o->o && strcmp (o->soname, soname) == 0)
+      return o;
+  return NULL;
+}
+
+char *
+ulp_arm_request (const char *soname, bool arm, int64_t *result,
+                 struct ulp_error *err)
+{
+  *result = -1;
+  ulp_lock ();
+  struct ulp_obj *h = tracked_object (soname);
+  if (!h)
+    {
+      ulp_unlock ();
+      ulp_fail (err, ULP_E_NOT_LOADED, "%s is not loaded or has no "
+                "boundary tracking", soname);
+      return NULL;
+    }
+  char *reply = NULL;
+  if (!arm)
+    {
+      /* Only an object no patch was applied to is disarmed: the tool
+         that armed it for its patch gives up.  */
+      if (h->applied == 0 && ulp_obj_universe (h) == 1)
+        *result = ulp_obj_disarm (h, err);
+      else
+        *result = 0;
+      ulp_unlock ();
+      return NULL;
+    }
+  int r = ulp_obj_arm (h, err);
+  if (r >= 0)
+    {
+      struct ulp_buf b = { 0 };
+      ulp_obj_put_arm_info (h, r == 1, &b);
+      if (b.failed)
+        {
+          free (b.s);
+          ulp_obj_disarm (h, err);
+          ulp_fail (err, ULP_E_NOMEM, "out of memory");
+        }
+      else
+        {
+          reply = b.s;
+          *result = 0;
+        }
+    }
+  ulp_unlock ();
+  return reply;
+}
+
+/* Whether a thread other than the calling one and the runtime's worker
+   exists: one of them could be inside an unarmed object.  */
+static bool
+other_threads_p (void)
+{
+  DIR *d = opendir ("/proc/self/task");
+  if (!d)
+    return true;
+  int self = ulp_gettid ();
+  int worker = (int) __atomic_load_n (&ulp_control.worker_tid,
+                                      __ATOMIC_ACQUIRE);
+  bool other = false;
+  struct dirent *e;
+  while (!other && (e = readdir (d)))
+    {
+      if (e->d_name[0] < '0' || e->d_name[0] > '9')
+        continue;
+      int tid = atoi (e->d_name);
+      other = tid != self && tid != worker;
+    }
+  closedir (d);
+  return other;
+}
+
+int
+ulp_obj_arm_for_apply (struct ulp_obj *h, struct ulp_error *err)
+{
+  if (h->armed || !h->o)
+    return 0;
+  if (!h->arm_sites && collect_sites (h, err) < 0)
+    return -1;
+  /* A thread that entered before the arming is found only on its own
+     stack: ulp-apply looks at every thread before it sends the patch
+     (the "arm" request), a thread applying from inside looks at its
+     own.  Any other thread could be inside unseen.  */
+  if (h->narm > 0 && other_threads_p ())
+    return ulp_fail (err, ULP_E_NOT_PATCHABLE,
+                     "%s was built with lazy arming and is not armed, and "
+                     "other threads may be inside it: apply with ulp-apply, "
+                     "which checks their stacks, or load the runtime before "
+                     "the object", h->soname);
+  return ulp_obj_arm (h, err);
+}
+
+void
+ulp_object_loaded (struct ulp_object_state *o)
+{
+  /* Called by the object's constructor (the plugin's __ulp_arm_at_load)
+     while it is being loaded: no thread can be inside it yet.  */
+  if (!o)
+    return;
+  ulp_lock ();
+  for (struct ulp_obj *h = ulp_objects (); h; h = h->next)
+    if (h->alive && h->o == o)
+      {
+        struct ulp_error err;
+        ulp_obj_arm (h, &err);
+        break;
+      }
+  ulp_unlock ();
+}

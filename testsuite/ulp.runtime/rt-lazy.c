@@ -1,0 +1,103 @@
+/* rt-lazy.c -- an object built with lazy arming and a runtime loaded
+   after it.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   Arguments: libulp.so and patch 1 of rt-lib.c, whose library was built
+   with -fplugin-arg-ulp-arming=lazy.  The program is not linked with
+   libulp: a thread blocks inside the library, unseen since its entries
+   are unarmed, before the runtime is loaded with dlopen.  An apply in
+   process must then be refused with a clear message, change nothing,
+   and leave the library unarmed; once the thread has left and no other
+   thread exists, the apply arms the library and lands, and a thread
+   that enters afterwards is tracked.  Prints PASS and FAIL lines.  */
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rt-lib.h"
+#include "rt-test.h"
+
+static long (*apply) (const char *, unsigned, struct ulp_error *);
+static int (*revert) (long, unsigned, struct ulp_error *);
+static char *(*status) (void);
+
+static void *
+thread_a (void *arg)
+{
+  int *r = arg;
+  r[0] = rt_pair_after_wait ();
+  return NULL;
+}
+
+static void
+nap (void)
+{
+  struct timespec ts = { 0, 2000000 };
+  nanosleep (&ts, NULL);
+}
+
+/* Whether the runtime's status says libulprt.so is armed: 1, 0, or -1
+   when it does not say.  */
+static int
+armed (void)
+{
+  char *s = status ();
+  const char *o = s ? strstr (s, "\"soname\": \"libulprt.so\"") : NULL;
+  const char *a = o ? strstr (o, "\"armed\": ") : NULL;
+  int r = !a ? -1 : strncmp (a + 9, "true", 4) == 0;
+  free (s);
+  return r;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc != 3)
+    return 2;
+  int ra[1] = { 0 };
+  pthread_t a;
+  rt_pair ();
+  pthread_create (&a, NULL, thread_a, ra);
+  while (rt_waiting () != 1)
+    nap ();
+
+  void *lib = dlopen (argv[1], RTLD_NOW | RTLD_LOCAL);
+  if (!rt_check (lib != NULL, "dlopen libulp", "%s", dlerror ()))
+    return 0;
+  *(void **) &apply = dlsym (lib, "ulp_apply");
+  *(void **) &revert = dlsym (lib, "ulp_revert");
+  *(void **) &status = dlsym (lib, "ulp_status_json");
+
+  struct ulp_error e;
+  long id = apply (argv[2], 0, &e);
+  rt_check (id < 0 && e.code == ULP_E_NOT_PATCHABLE
+            && strstr (e.message, "built with lazy arming and is not armed"),
+            "an apply in process while a thread may be inside unseen is "
+            "refused", "%ld: %s", id, e.message);
+  rt_check (rt_pair () == 110, "the refused apply changed nothing",
+            "rt_pair %d", rt_pair ());
+  rt_check (armed () == 0, "the library stays unarmed", "armed %d",
+            armed ());
+
+  rt_release ();
+  pthread_join (a, NULL);
+  rt_check (ra[0] == 110, "the thread inside finishes with old code",
+            "%d", ra[0]);
+
+  /* Now only this thread and the runtime's worker exist.  */
+  id = apply (argv[2], 0, &e);
+  rt_check (id > 0 && rt_pair () == 220,
+            "with no other thread the apply arms the library and lands",
+            "%ld %s", id, e.message);
+  rt_check (armed () == 1, "the library is armed", "armed %d", armed ());
+  rt_check (revert (id, 0, &e) == 0 && rt_pair () == 110, "revert", "%s",
+            e.message);
+  rt_check (armed () == 1, "it stays armed after the revert", "armed %d",
+            armed ());
+  return 0;
+}

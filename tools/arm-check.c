@@ -1,0 +1,222 @@
+/* arm-check.c -- the threads inside an object when its tracking was
+   armed.
+
+   Copyright (C) 2026 The ulp authors.
+   SPDX-License-Identifier: GPL-3.0-or-later
+
+   The runtime arms an object's tracked entries at its first patch
+   (runtime/arm.c).  A thread that called into the object before that
+   ran the entry's body directly, so its state does not say it is
+   inside, and once the patch lands it would take new code in the
+   middle of its call.  Before the patch is applied, ulp-apply asks the
+   runtime to arm the object ("arm SONAME"), then stops each thread of
+   the process in turn, unwinds its stack with libdwfl and, when a
+   frame shows an entry made unarmed (include/ulp-arm.h), writes into
+   the thread's state what the entry would have: inside, in the
+   object's current universe, with the outermost entry's stack pointer.
+   A thread checked once cannot enter unseen later: the entries are
+   armed by then.
+
+   Like a longjmp out of the object, the written state stays behind
+   once the thread has left that call; its next entry from outside at
+   the same depth or above notices, one from deeper keeps the old
+   universe until then (manual: "The model").  */
+
+#include <config.h>
+
+#include "arm-check.h"
+
+#include <elfutils/libdwfl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "migrate.h"
+#include "procfs.h"
+#include "ptrace-inject.h"
+#include "threadlist.h"
+#include "ulp-arm.h"
+#include "ulp-meta.h"
+
+#define MAX_FRAMES 512
+
+struct frames
+{
+  size_t n;
+  bool failed;
+  uint64_t pc[MAX_FRAMES], sp[MAX_FRAMES];
+};
+
+static int
+frame_cb (Dwfl_Frame *f, void *arg)
+{
+  struct frames *fr = arg;
+  Dwarf_Addr pc;
+  bool activation;
+  Dwarf_Word sp;
+  if (!dwfl_frame_pc (f, &pc, &activation)
+      || dwfl_frame_reg (f, 7 /* %rsp */, &sp) != 0)
+    {
+      /* The outermost frames may lack %rsp (clone3, _start): what was
+         read so far still shows any entry below them.  */
+      return DWARF_CB_ABORT;
+    }
+  if (fr->n == MAX_FRAMES)
+    {
+      fr->failed = true;
+      return DWARF_CB_ABORT;
+    }
+  fr->pc[fr->n] = activation ? pc : pc - 1;
+  fr->sp[fr->n] = sp;
+  fr->n++;
+  return DWARF_CB_OK;
+}
+
+/* The body ranges of the runtime's reply R, in a malloc'd array.  */
+static uint64_t (*reply_ranges (const struct json *r, size_t *n))[2]
+{
+  const struct json *b = json_get (r, "bodies");
+  size_t nb = b && b->type == JSON_ARRAY ? b->n : 0;
+  uint64_t (*v)[2] = calloc (nb ? nb : 1, sizeof *v);
+  if (!v)
+    return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < nb; i++)
+    {
+      const struct json *e = b->items[i];
+      if (e->type != JSON_ARRAY || e->n != 2)
+        continue;
+      v[k][0] = (uint64_t) e->items[0]->i;
+      v[k][1] = (uint64_t) e->items[1]->i;
+      k++;
+    }
+  *n = k;
+  return v;
+}
+
+static uint64_t
+jint (const struct json *j, const char *key)
+{
+  return (uint64_t) json_get_int (j, key, 0);
+}
+
+/* Stop thread TID, look at its stack, write its state if it entered
+   unarmed, let it go.  */
+static void
+one_thread (struct target *t, Dwfl *d, const struct threadlist *tl,
+            const struct json *r, const uint64_t (*bodies)[2], size_t nb,
+            pid_t tid, uint64_t deadline, struct arm_check_result *res)
+{
+  /* Where its state is: always there with static TLS; with dynamic TLS
+     a thread that never touched the object's has none (then it cannot
+     be written, and counts as unchecked if it is inside).  */
+  const struct tl_thread *th = threadlist_find (tl, tid);
+  uint64_t addr = 0;
+  if (!th || threadlist_tls_addr (t, tl, th, jint (r, "base"),
+                                  jint (r, "tls_offset"), &addr) != 1)
+    addr = 0;
+  struct pt_thread pt;
+  memset (&pt, 0, sizeof pt);
+  pt.tid = tid;
+  struct outcome toc;
+  if (pt_seize (t->pid, &pt, &toc) < 0)
+    {
+      if (!pt.gone)
+        res->unchecked++;
+      return;
+    }
+  pt_interrupt (&pt);
+  if (pt_wait_stop (t->pid, &pt, deadline, &toc) < 0 || pt.gone)
+    {
+      if (!pt.gone)
+        res->unchecked++;
+      pt_detach (&pt);
+      return;
+    }
+  struct frames *fr = calloc (1, sizeof *fr);
+  if (fr)
+    dwfl_getthread_frames (d, tid, frame_cb, fr);
+  uint64_t s = fr ? ulp_arm_untracked_entry_sp (jint (r, "lo"), jint (r, "hi"),
+                                                bodies, nb, fr->pc, fr->sp,
+                                                fr->n)
+                  : 0;
+  if (!fr || fr->failed)
+    res->unchecked++;
+  struct ulp_thread_state st;
+  if (s && !addr)
+    res->unchecked++;
+  else if (s && target_read (t, addr, &st, sizeof st) == 0
+      && (st.outer_sp == 0 || s > st.outer_sp))
+    {
+      if (st.depth == 0 || st.universe == 0)
+        st.universe = jint (r, "universe");
+      st.depth = 1;
+      st.outer_sp = s;
+      if (target_write (t, addr, &st, sizeof st) == 0
+          && res->nseeded < ARM_CHECK_MAX_SEEDED)
+        {
+          res->seeded[res->nseeded].tid = tid;
+          res->seeded[res->nseeded].addr = addr;
+          res->nseeded++;
+        }
+      else
+        res->unchecked++;
+    }
+  free (fr);
+  pt_detach (&pt);
+}
+
+int
+arm_check_threads (struct target *t, const char *reply, uint64_t deadline,
+                   struct arm_check_result *res, struct outcome *oc)
+{
+  memset (res, 0, sizeof *res);
+  struct json *r = json_parse (reply);
+  size_t nb = 0;
+  uint64_t (*bodies)[2] = r ? reply_ranges (r, &nb) : NULL;
+  if (!r || !bodies)
+    {
+      json_free (r);
+      free (bodies);
+      return outcome_fail (oc, ULP_EXIT_FAIL, "the runtime's arming reply "
+                           "is not readable");
+    }
+  int rc = 0;
+  struct threadlist tl;
+  const char *why = NULL;
+  pid_t *tids = NULL;
+  size_t ntids = 0;
+  struct outcome loc;
+  Dwfl *d = NULL;
+  if ((!t->libc && target_find_libc (t, &loc) < 0)
+      || (!t->ldso && target_find_ldso (t, &loc) < 0)
+      || threadlist_read (t, &tl, &why) < 0)
+    {
+      rc = outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the process's "
+                         "threads: %s", why ? why : loc.message);
+      goto out;
+    }
+  d = migrate_dwfl (t->pid, oc);
+  if (!d || procfs_tasks (t->pid, &tids, &ntids) < 0)
+    {
+      if (d)
+        rc = outcome_fail (oc, ULP_EXIT_FAIL, "cannot list the process's "
+                           "threads");
+      else
+        rc = -1;
+      threadlist_free (&tl);
+      goto out;
+    }
+  for (size_t i = 0; i < ntids; i++)
+    one_thread (t, d, &tl, r, (const uint64_t (*)[2]) bodies, nb, tids[i],
+                deadline, res);
+  threadlist_free (&tl);
+out:
+  if (d)
+    dwfl_end (d);
+  free (tids);
+  free (bodies);
+  json_free (r);
+  return rc;
+}
