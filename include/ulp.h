@@ -41,8 +41,12 @@ enum ulp_status_code
   ULP_E_UNTRUSTED = 14, /* the patch file or its directory could have
                            been written by someone the process does not
                            trust (manual: "Trust and signatures").  */
-  ULP_E_SIGNATURE = 15  /* a signature is required and missing or bad,
+  ULP_E_SIGNATURE = 15, /* a signature is required and missing or bad,
                            or made with a key that is not trusted.  */
+  ULP_E_NOT_ARMED = 16  /* the target was built with lazy arming, is not
+                           armed yet, and other threads could be inside
+                           it unseen: a tool arms it and checks them
+                           first (the "arm" request).  */
 };
 
 struct ulp_error

@@ -400,7 +400,7 @@ ulp_obj_arm_for_apply (struct ulp_obj *h, struct ulp_error *err)
      (the "arm" request), a thread applying from inside looks at its
      own.  Any other thread could be inside unseen.  */
   if (h->narm > 0 && other_threads_p ())
-    return ulp_fail (err, ULP_E_NOT_PATCHABLE,
+    return ulp_fail (err, ULP_E_NOT_ARMED,
                      "%s was built with lazy arming and is not armed, and "
                      "other threads may be inside it: apply with ulp-apply, "
                      "which checks their stacks, or load the runtime before "

@@ -220,3 +220,75 @@ out:
   json_free (r);
   return rc;
 }
+
+void
+arm_undo (struct target *t, const struct mailbox_opts *mo,
+          const char *soname)
+{
+  char request[300];
+  snprintf (request, sizeof request, "disarm %s", soname);
+  struct mailbox_reply rep;
+  struct mailbox_times tm;
+  struct outcome oc;
+  if (mailbox_call (t, request, mo, &rep, &tm, &oc) == 0)
+    free (rep.text);
+}
+
+int
+arm_object (struct target *t, const struct mailbox_opts *mo,
+            const char *soname, uint64_t deadline, struct arm_summary *sum,
+            struct outcome *oc)
+{
+  memset (sum, 0, sizeof *sum);
+  char request[300];
+  snprintf (request, sizeof request, "arm %s", soname);
+  struct mailbox_reply rep;
+  struct mailbox_times tm;
+  if (mailbox_call (t, request, mo, &rep, &tm, oc) < 0)
+    return -1;
+  if (rep.result < 0)
+    {
+      free (rep.text);
+      return outcome_fail (oc, outcome_of_runtime_error (rep.error.code),
+                           "%s", rep.error.message);
+    }
+  struct json *r = rep.text ? json_parse (rep.text) : NULL;
+  const struct json *now = r ? json_get (r, "armed_now") : NULL;
+  sum->armed_now = now && now->type == JSON_BOOL && now->b;
+  json_free (r);
+  if (!sum->armed_now)
+    {
+      free (rep.text);
+      return 0;
+    }
+  struct arm_check_result *res = calloc (1, sizeof *res);
+  int rc = res ? arm_check_threads (t, rep.text, deadline, res, oc)
+               : outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
+  free (rep.text);
+  if (rc == 0 && res->nseeded > 0)
+    {
+      /* The runtime learns where their states are, as for the threads
+         that were there before it.  */
+      char req[4096];
+      int n = snprintf (req, sizeof req, "migrate-register %s", soname);
+      for (size_t i = 0; i < res->nseeded && n < (int) sizeof req - 48; i++)
+        n += snprintf (req + n, sizeof req - (size_t) n, " %d %llu",
+                       (int) res->seeded[i].tid,
+                       (unsigned long long) res->seeded[i].addr);
+      struct outcome roc;
+      if (mailbox_call (t, req, mo, &rep, &tm, &roc) == 0)
+        free (rep.text);
+    }
+  if (res)
+    {
+      sum->seeded = res->nseeded;
+      sum->unchecked = res->unchecked;
+    }
+  free (res);
+  if (rc < 0)
+    {
+      arm_undo (t, mo, soname);
+      sum->armed_now = false;
+    }
+  return rc;
+}

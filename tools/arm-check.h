@@ -7,10 +7,12 @@
 #ifndef ULP_ARM_CHECK_H
 #define ULP_ARM_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "mailbox.h"
 #include "outcome.h"
 #include "target.h"
 
@@ -37,5 +39,25 @@ struct arm_check_result
 int arm_check_threads (struct target *t, const char *reply,
                        uint64_t deadline, struct arm_check_result *res,
                        struct outcome *oc);
+
+struct arm_summary
+{
+  bool armed_now;         /* this call armed the object.  */
+  size_t seeded;          /* threads found inside and given a state.  */
+  size_t unchecked;       /* threads that could not be looked at.  */
+};
+
+/* Have the runtime of T arm object SONAME ("arm SONAME", ulp.h) and, if
+   that armed it, check every thread (arm_check_threads) and tell the
+   runtime where the states it wrote are (migrate-register).  On
+   failure after the arming, the object is disarmed again.  0, or -1
+   with *OC.  */
+int arm_object (struct target *t, const struct mailbox_opts *mo,
+                const char *soname, uint64_t deadline,
+                struct arm_summary *sum, struct outcome *oc);
+
+/* Undo what arm_object armed, when the patch did not land.  */
+void arm_undo (struct target *t, const struct mailbox_opts *mo,
+               const char *soname);
 
 #endif /* ULP_ARM_CHECK_H */

@@ -17,6 +17,7 @@
 #include <config.h>
 
 #include "repo.h"
+#include "arm-check.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -935,6 +936,28 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
           fail_line (pid, e, "%s", oc.message);
           status = worse (status, oc.status);
           break;   /* The process itself is in trouble.  */
+        }
+      if (rep.result < 0 && rep.error.code == ULP_E_NOT_ARMED)
+        {
+          /* Built with lazy arming and not armed yet: arm it, check its
+             threads (arm-check.c), as ulp-apply does, and ask again.  */
+          struct arm_summary arm;
+          free (rep.text);
+          rep.text = NULL;
+          if (arm_object (&t, &mo, e->soname, deadline, &arm, &oc) < 0)
+            {
+              fail_line (pid, e, "%s", oc.message);
+              status = worse (status, oc.status);
+              continue;
+            }
+          if (mailbox_call (&t, request, &mo, &rep, &tm, &oc) < 0)
+            {
+              fail_line (pid, e, "%s", oc.message);
+              status = worse (status, oc.status);
+              break;
+            }
+          if (rep.result < 0 && arm.armed_now)
+            arm_undo (&t, &mo, e->soname);
         }
       ncalls++;
       if (tm.pause > max_pause)

@@ -41,7 +41,6 @@
 #include "mailbox.h"
 #include "migrate.h"
 #include "arm-check.h"
-#include "json.h"
 #include "objfile.h"
 #include "outcome.h"
 #include "patchinfo.h"
@@ -177,6 +176,7 @@ struct job
   int status;                /* enum ulp_exit once done.  */
   size_t nthreads;
   bool armed_now;            /* this job armed the target object.  */
+  char request[4200];        /* what it asked the runtime.  */
 };
 
 static const struct patchinfo *patch;   /* NULL for a bare --revert.  */
@@ -240,78 +240,30 @@ job_finish (struct job *j, int status)
   j->lock = -1;
 }
 
-/* Arm the tracking of the patch's target object (it happens at the
-   object's first patch) and, if this armed it, give the threads found
-   inside it the state its entries would have (arm-check.c), before the
-   patch can land.  */
+/* Arm the tracking of the patch's target object before the patch can
+   land (arm-check.c).  */
 static int
 job_arm (struct job *j, const struct mailbox_opts *mo, uint64_t deadline,
          struct outcome *oc)
 {
-  char request[300];
-  snprintf (request, sizeof request, "arm %s", patch->target);
-  struct mailbox_reply rep;
-  struct mailbox_times tm;
   uint64_t t0 = pt_now_ns ();
-  if (mailbox_call (&j->t, request, mo, &rep, &tm, oc) < 0)
+  struct arm_summary sum;
+  if (arm_object (&j->t, mo, patch->target, deadline, &sum, oc) < 0)
     return -1;
-  if (rep.result < 0)
-    {
-      free (rep.text);
-      return outcome_fail (oc, outcome_of_runtime_error (rep.error.code),
-                           "%s", rep.error.message);
-    }
-  struct json *r = rep.text ? json_parse (rep.text) : NULL;
-  const struct json *now = r ? json_get (r, "armed_now") : NULL;
-  j->armed_now = now && now->type == JSON_BOOL && now->b;
-  json_free (r);
-  if (!j->armed_now)
-    {
-      free (rep.text);
-      return 0;
-    }
-  struct arm_check_result *res = calloc (1, sizeof *res);
-  int rc = res ? arm_check_threads (&j->t, rep.text, deadline, res, oc)
-               : outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
-  free (rep.text);
-  if (rc == 0 && res->nseeded > 0)
-    {
-      /* The runtime learns where their states are, as for the threads
-         that were there before it (migrate-register).  */
-      char req[4096];
-      int n = snprintf (req, sizeof req, "migrate-register %s",
-                        patch->target);
-      for (size_t i = 0; i < res->nseeded && n < (int) sizeof req - 48; i++)
-        n += snprintf (req + n, sizeof req - (size_t) n, " %d %llu",
-                       (int) res->seeded[i].tid,
-                       (unsigned long long) res->seeded[i].addr);
-      struct outcome roc;
-      if (mailbox_call (&j->t, req, mo, &rep, &tm, &roc) == 0)
-        free (rep.text);
-    }
-  if (rc == 0 && res->unchecked > 0)
+  j->armed_now = sum.armed_now;
+  if (sum.unchecked > 0)
     fprintf (stderr, "%s: PID %d: warning: %zu thread%s could not be "
              "checked for calls into %s made before its tracking was "
-             "armed\n", program_name, (int) j->pid, res->unchecked,
-             res->unchecked == 1 ? "" : "s", patch->target);
-  if (verbose && rc == 0)
+             "armed\n", program_name, (int) j->pid, sum.unchecked,
+             sum.unchecked == 1 ? "" : "s", patch->target);
+  if (verbose && sum.armed_now)
     {
       char extra[128];
-      snprintf (extra, sizeof extra, " (%zu thread%s inside)", res->nseeded,
-                res->nseeded == 1 ? "" : "s");
+      snprintf (extra, sizeof extra, " (%zu thread%s inside)", sum.seeded,
+                sum.seeded == 1 ? "" : "s");
       say_step (j->pid, "arm", pt_now_ns () - t0, extra);
     }
-  free (res);
-  if (rc < 0)
-    {
-      /* Leave the object as it was.  */
-      struct outcome doc;
-      snprintf (request, sizeof request, "disarm %s", patch->target);
-      if (mailbox_call (&j->t, request, mo, &rep, &tm, &doc) == 0)
-        free (rep.text);
-      j->armed_now = false;
-    }
-  return rc;
+  return 0;
 }
 
 /* Everything up to and including sending the request.  */
@@ -456,12 +408,7 @@ job_send (struct job *j)
                              deadline > pt_now_ns () ? deadline - pt_now_ns ()
                                                      : 0,
                              test_hook };
-  if (!opt.revert && !opt.migrate_only && job_arm (j, &mo, deadline, &oc) < 0)
-    {
-      say_error (j->pid, &oc);
-      job_finish (j, oc.status);
-      return;
-    }
+  snprintf (j->request, sizeof j->request, "%s", request);
   if (mailbox_send (&j->t, request, &mo, &j->pending, &j->times, &oc) < 0)
     {
       say_error (j->pid, &oc);
@@ -619,6 +566,27 @@ job_receive (struct job *j)
       return;
     }
   say_step (j->pid, "wait", j->times.wait, NULL);
+  if (rep.result < 0 && rep.error.code == ULP_E_NOT_ARMED && !opt.revert
+      && !opt.migrate_only)
+    {
+      /* The target object was built with lazy arming and nothing armed
+         it yet: arm it, look at the threads, and ask again.  */
+      free (rep.text);
+      uint64_t end = j->start + (uint64_t) (opt.timeout * 1e9);
+      uint64_t now = pt_now_ns ();
+      struct mailbox_opts mo = { opt.thread, opt.stop_all,
+                                 end > now ? end - now : 0, test_hook };
+      struct mailbox_times tm;
+      if (job_arm (j, &mo, end, &oc) < 0
+          || mailbox_call (&j->t, j->request, &mo, &rep, &tm, &oc) < 0)
+        {
+          if (j->armed_now)
+            arm_undo (&j->t, &mo, patch->target);
+          say_error (j->pid, &oc);
+          job_finish (j, oc.status);
+          return;
+        }
+    }
   say_step (j->pid, "total", pt_now_ns () - program_start, NULL);
   if (rep.result < 0)
     {
@@ -630,15 +598,9 @@ job_receive (struct job *j)
         {
           /* The object goes back to unarmed, as the patch never landed
              (the runtime refuses once a patch did).  */
-          char request[300];
-          snprintf (request, sizeof request, "disarm %s", patch->target);
           struct mailbox_opts mo = { opt.thread, opt.stop_all, 1000000000,
                                      test_hook };
-          struct mailbox_reply drep;
-          struct mailbox_times tm;
-          struct outcome doc;
-          if (mailbox_call (&j->t, request, &mo, &drep, &tm, &doc) == 0)
-            free (drep.text);
+          arm_undo (&j->t, &mo, patch->target);
         }
       say_error (j->pid, &oc);
       job_finish (j, oc.status);

@@ -75,7 +75,7 @@ main (int argc, char **argv)
 
   struct ulp_error e;
   long id = apply (argv[2], 0, &e);
-  rt_check (id < 0 && e.code == ULP_E_NOT_PATCHABLE
+  rt_check (id < 0 && e.code == ULP_E_NOT_ARMED
             && strstr (e.message, "built with lazy arming and is not armed"),
             "an apply in process while a thread may be inside unseen is "
             "refused", "%ld: %s", id, e.message);
