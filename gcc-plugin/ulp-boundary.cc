@@ -372,13 +372,14 @@ print_asm_function (FILE *file, const char *name, const char *cfi_start,
   fprintf (file,
            "\t.pushsection .text.%s,\"axG\",@progbits,%s,comdat\n"
            "\t.p2align 4\n"
-           "\t.skip 14, 0x90\n"
+           "\t.skip %d, 0x90\n"
            "\t.globl %s\n"
            "\t.hidden %s\n"
            "\t.type %s, @function\n"
            "%s:\n"
            "\t.cfi_startproc\n%s",
-           name, name, name, name, name, name, cfi_start);
+           name, name, ULP_PRE_ENTRY_SIZE, name, name, name, name,
+           cfi_start);
   if (endbr)
     fputs ("\tendbr64\n", file);
   fputs ("\t.byte 0x66, 0x90\n", file);

@@ -6,8 +6,8 @@
    Layout of a function compiled with the plugin:
 
        .p2align 1
-     .LULPP<id>:                  pre-entry area: 14 bytes of 0x90
-       .skip 14, 0x90
+     .LULPP<id>:                  pre-entry area: 6 bytes of 0x90
+       .skip 6, 0x90
      foo:                         the function's own label
        endbr64                    only when GCC emits it (-fcf-protection)
      .LULPE<id>:

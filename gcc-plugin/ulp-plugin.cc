@@ -47,7 +47,7 @@ int plugin_is_GPL_compatible;
 ulp_options ulp_opts;
 
 static const char plugin_help[]
-  = "Makes every function live-patchable: a 14-byte pre-entry area and a "
+  = "Makes every function live-patchable: a 6-byte pre-entry area and a "
     "2-byte NOP entry, a record in the .ulp_meta section, and no IPA "
     "optimisation that lets a caller depend on a callee's body.\n"
     "  -fplugin-arg-ulp-exclude=NAME[,NAME...]  leave these functions "
@@ -131,6 +131,9 @@ static bool
 parse_arguments (const char *plugin_name, int argc,
                  const struct plugin_argument *argv)
 {
+  /* A library nobody patched pays one jump per call into it; the
+     runtime or ulp-apply arms it when needed (manual: "Universes").  */
+  ulp_opts.lazy_arming = true;
   for (int i = 0; i < argc; i++)
     {
       const char *key = argv[i].key, *value = argv[i].value;

@@ -58,9 +58,9 @@ struct ulp_options
      exported functions keep going through their tracked entries (and
      the PLT), as an LD_PRELOADed replacement expects.  */
   bool full_interposition;
-  /* -fplugin-arg-ulp-arming=lazy: tracked entries start unarmed (a jump
-     straight to the body) until the runtime arms the object at its
-     first patch (ULP_F_ARMABLE).  */
+  /* -fplugin-arg-ulp-arming=lazy (the default): tracked entries start
+     unarmed (a jump straight to the body) until the runtime arms the
+     object (ULP_F_ARMABLE); =eager: they track from the start.  */
   bool lazy_arming;
 };
 extern ulp_options ulp_opts;

@@ -120,7 +120,11 @@ enum ulp_record_flags
 };
 
 /* Geometry of the patchable entry the plugin emits.  */
-#define ULP_PRE_ENTRY_SIZE 14 /* NOP bytes before the function label.  */
+#define ULP_PRE_ENTRY_SIZE 6  /* NOP bytes before the function label:
+                                 room for the detour's jmp *SLOT(%rip),
+                                 its slot in a page near the object.
+                                 Objects of older plugins have 14; the
+                                 runtime needs at least this many.  */
 #define ULP_ENTRY_SIZE 2      /* the entry instruction: 66 90.  */
 #define ULP_ENTRY_NOP0 0x66
 #define ULP_ENTRY_NOP1 0x90

@@ -413,7 +413,11 @@ ulp_object_loaded (struct ulp_object_state *o)
 {
   /* Called by the object's constructor (the plugin's __ulp_arm_at_load)
      while it is being loaded: no thread can be inside it yet.  */
-  if (!o)
+  /* A dlopen the runtime itself makes under its lock (a patch, or a
+     loaded object not initialised yet) runs constructors on this
+     thread: leave that object to the apply in progress, which arms it
+     if it is the target.  */
+  if (!o || ulp_lock_held_by_self ())
     return;
   ulp_lock ();
   for (struct ulp_obj *h = ulp_objects (); h; h = h->next)

@@ -52,11 +52,23 @@ register_fork_handlers (void)
   pthread_atfork (prepare, parent, child);
 }
 
+/* The thread holding API_LOCK, or 0: the runtime can be re-entered on
+   the same thread through a constructor that dlopen runs under the
+   lock (ulp_object_loaded).  */
+static int lock_owner;
+
+bool
+ulp_lock_held_by_self (void)
+{
+  return __atomic_load_n (&lock_owner, __ATOMIC_RELAXED) == ulp_gettid ();
+}
+
 void
 ulp_lock (void)
 {
   pthread_once (&fork_once, register_fork_handlers);
   pthread_mutex_lock (&api_lock);
+  __atomic_store_n (&lock_owner, ulp_gettid (), __ATOMIC_RELAXED);
   elf_version (EV_CURRENT);
   ulp_objects_scan ();
   pid_t pid = getpid ();
@@ -73,6 +85,7 @@ ulp_lock (void)
 void
 ulp_unlock (void)
 {
+  __atomic_store_n (&lock_owner, 0, __ATOMIC_RELAXED);
   pthread_mutex_unlock (&api_lock);
 }
 

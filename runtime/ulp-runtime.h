@@ -589,6 +589,9 @@ ULP_HIDDEN unsigned ulp_patch_pending (struct ulp_patch *p);
 /* ------------------------------------------------------------------ */
 
 ULP_HIDDEN void ulp_lock (void);
+
+/* Whether the calling thread holds the API lock.  */
+ULP_HIDDEN bool ulp_lock_held_by_self (void);
 ULP_HIDDEN void ulp_unlock (void);
 
 /* Set once the first patch is applied: before that the pthread_create

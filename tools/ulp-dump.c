@@ -271,6 +271,7 @@ static const struct
   { ULP_F_LTO, "lto" },
   { ULP_F_BOUNDARY, "boundary" },
   { ULP_F_TLS, "tls" },
+  { ULP_F_ARMABLE, "armable" },
 };
 
 /* A growable string, for building table cells.  */

@@ -6,9 +6,9 @@
 
    Usage: detour-main LIBRARY cet|nocet FLIPS THREADS
 
-   Loads LIBRARY (built with ulp), writes into the 14-byte pre-entry
-   area of detour_f an absolute jump to detour_g (movabs $g,%r11;
-   jmp *%r11), then, while THREADS threads call detour_f in a loop and
+   Loads LIBRARY (built with ulp), writes into the 6-byte pre-entry
+   area of detour_f a jump to detour_g (jmp rel32: both are in the
+   library), then, while THREADS threads call detour_f in a loop and
    check every result is detour_f's or detour_g's, flips the entry
    FLIPS times between the NOP 66 90 and the short jump eb rel8 back
    into the pre-entry area, each time with one aligned atomic 2-byte
@@ -27,7 +27,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define PRE_ENTRY 14
+#define PRE_ENTRY 6
 
 typedef int (*fn_t) (int);
 
@@ -100,7 +100,7 @@ main (int argc, char **argv)
     die ("the entry of detour_f is at an odd address");
   for (int i = 1; i <= PRE_ENTRY; i++)
     if (f[-i] != 0x90)
-      die ("detour_f is not preceded by 14 NOPs");
+      die ("detour_f is not preceded by its 6 NOPs");
 
   long page = sysconf (_SC_PAGESIZE);
   uintptr_t lo = ((uintptr_t) f - PRE_ENTRY) & ~(uintptr_t) (page - 1);
@@ -108,16 +108,12 @@ main (int argc, char **argv)
   if (mprotect ((void *) lo, hi - lo, PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
     die ("mprotect failed");
 
-  /* movabs $detour_g, %r11; jmp *%r11: 13 bytes, the 14th stays a NOP.
-     Nothing executes the pre-entry area while the entry is 66 90.  */
+  /* jmp rel32 to detour_g: 5 bytes, the 6th stays a NOP.  Nothing
+     executes the pre-entry area while the entry is 66 90.  */
   unsigned char *pre = f - PRE_ENTRY;
-  uint64_t target = (uint64_t) (uintptr_t) g;
-  pre[0] = 0x49;
-  pre[1] = 0xbb;
-  memcpy (pre + 2, &target, 8);
-  pre[10] = 0x41;
-  pre[11] = 0xff;
-  pre[12] = 0xe3;
+  int32_t rel32 = (int32_t) ((intptr_t) g - (intptr_t) (pre + 5));
+  pre[0] = 0xe9;
+  memcpy (pre + 1, &rel32, 4);
 
   /* jmp rel8 from the end of the entry back to the pre-entry area.  */
   int rel8 = -(2 + off + PRE_ENTRY);

@@ -2,7 +2,7 @@
 #source: dump-basic.c
 #options: -O2 -fPIC -c
 #output: dump-basic.o
-^.*/dump-basic\.o: relocatable object, ULP metadata v1, 13 functions$
+^.*/dump-basic\.o: relocatable object, ULP metadata v1, 14 functions$
 ^ADDRESS +SIZE +ENTRY +KIND +LINKAGE +NAME$
 ^\.text\.dump_static\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +local +dump_static$
 ^\.text\.unlikely\.dump_hotcold\.ulp_body\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  cold +local +dump_hotcold\.ulp_body\.cold <- dump_hotcold\.ulp_body$
@@ -17,3 +17,4 @@
 ^\.text\.dump_hotcold\+0x[0-9a-f]+ +[0-9]+  -  +entry +exported +dump_hotcold <- dump_hotcold\.ulp_body$
 ^\.text\.__ulp_slow\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +global,comdat  __ulp_slow$
 ^\.text\.__ulp_outer\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +global,comdat  __ulp_outer$
+^\.text\.__ulp_arm_at_load\+0x[0-9a-f]*[02468ace] +[0-9]+  66 90  function +global,comdat  __ulp_arm_at_load$

@@ -10,8 +10,9 @@
    are unarmed, before the runtime is loaded with dlopen.  An apply in
    process must then be refused with a clear message, change nothing,
    and leave the library unarmed; once the thread has left and no other
-   thread exists, the apply arms the library and lands, and a thread
-   that enters afterwards is tracked.  Prints PASS and FAIL lines.  */
+   thread exists, an apply from a callback inside the library arms it
+   and lands, and the calling thread, found inside on its own stack,
+   finishes that call with the old code.  Prints PASS and FAIL lines.  */
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -25,6 +26,17 @@
 static long (*apply) (const char *, unsigned, struct ulp_error *);
 static int (*revert) (long, unsigned, struct ulp_error *);
 static char *(*status) (void);
+
+static const char *patch_path;
+static long hook_id;
+static struct ulp_error hook_err;
+
+static int
+apply_hook (void)
+{
+  hook_id = apply (patch_path, 0, &hook_err);
+  return 0;
+}
 
 static void *
 thread_a (void *arg)
@@ -59,6 +71,7 @@ main (int argc, char **argv)
 {
   if (argc != 3)
     return 2;
+  patch_path = argv[2];
   int ra[1] = { 0 };
   pthread_t a;
   rt_pair ();
@@ -89,11 +102,18 @@ main (int argc, char **argv)
   rt_check (ra[0] == 110, "the thread inside finishes with old code",
             "%d", ra[0]);
 
-  /* Now only this thread and the runtime's worker exist.  */
-  id = apply (argv[2], 0, &e);
-  rt_check (id > 0 && rt_pair () == 220,
-            "with no other thread the apply arms the library and lands",
-            "%ld %s", id, e.message);
+  /* Now only this thread and the runtime's worker exist: a patch
+     applied from a callback inside the library arms it, and this
+     thread, found inside on its own stack, finishes its call with the
+     old code.  */
+  int pair = rt_pair_around (apply_hook);
+  rt_check (hook_id > 0 && pair == 110,
+            "with no other thread, an apply from inside arms the library "
+            "and the call that spans it stays old", "patch %ld, pair %d: %s",
+            hook_id, pair, hook_err.message);
+  rt_check (rt_pair () == 220, "the next call is new", "rt_pair %d",
+            rt_pair ());
+  id = hook_id;
   rt_check (armed () == 1, "the library is armed", "armed %d", armed ());
   rt_check (revert (id, 0, &e) == 0 && rt_pair () == 110, "revert", "%s",
             e.message);
