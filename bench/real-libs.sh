@@ -20,9 +20,11 @@
 #   INFO real-check-W ...       whether every run printed the same
 # Variants: plain (no plugin), never (the specs file and
 # -fplugin-arg-ulp-boundary=never: patchable entries, no boundary
-# tracking), full (the specs file alone, the plugin's defaults), lazy
-# (the specs file and -fplugin-arg-ulp-arming=lazy: tracked entries
-# unarmed, as in a process never patched; not for SQLite).
+# tracking), full (the specs file alone, the plugin's defaults: tracked
+# entries armed lazily, so unarmed here, as in a process never
+# patched), eager (the specs file and -fplugin-arg-ulp-arming=eager:
+# entries tracking from the start, as in a patched process; not for
+# SQLite).
 #
 # libxml2 and leveldb are Debian 12's source packages, fetched with
 # `apt-get source -t bookworm' (deb-src must be enabled; see the
@@ -57,7 +59,7 @@ here=`pwd`
 cache=${ULP_CACHE_DIR:-$here/cache}
 mkdir -p "$cache/src" || exit 1
 cache=`cd "$cache" && pwd`
-variants="plain never full lazy"
+variants="plain never full eager"
 
 say () { echo "real-libs: $*" >&2; }
 record () { echo "$*" >> "$RAW"; }
@@ -69,7 +71,7 @@ flags ()
     plain) echo "" ;;
     never) echo "$ULP_SPECS -fplugin-arg-ulp-boundary=never" ;;
     full) echo "$ULP_SPECS" ;;
-    lazy) echo "$ULP_SPECS -fplugin-arg-ulp-arming=lazy" ;;
+    eager) echo "$ULP_SPECS -fplugin-arg-ulp-arming=eager" ;;
   esac
 }
 
@@ -171,7 +173,7 @@ build_libxml2 ()
       return 1
     fi
     echo "$src" > "$base/src/.bench-autoreconf"
-    rm -rf "$base/plain" "$base/never" "$base/full" "$base/lazy"
+    rm -rf "$base/plain" "$base/never" "$base/full" "$base/eager"
   fi
   for v in $variants; do
     b=$base/$v
@@ -288,7 +290,7 @@ for lib in $BENCH_REAL_LIBS; do
       if test "${BENCH_SQLITE_DONE:-no}" = yes && test -z "$sq" \
          && test -s "$here/sql.samples"; then
         for v in $variants; do
-          case $v in never) s=entries ;; full) s=ulp ;; lazy) continue ;; *) s=$v ;; esac
+          case $v in never) s=entries ;; full) s=ulp ;; eager) continue ;; *) s=$v ;; esac
           lib_facts $v sqlite "$here/sqlite/$s/libsqlite3.so"
           $AWK -v v=$v '{ print "IR real-sqlite", v, $4 }' "$here/sqlite/ir-$s" >> "$RAW"
         done
