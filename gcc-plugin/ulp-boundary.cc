@@ -915,6 +915,72 @@ forward_call (tree fndecl, tree fp)
   return list;
 }
 
+/* The same for a function whose arguments or result are of a type that
+   cannot be copied bitwise (a C++ class passed by invisible reference):
+   a call with its own arguments would need copies, so the compiled
+   forwarding call passes none, through FP cast to a function of no
+   arguments returning the same scalar type (or nothing, when the result
+   is in memory).  It is never executed (the entry's assembly forwards
+   the registers and the stack as they are); it only keeps what GCC
+   knows of the entry true, as above.  */
+
+static tree
+forward_opaque_call (tree fndecl, tree fp)
+{
+  tree rettype = TREE_TYPE (TREE_TYPE (fndecl));
+  bool in_memory = TREE_ADDRESSABLE (rettype) || VOID_TYPE_P (rettype);
+  tree calltype = build_function_type_list (in_memory ? void_type_node
+                                                      : rettype, NULL_TREE);
+  tree list = alloc_stmt_list ();
+  append_to_statement_list (build2 (MODIFY_EXPR, TREE_TYPE (fp), fp,
+                                    build_fold_addr_expr (fndecl)),
+                            &list);
+  append_to_statement_list (opaque (fp), &list);
+  tree call = build_call_array_loc (DECL_SOURCE_LOCATION (fndecl),
+                                    TREE_TYPE (calltype),
+                                    fold_convert (build_pointer_type
+                                                    (calltype), fp),
+                                    0, NULL);
+  if (in_memory)
+    {
+      append_to_statement_list (call, &list);
+      /* Returning the result as it is (not "return;", which
+         -Wreturn-type would warn about in a function with a result).  */
+      append_to_statement_list (build1 (RETURN_EXPR, void_type_node,
+                                        VOID_TYPE_P (rettype)
+                                          ? NULL_TREE
+                                          : DECL_RESULT (fndecl)),
+                                &list);
+      return list;
+    }
+  tree result = DECL_RESULT (fndecl);
+  append_to_statement_list (build1 (RETURN_EXPR, void_type_node,
+                                    build2 (MODIFY_EXPR, TREE_TYPE (result),
+                                            result, call)),
+                            &list);
+  return list;
+}
+
+/* Whether a call of FNDECL with its own arguments needs copies of them
+   or of its result.  */
+
+static bool
+needs_copies_p (tree fndecl)
+{
+  /* The front end clones a constructor or destructor after this point
+     (complete and base object variants, some with an extra parameter):
+     a call with the abstract function's own arguments would not fit
+     every clone.  */
+  if (DECL_CXX_CONSTRUCTOR_P (fndecl) || DECL_CXX_DESTRUCTOR_P (fndecl))
+    return true;
+  if (TREE_ADDRESSABLE (TREE_TYPE (TREE_TYPE (fndecl))))
+    return true;
+  for (tree p = DECL_ARGUMENTS (fndecl); p; p = DECL_CHAIN (p))
+    if (TREE_ADDRESSABLE (TREE_TYPE (p)) || DECL_BY_REFERENCE (p))
+      return true;
+  return false;
+}
+
 /* Entry mode: FNDECL's body becomes
 
      if (marker)
@@ -943,8 +1009,10 @@ instrument_entry (tree fndecl)
   tree vars = NULL_TREE;
   tree fp = local (fndecl, build_pointer_type (TREE_TYPE (fndecl)),
                    "__ulp_body", &vars);
+  tree forward = (needs_copies_p (fndecl) ? forward_opaque_call (fndecl, fp)
+                  : forward_call (fndecl, fp));
   tree split = build3 (COND_EXPR, void_type_node, ulp_marker_call (),
-                       forward_call (fndecl, fp), DECL_SAVED_TREE (fndecl));
+                       forward, DECL_SAVED_TREE (fndecl));
   tree bind = build3 (BIND_EXPR, void_type_node, vars, split, NULL_TREE);
   TREE_SIDE_EFFECTS (bind) = 1;
   DECL_SAVED_TREE (fndecl) = bind;
@@ -1048,13 +1116,9 @@ forwardable_p (tree fndecl)
     return false;
   if (stdarg_p (type))
     return false;
-  if (TREE_ADDRESSABLE (TREE_TYPE (type)))
-    return false;
-  for (tree p = DECL_ARGUMENTS (fndecl); p; p = DECL_CHAIN (p))
-    if (TREE_ADDRESSABLE (TREE_TYPE (p)) || DECL_BY_REFERENCE (p))
-      return false;
-  if (DECL_CXX_CONSTRUCTOR_P (fndecl) || DECL_CXX_DESTRUCTOR_P (fndecl))
-    return false;
+  /* Classes passed or returned by invisible reference, constructors and
+     destructors are forwarded as they are, by the entry's assembly
+     (forward_opaque_call).  */
   static const char *const own_frame_attributes[]
     = { "always_inline", "returns_twice", "target", "target_clones",
         "ifunc", "alias", "noipa" };

@@ -229,7 +229,12 @@ point_at_body (gimple *stmt, tree body)
   if (!is_gimple_assign (stmt) || gimple_assign_rhs_code (stmt) != ADDR_EXPR)
     return false;
   tree rhs = gimple_assign_rhs1 (stmt);
-  if (TREE_OPERAND (rhs, 0) != current_function_decl)
+  /* In a clone of a C++ constructor or destructor, the address is the
+     abstract function's, which the clone was copied from.  */
+  tree target = TREE_OPERAND (rhs, 0);
+  if (target != current_function_decl
+      && (!DECL_ABSTRACT_ORIGIN (current_function_decl)
+          || target != DECL_ABSTRACT_ORIGIN (current_function_decl)))
     return false;
   gimple_assign_set_rhs1 (stmt, build_fold_addr_expr (body));
   update_stmt (stmt);
@@ -240,10 +245,30 @@ point_at_body (gimple *stmt, tree body)
    function (or of an alias of one) to its body.  True if anything
    changed.  */
 
+/* Is the current function a C++ thunk (this-adjusting, virtual or
+   covariant: _ZTh, _ZTv, _ZTc in the Itanium ABI)?  GCC builds thunks as
+   ordinary functions here (ulp-entry.cc), and they are entries too: a
+   call through a vtable lands on them from outside the object.  */
+
+static bool
+thunk_p (void)
+{
+  tree decl = current_function_decl;
+  if (!DECL_ARTIFICIAL (decl) || !DECL_ASSEMBLER_NAME_SET_P (decl))
+    return false;
+  const char *name = IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (decl));
+  return (strncmp (name, "_ZTh", 4) == 0 || strncmp (name, "_ZTv", 4) == 0
+          || strncmp (name, "_ZTc", 4) == 0);
+}
+
 static bool
 redirect_calls (hash_map<tree, tree> *bodies)
 {
   bool changed = false;
+  /* A thunk keeps calling the tracked entry: it is itself reached from
+     outside, through a vtable, and has no tracking of its own.  */
+  if (thunk_p ())
+    return false;
   tree *own_body = bodies->get (current_function_decl);
   basic_block bb;
   FOR_EACH_BB_FN (bb, cfun)

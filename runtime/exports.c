@@ -26,12 +26,37 @@
 #include <string.h>
 
 #include "ulp-runtime.h"
+#include "ulp-thunk.h"
 
 static int
 compare_addr (const void *a, const void *b)
 {
   uintptr_t x = *(const uintptr_t *) a, y = *(const uintptr_t *) b;
   return x < y ? -1 : x > y;
+}
+
+/* Is NAME a C++ thunk whose target, a dynamic symbol (maybe an alias,
+   as a complete-object destructor is), is at one of the NT sorted
+   TRACKED addresses?  The thunk jumps to its tracked entry
+   (include/ulp-thunk.h).  */
+static bool
+thunk_target_tracked (const struct ulp_obj *h, const ElfW (Sym) *symtab,
+                      const char *strtab, size_t nsyms, size_t strsz,
+                      const uintptr_t *tracked, size_t nt, const char *name)
+{
+  char target[1024];
+  if (!nt || !ulp_thunk_target (name, target, sizeof target))
+    return false;
+  for (size_t i = 1; i < nsyms; i++)
+    {
+      const ElfW (Sym) *s = &symtab[i];
+      if (s->st_shndx == SHN_UNDEF || s->st_name >= strsz
+          || strcmp (strtab + s->st_name, target) != 0)
+        continue;
+      uintptr_t a = h->base + s->st_value;
+      return bsearch (&a, tracked, nt, sizeof *tracked, compare_addr) != NULL;
+    }
+  return false;
 }
 
 /* The loader relocates the address entries of the dynamic section in
@@ -140,6 +165,9 @@ ulp_obj_check_exports (struct ulp_obj *h)
         continue;
       uintptr_t a = h->base + s->st_value;
       if (nt && bsearch (&a, tracked, nt, sizeof *tracked, compare_addr))
+        continue;
+      if (thunk_target_tracked (h, symtab, strtab, nsyms, strsz, tracked, nt,
+                                name))
         continue;
       if (h->untracked_exports < ULP_UNTRACKED_SHOWN)
         h->untracked_names[h->untracked_exports] = strdup (name);

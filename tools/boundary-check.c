@@ -19,6 +19,7 @@
 #endif
 
 #include "boundary-check.h"
+#include "ulp-thunk.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -145,6 +146,31 @@ has_dynamic_segment (Elf *elf)
   return false;
 }
 
+/* Is NAME a C++ thunk whose target is tracked: a dynamic symbol of DS
+   at an address of TRACKED (N of them, sorted)?  The thunk jumps to its
+   tracked entry (include/ulp-thunk.h).  The target is looked up by
+   symbol, not by record, as it may be an alias (a C++ complete-object
+   destructor is one of the base-object destructor).  */
+static bool
+thunk_to_tracked (Elf *elf, const struct dynsyms *ds, const uint64_t *tracked,
+                  size_t n, const char *name)
+{
+  char target[1024];
+  if (!ulp_thunk_target (name, target, sizeof target))
+    return false;
+  for (size_t i = 1; i < ds->nsyms; i++)
+    {
+      GElf_Sym sym;
+      if (gelf_getsym (ds->syms, (int) i, &sym) == NULL
+          || sym.st_shndx == SHN_UNDEF)
+        continue;
+      const char *sn = elf_strptr (elf, ds->strndx, sym.st_name);
+      if (sn && strcmp (sn, target) == 0)
+        return in_set (tracked, n, sym.st_value);
+    }
+  return false;
+}
+
 int
 ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *r,
               char **errmsg)
@@ -266,7 +292,8 @@ ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *r,
         }
       r->exported++;
       reached[nreached++] = sym.st_value;
-      if (in_set (tracked, nt, sym.st_value))
+      if (in_set (tracked, nt, sym.st_value)
+          || thunk_to_tracked (elf, &ds, tracked, nt, name))
         r->tracked++;
       else if (!add_item (r, &cap, ULP_BC_UNTRACKED, name, version,
                           hidden_version, sym.st_value,

@@ -47,6 +47,7 @@ static int (*lib_recurse) (int, callback, void *);
 static caller (*lib_static_pointer) (void);
 extern "C" void cxx_call (callback, void *);
 extern "C" void cxx_throw (int);
+#include "boundary-box.h"
 
 static int failures;
 
@@ -166,6 +167,12 @@ record_depth (void *)
 {
   seen_depth = state (&clib)[0];
   seen_sp = state (&clib)[2];
+}
+
+static void
+record_cxx_depth (void *)
+{
+  seen_depth = state (&cxxlib)[0];
 }
 
 static void
@@ -338,6 +345,44 @@ main (int argc, char **argv)
   check (tx[0] == 0,
          "an exception from a callback through the library unwinds the depth",
          "depth %ld", (long) tx[0]);
+
+  /* Classes passed and returned by invisible reference go through a
+     tracked entry unchanged (the callback sees the thread inside), and
+     no copy is made or lost on the way.  */
+  seen_depth = 99;
+  int live_before = box_live;
+  {
+    Box made = cxx_make_box (21, record_cxx_depth, 0);
+    check (made.value == 42 && seen_depth == 1,
+           "a class returned by invisible reference through an entry",
+           "value %ld, depth %ld in the callback", (long) made.value,
+           (long) seen_depth);
+    seen_depth = 99;
+    int r = cxx_take_box (made, record_cxx_depth, 0);
+    check (r == 43 && seen_depth == 1,
+           "a class passed by invisible reference through an entry",
+           "result %ld, depth %ld in the callback", (long) r,
+           (long) seen_depth);
+  }
+  check (box_live == live_before && tx[0] == 0,
+         "every copy of it was destroyed, and the thread is outside",
+         "%ld copies left, depth %ld", (long) (box_live - live_before),
+         (long) tx[0]);
+
+  /* Constructors, destructors and this-adjusting thunks are tracked
+     entries too: a virtual call and a delete through the second base
+     reach the object through thunks.  */
+  Right *both = cxx_make_both ();
+  seen_depth = 99;
+  int rv = both->right (record_cxx_depth, 0);
+  check (rv == 43 && seen_depth == 1 && tx[0] == 0,
+         "a virtual call through a this-adjusting thunk is tracked",
+         "result %ld, depth %ld in the callback", (long) rv,
+         (long) seen_depth);
+  delete both;
+  check (both_live == 0 && tx[0] == 0,
+         "a delete through the second base runs the destructor",
+         "%ld objects left, depth %ld", (long) both_live, (long) tx[0]);
 
   pthread_t thread;
   pthread_create (&thread, 0, thread_main, 0);
