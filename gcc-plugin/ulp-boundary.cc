@@ -883,69 +883,54 @@ nested_p (tree t, tree sp)
    empty asm hides the pointer's value) so that GCC never inlines the
    body into the entry: the body must stay out of line anyway, for the
    object's own calls and the entry's fast path, and a copy in the
-   entry would only grow the object.  */
+   entry would only grow the object.
+
+   With NO_ARGS, for a function whose arguments or result are of a type
+   that cannot be copied bitwise (a C++ class passed by invisible
+   reference) or that the front end clones later (constructors and
+   destructors): a call with its own arguments would need copies, so the
+   call passes none, through FP cast to a function of no arguments
+   returning the same scalar type (or nothing, when the result is in
+   memory).  Neither call is ever executed (the entry's assembly
+   forwards the registers and the stack as they are); they only keep
+   what GCC knows of the entry true.  */
 
 static tree
-forward_call (tree fndecl, tree fp)
+forward_call (tree fndecl, tree fp, bool no_args)
 {
-  auto_vec<tree> args;
-  for (tree p = DECL_ARGUMENTS (fndecl); p; p = DECL_CHAIN (p))
-    args.safe_push (p);
   tree rettype = TREE_TYPE (TREE_TYPE (fndecl));
+  bool in_memory = (VOID_TYPE_P (rettype)
+                    || (no_args && TREE_ADDRESSABLE (rettype)));
   tree list = alloc_stmt_list ();
   append_to_statement_list (build2 (MODIFY_EXPR, TREE_TYPE (fp), fp,
                                     build_fold_addr_expr (fndecl)),
                             &list);
   append_to_statement_list (opaque (fp), &list);
-  tree call = build_call_array_loc (DECL_SOURCE_LOCATION (fndecl), rettype,
-                                    fp, args.length (), args.address ());
-  if (VOID_TYPE_P (rettype))
+  tree call;
+  if (no_args)
     {
-      append_to_statement_list (call, &list);
-      append_to_statement_list (build1 (RETURN_EXPR, void_type_node,
-                                        NULL_TREE),
-                                &list);
-      return list;
+      tree calltype = build_function_type_list (in_memory ? void_type_node
+                                                          : rettype,
+                                                NULL_TREE);
+      call = build_call_array_loc (DECL_SOURCE_LOCATION (fndecl),
+                                   TREE_TYPE (calltype),
+                                   fold_convert (build_pointer_type
+                                                   (calltype), fp),
+                                   0, NULL);
     }
-  tree result = DECL_RESULT (fndecl);
-  append_to_statement_list (build1 (RETURN_EXPR, void_type_node,
-                                    build2 (MODIFY_EXPR, TREE_TYPE (result),
-                                            result, call)),
-                            &list);
-  return list;
-}
-
-/* The same for a function whose arguments or result are of a type that
-   cannot be copied bitwise (a C++ class passed by invisible reference):
-   a call with its own arguments would need copies, so the compiled
-   forwarding call passes none, through FP cast to a function of no
-   arguments returning the same scalar type (or nothing, when the result
-   is in memory).  It is never executed (the entry's assembly forwards
-   the registers and the stack as they are); it only keeps what GCC
-   knows of the entry true, as above.  */
-
-static tree
-forward_opaque_call (tree fndecl, tree fp)
-{
-  tree rettype = TREE_TYPE (TREE_TYPE (fndecl));
-  bool in_memory = TREE_ADDRESSABLE (rettype) || VOID_TYPE_P (rettype);
-  tree calltype = build_function_type_list (in_memory ? void_type_node
-                                                      : rettype, NULL_TREE);
-  tree list = alloc_stmt_list ();
-  append_to_statement_list (build2 (MODIFY_EXPR, TREE_TYPE (fp), fp,
-                                    build_fold_addr_expr (fndecl)),
-                            &list);
-  append_to_statement_list (opaque (fp), &list);
-  tree call = build_call_array_loc (DECL_SOURCE_LOCATION (fndecl),
-                                    TREE_TYPE (calltype),
-                                    fold_convert (build_pointer_type
-                                                    (calltype), fp),
-                                    0, NULL);
+  else
+    {
+      auto_vec<tree> args;
+      for (tree p = DECL_ARGUMENTS (fndecl); p; p = DECL_CHAIN (p))
+        args.safe_push (p);
+      call = build_call_array_loc (DECL_SOURCE_LOCATION (fndecl), rettype,
+                                   fp, args.length (), args.address ());
+    }
   if (in_memory)
     {
       append_to_statement_list (call, &list);
-      /* Returning the result as it is (not "return;", which
-         -Wreturn-type would warn about in a function with a result).  */
+      /* The result as it is (not "return;", which -Wreturn-type would
+         warn about in a function with a result).  */
       append_to_statement_list (build1 (RETURN_EXPR, void_type_node,
                                         VOID_TYPE_P (rettype)
                                           ? NULL_TREE
@@ -1009,8 +994,7 @@ instrument_entry (tree fndecl)
   tree vars = NULL_TREE;
   tree fp = local (fndecl, build_pointer_type (TREE_TYPE (fndecl)),
                    "__ulp_body", &vars);
-  tree forward = (needs_copies_p (fndecl) ? forward_opaque_call (fndecl, fp)
-                  : forward_call (fndecl, fp));
+  tree forward = forward_call (fndecl, fp, needs_copies_p (fndecl));
   tree split = build3 (COND_EXPR, void_type_node, ulp_marker_call (),
                        forward, DECL_SAVED_TREE (fndecl));
   tree bind = build3 (BIND_EXPR, void_type_node, vars, split, NULL_TREE);
@@ -1118,7 +1102,7 @@ forwardable_p (tree fndecl)
     return false;
   /* Classes passed or returned by invisible reference, constructors and
      destructors are forwarded as they are, by the entry's assembly
-     (forward_opaque_call).  */
+     (forward_call).  */
   static const char *const own_frame_attributes[]
     = { "always_inline", "returns_twice", "target", "target_clones",
         "ifunc", "alias", "noipa" };

@@ -102,15 +102,24 @@ collect_sites (struct ulp_obj *h, struct ulp_error *err)
   return 0;
 }
 
-int
-ulp_obj_arm (struct ulp_obj *h, struct ulp_error *err)
+/* Whether H has sites left to arm: 1, 0 (armed already, or built eager
+   or without tracking), or -1 with *ERR.  */
+static int
+sites_to_arm (struct ulp_obj *h, struct ulp_error *err)
 {
   if (h->armed || !h->o)
     return 0;
   if (!h->arm_sites && collect_sites (h, err) < 0)
     return -1;
-  if (h->narm == 0)
-    return 0; /* Built with eager arming: tracked from the start.  */
+  return h->narm > 0;
+}
+
+int
+ulp_obj_arm (struct ulp_obj *h, struct ulp_error *err)
+{
+  int todo = sites_to_arm (h, err);
+  if (todo <= 0)
+    return todo;
   static const unsigned char armed[2] = { ULP_ARMED_JUMP0, ULP_ARMED_JUMP1 };
   uint16_t val;
   memcpy (&val, armed, sizeof val);
@@ -391,15 +400,14 @@ other_threads_p (void)
 int
 ulp_obj_arm_for_apply (struct ulp_obj *h, struct ulp_error *err)
 {
-  if (h->armed || !h->o)
-    return 0;
-  if (!h->arm_sites && collect_sites (h, err) < 0)
-    return -1;
+  int todo = sites_to_arm (h, err);
+  if (todo <= 0)
+    return todo;
   /* A thread that entered before the arming is found only on its own
      stack: ulp-apply looks at every thread before it sends the patch
      (the "arm" request), a thread applying from inside looks at its
      own.  Any other thread could be inside unseen.  */
-  if (h->narm > 0 && other_threads_p ())
+  if (other_threads_p ())
     return ulp_fail (err, ULP_E_NOT_ARMED,
                      "%s was built with lazy arming and is not armed, and "
                      "other threads may be inside it: apply with ulp-apply, "
