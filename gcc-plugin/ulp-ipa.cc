@@ -40,7 +40,6 @@ clear_unsafe_flags (options *opts)
   opts->x_flag_ipa_icf_variables = 0;
   opts->x_flag_ipa_modref = 0;
   opts->x_flag_ipa_pure_const = 0;
-  opts->x_flag_ipa_sra = 0;
   opts->x_flag_ipa_stack_alignment = 0;
   opts->x_flag_ipa_vrp = 0;
   opts->x_flag_ipa_bit_cp = 0;
