@@ -36,10 +36,12 @@ plugin_kind (const char *name)
     return MK_PLUGIN_OBJECT;
   if (strcmp (name, "__ulp_thread") == 0)
     return MK_PLUGIN_THREAD;
-  /* The plugin's routines, one per object: __ulp_slow and the outer
-     entries of tracked entries (__ulp_outer, __ulp_outer_args ...).  */
+  /* The plugin's routines, one per object: __ulp_slow, the outer
+     entries of tracked entries (__ulp_outer, __ulp_outer_args ...) and
+     the constructor that arms them (__ulp_arm_at_load).  */
   if (strcmp (name, "__ulp_slow") == 0
-      || strncmp (name, "__ulp_outer", 11) == 0)
+      || strncmp (name, "__ulp_outer", 11) == 0
+      || strcmp (name, "__ulp_arm_at_load") == 0)
     return MK_PLUGIN_SLOW;
   return MK_PLUGIN_NONE;
 }

@@ -208,7 +208,8 @@ enum mk_plugin_kind
   MK_PLUGIN_NONE,
   MK_PLUGIN_OBJECT,            /* __ulp_object.  */
   MK_PLUGIN_THREAD,            /* __ulp_thread.  */
-  MK_PLUGIN_SLOW               /* __ulp_slow, __ulp_outer*: the plugin's
+  MK_PLUGIN_SLOW               /* __ulp_slow, __ulp_outer*,
+                                  __ulp_arm_at_load: the plugin's
                                   routines, the target's own.  */
 };
 
