@@ -279,18 +279,22 @@ read_conf (const char *conf, struct policy *p, struct ulp_error *err)
 static char *env_conf, *env_require, *env_keys;
 
 static char *
-env_copy (const char *name)
+env_copy (const char *name, bool may_loosen)
 {
-  const char *v = getenv (name);
+  /* In a process with elevated privileges (AT_SECURE: setuid, setgid,
+     capabilities) the environment is its invoker's: a setting that
+     could loosen the policy (another configuration file, other trusted
+     keys) is not taken from it; one that can only tighten it is.  */
+  const char *v = may_loosen ? secure_getenv (name) : getenv (name);
   return v ? strdup (v) : NULL;
 }
 
 static void __attribute__ ((constructor (101)))
 trust_init (void)
 {
-  env_conf = env_copy ("ULP_RUNTIME_CONF");
-  env_require = env_copy ("ULP_REQUIRE_SIGNATURE");
-  env_keys = env_copy ("ULP_TRUSTED_KEYS");
+  env_conf = env_copy ("ULP_RUNTIME_CONF", true);
+  env_require = env_copy ("ULP_REQUIRE_SIGNATURE", false);
+  env_keys = env_copy ("ULP_TRUSTED_KEYS", true);
 }
 
 static int
