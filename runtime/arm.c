@@ -255,7 +255,6 @@ ulp_obj_put_arm_info (struct ulp_obj *h, bool armed_now, struct ulp_buf *b)
 struct self_trace
 {
   size_t n;
-  bool truncated;
   uint64_t pc[SEED_FRAMES], sp[SEED_FRAMES];
 };
 
@@ -267,11 +266,10 @@ self_trace_cb (struct _Unwind_Context *ctx, void *data)
   uintptr_t pc = _Unwind_GetIPInfo (ctx, &before);
   if (pc == 0)
     return _URC_END_OF_STACK;
+  /* A deeper stack keeps its innermost frames: the entry found there
+     is then not the outermost, which is still better than none.  */
   if (tr->n == SEED_FRAMES)
-    {
-      tr->truncated = true;
-      return _URC_END_OF_STACK;
-    }
+    return _URC_END_OF_STACK;
   tr->pc[tr->n] = before ? pc : pc - 1;
   /* libgcc's "CFA" here is the frame's own stack pointer (its callee's
      CFA), as a debugger's unwinder gives it.  */
@@ -314,17 +312,6 @@ seed_self (struct ulp_obj *h)
   free (tr);
 }
 
-/* The loaded, boundary-tracked object SONAME, or NULL; under the
-   lock.  */
-static struct ulp_obj *
-tracked_object (const char *soname)
-{
-  ulp_objects_scan ();
-  for (struct ulp_obj *o = ulp_objects (); o; o = o->next)
-    if (o->alive && o->o && strcmp (o->soname, soname) == 0)
-      return o;
-  return NULL;
-}
 
 char *
 ulp_arm_request (const char *soname, bool arm, int64_t *result,
@@ -332,7 +319,7 @@ ulp_arm_request (const char *soname, bool arm, int64_t *result,
 {
   *result = -1;
   ulp_lock ();
-  struct ulp_obj *h = tracked_object (soname);
+  struct ulp_obj *h = ulp_tracked_object (soname);
   if (!h)
     {
       ulp_unlock ();

@@ -109,18 +109,6 @@ ulp_migrate_held (struct ulp_obj *h, int tid, uint64_t thread_universe,
 /* "SONAME NEWEST [TID FRAME WHAT]..." (control.c): replace the notes of
    object SONAME.  */
 
-/* The loaded, boundary-tracked object SONAME, or NULL; under the
-   lock.  */
-
-static struct ulp_obj *
-tracked_object (const char *soname)
-{
-  for (struct ulp_obj *o = ulp_objects (); o; o = o->next)
-    if (o->alive && o->o && strcmp (o->soname, soname) == 0)
-      return o;
-  return NULL;
-}
-
 int
 ulp_migrate_note_held (const char *line, struct ulp_error *err)
 {
@@ -130,7 +118,7 @@ ulp_migrate_note_held (const char *line, struct ulp_error *err)
   if (sscanf (line, "%255s %llu%n", soname, &newest, &used) != 2)
     return ulp_fail (err, ULP_E_INVAL, "bad migrate-held request");
   ulp_lock ();
-  struct ulp_obj *h = tracked_object (soname);
+  struct ulp_obj *h = ulp_tracked_object (soname);
   if (!h)
     {
       ulp_unlock ();
@@ -176,7 +164,7 @@ ulp_migrate_register (const char *line, struct ulp_error *err)
   if (sscanf (line, "%255s%n", soname, &used) != 1)
     return ulp_fail (err, ULP_E_INVAL, "bad migrate-register request");
   ulp_lock ();
-  struct ulp_obj *h = tracked_object (soname);
+  struct ulp_obj *h = ulp_tracked_object (soname);
   if (!h)
     {
       ulp_unlock ();

@@ -458,3 +458,12 @@ ulp_obj_self_state (struct ulp_obj *h)
       }
     }
 }
+
+struct ulp_obj *
+ulp_tracked_object (const char *soname)
+{
+  for (struct ulp_obj *o = ulp_objects (); o; o = o->next)
+    if (o->alive && o->o && strcmp (o->soname, soname) == 0)
+      return o;
+  return NULL;
+}

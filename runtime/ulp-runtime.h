@@ -200,6 +200,10 @@ ULP_HIDDEN extern struct ulp_obj *ulp_objects_head;
 /* The list of objects (under the lock).  */
 ULP_HIDDEN struct ulp_obj *ulp_objects (void);
 
+/* The loaded, boundary-tracked object SONAME, or NULL; under the lock
+   (which has rescanned the objects).  */
+ULP_HIDDEN struct ulp_obj *ulp_tracked_object (const char *soname);
+
 /* The object containing code address ADDR, or NULL.  */
 ULP_HIDDEN struct ulp_obj *ulp_object_at (uintptr_t addr);
 
