@@ -227,9 +227,8 @@ runs $MAKE --no-print-directory "$ULP_FIX_OBJECT"
 
 step "make the live patch" \
   "ulp-mkpatch compares the original object with the fixed one, finds" \
-  "which functions changed (only units_c_to_f: its body, which the table" \
-  "calls units_c_to_f.ulp_body), and links a small shared object, the" \
-  "patch, that holds their new code.  -v shows its phases."
+  "which functions changed (only units_c_to_f), and links a small shared" \
+  "object, the patch, that holds their new code.  -v shows its phases."
 runs ulp-mkpatch -v --ldscript "$ULP_LDSCRIPT" --target "$target" \
   -d "convert Celsius to Fahrenheit without integer division" \
   -o "$patch" "$orig_o" "$fix_o"

@@ -32,31 +32,4 @@ startswith (const char *str, const char *prefix)
 }
 #endif
 
-/* A copy of NODE's body as a new local function named
-   <NODE's assembler name>.SUFFIX, without a number: ulp-split.cc makes
-   at most one per function, and the tools find the body by that exact
-   name.  GCC 12 asks for the plain name with version_decl = false;
-   GCC 11 always numbers clones (".SUFFIX.0"), so the copy is renamed
-   while it is still unreferenced.  */
-
-static inline cgraph_node *
-ulp_version_clone_with_body (cgraph_node *node, const char *suffix)
-{
-#if BUILDING_GCC_MAJOR >= 12
-  return node->create_version_clone_with_body (vNULL, NULL, NULL, NULL, NULL,
-                                               suffix, NULL_TREE, false);
-#else
-  cgraph_node *copy
-    = node->create_version_clone_with_body (vNULL, NULL, NULL, NULL, NULL,
-                                            suffix);
-  if (copy)
-    {
-      tree name = clone_function_name (node->decl, suffix);
-      DECL_NAME (copy->decl) = name;
-      symtab->change_decl_assembler_name (copy->decl, name);
-    }
-  return copy;
-#endif
-}
-
 #endif /* ULP_GCC_COMPAT_H */

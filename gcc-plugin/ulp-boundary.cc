@@ -768,8 +768,9 @@ ulp_emit_outer_trampolines (FILE *file)
     print_arm_at_load (file);
 }
 
-/* The marker call that guards the tracking code until the split pass
-   (ulp-split.cc) knows whether the function is an entry of the object:
+/* The marker call that guards the tracking code compiled into a
+   function's body until ulp-exported.cc knows whether the function is
+   an entry of the object:
    only then are its aliases known (the alias idiom declares them at the
    end of the unit).  */
 
@@ -878,128 +879,19 @@ nested_p (tree t, tree sp)
   return fold_build2 (LT_EXPR, boolean_type_node, sp, elt (t, 2));
 }
 
-/* return FNDECL (its own arguments), through the pointer FP, which the
-   split pass points at the function's body.  The call is indirect (an
-   empty asm hides the pointer's value) so that GCC never inlines the
-   body into the entry: the body must stay out of line anyway, for the
-   object's own calls and the entry's fast path, and a copy in the
-   entry would only grow the object.
-
-   With NO_ARGS, for a function whose arguments or result are of a type
-   that cannot be copied bitwise (a C++ class passed by invisible
-   reference) or that the front end clones later (constructors and
-   destructors): a call with its own arguments would need copies, so the
-   call passes none, through FP cast to a function of no arguments
-   returning the same scalar type (or nothing, when the result is in
-   memory).  Neither call is ever executed (the entry's assembly
-   forwards the registers and the stack as they are); they only keep
-   what GCC knows of the entry true.  */
-
-static tree
-forward_call (tree fndecl, tree fp, bool no_args)
-{
-  tree rettype = TREE_TYPE (TREE_TYPE (fndecl));
-  bool in_memory = (VOID_TYPE_P (rettype)
-                    || (no_args && TREE_ADDRESSABLE (rettype)));
-  tree list = alloc_stmt_list ();
-  append_to_statement_list (build2 (MODIFY_EXPR, TREE_TYPE (fp), fp,
-                                    build_fold_addr_expr (fndecl)),
-                            &list);
-  append_to_statement_list (opaque (fp), &list);
-  tree call;
-  if (no_args)
-    {
-      tree calltype = build_function_type_list (in_memory ? void_type_node
-                                                          : rettype,
-                                                NULL_TREE);
-      call = build_call_array_loc (DECL_SOURCE_LOCATION (fndecl),
-                                   TREE_TYPE (calltype),
-                                   fold_convert (build_pointer_type
-                                                   (calltype), fp),
-                                   0, NULL);
-    }
-  else
-    {
-      auto_vec<tree> args;
-      for (tree p = DECL_ARGUMENTS (fndecl); p; p = DECL_CHAIN (p))
-        args.safe_push (p);
-      call = build_call_array_loc (DECL_SOURCE_LOCATION (fndecl), rettype,
-                                   fp, args.length (), args.address ());
-    }
-  if (in_memory)
-    {
-      append_to_statement_list (call, &list);
-      /* The result as it is (not "return;", which -Wreturn-type would
-         warn about in a function with a result).  */
-      append_to_statement_list (build1 (RETURN_EXPR, void_type_node,
-                                        VOID_TYPE_P (rettype)
-                                          ? NULL_TREE
-                                          : DECL_RESULT (fndecl)),
-                                &list);
-      return list;
-    }
-  tree result = DECL_RESULT (fndecl);
-  append_to_statement_list (build1 (RETURN_EXPR, void_type_node,
-                                    build2 (MODIFY_EXPR, TREE_TYPE (result),
-                                            result, call)),
-                            &list);
-  return list;
-}
-
-/* Whether a call of FNDECL with its own arguments needs copies of them
-   or of its result.  */
-
-static bool
-needs_copies_p (tree fndecl)
-{
-  /* The front end clones a constructor or destructor after this point
-     (complete and base object variants, some with an extra parameter):
-     a call with the abstract function's own arguments would not fit
-     every clone.  */
-  if (DECL_CXX_CONSTRUCTOR_P (fndecl) || DECL_CXX_DESTRUCTOR_P (fndecl))
-    return true;
-  if (TREE_ADDRESSABLE (TREE_TYPE (TREE_TYPE (fndecl))))
-    return true;
-  for (tree p = DECL_ARGUMENTS (fndecl); p; p = DECL_CHAIN (p))
-    if (TREE_ADDRESSABLE (TREE_TYPE (p)) || DECL_BY_REFERENCE (p))
-      return true;
-  return false;
-}
-
-/* Entry mode: FNDECL's body becomes
-
-     if (marker)
-       { fp = fndecl; return fp (args); }
-     else
-       original body
-
-   The split pass folds the marker: in the function itself to 1 (it
-   becomes the tracked entry, and FP points at the body), in its copy,
-   the body, to 0.  The entry's real code is assembly that ulp-entry.cc
-   prints at its start and that never falls through: the fast path
-   (already inside: jump to the body) and a jump to __ulp_outer, which
-   runs the body inside the outer-entry protocol.  The compiled call
-   after it is never executed; it keeps what GCC knows of the entry
-   true (it calls the body, it may throw what the body throws) and the
-   body referenced.  The call is indirect, through a value an empty asm
-   hides, so that GCC never copies the body into the entry.  */
+/* Entry mode: nothing changes in FNDECL's body.  If the function turns
+   out to be an entry of the object (ulp-exported.cc), its label becomes
+   a tracked entry in front of its patchable entry: assembly that
+   ulp-entry.cc prints, which reaches the body through __ulp_outer when
+   a thread enters from outside.  __ulp_outer uses the object's and the
+   thread's state: they must be defined in every unit that has an
+   entry.  */
 
 static void
-instrument_entry (tree fndecl)
+instrument_entry (tree)
 {
-  /* __ulp_outer uses both; they must be defined in every unit that
-     has an entry.  */
   object_state ();
   thread_state ();
-  tree vars = NULL_TREE;
-  tree fp = local (fndecl, build_pointer_type (TREE_TYPE (fndecl)),
-                   "__ulp_body", &vars);
-  tree forward = forward_call (fndecl, fp, needs_copies_p (fndecl));
-  tree split = build3 (COND_EXPR, void_type_node, ulp_marker_call (),
-                       forward, DECL_SAVED_TREE (fndecl));
-  tree bind = build3 (BIND_EXPR, void_type_node, vars, split, NULL_TREE);
-  TREE_SIDE_EFFECTS (bind) = 1;
-  DECL_SAVED_TREE (fndecl) = bind;
 }
 
 /* In-body mode, for the functions whose arguments cannot be forwarded
@@ -1086,7 +978,7 @@ needs_own_frame_r (tree *tp, int *walk_subtrees, void *data)
   return NULL_TREE;
 }
 
-/* Can a call of FNDECL be forwarded from a separate entry to its body
+/* Can a call of FNDECL be forwarded from its tracked entry to its body
    with the arguments as they are?  */
 
 static bool
@@ -1101,8 +993,8 @@ forwardable_p (tree fndecl)
   if (stdarg_p (type))
     return false;
   /* Classes passed or returned by invisible reference, constructors and
-     destructors are forwarded as they are, by the entry's assembly
-     (forward_call).  */
+     destructors are forwarded as they are: __ulp_outer passes the
+     registers and the stack arguments on untouched.  */
   static const char *const own_frame_attributes[]
     = { "always_inline", "returns_twice", "target", "target_clones",
         "ifunc", "alias", "noipa" };
@@ -1117,7 +1009,7 @@ forwardable_p (tree fndecl)
 
 /* Could a thread enter FNDECL from outside the object?  Only a function
    with external linkage can be exported, by its own visibility or
-   through an alias that the split pass will see; inline functions and
+   through an alias that ulp-exported.cc will see; inline functions and
    template instances (COMDAT) are compiled into every user and are
    not entries of anything.  */
 

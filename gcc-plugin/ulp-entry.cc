@@ -5,11 +5,16 @@
 
    Layout of a function compiled with the plugin:
 
+     .LULPT<id>:                  only for a tracked entry: its tracking
+       ...                        code (below)
        .p2align 1
      .LULPP<id>:                  pre-entry area: 6 bytes of 0x90
        .skip 6, 0x90
      foo:                         the function's own label
        endbr64                    only when GCC emits it (-fcf-protection)
+     .LULPA<id>:                  only for a tracked entry: its arming
+       .byte 0x2e, 0x2e           site (ulp-meta.h), then the label the
+     foo.ulp_inner:               object's own calls use
      .LULPE<id>:
        .byte 0x66, 0x90           the entry: one 2-byte NOP
        ...body...
@@ -142,110 +147,95 @@ patchable_area_insn_p (rtx_insn *insn)
    every pass after this one leaves alone and prints verbatim; x86 has
    no pattern for a 2-byte NOP.  */
 
-/* A tracked entry (ulp-split.cc) is this assembly, in place of a
-   patchable entry (it is never patched: a patch replaces its body):
+/* The tracking code of a tracked entry, printed in front of the
+   function's pre-entry area:
 
-     foo:
-     .LULPB<id>:
-              [endbr64]
-              [jmp  foo.ulp_body]              the arming site: E9 rel32
+     .LULPT<id>:
               movq  __ulp_thread@gottpoff(%rip), %r11
               cmpq  %fs:16(%r11), %rsp         below the outermost
-              jb    foo.ulp_body               tracked frame: inside
-              leaq  foo.ulp_body(%rip), %r10
+              jb    foo.ulp_inner              tracked frame: inside
+              leaq  foo.ulp_inner(%rip), %r10
               [movl $<stack argument bytes>, %eax]
               jmp   __ulp_outer[_args][_eh]    the outer entry
 
-   With -fplugin-arg-ulp-arming=lazy, until the runtime arms the object
-   (at its first patch), the first jump goes straight to the body: a library nobody patched costs its
-   callers one jump per call into it.  Arming turns the jump into
-   EB 03, a short jump to the tracking right after it (ULP_F_ARMABLE in
-   ulp-meta.h); the jump is spelled in bytes so that the assembler never
-   relaxes it to a 2-byte form.  With a TLS descriptor, the offset comes
-   in %rax from the descriptor call and is moved to %r11 before the
-   jump.  A nested entry costs three instructions (four armed).  Only %r10,
-   %r11, %rax and the flags are touched: the function has no varargs
-   (%al) and no static chain (%r10).  The compiled code of the entry
-   (which calls the body through a pointer) is dropped: nothing reaches
-   it.  */
-
-static rtx
-entry_asm (void)
-{
-  tree body = ulp_entry_body (current_function_decl);
-  const char *name = IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (body));
-  if (name[0] == '*')
-    name++;
-  HOST_WIDE_INT stack_bytes = crtl->args.size.to_constant ();
-  const char *outer = ulp_outer_trampoline (stack_bytes);
-  char *args = stack_bytes ? xasprintf ("\tmovl $%d, %%eax\n",
-                                        (int) stack_bytes)
-                           : xstrdup ("");
-  char *text;
-  char *arm = (ulp_opts.lazy_arming
-               ? xasprintf ("\t.byte 0x%x\n\t.long %s - . - 4\n",
-                            ULP_UNARMED_OPCODE, name)
-               : xstrdup (""));
-  if (flag_pic && !flag_pie && ulp_opts.tls == ULP_TLS_DESC)
-    text = xasprintf ("%s"
-                      "\tleaq __ulp_thread@tlsdesc(%%rip), %%rax\n"
-                      "\tcall *__ulp_thread@tlscall(%%rax)\n"
-                      "\tcmpq %%fs:%d(%%rax), %%rsp\n"
-                      "\tjb %s\n"
-                      "\tmovq %%rax, %%r11\n"
-                      "\tleaq %s(%%rip), %%r10\n"
-                      "%s"
-                      "\tjmp %s",
-                      arm, ULP_THREAD_OUTER_SP_OFFSET, name, name, args,
-                      outer);
-  else
-    text = xasprintf ("%s"
-                      "\tmovq __ulp_thread@gottpoff(%%rip), %%r11\n"
-                      "\tcmpq %%fs:%d(%%r11), %%rsp\n"
-                      "\tjb %s\n"
-                      "\tleaq %s(%%rip), %%r10\n"
-                      "%s"
-                      "\tjmp %s",
-                      arm, ULP_THREAD_OUTER_SP_OFFSET, name, name, args,
-                      outer);
-  rtx asm_input
-    = gen_rtx_ASM_INPUT_loc (VOIDmode, ggc_strdup (text), BUILTINS_LOCATION);
-  free (arm);
-  free (args);
-  free (text);
-  return asm_input;
-}
-
-/* Delete every insn after AFTER, the entry's assembly: the compiled
-   code of a tracked entry is never reached, and dropping it keeps the
-   entry to its assembly.  Notes stay (the epilogue note, variable
-   locations); nothing after the assembly changes the CFA, so the entry's
-   CFI is the same either way.  */
+   The arming site at the label jumps here once armed; until then
+   (-fplugin-arg-ulp-arming=lazy, the default) nothing runs it.  With a
+   TLS descriptor, the offset comes in %rax from the descriptor call and
+   is moved to %r11.  A nested entry costs four instructions armed.
+   Only %r10, %r11, %rax and the flags are touched: the function has no
+   varargs (%al) and no static chain (%r10).  It has unwind information
+   of its own: the frame is the caller's, as at the label.  */
 
 static void
-drop_code_after (rtx_insn *after)
+print_tracking_code (FILE *file)
 {
-  rtx_insn *insn = NEXT_INSN (after);
-  while (insn)
+  HOST_WIDE_INT stack_bytes = crtl->args.size.to_constant ();
+  const char *outer = ulp_outer_trampoline (stack_bytes);
+  unsigned id = ulp_fn.id;
+  fprintf (file, ".LULPT%u:\n\t.cfi_startproc\n", id);
+  if (flag_pic && !flag_pie && ulp_opts.tls == ULP_TLS_DESC)
+    fprintf (file,
+             "\tleaq __ulp_thread@tlsdesc(%%rip), %%rax\n"
+             "\tcall *__ulp_thread@tlscall(%%rax)\n"
+             "\tcmpq %%fs:%d(%%rax), %%rsp\n"
+             "\tjb .LULPN%u\n"
+             "\tmovq %%rax, %%r11\n",
+             ULP_THREAD_OUTER_SP_OFFSET, id);
+  else
+    fprintf (file,
+             "\tmovq __ulp_thread@gottpoff(%%rip), %%r11\n"
+             "\tcmpq %%fs:%d(%%r11), %%rsp\n"
+             "\tjb .LULPN%u\n",
+             ULP_THREAD_OUTER_SP_OFFSET, id);
+  fprintf (file, "\tleaq .LULPN%u(%%rip), %%r10\n", id);
+  if (stack_bytes)
+    fprintf (file, "\tmovl $%d, %%eax\n", (int) stack_bytes);
+  fprintf (file, "\tjmp %s\n\t.cfi_endproc\n", outer);
+}
+
+/* The arming site of a tracked entry and the label behind it: .LULPN<id>
+   for this unit's tracking code, and NAME.ulp_inner (ulp_inner_name)
+   for the object's calls (ulp-exported.cc).  Under lto1 the latter is
+   global and hidden, for the calls from other partitions, except for a
+   weak function: its calls go through its label (another unit may
+   replace it), and two weak copies must not clash.  The entry NOP
+   follows even when the function is excluded (then it is no patchable
+   entry, only a plain first instruction for the prefixes of the arming
+   site: the function's own first instruction could carry a segment
+   prefix of its own).  */
+
+static char *
+arming_site_text (void)
+{
+  unsigned id = ulp_fn.id;
+  char *site = (ulp_opts.lazy_arming
+                ? xasprintf ("\t.byte 0x%x, 0x%x\n", ULP_UNARMED_PREFIX,
+                             ULP_UNARMED_PREFIX)
+                : xasprintf ("\t.byte 0x%x, .LULPT%u - .LULPA%u - 2\n",
+                             ULP_ARMED_JUMP, id, id));
+  char *inner = NULL;
+  if (!in_lto_p || !DECL_WEAK (current_function_decl))
     {
-      rtx_insn *next = NEXT_INSN (insn);
-      if (INSN_P (insn) || BARRIER_P (insn) || LABEL_P (insn))
-        {
-          if (LABEL_P (insn))
-            LABEL_NUSES (insn) = 0;
-          remove_insn (insn);
-        }
-      insn = next;
+      char *name = ulp_inner_name (current_function_decl);
+      inner = (in_lto_p
+               ? xasprintf ("\t.globl %s\n\t.hidden %s\n%s:\n", name, name,
+                            name)
+               : xasprintf ("%s:\n", name));
+      free (name);
     }
-  emit_barrier_after (get_last_insn ());
+  char *entry = (ulp_fn.excluded ? xstrdup ("")
+                 : xasprintf (".LULPE%u:\n", id));
+  char *text = xasprintf (".LULPA%u:\n%s%s.LULPN%u:\n%s\t.byte 0x66, 0x90",
+                          id, site, inner ? inner : "", id, entry);
+  free (entry);
+  free (site);
+  free (inner);
+  return text;
 }
 
 static rtx
-entry_nop (const char *kind, unsigned id)
+asm_insn (char *text)
 {
-  char *text = xasprintf (ulp_fn.excluded || ulp_fn.entry_only
-                            ? ".LULP%s%u:" : ".LULP%s%u:\n\t.byte 0x66, 0x90",
-                          kind, id);
   /* final prints a line marker for the asm's location unless it has no
      line; an unknown location has no file and would crash it.  */
   rtx asm_input
@@ -254,10 +244,19 @@ entry_nop (const char *kind, unsigned id)
   return asm_input;
 }
 
-/* Put the entry NOP at the very start of the function: after endbr64 if
-   there is one, otherwise before the first insn or label.  It must come
-   before any code label, or a loop branching back to the start would
-   run into a detour.  */
+static rtx
+entry_nop (const char *kind, unsigned id)
+{
+  return asm_insn (xasprintf (ulp_fn.excluded
+                                ? ".LULP%s%u:" : ".LULP%s%u:\n\t.byte 0x66, 0x90",
+                              kind, id));
+}
+
+/* Put the entry NOP (of a tracked entry, its arming site and the NOP)
+   at the very start of the function: after endbr64 if there is one,
+   otherwise before the first insn or label.  It must come before any
+   code label, or a loop branching back to the start would run into a
+   detour.  */
 
 static void
 insert_function_entry (void)
@@ -268,35 +267,17 @@ insert_function_entry (void)
     first = NEXT_INSN (first);
   gcc_assert (first);
 
-  if (ulp_fn.entry_only)
-    {
-      ulp_fn.endbr = endbr_insn_p (first);
-      if (!ulp_fn.endbr && patchable_area_insn_p (first))
-        {
-          rtx_insn *n = NEXT_INSN (first);
-          delete_insn (first);
-          first = n;
-        }
-      else if (ulp_fn.endbr && NEXT_INSN (first)
-               && patchable_area_insn_p (NEXT_INSN (first)))
-        delete_insn (NEXT_INSN (first));
-      /* The record's label, at the function's label; the code after
-         endbr64.  */
-      emit_insn_before (entry_nop ("B", ulp_fn.id), first);
-      rtx_insn *code = (ulp_fn.endbr ? emit_insn_after (entry_asm (), first)
-                        : emit_insn_before (entry_asm (), first));
-      drop_code_after (code);
-      return;
-    }
   /* An excluded function only gets a label at its start, for its
      record.  */
-  if (ulp_fn.excluded)
+  if (ulp_fn.excluded && !ulp_fn.tracked_entry)
     {
       ulp_fn.endbr = endbr_insn_p (first);
       emit_insn_before (entry_nop ("B", ulp_fn.id), first);
       return;
     }
 
+  rtx entry = (ulp_fn.tracked_entry ? asm_insn (arming_site_text ())
+               : entry_nop ("E", ulp_fn.id));
   if (endbr_insn_p (first))
     {
       ulp_fn.endbr = true;
@@ -305,7 +286,7 @@ insert_function_entry (void)
          our entry; ours replaces it.  */
       if (next && patchable_area_insn_p (next))
         delete_insn (next);
-      emit_insn_after (entry_nop ("E", ulp_fn.id), first);
+      emit_insn_after (entry, first);
     }
   else
     {
@@ -315,7 +296,7 @@ insert_function_entry (void)
           delete_insn (first);
           first = next;
         }
-      emit_insn_before (entry_nop ("E", ulp_fn.id), first);
+      emit_insn_before (entry, first);
     }
 }
 
@@ -372,11 +353,11 @@ public:
     ulp_reset_function_state ();
     ulp_fn.decl = current_function_decl;
     ulp_fn.id = next_function_id++;
-    /* A tracked entry is never patched (its body is, unless excluded),
-       and tracks the boundary whether its body is excluded or not.  */
-    ulp_fn.entry_only = ulp_entry_body (current_function_decl) != NULL_TREE;
-    ulp_fn.excluded = (!ulp_fn.entry_only
-                       && ulp_function_excluded_p (current_function_decl));
+    /* A tracked entry tracks the boundary whether its function is
+       excluded from patching or not.  */
+    ulp_fn.tracked_entry = ulp_tracked_entry_p (current_function_decl);
+    ulp_fn.excluded = ulp_function_excluded_p (current_function_decl);
+    ulp_redirect_calls_to_inner ();
     ulp_collect_inlined (current_function_decl, &ulp_fn.inlined);
 
     if ((crtl->patch_area_size || crtl->patch_area_entry)
@@ -391,7 +372,7 @@ public:
 
     insert_function_entry ();
     insert_cold_entry ();
-    if (ulp_fn.excluded || ulp_fn.entry_only)
+    if (ulp_fn.excluded && !ulp_fn.tracked_entry)
       {
         crtl->patch_area_size = 0;
         crtl->patch_area_entry = 0;
@@ -433,15 +414,20 @@ ulp_print_patchable_function_entry (FILE *file,
 {
   /* Not ours (x86 calls this again after the label, and for functions
      the entry pass did not see): let GCC handle it.  */
-  if (ulp_fn.decl != current_function_decl || ulp_fn.excluded
-      || ulp_fn.entry_only || cfun->machine->function_label_emitted
-      || ulp_fn.pre_printed)
+  if (ulp_fn.decl != current_function_decl
+      || (ulp_fn.excluded && !ulp_fn.tracked_entry)
+      || cfun->machine->function_label_emitted || ulp_fn.pre_printed)
     {
       gcc_print_patchable_function_entry (file, size, record_p);
       return;
     }
   ulp_fn.pre_printed = true;
-  print_pre_entry_area (file, "P");
+  if (ulp_fn.tracked_entry)
+    print_tracking_code (file);
+  if (!ulp_fn.excluded)
+    print_pre_entry_area (file, "P");
+  else
+    fputs ("\t.p2align 1\n", file);
 }
 
 /* Called by final when it switches between the hot and cold parts of a
@@ -452,7 +438,7 @@ ulp_function_switched_text_sections (FILE *file, tree decl, bool new_is_cold)
 {
   gcc_function_switched_text_sections (file, decl, new_is_cold);
   if (new_is_cold && ulp_fn.decl == decl && ulp_fn.pre_printed
-      && !ulp_fn.first_cold && !ulp_fn.cold_printed)
+      && !ulp_fn.excluded && !ulp_fn.first_cold && !ulp_fn.cold_printed)
     {
       ulp_fn.cold_printed = true;
       print_pre_entry_area (file, "C");

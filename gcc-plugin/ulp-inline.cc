@@ -65,12 +65,6 @@ walk_blocks (tree block, vec<const char *> *names)
           tree origin = BLOCK_ABSTRACT_ORIGIN (block);
           while (origin && TREE_CODE (origin) == BLOCK)
             origin = BLOCK_ABSTRACT_ORIGIN (origin);
-          /* A tracked entry is never inlined: a block whose origin is
-             one holds its body (ulp-split.cc), whose abstract origin is
-             the entry's decl.  */
-          if (origin && TREE_CODE (origin) == FUNCTION_DECL
-              && ulp_entry_body (origin))
-            origin = ulp_entry_body (origin);
           if (origin && TREE_CODE (origin) == FUNCTION_DECL)
             add_name (names,
                       IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (origin)));

@@ -58,9 +58,8 @@ static const char plugin_help[]
     "the boundary state in shared objects (default: initial-exec)\n"
     "  -fplugin-arg-ulp-interposition=narrow|full  the object's own calls "
     "of its exported functions bind locally (narrow) or keep their entries\n"
-    "  -fplugin-arg-ulp-arming=lazy|eager  tracked entries start as a jump "
-    "to the body until the runtime arms the object (lazy), or track from "
-    "the start\n"
+    "  -fplugin-arg-ulp-arming=lazy|eager  tracked entries start unarmed "
+    "until the runtime arms the object (lazy), or track from the start\n"
     "  -fplugin-arg-ulp-patch                   compile a live patch\n"
     "  -fplugin-arg-ulp-verbose                 report each function\n"
     "  __attribute__ ((ulp_exclude))            leave a function without a "
@@ -136,8 +135,9 @@ static bool
 parse_arguments (const char *plugin_name, int argc,
                  const struct plugin_argument *argv)
 {
-  /* A library nobody patched pays one jump per call into it; the
-     runtime or ulp-apply arms it when needed (manual: "Universes").  */
+  /* A library nobody patched pays nothing per call into it for the
+     tracking; the runtime or ulp-apply arms it when needed (manual:
+     "Universes").  */
   ulp_opts.lazy_arming = true;
   for (int i = 0; i < argc; i++)
     {
@@ -246,13 +246,10 @@ plugin_init (struct plugin_name_args *plugin_info,
      record is written once final has printed the function.  */
   register_pass_at (ulp_make_entry_pass (g), "shorten", 1,
                     PASS_POS_INSERT_BEFORE, name);
-  /* Entries are split from their bodies once the unit's aliases are
-     known and visibility decided, before anything is inlined.  */
-  register_pass_at (ulp_make_split_pass (g), "visibility", 1,
+  /* Entries are decided once the unit's aliases are known and
+     visibility decided, before anything is inlined.  */
+  register_pass_at (ulp_make_exported_pass (g), "visibility", 1,
                     PASS_POS_INSERT_AFTER, name);
-  /* Under -flto, the calls between units are redirected by lto1.  */
-  register_pass_at (ulp_make_lto_redirect_pass (g), "inline", 1,
-                    PASS_POS_INSERT_BEFORE, name);
   register_pass_at (ulp_make_record_pass (g), "final", 1,
                     PASS_POS_INSERT_AFTER, name);
   /* Inline facts are read right after early inlining and right after

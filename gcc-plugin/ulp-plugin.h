@@ -78,8 +78,9 @@ struct ulp_function_state
   bool pre_printed;   /* The pre-entry area was printed.  */
   bool cold_printed;  /* A cold part got a pre-entry area and label.  */
   bool end_printed;   /* The end label .LULPX<id> was printed.  */
-  bool entry_only;    /* A tracked entry (ulp-split.cc): assembly that
-                         never falls through, no patchable entry.  */
+  bool tracked_entry; /* The function is an entry of the object: its
+                         label is a tracked entry in front of its
+                         patchable entry (ulp-exported.cc).  */
   /* Assembler names of the functions inlined into this one, collected
      before final frees the function's BLOCK tree.  */
   vec<const char *> inlined;
@@ -107,8 +108,8 @@ void ulp_collect_inlined (tree decl, vec<const char *> *names);
 #define ULP_CANDIDATE_ATTR "ulp candidate" /* (1): entry mode, (0):
                                               tracked in its body; until
                                               the split pass decides.  */
-#define ULP_ENTRY_ATTR "ulp entry"   /* (BODY): a tracked entry.  */
-#define ULP_BODY_ATTR "ulp body"     /* (ENTRY): the body of an entry.  */
+#define ULP_ENTRY_ATTR "ulp entry"   /* an entry of the object: its label
+                                        is a tracked entry.  */
 #define ULP_TRACKED_ATTR "ulp tracked" /* tracked in its own body.  */
 /* The function whose calls guard the tracking code until then.  */
 #define ULP_MARKER_NAME "__ulp_boundary_marker"
@@ -123,10 +124,11 @@ void ulp_emit_slow_thunk (FILE *);
 const char *ulp_outer_trampoline (long stack_bytes);
 void ulp_emit_outer_trampolines (FILE *);
 
-/* ulp-split.cc */
-opt_pass *ulp_make_split_pass (gcc::context *);
-opt_pass *ulp_make_lto_redirect_pass (gcc::context *);
-tree ulp_entry_body (tree decl);
+/* ulp-exported.cc */
+opt_pass *ulp_make_exported_pass (gcc::context *);
+bool ulp_tracked_entry_p (tree decl);
+char *ulp_inner_name (tree decl);
+void ulp_redirect_calls_to_inner (void);
 
 /* ulp-ipa.cc */
 void ulp_disable_unsafe_ipa (void);

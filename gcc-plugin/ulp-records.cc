@@ -155,6 +155,9 @@ struct record
   unsigned flags;
   enum ulp_kind kind;
   bool entry;           /* Has a patchable entry.  */
+  unsigned entry_offset; /* Of the entry instruction from START.  */
+  const char *tracking; /* Label of the tracking code in front of a
+                           tracked entry, or NULL.  */
   unsigned HOST_WIDE_INT size; /* When END is NULL: the size.  */
 };
 
@@ -179,12 +182,14 @@ print_record (FILE *file, const record &r, tree decl)
   else
     fprintf (file, "\t.long " HOST_WIDE_INT_PRINT_UNSIGNED "\n", r.size);
   fprintf (file, "\t.short %u\n", r.flags);
-  bool endbr = (r.kind == ULP_KIND_ENTRY ? ulp_fn.endbr
-                : r.entry && (r.flags & ULP_F_ENDBR));
-  fprintf (file, "\t.byte %d, %d, %d, %d\n", (int) r.kind,
-           r.entry ? ULP_PRE_ENTRY_SIZE : 0, endbr ? 4 : 0,
+  fprintf (file, "\t.byte %d, %d, %u, %d\n", (int) r.kind,
+           r.entry ? ULP_PRE_ENTRY_SIZE : 0, r.entry_offset,
            r.entry ? ULP_ENTRY_SIZE : 0);
-  fprintf (file, "\t.short 0\n\t.popsection\n");
+  if (r.tracking)
+    fprintf (file, "\t.short %s - %s\n\t.popsection\n", r.start,
+             r.tracking);
+  else
+    fprintf (file, "\t.short 0\n\t.popsection\n");
 }
 
 /* In a live patch, the entry saying which target function DECL
@@ -267,6 +272,8 @@ write_variable_records (FILE *file)
       r.inlined = NULL;
       r.kind = ULP_KIND_VARIABLE;
       r.entry = false;
+      r.entry_offset = 0;
+      r.tracking = NULL;
       r.flags = 0;
       if (TREE_PUBLIC (decl))
         r.flags |= ULP_F_GLOBAL;
@@ -343,46 +350,51 @@ ulp_write_records (FILE *file)
     flags |= ULP_F_COMDAT;
   if (ulp_boundary_function_p (decl))
     flags |= ULP_F_BOUNDARY;
-  if (ulp_fn.endbr && !ulp_fn.excluded && !ulp_fn.entry_only)
+  if (ulp_fn.endbr && !ulp_fn.excluded)
     flags |= ULP_F_ENDBR;
   if (ulp_fn.excluded)
     flags |= ULP_F_EXCLUDED;
-  if (ulp_fn.entry_only && ulp_opts.lazy_arming)
+  if (ulp_fn.tracked_entry && ulp_opts.lazy_arming)
     flags |= ULP_F_ARMABLE;
   if (in_lto_p)
     flags |= ULP_F_LTO;
 
   const char *fname = get_fnname_from_decl (decl);
-  /* A tracked entry names its body as its origin; the body is an
-     ordinary function of its own name (ulp-split.cc).  */
-  tree entry_body = ulp_entry_body (decl);
-  /* Clones of a body (.part, .constprop) inherit its attributes, and
-     are clones like any other.  */
-  tree body_attr = lookup_attribute (ULP_BODY_ATTR, DECL_ATTRIBUTES (decl));
-  bool is_body = (body_attr
-                  && ulp_entry_body (TREE_VALUE (TREE_VALUE (body_attr)))
-                       == decl);
-  tree origin = entry_body ? entry_body
-                : is_body ? NULL_TREE : clone_origin (decl);
+  tree origin = clone_origin (decl);
+  unsigned endbr = ulp_fn.endbr ? 4 : 0;
+  char tracking[64];
 
   record r;
   r.flags = flags;
-  r.entry = !ulp_fn.excluded && !ulp_fn.entry_only;
+  r.entry = !ulp_fn.excluded;
   r.name = print_string (file, plain_name (fname));
   r.origin = origin ? (int) print_string (file, assembler_name (origin)) : -1;
   r.unit = print_string (file, unit_name (decl));
-  r.kind = (entry_body ? ULP_KIND_ENTRY
-            : origin ? ULP_KIND_CLONE : ULP_KIND_FUNCTION);
+  r.kind = origin ? ULP_KIND_CLONE : ULP_KIND_FUNCTION;
 
-  /* The function's label: the entry minus endbr64, or the label the
-     entry pass left at the start of an excluded function.  */
-  if (r.entry)
-    snprintf (start, sizeof start, "(.LULPE%u - %d)", ulp_fn.id,
-              ulp_fn.endbr ? 4 : 0);
+  /* The function's label: at the arming site of a tracked entry, at the
+     entry, or at the label the entry pass left at the start of an
+     excluded function, each less endbr64.  The entry instruction of a
+     tracked entry (or, excluded, its NOP) follows the arming site.  */
+  if (ulp_fn.tracked_entry)
+    {
+      snprintf (start, sizeof start, "(.LULPA%u - %u)", ulp_fn.id, endbr);
+      snprintf (link, sizeof link, ".LULPA%u", ulp_fn.id);
+      snprintf (tracking, sizeof tracking, ".LULPT%u", ulp_fn.id);
+      r.entry_offset = endbr + ULP_ARM_SITE_SIZE;
+      r.tracking = tracking;
+    }
   else
-    snprintf (start, sizeof start, ".LULPB%u", ulp_fn.id);
-  snprintf (link, sizeof link, r.entry ? ".LULPE%u" : ".LULPB%u",
-            ulp_fn.id);
+    {
+      if (r.entry)
+        snprintf (start, sizeof start, "(.LULPE%u - %u)", ulp_fn.id, endbr);
+      else
+        snprintf (start, sizeof start, ".LULPB%u", ulp_fn.id);
+      snprintf (link, sizeof link, r.entry ? ".LULPE%u" : ".LULPB%u",
+                ulp_fn.id);
+      r.entry_offset = r.entry ? endbr : 0;
+      r.tracking = NULL;
+    }
   r.start = start;
   r.link = link;
 
@@ -413,7 +425,9 @@ ulp_write_records (FILE *file)
       c.origin = (int) print_string (file, plain_name (fname));
       c.kind = ULP_KIND_COLD;
       c.flags = flags & ~(ULP_F_GLOBAL | ULP_F_EXPORTED | ULP_F_WEAK
-                          | ULP_F_ENDBR | ULP_F_BOUNDARY);
+                          | ULP_F_ENDBR | ULP_F_BOUNDARY | ULP_F_ARMABLE);
+      c.entry_offset = 0;
+      c.tracking = NULL;
       snprintf (cold_start, sizeof cold_start,
                 r.entry ? ".LULPCE%u" : ".LULPCB%u", ulp_fn.id);
       snprintf (cold_link, sizeof cold_link, "%s", cold_start);

@@ -79,19 +79,9 @@ enum ulp_kind
   ULP_KIND_COLD = 2,     /* the cold part (.cold) of a split function;
                             ORIGIN names that function.  Never called,
                             so never detoured: patch ORIGIN instead.  */
-  ULP_KIND_VARIABLE = 3, /* a variable with static storage; CODE_SIZE is
+  ULP_KIND_VARIABLE = 3  /* a variable with static storage; CODE_SIZE is
                             its size, ORIGIN the function a static local
                             belongs to.  No entry.  */
-  ULP_KIND_ENTRY = 4     /* the tracked entry of a function a thread can
-                            enter from outside the object: code the
-                            plugin generates under the function's own
-                            name (and every alias of it) that moves a
-                            thread entering from outside to the newest
-                            universe, then runs ORIGIN, the function's
-                            body (a local function NAME.ulp_body that
-                            the object's own direct calls reach without
-                            any tracking).  Carries ULP_F_BOUNDARY.
-                            Never detoured: a patch replaces ORIGIN.  */
 };
 
 /* Record flags.  */
@@ -109,14 +99,12 @@ enum ulp_record_flags
                               the object moves the thread to the
                               object's newest universe.  */
   ULP_F_TLS = 1 << 8,      /* a thread-local variable.  */
-  ULP_F_ARMABLE = 1 << 9   /* (ULP_KIND_ENTRY) the tracked entry starts,
-                              ENTRY_OFFSET bytes after its label (past
-                              endbr64), with a 5-byte jump straight to
-                              its body: the entry tracks nothing until
-                              the runtime arms the object, at its first
-                              patch, by turning the jump's first 2 bytes
-                              into a short jump to the tracking code
-                              right after it (ULP_ARMED_JUMP).  */
+  ULP_F_ARMABLE = 1 << 9   /* the tracked entry at the function's label
+                              (ULP_F_BOUNDARY, TRACKING non-zero) starts
+                              unarmed: the runtime arms the object at its
+                              first patch (ULP_ARM_SITE_SIZE below).
+                              Without it a tracked entry tracks from the
+                              start.  */
 };
 
 /* Geometry of the patchable entry the plugin emits.  */
@@ -129,16 +117,33 @@ enum ulp_record_flags
 #define ULP_ENTRY_NOP0 0x66
 #define ULP_ENTRY_NOP1 0x90
 
-/* The arming site of a tracked entry with ULP_F_ARMABLE: 5 bytes, first
-   E9 <rel32 to the body> (unarmed: the object's callers pay one jump),
-   then, once armed, EB 03 (a jump over the 3 remaining bytes into the
-   tracking code).  Arming is one aligned 2-byte store per entry, so a
-   thread running the entry sees one form or the other; no thread is
-   ever inside the 5 bytes, which are a single instruction.  */
-#define ULP_ARM_SITE_SIZE 5
-#define ULP_UNARMED_OPCODE 0xe9
-#define ULP_ARMED_JUMP0 0xeb
-#define ULP_ARMED_JUMP1 0x03
+/* A tracked entry: a function a thread can enter from outside the
+   object (ULP_F_BOUNDARY, TRACKING non-zero) has, at its label (past
+   endbr64), a 2-byte arming site in front of its entry instruction,
+   ENTRY_OFFSET bytes from the label, where the object's own calls enter
+   (the plugin's local label NAME.ulp_inner):
+
+     tracking code              TRACKING bytes before the label:
+                                  nested (the stack pointer is below the
+                                  outermost frame): jump to the entry;
+                                  else jump to __ulp_outer, which calls
+                                  the entry in the outer-entry protocol
+     pre-entry area             PRE_ENTRY bytes
+   label:
+     [endbr64]
+     arming site                2E 2E: two CS segment-override prefixes,
+                                  part of the entry instruction (one
+                                  instruction, nothing more to run);
+                                EB <to the tracking code>, armed
+     entry instruction          66 90, detoured like any other
+
+   Until the runtime arms the object (ULP_F_ARMABLE), a call through the
+   label runs exactly what a call of the entry runs.  Arming is one
+   aligned 2-byte store per entry, so a thread sees one form or the
+   other.  */
+#define ULP_ARM_SITE_SIZE 2
+#define ULP_UNARMED_PREFIX 0x2e
+#define ULP_ARMED_JUMP 0xeb
 
 /* One record per emitted function body.  32 bytes, 4-byte aligned.  */
 struct ulp_record
@@ -158,12 +163,13 @@ struct ulp_record
   uint16_t flags;       /* ULP_F_*.  */
   uint8_t kind;         /* enum ulp_kind.  */
   uint8_t pre_entry;    /* bytes of NOP area before the label.  */
-  uint8_t entry_offset; /* offset of the entry instruction (of a tracked
-                           entry's arming site) from the label (4 after
-                           endbr64, else 0).  */
+  uint8_t entry_offset; /* offset of the entry instruction from the
+                           label: 4 after endbr64, 2 more after a tracked
+                           entry's arming site.  */
   uint8_t entry_size;   /* bytes of the entry instruction; 0 when the
                            function has no patchable entry.  */
-  uint16_t reserved;    /* 0.  */
+  uint16_t tracking;    /* of a tracked entry: bytes from the start of
+                           its tracking code to the label; else 0.  */
 };
 
 /* Universes.  Each object counts its own: the runtime bumps

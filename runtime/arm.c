@@ -4,13 +4,15 @@
    SPDX-License-Identifier: GPL-3.0-or-later
 
    A library built with the plugin runs its tracked entries unarmed:
-   each begins with a 5-byte jump straight to its body (ULP_F_ARMABLE,
-   ulp-meta.h), so a process that is never patched pays one jump per
-   call into the library and no thread-local access at all.  Tracking
-   only matters once there are two universes, so the runtime arms an
-   object right before it opens the object's second universe: one
-   aligned 2-byte store per entry turns the jump into a short jump to
-   the tracking code behind it.  The first bytes each entry had are
+   the arming site at each entry's label is two prefixes of the
+   function's entry instruction (ULP_F_ARMABLE, ulp-meta.h), so a
+   process that is never patched runs the same instructions for a call
+   into the library as for the library's own calls, with no
+   thread-local access at all.  Tracking only matters once there are
+   two universes, so the runtime arms an object right before it opens
+   the object's second universe: one aligned 2-byte store per entry
+   turns the prefixes into a short jump back to the tracking code in
+   front of the function.  The first bytes each entry had are
    kept, so that an apply that fails afterwards, or a tool whose check
    of the threads fails (ulp-apply: a thread inside the object since
    before the arming would not be known to be inside), can disarm the
@@ -47,13 +49,30 @@ static void seed_self (struct ulp_obj *h);
 static uintptr_t
 arm_site (const struct ulp_record *r)
 {
-  return (uintptr_t) ulp_ref (&r->addr) + r->entry_offset;
+  return (uintptr_t) ulp_ref (&r->addr) + r->entry_offset
+         - ULP_ARM_SITE_SIZE;
 }
 
 static bool
 armable_p (const struct ulp_record *r)
 {
-  return r->kind == ULP_KIND_ENTRY && (r->flags & ULP_F_ARMABLE);
+  return ((r->kind == ULP_KIND_FUNCTION || r->kind == ULP_KIND_CLONE)
+          && (r->flags & ULP_F_ARMABLE) && r->tracking
+          && r->entry_offset >= ULP_ARM_SITE_SIZE);
+}
+
+/* The armed form of R's arming site: a short jump back to its tracking
+   code; false when that is out of reach.  */
+static bool
+armed_jump (const struct ulp_record *r, uint16_t *val)
+{
+  intptr_t target = (intptr_t) ulp_ref (&r->addr) - r->tracking;
+  intptr_t rel = target - (intptr_t) (arm_site (r) + ULP_ARM_SITE_SIZE);
+  if (rel < -128 || rel > 127)
+    return false;
+  unsigned char b[2] = { ULP_ARMED_JUMP, (unsigned char) (int8_t) rel };
+  memcpy (val, b, sizeof *val);
+  return true;
 }
 
 /* Find H's arming sites and check their bytes; fill H->arm_sites and
@@ -67,10 +86,12 @@ collect_sites (struct ulp_obj *h, struct ulp_error *err)
       n++;
   uintptr_t *sites = calloc (n ? n : 1, sizeof *sites);
   uint16_t *orig = calloc (n ? n : 1, sizeof *orig);
-  if (!sites || !orig)
+  uint16_t *armed = calloc (n ? n : 1, sizeof *armed);
+  if (!sites || !orig || !armed)
     {
       free (sites);
       free (orig);
+      free (armed);
       return ulp_fail (err, ULP_E_NOMEM, "out of memory");
     }
   size_t k = 0;
@@ -81,15 +102,19 @@ collect_sites (struct ulp_obj *h, struct ulp_error *err)
         continue;
       uintptr_t a = arm_site (r);
       const unsigned char *b = (const unsigned char *) a;
+      uintptr_t track = (uintptr_t) ulp_ref (&r->addr) - r->tracking;
       if ((a & 1) || !ulp_obj_in_text (h, a, ULP_ARM_SITE_SIZE)
-          || b[0] != ULP_UNARMED_OPCODE)
+          || !ulp_obj_in_text (h, track, 1)
+          || b[0] != ULP_UNARMED_PREFIX || b[1] != ULP_UNARMED_PREFIX
+          || !armed_jump (r, &armed[k]))
         {
           const char *name = rec_str (&r->name);
           free (sites);
           free (orig);
+          free (armed);
           return ulp_fail (err, ULP_E_NOT_PATCHABLE,
                            "the tracked entry %s of %s at %#lx is not the "
-                           "unarmed jump its record describes",
+                           "unarmed entry its record describes",
                            name ? name : "?", h->soname, (unsigned long) a);
         }
       sites[k] = a;
@@ -98,6 +123,7 @@ collect_sites (struct ulp_obj *h, struct ulp_error *err)
     }
   h->arm_sites = sites;
   h->arm_orig = orig;
+  h->arm_jumps = armed;
   h->narm = k;
   return 0;
 }
@@ -120,11 +146,8 @@ ulp_obj_arm (struct ulp_obj *h, struct ulp_error *err)
   int todo = sites_to_arm (h, err);
   if (todo <= 0)
     return todo;
-  static const unsigned char armed[2] = { ULP_ARMED_JUMP0, ULP_ARMED_JUMP1 };
-  uint16_t val;
-  memcpy (&val, armed, sizeof val);
   size_t done;
-  if (ulp_code_store16_many (h->arm_sites, NULL, val, h->narm,
+  if (ulp_code_store16_many (h->arm_sites, h->arm_jumps, 0, h->narm,
                              ulp_obj_prot (h, h->narm ? h->arm_sites[0] : 0),
                              &done, err) < 0)
     {
@@ -180,47 +203,47 @@ cmp_str (const void *a, const void *b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* The code ranges of the bodies H's entries run (and of their cold
-   parts), sorted, in a malloc'd array of *NR pairs; NULL when out of
-   memory.  A thread whose frame in such a body sits right below a
-   frame outside the object entered it through the entry.  */
+/* The code ranges of the functions with tracked entries (and of their
+   cold parts), sorted, in a malloc'd array of *NR pairs; NULL when out
+   of memory.  A thread whose frame in such a function sits right below
+   a frame outside the object entered it through the entry.  */
 static uint64_t (*body_ranges (struct ulp_obj *h, size_t *nr))[2]
 {
   size_t nb = 0;
   for (size_t i = 0; i < h->nrecords; i++)
     if (armable_p (ulp_obj_record (h, i)))
       nb++;
-  const char **bodies = calloc (nb ? nb : 1, sizeof *bodies);
+  const char **names = calloc (nb ? nb : 1, sizeof *names);
   uint64_t (*ranges)[2] = calloc (2 * (nb ? nb : 1), sizeof *ranges);
   size_t k = 0, n = 0;
-  if (!bodies || !ranges)
+  if (!names || !ranges)
     {
-      free (bodies);
+      free (names);
       free (ranges);
       return NULL;
     }
   for (size_t i = 0; i < h->nrecords; i++)
     {
       const struct ulp_record *r = ulp_obj_record (h, i);
-      const char *o = armable_p (r) ? rec_str (&r->origin) : NULL;
-      if (o)
-        bodies[k++] = o;
+      const char *name = armable_p (r) ? rec_str (&r->name) : NULL;
+      if (name)
+        names[k++] = name;
     }
-  qsort (bodies, k, sizeof *bodies, cmp_str);
+  qsort (names, k, sizeof *names, cmp_str);
   for (size_t i = 0; i < h->nrecords && n < 2 * nb; i++)
     {
       const struct ulp_record *r = ulp_obj_record (h, i);
-      const char *key = (r->kind == ULP_KIND_FUNCTION ? rec_str (&r->name)
+      const char *key = (armable_p (r) ? rec_str (&r->name)
                          : r->kind == ULP_KIND_COLD ? rec_str (&r->origin)
                                                     : NULL);
-      if (!key || !bsearch (&key, bodies, k, sizeof *bodies, cmp_str))
+      if (!key || !bsearch (&key, names, k, sizeof *names, cmp_str))
         continue;
       uintptr_t s = (uintptr_t) ulp_ref (&r->addr);
       ranges[n][0] = s;
       ranges[n][1] = s + r->code_size;
       n++;
     }
-  free (bodies);
+  free (names);
   qsort (ranges, n, sizeof *ranges, cmp_range);
   *nr = n;
   return ranges;

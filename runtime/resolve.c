@@ -78,15 +78,6 @@ find_function (struct ulp_obj *h, const char *name, const char *shown,
           var = r;
           continue;
         }
-      if (r->kind == ULP_KIND_ENTRY)
-        {
-          /* The tracked entry of an exported function is never patched:
-             its body is what the name means to replace.  */
-          const char *body = rec_str (&r->origin);
-          if (body && strcmp (body, name) != 0)
-            return find_function (h, body, shown, rec_str (&r->unit), err);
-          continue;
-        }
       if (r->kind != ULP_KIND_FUNCTION && r->kind != ULP_KIND_CLONE)
         continue;
       if (found && ulp_ref (&found->addr) != ulp_ref (&r->addr))
@@ -271,10 +262,8 @@ ulp_find_symbol (struct ulp_obj *h, const char *name, const char *unit,
       if (!rn || strcmp (rn, name) != 0
           || !ulp_unit_matches (rec_str (&r->unit), unit))
         continue;
-      /* A reference to an exported function means its tracked entry:
-         its address is the function's address, as everywhere else.  */
       if (r->kind != ULP_KIND_FUNCTION && r->kind != ULP_KIND_CLONE
-          && r->kind != ULP_KIND_VARIABLE && r->kind != ULP_KIND_ENTRY)
+          && r->kind != ULP_KIND_VARIABLE)
         continue;
       if (found && ulp_ref (&found->addr) != ulp_ref (&r->addr))
         {

@@ -186,6 +186,7 @@ struct ulp_obj
   bool armed;
   uintptr_t *arm_sites;
   uint16_t *arm_orig;
+  uint16_t *arm_jumps;   /* each site's armed form.  */
   size_t narm;
 };
 

@@ -249,8 +249,6 @@ kind_name (unsigned kind)
       return "cold";
     case ULP_KIND_VARIABLE:
       return "variable";
-    case ULP_KIND_ENTRY:
-      return "entry";
     default:
       return "unknown";
     }
@@ -500,6 +498,13 @@ print_details (const struct ulp_func *f)
       else
         buf_str (&b, " (not in the file)");
     }
+  if (f->tracking > 0)
+    {
+      buf_str (&b, "\n    tracked entry: arming site at ");
+      buf_printf (&b, "+%u", (unsigned) f->entry_offset - ULP_ARM_SITE_SIZE);
+      buf_str (&b, ", tracking code ");
+      buf_printf (&b, "%u bytes before the label", (unsigned) f->tracking);
+    }
   buf_str (&b, "\n");
   fputs (b.s, stdout);
   free (b.s);
@@ -733,8 +738,9 @@ json_func (const struct ulp_func *f)
   if (rest)
     printf ("%s\"%#x\"", first ? "" : ", ", rest);
   printf ("], \"pre_entry\": %u, \"entry_offset\": %u, \"entry_size\": %u, "
-          "\"entry_bytes\": ", (unsigned) f->pre_entry,
-          (unsigned) f->entry_offset, (unsigned) f->entry_size);
+          "\"tracking\": %u, \"entry_bytes\": ", (unsigned) f->pre_entry,
+          (unsigned) f->entry_offset, (unsigned) f->entry_size,
+          (unsigned) f->tracking);
   json_hex (f->entry_bytes, f->entry_size);
   fputs (", \"pre_entry_bytes\": ", stdout);
   json_hex (f->pre_entry_bytes, f->pre_entry);

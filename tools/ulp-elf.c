@@ -166,6 +166,7 @@ enum
   REC_PRE_ENTRY = 27,
   REC_ENTRY_OFFSET = 28,
   REC_ENTRY_SIZE = 29,
+  REC_TRACKING = 30,
   REC_SIZE = 32
 };
 
@@ -224,6 +225,7 @@ decode_plain_fields (struct ulp_func *f, const unsigned char *p)
   f->pre_entry = p[REC_PRE_ENTRY];
   f->entry_offset = p[REC_ENTRY_OFFSET];
   f->entry_size = p[REC_ENTRY_SIZE];
+  f->tracking = get_le16 (p + REC_TRACKING);
 }
 
 /* Notes.  */

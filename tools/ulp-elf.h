@@ -85,6 +85,8 @@ struct ulp_func
   uint8_t pre_entry;
   uint8_t entry_offset;
   uint8_t entry_size;
+  uint16_t tracking;      /* of a tracked entry: bytes from its tracking
+                             code to ADDRESS; else 0.  */
 
   /* The bytes the file holds at ADDRESS + ENTRY_OFFSET (ENTRY_SIZE of
      them) and at ADDRESS - PRE_ENTRY (PRE_ENTRY of them), or NULL when

@@ -118,16 +118,17 @@ count_armable (lib *l)
     {
       const struct ulp_record *r
         = (const struct ulp_record *) (l->records + i * l->record_size);
-      if (r->kind == ULP_KIND_ENTRY && (r->flags & ULP_F_ARMABLE))
+      if ((r->flags & ULP_F_ARMABLE) && r->tracking)
         n++;
     }
   return n;
 }
 
 /* Arm L's tracked entries as the runtime does at the object's first
-   patch (runtime/arm.c): the 5-byte jump to the body at each entry's
-   arming site becomes EB 03, a jump into the tracking behind it.  The
-   number of entries armed, or -1 when a site is not the unarmed jump.  */
+   patch (runtime/arm.c): the two prefixes at each entry's arming site
+   become a short jump back to the tracking code in front of the
+   function.  The number of entries armed, or -1 when a site is not the
+   unarmed prefixes.  */
 static long
 arm (lib *l)
 {
@@ -136,17 +137,20 @@ arm (lib *l)
     {
       const struct ulp_record *r
         = (const struct ulp_record *) (l->records + i * l->record_size);
-      if (r->kind != ULP_KIND_ENTRY || !(r->flags & ULP_F_ARMABLE))
+      if (!(r->flags & ULP_F_ARMABLE) || !r->tracking)
         continue;
-      unsigned char *site = (unsigned char *) ulp_ref (&r->addr)
-                            + r->entry_offset;
-      if (site[0] != ULP_UNARMED_OPCODE)
+      unsigned char *label = (unsigned char *) ulp_ref (&r->addr);
+      unsigned char *site = label + r->entry_offset - ULP_ARM_SITE_SIZE;
+      if (site[0] != ULP_UNARMED_PREFIX || site[1] != ULP_UNARMED_PREFIX)
+        return -1;
+      long rel = (label - r->tracking) - (site + ULP_ARM_SITE_SIZE);
+      if (rel < -128 || rel >= 0)
         return -1;
       uintptr_t page = (uintptr_t) site & ~(uintptr_t) 4095;
       if (mprotect ((void *) page, 8192, PROT_READ | PROT_WRITE | PROT_EXEC)
           != 0)
         return -1;
-      uint16_t v = ULP_ARMED_JUMP0 | (ULP_ARMED_JUMP1 << 8);
+      uint16_t v = ULP_ARMED_JUMP | ((uint16_t) (uint8_t) rel << 8);
       __atomic_store_n ((uint16_t *) site, v, __ATOMIC_SEQ_CST);
       mprotect ((void *) page, 8192, PROT_READ | PROT_EXEC);
       n++;

@@ -4,14 +4,18 @@
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later  */
 
-/* Exported: its body is bound locally and inlined into both callers.  */
+/* Hidden, exported through an alias (the libxml2 idiom): bound
+   locally, so GCC inlines it into both callers.  */
+__attribute__ ((visibility ("hidden")))
 int
-propagate_check (int x)
+propagate_check_hidden (int x)
 {
   if (x > 1000)
     return -2;
   return x * 2;
 }
+
+int propagate_check (int) __attribute__ ((alias ("propagate_check_hidden")));
 
 /* 21 is never over 1000: the inlined check folds to 42, the same code
    before and after the fix.  Only the inline list says this function
@@ -19,11 +23,11 @@ propagate_check (int x)
 int
 propagate_folded (void)
 {
-  return propagate_check (21);
+  return propagate_check_hidden (21);
 }
 
 int
 propagate_direct (int x)
 {
-  return propagate_check (x) + 1;
+  return propagate_check_hidden (x) + 1;
 }
