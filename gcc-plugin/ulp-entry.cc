@@ -58,6 +58,10 @@
 #include "cgraph.h"
 #include "diagnostic-core.h"
 #include "insn-constants.h"
+#include "insn-config.h"
+#include "insn-attr.h"
+#include "rtl-iter.h"
+#include "recog.h"
 
 ulp_function_state ulp_fn;
 
@@ -223,11 +227,8 @@ arming_site_text (void)
                : xasprintf ("%s:\n", name));
       free (name);
     }
-  char *entry = (ulp_fn.excluded ? xstrdup ("")
-                 : xasprintf (".LULPE%u:\n", id));
-  char *text = xasprintf (".LULPA%u:\n%s%s.LULPN%u:\n%s\t.byte 0x66, 0x90",
-                          id, site, inner ? inner : "", id, entry);
-  free (entry);
+  char *text = xasprintf (".LULPA%u:\n%s%s.LULPN%u:\n", id, site,
+                          inner ? inner : "", id);
   free (site);
   free (inner);
   return text;
@@ -252,11 +253,87 @@ entry_nop (const char *kind, unsigned id)
                               kind, id));
 }
 
-/* Put the entry NOP (of a tracked entry, its arming site and the NOP)
-   at the very start of the function: after endbr64 if there is one,
-   otherwise before the first insn or label.  It must come before any
-   code label, or a loop branching back to the start would run into a
-   detour.  */
+/* Fusing the entry with the function's first instruction.
+
+   The 2-byte NOP costs one instruction per call.  Where the function's
+   first instruction is at least 2 bytes long and can run anywhere, it
+   is the entry instead: a detour overwrites its first 2 bytes, and a
+   thread that must run this version runs a copy of it that the runtime
+   makes, then jumps back behind it (ULP_F_FUSED in ulp-meta.h).  A
+   push of one of the eight legacy registers, 1 byte, gets a REX prefix
+   (0x40, which changes nothing for it) to take 2; a prologue starts
+   with one in most functions.  Only integer instructions on general
+   registers, the flags, constants and memory addressed by registers are
+   taken: nothing relative to %rip, no symbol, no segment register, no
+   branch.  The assembler checks the length.  */
+
+static bool
+fusable_rtx_p (const_rtx pattern)
+{
+  subrtx_iterator::array_type array;
+  FOR_EACH_SUBRTX (iter, array, pattern, ALL)
+    {
+      const_rtx x = *iter;
+      machine_mode mode = GET_MODE (x);
+      if (mode != VOIDmode && mode != BLKmode && !SCALAR_INT_MODE_P (mode)
+          && GET_MODE_CLASS (mode) != MODE_CC)
+        return false;
+      switch (GET_CODE (x))
+        {
+        case REG:
+          if (!GENERAL_REGNO_P (REGNO (x)) && REGNO (x) != FLAGS_REG)
+            return false;
+          break;
+        case MEM:
+          if (MEM_ADDR_SPACE (x) != ADDR_SPACE_GENERIC || MEM_VOLATILE_P (x))
+            return false;
+          break;
+        case SET: case PARALLEL: case CLOBBER: case CONST_INT: case SCRATCH:
+        case PLUS: case MINUS: case MULT: case AND: case IOR: case XOR:
+        case NOT: case NEG: case ASHIFT: case ASHIFTRT: case LSHIFTRT:
+        case ZERO_EXTEND: case SIGN_EXTEND: case COMPARE: case SUBREG:
+        case PRE_DEC:
+          break;
+        default:
+          return false;
+        }
+    }
+  return true;
+}
+
+/* How INSN, the function's first, can be its entry: -1 not at all, 0
+   as it is, 1 with a REX prefix.  */
+
+static int
+fusion_of (rtx_insn *insn)
+{
+  if (!ulp_opts.fused_entry || !NONJUMP_INSN_P (insn)
+      || recog_memoized (insn) < 0)
+    return -1;
+  rtx pattern = PATTERN (insn);
+  if (asm_noperands (pattern) >= 0 || !fusable_rtx_p (pattern))
+    return -1;
+  rtx set = single_set (insn);
+  if (set && MEM_P (SET_DEST (set))
+      && GET_CODE (XEXP (SET_DEST (set), 0)) == PRE_DEC)
+    {
+      /* A push; nothing else writes below the stack pointer.  */
+      rtx src = SET_SRC (set);
+      if (!REG_P (src) || GET_MODE (src) != DImode)
+        return -1;
+      return REX_INT_REGNO_P (REGNO (src)) ? 0 : 1;
+    }
+  if (reg_mentioned_p (stack_pointer_rtx, pattern)
+      && !RTX_FRAME_RELATED_P (insn))
+    return -1;
+  return get_attr_length (insn) >= 2 ? 0 : -1;
+}
+
+/* Put the entry (of a tracked entry, its arming site first) at the very
+   start of the function: after endbr64 if there is one, otherwise
+   before the first insn or label.  It must come before any code label,
+   or a loop branching back to the start would run into a detour; so
+   is a fused first instruction.  */
 
 static void
 insert_function_entry (void)
@@ -276,28 +353,59 @@ insert_function_entry (void)
       return;
     }
 
-  rtx entry = (ulp_fn.tracked_entry ? asm_insn (arming_site_text ())
-               : entry_nop ("E", ulp_fn.id));
+  rtx_insn *after = NULL;
   if (endbr_insn_p (first))
     {
       ulp_fn.endbr = true;
-      rtx_insn *next = NEXT_INSN (first);
-      /* -fpatchable-function-entry's area would sit between endbr64 and
-         our entry; ours replaces it.  */
-      if (next && patchable_area_insn_p (next))
-        delete_insn (next);
-      emit_insn_after (entry, first);
+      after = first;
+      first = NEXT_INSN (first);
     }
-  else
+  /* -fpatchable-function-entry's area would sit where our entry goes;
+     ours replaces it.  */
+  if (first && patchable_area_insn_p (first))
     {
-      if (patchable_area_insn_p (first))
-        {
-          rtx_insn *next = NEXT_INSN (first);
-          delete_insn (first);
-          first = next;
-        }
-      emit_insn_before (entry, first);
+      rtx_insn *next = NEXT_INSN (first);
+      delete_insn (first);
+      first = next;
     }
+
+  /* The first instruction, unless a label or a section switch comes
+     before it.  */
+  rtx_insn *code = first;
+  while (code && (DEBUG_INSN_P (code)
+                  || (NOTE_P (code)
+                      && NOTE_KIND (code) != NOTE_INSN_SWITCH_TEXT_SECTIONS)))
+    code = NEXT_INSN (code);
+  int fusion = (code && !ulp_fn.excluded) ? fusion_of (code) : -1;
+  ulp_fn.fused = fusion >= 0;
+
+  unsigned id = ulp_fn.id;
+  char *site = ulp_fn.tracked_entry ? arming_site_text () : xstrdup ("");
+  char *text;
+  if (ulp_fn.excluded)
+    /* A tracked entry of an excluded function: a plain first
+       instruction behind the prefixes.  */
+    text = xasprintf ("%s\t.byte 0x66, 0x90", site);
+  else if (!ulp_fn.fused)
+    text = xasprintf ("%s.LULPE%u:\n\t.byte 0x66, 0x90\n.LULPF%u:", site, id,
+                      id);
+  else
+    text = xasprintf ("%s.LULPE%u:%s", site, id,
+                      fusion ? "\n\t.byte 0x40" : "");
+  free (site);
+  rtx entry = asm_insn (text);
+  if (after)
+    emit_insn_after (entry, after);
+  else
+    emit_insn_before (entry, first);
+  if (ulp_fn.fused)
+    emit_insn_after (asm_insn (xasprintf (".LULPF%u:\n"
+                                          "\t.if .LULPF%u - .LULPE%u < 2\n"
+                                          "\t.error \"ulp: an entry "
+                                          "instruction of less than 2 "
+                                          "bytes\"\n"
+                                          "\t.endif", id, id, id)),
+                     code);
 }
 
 /* In a function split into hot and cold parts, put a 2-byte NOP at the

@@ -60,6 +60,8 @@ static const char plugin_help[]
     "of its exported functions bind locally (narrow) or keep their entries\n"
     "  -fplugin-arg-ulp-arming=lazy|eager  tracked entries start unarmed "
     "until the runtime arms the object (lazy), or track from the start\n"
+    "  -fplugin-arg-ulp-entry=fused|nop  a function's first instruction is "
+    "its patchable entry where it can be (fused), or a 2-byte NOP always\n"
     "  -fplugin-arg-ulp-patch                   compile a live patch\n"
     "  -fplugin-arg-ulp-verbose                 report each function\n"
     "  __attribute__ ((ulp_exclude))            leave a function without a "
@@ -139,6 +141,9 @@ parse_arguments (const char *plugin_name, int argc,
      tracking; the runtime or ulp-apply arms it when needed (manual:
      "Universes").  */
   ulp_opts.lazy_arming = true;
+  /* The first instruction is the entry where it can be: no NOP to run
+     (manual: "Layout").  */
+  ulp_opts.fused_entry = true;
   for (int i = 0; i < argc; i++)
     {
       const char *key = argv[i].key, *value = argv[i].value;
@@ -159,6 +164,9 @@ parse_arguments (const char *plugin_name, int argc,
       else if (strcmp (key, "arming") == 0 && value
                && (!strcmp (value, "lazy") || !strcmp (value, "eager")))
         ulp_opts.lazy_arming = !strcmp (value, "lazy");
+      else if (strcmp (key, "entry") == 0 && value
+               && (!strcmp (value, "fused") || !strcmp (value, "nop")))
+        ulp_opts.fused_entry = !strcmp (value, "fused");
       else if (strcmp (key, "boundary") == 0 && value
                && (!strcmp (value, "auto") || !strcmp (value, "always")
                    || !strcmp (value, "never")))
@@ -179,7 +187,7 @@ parse_arguments (const char *plugin_name, int argc,
                  "%<boundary=auto|always|never%>, "
                  "%<tls=initial-exec|desc|dynamic%>, "
                  "%<interposition=narrow|full%>, %<arming=eager|lazy%>, "
-                 "%<patch%> and %<verbose%>",
+                 "%<entry=fused|nop%>, %<patch%> and %<verbose%>",
                  plugin_name, plugin_name, key, value ? "=" : "",
                  value ? value : "");
           return false;

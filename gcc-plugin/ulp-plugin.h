@@ -62,6 +62,10 @@ struct ulp_options
      unarmed (a jump straight to the body) until the runtime arms the
      object (ULP_F_ARMABLE); =eager: they track from the start.  */
   bool lazy_arming;
+  /* -fplugin-arg-ulp-entry=fused (the default): a function's first
+     instruction is its entry where it can be (ulp-entry.cc); =nop: a
+     2-byte NOP always.  */
+  bool fused_entry;
 };
 extern ulp_options ulp_opts;
 
@@ -78,6 +82,8 @@ struct ulp_function_state
   bool pre_printed;   /* The pre-entry area was printed.  */
   bool cold_printed;  /* A cold part got a pre-entry area and label.  */
   bool end_printed;   /* The end label .LULPX<id> was printed.  */
+  bool fused;         /* The entry is the function's first instruction
+                         (ULP_F_FUSED).  */
   bool tracked_entry; /* The function is an entry of the object: its
                          label is a tracked entry in front of its
                          patchable entry (ulp-exported.cc).  */

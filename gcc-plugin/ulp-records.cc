@@ -156,6 +156,8 @@ struct record
   enum ulp_kind kind;
   bool entry;           /* Has a patchable entry.  */
   unsigned entry_offset; /* Of the entry instruction from START.  */
+  const char *entry_size; /* Expression for the entry's size, or NULL
+                             for ULP_ENTRY_SIZE (0 without entry).  */
   const char *tracking; /* Label of the tracking code in front of a
                            tracked entry, or NULL.  */
   unsigned HOST_WIDE_INT size; /* When END is NULL: the size.  */
@@ -182,9 +184,12 @@ print_record (FILE *file, const record &r, tree decl)
   else
     fprintf (file, "\t.long " HOST_WIDE_INT_PRINT_UNSIGNED "\n", r.size);
   fprintf (file, "\t.short %u\n", r.flags);
-  fprintf (file, "\t.byte %d, %d, %u, %d\n", (int) r.kind,
-           r.entry ? ULP_PRE_ENTRY_SIZE : 0, r.entry_offset,
-           r.entry ? ULP_ENTRY_SIZE : 0);
+  fprintf (file, "\t.byte %d, %d, %u, ", (int) r.kind,
+           r.entry ? ULP_PRE_ENTRY_SIZE : 0, r.entry_offset);
+  if (r.entry_size)
+    fprintf (file, "%s\n", r.entry_size);
+  else
+    fprintf (file, "%d\n", r.entry ? ULP_ENTRY_SIZE : 0);
   if (r.tracking)
     fprintf (file, "\t.short %s - %s\n\t.popsection\n", r.start,
              r.tracking);
@@ -273,6 +278,7 @@ write_variable_records (FILE *file)
       r.kind = ULP_KIND_VARIABLE;
       r.entry = false;
       r.entry_offset = 0;
+      r.entry_size = NULL;
       r.tracking = NULL;
       r.flags = 0;
       if (TREE_PUBLIC (decl))
@@ -356,13 +362,15 @@ ulp_write_records (FILE *file)
     flags |= ULP_F_EXCLUDED;
   if (ulp_fn.tracked_entry && ulp_opts.lazy_arming)
     flags |= ULP_F_ARMABLE;
+  if (ulp_fn.fused && !ulp_fn.excluded)
+    flags |= ULP_F_FUSED;
   if (in_lto_p)
     flags |= ULP_F_LTO;
 
   const char *fname = get_fnname_from_decl (decl);
   tree origin = clone_origin (decl);
   unsigned endbr = ulp_fn.endbr ? 4 : 0;
-  char tracking[64];
+  char tracking[64], entry_size[64];
 
   record r;
   r.flags = flags;
@@ -397,6 +405,11 @@ ulp_write_records (FILE *file)
     }
   r.start = start;
   r.link = link;
+  /* The entry instruction's size, as the assembler finds it.  */
+  if (r.entry)
+    snprintf (entry_size, sizeof entry_size, ".LULPF%u - .LULPE%u",
+              ulp_fn.id, ulp_fn.id);
+  r.entry_size = r.entry ? entry_size : NULL;
 
   if (crtl->has_bb_partition)
     r.end = plain_name (ulp_fn.first_cold
@@ -425,8 +438,10 @@ ulp_write_records (FILE *file)
       c.origin = (int) print_string (file, plain_name (fname));
       c.kind = ULP_KIND_COLD;
       c.flags = flags & ~(ULP_F_GLOBAL | ULP_F_EXPORTED | ULP_F_WEAK
-                          | ULP_F_ENDBR | ULP_F_BOUNDARY | ULP_F_ARMABLE);
+                          | ULP_F_ENDBR | ULP_F_BOUNDARY | ULP_F_ARMABLE
+                          | ULP_F_FUSED);
       c.entry_offset = 0;
+      c.entry_size = NULL;
       c.tracking = NULL;
       snprintf (cold_start, sizeof cold_start,
                 r.entry ? ".LULPCE%u" : ".LULPCB%u", ulp_fn.id);

@@ -99,12 +99,19 @@ enum ulp_record_flags
                               the object moves the thread to the
                               object's newest universe.  */
   ULP_F_TLS = 1 << 8,      /* a thread-local variable.  */
-  ULP_F_ARMABLE = 1 << 9   /* the tracked entry at the function's label
+  ULP_F_ARMABLE = 1 << 9,  /* the tracked entry at the function's label
                               (ULP_F_BOUNDARY, TRACKING non-zero) starts
                               unarmed: the runtime arms the object at its
                               first patch (ULP_ARM_SITE_SIZE below).
                               Without it a tracked entry tracks from the
                               start.  */
+  ULP_F_FUSED = 1 << 10    /* the entry instruction is the function's own
+                              first instruction (ENTRY_SIZE bytes, at
+                              least 2), not the 2-byte NOP: it runs
+                              anywhere (no %rip-relative operand, no
+                              branch), so the runtime runs a copy of it
+                              for a thread that must run this version
+                              once the first 2 bytes are a detour.  */
 };
 
 /* Geometry of the patchable entry the plugin emits.  */
@@ -113,7 +120,9 @@ enum ulp_record_flags
                                  its slot in a page near the object.
                                  Objects of older plugins have 14; the
                                  runtime needs at least this many.  */
-#define ULP_ENTRY_SIZE 2      /* the entry instruction: 66 90.  */
+#define ULP_ENTRY_SIZE 2      /* the entry instruction: 66 90, unless
+                                 ULP_F_FUSED (then at least 2 bytes).  */
+#define ULP_ENTRY_MAX 15      /* the longest x86 instruction.  */
 #define ULP_ENTRY_NOP0 0x66
 #define ULP_ENTRY_NOP1 0x90
 

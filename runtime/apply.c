@@ -125,6 +125,35 @@ cold_part (const unsigned char *records, size_t n, uint32_t stride,
     }
 }
 
+/* Bytes of the copy fused_copy makes: the instruction, then jmp
+   *0(%rip) and the address behind the instruction.  */
+#define FUSED_COPY_JUMP 14
+
+/* Where a thread that must run FN's original version goes once FN's
+   entry is a detour, when the entry is FN's own first instruction
+   (ULP_F_FUSED): a copy of that instruction, which the plugin made sure
+   runs anywhere, then a jump back behind it.  Made once, from the bytes
+   FN had before anything was written to it.  */
+static int
+fused_copy (struct ulp_fn *fn, struct ulp_error *err)
+{
+  size_t n = fn->entry_size;
+  unsigned char code[ULP_ENTRY_MAX + FUSED_COPY_JUMP];
+  memcpy (code, (const void *) fn->entry, n);
+  static const unsigned char jump[6] = { 0xff, 0x25, 0, 0, 0, 0 };
+  memcpy (code + n, jump, sizeof jump);
+  uint64_t back = fn->entry + n;
+  memcpy (code + n + sizeof jump, &back, sizeof back);
+  void *mem = ulp_stub_mem (n + FUSED_COPY_JUMP);
+  if (!mem)
+    return ulp_fail (err, ULP_E_NOMEM, "out of memory");
+  if (ulp_code_write (mem, code, n + FUSED_COPY_JUMP, PROT_READ | PROT_EXEC,
+                      err) < 0)
+    return -1;
+  fn->orig = (uintptr_t) mem;
+  return 0;
+}
+
 static struct ulp_fn *
 fn_get (struct ulp_obj *h, const struct ulp_record *rec,
         struct ulp_error *err)
@@ -158,9 +187,22 @@ fn_get (struct ulp_obj *h, const struct ulp_record *rec,
   fn->unit = rec_str (&rec->unit);
   fn->label = label;
   fn->entry = label + rec->entry_offset;
-  fn->orig = fn->entry + ULP_ENTRY_SIZE;
+  fn->entry_size = rec->entry_size;
   fn->tracked = (rec->flags & ULP_F_BOUNDARY) != 0;
   fn->entry_orig = ULP_ENTRY_NOP0 | ULP_ENTRY_NOP1 << 8;
+  if (rec->flags & ULP_F_FUSED)
+    {
+      /* Seen before anything was written to it: the bytes the plugin
+         left.  */
+      memcpy (&fn->entry_orig, (const void *) fn->entry, 2);
+      if (fused_copy (fn, err) < 0)
+        {
+          free (fn);
+          return NULL;
+        }
+    }
+  else
+    fn->orig = fn->entry + ULP_ENTRY_SIZE;
   cold_part (h->records, h->nrecords, h->record_size, fn->name, fn->unit,
              &fn->cold_start, &fn->cold_end);
   h->fns[h->nfns++] = fn;
@@ -363,7 +405,7 @@ ulp_ranges_publish (struct ulp_obj *h)
 {
   size_t n = 0;
   for (size_t i = 0; i < h->nfns; i++)
-    n += 2 + 2 * h->fns[i]->nversions;
+    n += 3 + 2 * h->fns[i]->nversions;
   struct ulp_range_set *rs = malloc (sizeof *rs + n * sizeof rs->r[0]);
   if (!rs)
     return -1;
@@ -374,6 +416,9 @@ ulp_ranges_publish (struct ulp_obj *h)
       k = add_range (rs->r, k, fn->label, fn->label + fn->rec->code_size, fn,
                      fn->orig);
       k = add_range (rs->r, k, fn->cold_start, fn->cold_end, fn, fn->orig);
+      if (fn->orig != fn->entry + ULP_ENTRY_SIZE)
+        k = add_range (rs->r, k, fn->orig, fn->orig + fn->entry_size, fn,
+                       fn->orig);
       for (size_t j = 0; j < fn->nversions; j++)
         {
           struct ulp_version *v = &fn->versions[j];
@@ -613,7 +658,8 @@ apply_locked (const char *path, unsigned flags, const unsigned char *key,
           }
       uintptr_t label = (uintptr_t) ulp_ref (&recs[i]->addr);
       if (!ulp_obj_in_text (h, label - ULP_PRE_ENTRY_SIZE,
-                            ULP_PRE_ENTRY_SIZE + recs[i]->entry_offset + 2))
+                            ULP_PRE_ENTRY_SIZE + recs[i]->entry_offset
+                              + recs[i]->entry_size))
         {
           ulp_fail (err, ULP_E_NOT_PATCHABLE, "%s: not in the code of %s",
                     pf.replace[i].name, h->soname);
@@ -625,7 +671,13 @@ apply_locked (const char *path, unsigned flags, const unsigned char *key,
       probe.label = label;
       probe.entry = label + recs[i]->entry_offset;
       probe.entry_orig = ULP_ENTRY_NOP0 | ULP_ENTRY_NOP1 << 8;
-      if (!fn_bytes_ok (known ? known : &probe))
+      /* A fused entry is the function's own first instruction, which
+         the record does not spell; it is never a short jump.  */
+      if (recs[i]->flags & ULP_F_FUSED)
+        memcpy (&probe.entry_orig, (const void *) probe.entry, 2);
+      if ((!known && (recs[i]->flags & ULP_F_FUSED)
+           && *(const unsigned char *) probe.entry == 0xeb)
+          || !fn_bytes_ok (known ? known : &probe))
         {
           ulp_fail (err, ULP_E_NOT_PATCHABLE,
                     "%s: unexpected code at its entry in %s (changed by "

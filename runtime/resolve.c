@@ -112,7 +112,11 @@ find_function (struct ulp_obj *h, const char *name, const char *shown,
                   h->soname);
       return NULL;
     }
-  if ((found->flags & ULP_F_EXCLUDED) || found->entry_size != ULP_ENTRY_SIZE
+  bool entry_ok = ((found->flags & ULP_F_FUSED)
+                   ? found->entry_size >= ULP_ENTRY_SIZE
+                       && found->entry_size <= ULP_ENTRY_MAX
+                   : found->entry_size == ULP_ENTRY_SIZE);
+  if ((found->flags & ULP_F_EXCLUDED) || !entry_ok
       || found->pre_entry < ULP_PRE_ENTRY_SIZE)
     {
       ulp_fail (err, ULP_E_NOT_PATCHABLE,

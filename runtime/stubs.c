@@ -6,8 +6,9 @@
    Each patched function has versions, each valid for a range of its
    object's universes.  Its table maps every universe to the code to
    run: a list of intervals, each starting at a universe, whose target
-   is the newest version valid there, or the original body (the
-   function's entry + 2, past the entry instruction).
+   is the newest version valid there, or the original (the function's
+   entry + 2, past the entry NOP, or a copy of its fused first
+   instruction: apply.c).
 
    The detour jumps through the function's slot to a stub that applies
    the table for the calling thread.  A thread with no frame of the

@@ -469,7 +469,13 @@ struct ulp_fn
   const char *unit;
   uintptr_t label;          /* the function's symbol address.  */
   uintptr_t entry;          /* label + entry_offset.  */
-  uintptr_t orig;           /* entry + 2: the original body.  */
+  uintptr_t orig;           /* where a thread runs the original: entry +
+                               2 past the entry NOP, or, for an entry
+                               fused with the function's first
+                               instruction (ULP_F_FUSED), a copy of that
+                               instruction followed by a jump behind
+                               it.  */
+  uint8_t entry_size;       /* bytes of the entry instruction.  */
   uintptr_t cold_start, cold_end;
   bool tracked;             /* ULP_F_BOUNDARY.  */
   uint64_t *slot;           /* NULL until first detoured.  */
@@ -478,7 +484,8 @@ struct ulp_fn
   bool entry_ever_written;  /* threads may have jumped to pre-entry.  */
   uint64_t published_floor; /* live floor / universe at the last  */
   uint64_t published_universe; /* publication.  */
-  uint16_t entry_orig;      /* the 2 bytes it had (66 90).  */
+  uint16_t entry_orig;      /* the first 2 bytes it had (66 90, or those
+                               of a fused first instruction).  */
   struct ulp_version *versions;
   size_t nversions, versions_cap;
   struct ulp_table *table;  /* atomic pointer; old ones leaked.  */

@@ -270,6 +270,7 @@ static const struct
   { ULP_F_BOUNDARY, "boundary" },
   { ULP_F_TLS, "tls" },
   { ULP_F_ARMABLE, "armable" },
+  { ULP_F_FUSED, "fused" },
 };
 
 /* A growable string, for building table cells.  */

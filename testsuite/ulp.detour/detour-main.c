@@ -94,8 +94,11 @@ main (int argc, char **argv)
                   : "detour_f starts with endbr64");
   int off = has_endbr ? 4 : 0;
   unsigned char *entry = f + off;
-  if (entry[0] != 0x66 || entry[1] != 0x90)
-    die ("detour_f has no 66 90 entry");
+  /* The entry is the 2-byte NOP, or the function's own first
+     instruction (fused), never a jump.  */
+  if (entry[0] == 0xeb)
+    die ("detour_f's entry is already a jump");
+  printf ("entry %02x %02x\n", entry[0], entry[1]);
   if (((uintptr_t) entry & 1) != 0)
     die ("the entry of detour_f is at an odd address");
   for (int i = 1; i <= PRE_ENTRY; i++)
@@ -109,7 +112,7 @@ main (int argc, char **argv)
     die ("mprotect failed");
 
   /* jmp rel32 to detour_g: 5 bytes, the 6th stays a NOP.  Nothing
-     executes the pre-entry area while the entry is 66 90.  */
+     executes the pre-entry area while the entry is as compiled.  */
   unsigned char *pre = f - PRE_ENTRY;
   int32_t rel32 = (int32_t) ((intptr_t) g - (intptr_t) (pre + 5));
   pre[0] = 0xe9;
@@ -118,7 +121,7 @@ main (int argc, char **argv)
   /* jmp rel8 from the end of the entry back to the pre-entry area.  */
   int rel8 = -(2 + off + PRE_ENTRY);
   uint16_t nop_insn, jmp_insn;
-  unsigned char nop_bytes[2] = { 0x66, 0x90 };
+  unsigned char nop_bytes[2] = { entry[0], entry[1] };
   unsigned char jmp_bytes[2] = { 0xeb, (unsigned char) rel8 };
   memcpy (&nop_insn, nop_bytes, 2);
   memcpy (&jmp_insn, jmp_bytes, 2);

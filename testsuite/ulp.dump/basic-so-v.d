@@ -10,27 +10,27 @@
 ^    inlined: -$
 ^    flags: -$
 ^    pre-entry: 6 bytes: 90 90 90 90 90 90$
-^0x[0-9a-f]*[02468ace] +[0-9]+  66 90 +function +local +dump_static$
+^0x[0-9a-f]*[02468ace] +[0-9]+  [0-9a-f]{2}( [0-9a-f]{2})+ +function +local +dump_static$
 ^    unit: .*dump-basic\.c$
 ^    inlined: -$
-^    flags: -$
+^    flags: fused$
 ^    pre-entry: 6 bytes: 90 90 90 90 90 90$
-^0x[0-9a-f]*[02468ace] +[0-9]+  \+6:66 90 +function +exported +dump_exported$
+^0x[0-9a-f]*[02468ace] +[0-9]+  \+6:[0-9a-f]{2}( [0-9a-f]{2})+ +function +exported +dump_exported$
 ^    unit: .*dump-basic\.c$
 ^    inlined: dump_inlined$
-^    flags: global exported endbr boundary armable$
+^    flags: global exported endbr boundary armable fused$
 ^    pre-entry: 6 bytes: 90 90 90 90 90 90$
 ^    tracked entry: arming site at \+4, tracking code [0-9]+ bytes before the label$
-^0x[0-9a-f]*[02468ace] +[0-9]+  \+6:66 90 +function +exported,weak +dump_weak$
+^0x[0-9a-f]*[02468ace] +[0-9]+  \+6:[0-9a-f]{2}( [0-9a-f]{2})+ +function +exported,weak +dump_weak$
 ^    unit: .*dump-basic\.c$
 ^    inlined: -$
-^    flags: global exported weak endbr boundary armable$
+^    flags: global exported weak endbr boundary armable fused$
 ^    pre-entry: 6 bytes: 90 90 90 90 90 90$
 ^    tracked entry: arming site at \+4, tracking code [0-9]+ bytes before the label$
-^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90 +function +global +dump_hidden$
+^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:[0-9a-f]{2}( [0-9a-f]{2})+ +function +global +dump_hidden$
 ^    unit: .*dump-basic\.c$
 ^    inlined: -$
-^    flags: global endbr$
+^    flags: global endbr fused$
 ^    pre-entry: 6 bytes: 90 90 90 90 90 90$
 ^0x[0-9a-f]*[02468ace] +[0-9]+  - +function,excluded +exported +dump_excluded$
 ^    unit: .*dump-basic\.c$
@@ -38,10 +38,10 @@
 ^    flags: global exported excluded boundary armable$
 ^    pre-entry: 0 bytes$
 ^    tracked entry: arming site at \+4, tracking code [0-9]+ bytes before the label$
-^0x[0-9a-f]*[02468ace] +[0-9]+  \+6:66 90 +function +exported +dump_hotcold$
+^0x[0-9a-f]*[02468ace] +[0-9]+  \+6:[0-9a-f]{2}( [0-9a-f]{2})+ +function +exported +dump_hotcold$
 ^    unit: .*dump-basic\.c$
 ^    inlined: -$
-^    flags: global exported endbr boundary armable$
+^    flags: global exported endbr boundary armable fused$
 ^    pre-entry: 6 bytes: 90 90 90 90 90 90$
 ^    tracked entry: arming site at \+4, tracking code [0-9]+ bytes before the label$
 ^0x[0-9a-f]*[02468ace] +[0-9]+  \+4:66 90 +function +global,comdat +__ulp_slow$
