@@ -197,16 +197,46 @@ print_tracking_code (FILE *file)
   fprintf (file, "\tjmp %s\n\t.cfi_endproc\n", outer);
 }
 
-/* The arming site of a tracked entry and the label behind it: .LULPN<id>
-   for this unit's tracking code, and NAME.ulp_inner (ulp_inner_name)
-   for the object's calls (ulp-exported.cc).  Under lto1 the latter is
-   global and hidden, for the calls from other partitions, except for a
-   weak function: its calls go through its label (another unit may
-   replace it), and two weak copies must not clash.  The entry NOP
-   follows even when the function is excluded (then it is no patchable
-   entry, only a plain first instruction for the prefixes of the arming
-   site: the function's own first instruction could carry a segment
-   prefix of its own).  */
+/* The global hidden symbol NAME.ulp_inner where the object's calls
+   enter the current function (ulp-exported.cc), and the same for each
+   public alias of it, or "".  Under lto1 every function that is not
+   weak has it, public or made local, for the calls from other
+   partitions.  */
+
+static char *
+inner_symbol_text (void)
+{
+  tree decl = current_function_decl;
+  if (!ulp_inner_symbol_p (decl) && !(in_lto_p && !DECL_WEAK (decl)))
+    return xstrdup ("");
+  char *name = ulp_inner_name (decl);
+  char *text = xasprintf ("\t.globl %s\n\t.hidden %s\n%s:\n", name, name,
+                          name);
+  cgraph_node *node = cgraph_node::get (decl);
+  ipa_ref *ref;
+  for (unsigned i = 0; node && node->iterate_direct_aliases (i, ref); i++)
+    {
+      tree alias = ref->referring->decl;
+      if (!TREE_PUBLIC (alias) || DECL_WEAK (alias)
+          || TREE_CODE (alias) != FUNCTION_DECL)
+        continue;
+      char *aname = ulp_inner_name (alias);
+      char *more = xasprintf ("%s\t.globl %s\n\t.hidden %s\n\t.set %s, %s\n",
+                              text, aname, aname, aname, name);
+      free (aname);
+      free (text);
+      text = more;
+    }
+  free (name);
+  return text;
+}
+
+/* The arming site of a tracked entry and the labels behind it:
+   .LULPN<id> for this unit's tracking code, and NAME.ulp_inner
+   (inner_symbol_text).  The entry NOP follows even when the function is
+   excluded (then it is no patchable entry, only a plain first
+   instruction for the prefixes of the arming site: the function's own
+   first instruction could carry a segment prefix of its own).  */
 
 static char *
 arming_site_text (void)
@@ -217,18 +247,9 @@ arming_site_text (void)
                              ULP_UNARMED_PREFIX)
                 : xasprintf ("\t.byte 0x%x, .LULPT%u - .LULPA%u - 2\n",
                              ULP_ARMED_JUMP, id, id));
-  char *inner = NULL;
-  if (!in_lto_p || !DECL_WEAK (current_function_decl))
-    {
-      char *name = ulp_inner_name (current_function_decl);
-      inner = (in_lto_p
-               ? xasprintf ("\t.globl %s\n\t.hidden %s\n%s:\n", name, name,
-                            name)
-               : xasprintf ("%s:\n", name));
-      free (name);
-    }
-  char *text = xasprintf (".LULPA%u:\n%s%s.LULPN%u:\n", id, site,
-                          inner ? inner : "", id);
+  char *inner = inner_symbol_text ();
+  char *text = xasprintf (".LULPA%u:\n%s%s.LULPN%u:\n", id, site, inner,
+                          id);
   free (site);
   free (inner);
   return text;
@@ -343,6 +364,16 @@ insert_function_entry (void)
          && NOTE_KIND (first) != NOTE_INSN_SWITCH_TEXT_SECTIONS)
     first = NEXT_INSN (first);
   gcc_assert (first);
+
+  /* A function without a tracked entry is entered at its label, also
+     by other units' calls of NAME.ulp_inner.  */
+  if (!ulp_fn.tracked_entry)
+    {
+      char *inner = inner_symbol_text ();
+      if (*inner)
+        emit_insn_before (asm_insn (xasprintf ("%s", inner)), first);
+      free (inner);
+    }
 
   /* An excluded function only gets a label at its start, for its
      record.  */

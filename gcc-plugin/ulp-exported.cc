@@ -142,16 +142,151 @@ fold_markers_in (cgraph_node *node, bool value)
   leave ();
 }
 
+/* Names that the unit's top-level asm statements export as aliases of
+   its functions (.set, .equ or = with .globl or .global, and not
+   .hidden or .internal): the assembler names of the aliased functions.
+   The compiler never sees such aliases, but a thread enters the object
+   through them.  Heap strings: nothing here is for the garbage
+   collector to see.  */
+static vec<char *> asm_exported;
+
+/* The next statement of the asm text at *P (up to a newline or ;),
+   trimmed, into BUF; false at the end.  */
+
+static bool
+next_asm_statement (const char **p, char *buf, size_t size)
+{
+  const char *s = *p;
+  while (*s == '\n' || *s == ';' || ISSPACE (*s))
+    s++;
+  if (!*s)
+    return false;
+  const char *e = s;
+  while (*e && *e != '\n' && *e != ';')
+    e++;
+  *p = e;
+  while (e > s && ISSPACE (e[-1]))
+    e--;
+  size_t n = MIN ((size_t) (e - s), size - 1);
+  memcpy (buf, s, n);
+  buf[n] = 0;
+  return true;
+}
+
+/* Split "DIRECTIVE NAME[, VALUE]" or "NAME = VALUE" in STMT; false when
+   it is neither.  */
+
+static bool
+split_asm_statement (char *stmt, char **directive, char **name,
+                     char **value)
+{
+  char *eq = strchr (stmt, '=');
+  *directive = *name = *value = NULL;
+  if (stmt[0] == '.')
+    {
+      char *sp = stmt + strcspn (stmt, " \t");
+      if (!*sp)
+        return false;
+      *sp++ = 0;
+      *directive = stmt;
+      sp += strspn (sp, " \t");
+      *name = sp;
+      char *comma = strchr (sp, ',');
+      if (comma)
+        {
+          *comma++ = 0;
+          *value = comma + strspn (comma, " \t");
+        }
+    }
+  else if (eq)
+    {
+      *eq = 0;
+      *name = stmt;
+      *value = eq + 1 + strspn (eq + 1, " \t");
+      *directive = (char *) "=";
+    }
+  else
+    return false;
+  /* Trim the name.  */
+  char *end = *name + strlen (*name);
+  while (end > *name && ISSPACE (end[-1]))
+    *--end = 0;
+  return **name != 0;
+}
+
+/* Collect asm_exported from the unit's top-level asm statements.  */
+
+static void
+scan_toplevel_asm (void)
+{
+  for (char *x : asm_exported)
+    free (x);
+  asm_exported.truncate (0);
+  auto_vec<char *> globals, hidden, alias_names, alias_targets;
+  char buf[512];
+  for (asm_node *a = symtab->first_asm_symbol (); a; a = a->next)
+    {
+      const char *p = TREE_STRING_POINTER (a->asm_str);
+      while (next_asm_statement (&p, buf, sizeof buf))
+        {
+          char *directive, *name, *value;
+          if (!split_asm_statement (buf, &directive, &name, &value))
+            continue;
+          if (!strcmp (directive, ".globl") || !strcmp (directive, ".global"))
+            globals.safe_push (xstrdup (name));
+          else if (!strcmp (directive, ".hidden")
+                   || !strcmp (directive, ".internal"))
+            hidden.safe_push (xstrdup (name));
+          else if ((!strcmp (directive, ".set") || !strcmp (directive, ".equ")
+                    || !strcmp (directive, "=")) && value && *value)
+            {
+              alias_names.safe_push (xstrdup (name));
+              alias_targets.safe_push (xstrdup (value));
+            }
+        }
+    }
+  auto contains = [] (const vec<char *> &v, const char *s)
+    {
+      for (char *x : v)
+        if (!strcmp (x, s))
+          return true;
+      return false;
+    };
+  for (unsigned i = 0; i < alias_names.length (); i++)
+    if (contains (globals, alias_names[i]) && !contains (hidden,
+                                                         alias_names[i]))
+      asm_exported.safe_push (xstrdup (alias_targets[i]));
+  for (char *x : globals)
+    free (x);
+  for (char *x : hidden)
+    free (x);
+  for (char *x : alias_names)
+    free (x);
+  for (char *x : alias_targets)
+    free (x);
+}
+
 /* Does a thread outside the object reach SYM: is it public with default
-   or protected visibility?  */
+   or protected visibility, or does a top-level asm export an alias of
+   it?  */
 
 static bool
 exported_symbol_p (symtab_node *sym, void *)
 {
   tree decl = sym->decl;
-  return (TREE_PUBLIC (decl) && !DECL_EXTERNAL (decl)
-          && (DECL_VISIBILITY (decl) == VISIBILITY_DEFAULT
-              || DECL_VISIBILITY (decl) == VISIBILITY_PROTECTED));
+  if (TREE_PUBLIC (decl) && !DECL_EXTERNAL (decl)
+      && (DECL_VISIBILITY (decl) == VISIBILITY_DEFAULT
+          || DECL_VISIBILITY (decl) == VISIBILITY_PROTECTED))
+    return true;
+  if (asm_exported.is_empty () || !DECL_ASSEMBLER_NAME_SET_P (decl))
+    return false;
+  const char *name = IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (decl));
+  if (name[0] == '*')
+    name++;
+  for (char *target : asm_exported)
+    if (!strcmp (target, name))
+      return true;
+  return false;
 }
 
 /* Is NODE exported under its own name or under one of its aliases?  */
@@ -207,9 +342,8 @@ ulp_tracked_entry_p (tree decl)
   return lookup_attribute (ULP_ENTRY_ATTR, DECL_ATTRIBUTES (decl)) != NULL;
 }
 
-/* The name of the label behind DECL's tracked entry (xmalloc'ed): an
-   assembler-local label, which leaves no symbol in the object, except
-   under lto1, whose partitions call each other's functions.  */
+/* The name of the label behind DECL's tracked entry, where the
+   object's own calls enter (xmalloc'ed).  */
 
 char *
 ulp_inner_name (tree decl)
@@ -217,7 +351,58 @@ ulp_inner_name (tree decl)
   const char *name = IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (decl));
   if (name[0] == '*')
     name++;
-  return xasprintf ("%s%s.ulp_inner", in_lto_p ? "" : ".L", name);
+  return xasprintf ("%s.ulp_inner", name);
+}
+
+/* Is the unit compiled with boundary tracking (shared-object code, or
+   -fplugin-arg-ulp-boundary=always)?  */
+
+static bool
+tracking_unit_p (void)
+{
+  return (ulp_opts.boundary != ULP_BOUNDARY_NEVER && !ulp_opts.patch_mode
+          && (ulp_opts.boundary == ULP_BOUNDARY_ALWAYS
+              || (flag_pic && !flag_pie)));
+}
+
+/* Does DECL, defined here, get the global hidden symbol NAME.ulp_inner,
+   where the object's calls enter it: past the arming site of its
+   tracked entry, or at its label?  Every function other units of the
+   object can call directly (one with external linkage) gets it, so
+   that a unit calling a hidden function of another unit can call past
+   the entry without knowing whether there is one.  A weak definition
+   does not: another unit may replace it, and its calls go through its
+   label; nor does an inline function or template instance (COMDAT),
+   which is never an entry.  */
+
+bool
+ulp_inner_symbol_p (tree decl)
+{
+  return (tracking_unit_p () && TREE_PUBLIC (decl) && !DECL_EXTERNAL (decl)
+          && !DECL_WEAK (decl) && !DECL_COMDAT (decl)
+          && !DECL_ONE_ONLY (decl) && !DECL_COMDAT_GROUP (decl));
+}
+
+/* The callees of other units whose NAME.ulp_inner this unit calls, for
+   the fallback definitions ulp_emit_inner_fallbacks prints.  */
+static vec<char *> fallback_names;
+
+/* Should a direct call of FN, a function defined in another unit, go
+   to FN.ulp_inner?  When FN is declared hidden: it is in the object, so
+   compiled with the plugin as a rule, and its unit defines the
+   symbol.  */
+
+static bool
+cross_unit_inner_p (tree fn)
+{
+  cgraph_node *node = cgraph_node::get (fn);
+  if (node && node->definition)
+    return false;
+  return (tracking_unit_p () && TREE_PUBLIC (fn) && DECL_EXTERNAL (fn)
+          && !DECL_WEAK (fn)
+          && (DECL_VISIBILITY (fn) == VISIBILITY_HIDDEN
+              || DECL_VISIBILITY (fn) == VISIBILITY_INTERNAL)
+          && !fndecl_built_in_p (fn));
 }
 
 /* The function a direct call of FN reaches past its tracked entry, or
@@ -267,7 +452,21 @@ ulp_redirect_calls_to_inner (void)
       if (GET_CODE (addr) != SYMBOL_REF || !SYMBOL_REF_DECL (addr)
           || TREE_CODE (SYMBOL_REF_DECL (addr)) != FUNCTION_DECL)
         continue;
-      tree target = inner_callee (SYMBOL_REF_DECL (addr));
+      tree fn = SYMBOL_REF_DECL (addr);
+      tree target = inner_callee (fn);
+      if (!target && cross_unit_inner_p (fn))
+        {
+          target = fn;
+          char *name = ulp_inner_name (fn);
+          bool known = false;
+          for (char *n : fallback_names)
+            if (!strcmp (n, name))
+              known = true;
+          if (known)
+            free (name);
+          else
+            fallback_names.safe_push (name);
+        }
       if (!target)
         continue;
       char *name = ulp_inner_name (target);
@@ -279,6 +478,33 @@ ulp_redirect_calls_to_inner (void)
       SYMBOL_REF_FLAGS (inner) = SYMBOL_FLAG_LOCAL | SYMBOL_FLAG_FUNCTION;
       XEXP (call, 0) = replace_equiv_address_nv (mem, inner);
     }
+}
+
+/* For each FOO.ulp_inner this unit calls in another unit, a weak
+   definition that jumps to FOO, in a COMDAT group of its own: the
+   definition FOO's unit makes wins, and this one only serves when FOO
+   comes from elsewhere (an assembly file, a unit built without the
+   plugin).  No type, no record: it is nobody's function.  */
+
+void
+ulp_emit_inner_fallbacks (FILE *file)
+{
+  for (char *name : fallback_names)
+    {
+      size_t n = strlen (name) - strlen (".ulp_inner");
+      fprintf (file,
+               "\t.pushsection .text.%s,\"axG\",@progbits,%s,comdat\n"
+               "\t.weak %s\n"
+               "\t.hidden %s\n"
+               "%s:\n"
+               "\t.cfi_startproc\n"
+               "\tjmp %.*s\n"
+               "\t.cfi_endproc\n"
+               "\t.popsection\n",
+               name, name, name, name, name, (int) n, name);
+      free (name);
+    }
+  fallback_names.truncate (0);
 }
 
 namespace {
@@ -306,6 +532,7 @@ public:
   unsigned int
   execute (function *) final override
   {
+    scan_toplevel_asm ();
     cgraph_node *node;
     FOR_EACH_FUNCTION_WITH_GIMPLE_BODY (node)
       {

@@ -134,6 +134,8 @@ void ulp_emit_outer_trampolines (FILE *);
 opt_pass *ulp_make_exported_pass (gcc::context *);
 bool ulp_tracked_entry_p (tree decl);
 char *ulp_inner_name (tree decl);
+bool ulp_inner_symbol_p (tree decl);
+void ulp_emit_inner_fallbacks (FILE *);
 void ulp_redirect_calls_to_inner (void);
 
 /* ulp-ipa.cc */

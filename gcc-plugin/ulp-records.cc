@@ -309,6 +309,7 @@ ulp_finish_unit (void *, void *)
   ulp_emit_patch_state_entry (asm_out_file);
   ulp_emit_slow_thunk (asm_out_file);
   ulp_emit_outer_trampolines (asm_out_file);
+  ulp_emit_inner_fallbacks (asm_out_file);
 }
 
 /* Print the list of the functions inlined into DECL under the label
