@@ -157,7 +157,7 @@ patch_state (void)
 bool
 ulp_boundary_function_p (tree decl)
 {
-  return (lookup_attribute (ULP_ENTRY_ATTR, DECL_ATTRIBUTES (decl))
+  return (ulp_tracked_entry_p (decl)
           || lookup_attribute (ULP_TRACKED_ATTR, DECL_ATTRIBUTES (decl)));
 }
 

@@ -334,12 +334,15 @@ maybe_track_thunk (cgraph_node *node)
                  DECL_ATTRIBUTES (node->decl));
 }
 
-/* Does DECL get a tracked entry at its label?  */
+/* Does DECL get a tracked entry at its label?  Not a local clone of an
+   entry (.part, .constprop, .isra), which inherits the attribute but is
+   called only from inside the object.  */
 
 bool
 ulp_tracked_entry_p (tree decl)
 {
-  return lookup_attribute (ULP_ENTRY_ATTR, DECL_ATTRIBUTES (decl)) != NULL;
+  return (TREE_PUBLIC (decl)
+          && lookup_attribute (ULP_ENTRY_ATTR, DECL_ATTRIBUTES (decl)));
 }
 
 /* The name of the label behind DECL's tracked entry, where the

@@ -60,6 +60,29 @@ meta_split (int *p, int n)
 int meta_split_a (int *p, int n) { return meta_split (p, n) + 1; }
 int meta_split_b (int *p, int n) { return meta_split (p, n * 2) + 2; }
 
+/* The same, hidden and exported through an alias (libxml2's idiom): a
+   tracked entry, whose partial-inlining clone (.part) is local and must
+   not be one.  */
+__attribute__ ((visibility ("hidden"))) int
+meta_split_entry (int *p, int n)
+{
+  if (__builtin_expect (p == 0, 1))
+    return 0;
+  for (int i = 0; i < n; i++)
+    {
+      meta_counter += p[i] * p[i] + i;
+      if (meta_counter > 2000)
+        printf ("bigger %d\n", meta_counter);
+      meta_counter ^= p[i] << 3;
+    }
+  printf ("done %d\n", n);
+  return meta_counter;
+}
+
+int meta_split_public (int *p, int n) __attribute__ ((alias ("meta_split_entry")));
+int meta_split_c (int *p, int n) { return meta_split_entry (p, n) + 3; }
+int meta_split_d (int *p, int n) { return meta_split_entry (p, n * 3) + 4; }
+
 extern void meta_report (const char *, int) __attribute__ ((cold));
 
 void
