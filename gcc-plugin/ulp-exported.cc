@@ -334,15 +334,35 @@ maybe_track_thunk (cgraph_node *node)
                  DECL_ATTRIBUTES (node->decl));
 }
 
-/* Does DECL get a tracked entry at its label?  Not a local clone of an
-   entry (.part, .constprop, .isra), which inherits the attribute but is
+/* The function a clone was made from, or NULL.  C++ constructor and
+   destructor variants (C1/C2, D0/D1/D2) have an abstract origin too,
+   but they are not clones of an emitted function.  */
+
+tree
+ulp_clone_origin (tree decl)
+{
+  cgraph_node *node = cgraph_node::get (decl);
+  if (node && node->former_clone_of && node->former_clone_of != decl)
+    return node->former_clone_of;
+  if (node && node->clone_of && node->clone_of->decl != decl)
+    return node->clone_of->decl;
+  tree origin = DECL_ABSTRACT_ORIGIN (decl);
+  if (!origin || origin == decl || TREE_CODE (origin) != FUNCTION_DECL)
+    return NULL_TREE;
+  if (DECL_CXX_CONSTRUCTOR_P (decl) || DECL_CXX_DESTRUCTOR_P (decl))
+    return NULL_TREE;
+  return origin;
+}
+
+/* Does DECL get a tracked entry at its label?  Not a clone of an entry
+   (.part, .constprop, .isra), which inherits the attribute but is
    called only from inside the object.  */
 
 bool
 ulp_tracked_entry_p (tree decl)
 {
-  return (TREE_PUBLIC (decl)
-          && lookup_attribute (ULP_ENTRY_ATTR, DECL_ATTRIBUTES (decl)));
+  return (lookup_attribute (ULP_ENTRY_ATTR, DECL_ATTRIBUTES (decl))
+          && !ulp_clone_origin (decl));
 }
 
 /* The name of the label behind DECL's tracked entry, where the

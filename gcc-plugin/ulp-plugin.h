@@ -133,6 +133,7 @@ void ulp_emit_outer_trampolines (FILE *);
 /* ulp-exported.cc */
 opt_pass *ulp_make_exported_pass (gcc::context *);
 bool ulp_tracked_entry_p (tree decl);
+tree ulp_clone_origin (tree decl);
 char *ulp_inner_name (tree decl);
 bool ulp_inner_symbol_p (tree decl);
 void ulp_emit_inner_fallbacks (FILE *);

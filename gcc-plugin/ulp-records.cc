@@ -94,26 +94,6 @@ print_string (FILE *file, const char *str)
   return id;
 }
 
-/* The function a clone was made from, or NULL.  C++ constructor and
-   destructor variants (C1/C2, D0/D1/D2) have an abstract origin too,
-   but they are not clones of an emitted function.  */
-
-static tree
-clone_origin (tree decl)
-{
-  cgraph_node *node = cgraph_node::get (decl);
-  if (node && node->former_clone_of && node->former_clone_of != decl)
-    return node->former_clone_of;
-  if (node && node->clone_of && node->clone_of->decl != decl)
-    return node->clone_of->decl;
-  tree origin = DECL_ABSTRACT_ORIGIN (decl);
-  if (!origin || origin == decl || TREE_CODE (origin) != FUNCTION_DECL)
-    return NULL_TREE;
-  if (DECL_CXX_CONSTRUCTOR_P (decl) || DECL_CXX_DESTRUCTOR_P (decl))
-    return NULL_TREE;
-  return origin;
-}
-
 /* The translation unit DECL was compiled in: its TRANSLATION_UNIT_DECL
    survives link-time optimisation, where main_input_filename names a
    temporary file.  */
@@ -369,7 +349,7 @@ ulp_write_records (FILE *file)
     flags |= ULP_F_LTO;
 
   const char *fname = get_fnname_from_decl (decl);
-  tree origin = clone_origin (decl);
+  tree origin = ulp_clone_origin (decl);
   unsigned endbr = ulp_fn.endbr ? 4 : 0;
   char tracking[64], entry_size[64];
 
