@@ -421,8 +421,10 @@ cross_unit_inner_p (tree fn)
   cgraph_node *node = cgraph_node::get (fn);
   if (node && node->definition)
     return false;
+  /* An inline function is COMDAT wherever it is defined, with no
+     NAME.ulp_inner: the fallback would only add a jump.  */
   return (tracking_unit_p () && TREE_PUBLIC (fn) && DECL_EXTERNAL (fn)
-          && !DECL_WEAK (fn)
+          && !DECL_WEAK (fn) && !DECL_DECLARED_INLINE_P (fn)
           && (DECL_VISIBILITY (fn) == VISIBILITY_HIDDEN
               || DECL_VISIBILITY (fn) == VISIBILITY_INTERNAL)
           && !fndecl_built_in_p (fn));
