@@ -35,8 +35,16 @@
 #include <stdint.h>
 
 /* Format version of the note and the records.  Bump on any change a
-   reader of an older version would misread.  */
-#define ULP_META_VERSION 1
+   reader of an older version would misread.  The linker script's note
+   takes it from here (ldscripts/ulp.ld.in).  Version 2: tracked entries
+   in front of their functions (ULP_F_ARMABLE with TRACKING, no
+   ULP_KIND_ENTRY), fused entries (ULP_F_FUSED).  */
+#define ULP_META_VERSION 2
+
+/* Sizes of struct ulp_note and struct ulp_record, checked below, for
+   the linker script.  */
+#define ULP_NOTE_SIZE 56
+#define ULP_RECORD_SIZE 32
 
 /* Owner name and types of ulp's ELF notes.  */
 #define ULP_NOTE_NAME "ULP"
@@ -247,13 +255,15 @@ struct ulp_thread_state
    skipping both the entry and the exit when nested.  */
 
 #ifdef __cplusplus
-static_assert (sizeof (struct ulp_record) == 32, "ulp_record layout");
-static_assert (sizeof (struct ulp_note) == 56, "ulp_note layout");
+static_assert (sizeof (struct ulp_record) == ULP_RECORD_SIZE,
+               "ulp_record layout");
+static_assert (sizeof (struct ulp_note) == ULP_NOTE_SIZE, "ulp_note layout");
 static_assert (sizeof (struct ulp_object_state) == 64, "object layout");
 static_assert (sizeof (struct ulp_thread_state) == 24, "thread layout");
 #else
-_Static_assert (sizeof (struct ulp_record) == 32, "ulp_record layout");
-_Static_assert (sizeof (struct ulp_note) == 56, "ulp_note layout");
+_Static_assert (sizeof (struct ulp_record) == ULP_RECORD_SIZE,
+                "ulp_record layout");
+_Static_assert (sizeof (struct ulp_note) == ULP_NOTE_SIZE, "ulp_note layout");
 _Static_assert (sizeof (struct ulp_object_state) == 64, "object layout");
 _Static_assert (sizeof (struct ulp_thread_state) == 24, "thread layout");
 #endif
