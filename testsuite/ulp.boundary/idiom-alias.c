@@ -20,40 +20,11 @@ extern __typeof (api_second) api_second__internal_alias
 #define api_second api_second__internal_alias
 
 int idiom_calls __attribute__ ((visibility ("hidden")));
-int idiom_helper_b (void);
 
-static int __attribute__ ((noinline))
-helper_a (void)
-{
-  idiom_calls++;
-  return VAL_A;
-}
-
-int __attribute__ ((noinline))
-idiom_helper_b (void)
-{
-  idiom_calls++;
-  return VAL_B;
-}
-
-int
-api_second (void)
-{
-  idiom_calls++;
-  return VAL_SECOND;
-}
-
-int
-api_run (idiom_cb cb, void *arg, int *out)
-{
-  out[0] = helper_a ();
-  out[1] = api_second ();
-  cb (arg);
-  out[2] = idiom_helper_b ();
-  out[3] = api_second ();
-  out[4] = helper_a ();
-  return IDIOM_NVALS;
-}
+/* api_run and api_second are #defined to their hidden names above.  */
+#define IDIOM_RUN api_run
+#define IDIOM_SECOND api_second
+#include "idiom-body.h"
 
 #undef api_run
 extern __typeof (api_run__internal_alias) api_run

@@ -14,7 +14,6 @@
 #include "idiom-values.h"
 
 int idiom_calls __attribute__ ((visibility ("hidden")));
-int idiom_helper_b (void);
 int api_run_impl (idiom_cb cb, void *arg, int *out)
     __attribute__ ((visibility ("hidden")));
 int api_second_impl (void) __attribute__ ((visibility ("hidden")));
@@ -24,35 +23,6 @@ __asm__ (".globl api_run\n\t.type api_run, @function\n"
 __asm__ ("\t.global api_second; .type api_second, @function; "
          "api_second = api_second_impl");
 
-static int __attribute__ ((noinline))
-helper_a (void)
-{
-  idiom_calls++;
-  return VAL_A;
-}
-
-int __attribute__ ((noinline))
-idiom_helper_b (void)
-{
-  idiom_calls++;
-  return VAL_B;
-}
-
-int
-api_second_impl (void)
-{
-  idiom_calls++;
-  return VAL_SECOND;
-}
-
-int
-api_run_impl (idiom_cb cb, void *arg, int *out)
-{
-  out[0] = helper_a ();
-  out[1] = api_second_impl ();
-  cb (arg);
-  out[2] = idiom_helper_b ();
-  out[3] = api_second_impl ();
-  out[4] = helper_a ();
-  return IDIOM_NVALS;
-}
+#define IDIOM_RUN api_run_impl
+#define IDIOM_SECOND api_second_impl
+#include "idiom-body.h"

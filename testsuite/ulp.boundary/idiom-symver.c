@@ -13,7 +13,6 @@
 #include "idiom-values.h"
 
 int idiom_calls;
-int idiom_helper_b (void);
 int api_second_v1 (void);
 int api_run_v1 (idiom_cb cb, void *arg, int *out);
 int api_run_v2 (idiom_cb cb, void *arg, int *out);
@@ -22,38 +21,9 @@ __asm__ (".symver api_second_v1, api_second@@VERS_1");
 __asm__ (".symver api_run_v1, api_run@VERS_1");
 __asm__ (".symver api_run_v2, api_run@@VERS_2");
 
-static int __attribute__ ((noinline))
-helper_a (void)
-{
-  idiom_calls++;
-  return VAL_A;
-}
-
-int __attribute__ ((noinline))
-idiom_helper_b (void)
-{
-  idiom_calls++;
-  return VAL_B;
-}
-
-int
-api_second_v1 (void)
-{
-  idiom_calls++;
-  return VAL_SECOND;
-}
-
-int
-api_run_v2 (idiom_cb cb, void *arg, int *out)
-{
-  out[0] = helper_a ();
-  out[1] = api_second_v1 ();
-  cb (arg);
-  out[2] = idiom_helper_b ();
-  out[3] = api_second_v1 ();
-  out[4] = helper_a ();
-  return IDIOM_NVALS;
-}
+#define IDIOM_RUN api_run_v2
+#define IDIOM_SECOND api_second_v1
+#include "idiom-body.h"
 
 /* The old ABI returned the count of values differently; same values.  */
 int
