@@ -371,8 +371,9 @@ insert_function_entry (void)
     {
       char *inner = inner_symbol_text ();
       if (*inner)
-        emit_insn_before (asm_insn (xasprintf ("%s", inner)), first);
-      free (inner);
+        emit_insn_before (asm_insn (inner), first);
+      else
+        free (inner);
     }
 
   /* An excluded function only gets a label at its start, for its
