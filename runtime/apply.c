@@ -144,7 +144,7 @@ fused_copy (struct ulp_fn *fn, struct ulp_error *err)
   memcpy (code + n, jump, sizeof jump);
   uint64_t back = fn->entry + n;
   memcpy (code + n + sizeof jump, &back, sizeof back);
-  void *mem = ulp_stub_mem (n + FUSED_COPY_JUMP);
+  void *mem = ulp_fixed_code_mem (n + FUSED_COPY_JUMP);
   if (!mem)
     return ulp_fail (err, ULP_E_NOMEM, "out of memory");
   if (ulp_code_write (mem, code, n + FUSED_COPY_JUMP, PROT_READ | PROT_EXEC,

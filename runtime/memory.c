@@ -209,6 +209,35 @@ ulp_stub_mem (size_t size)
   return r;
 }
 
+/* Code that lives as long as the process: the copies of fused entry
+   instructions (apply.c), one per function ever patched.  They must not
+   sit in the stub arena, where one of them would keep a chunk mapped
+   after every stub in it was reclaimed.  Pages of their own, filled in
+   order, never unmapped.  */
+
+static unsigned char *fixed_page;
+static size_t fixed_used = PAGE;
+
+void *
+ulp_fixed_code_mem (size_t size)
+{
+  size = (size + 15) & ~(size_t) 15;
+  if (size > PAGE)
+    return NULL;
+  if (fixed_used + size > PAGE)
+    {
+      void *p = mmap (NULL, PAGE, PROT_READ | PROT_EXEC,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED)
+        return NULL;
+      fixed_page = p;
+      fixed_used = 0;
+    }
+  void *r = fixed_page + fixed_used;
+  fixed_used += size;
+  return r;
+}
+
 /* Give back stub STUB of SIZE bytes; unmap its chunk when that was the
    last one in use in a chunk that is not the newest.  */
 static void

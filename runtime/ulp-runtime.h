@@ -388,6 +388,10 @@ ULP_HIDDEN uint64_t *ulp_slot_alloc (struct ulp_obj *h,
    it with ulp_code_write.  NULL when out of memory.  */
 ULP_HIDDEN void *ulp_stub_mem (size_t size);
 
+/* SIZE bytes of executable memory that is never given back, 16-byte
+   aligned; write it with ulp_code_write.  NULL when out of memory.  */
+ULP_HIDDEN void *ulp_fixed_code_mem (size_t size);
+
 /* Statistics for the status.  */
 ULP_HIDDEN void ulp_stub_stats (size_t *bytes, size_t *retired,
                                 size_t *retired_bytes, size_t *reclaimed);
