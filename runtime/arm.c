@@ -140,12 +140,38 @@ sites_to_arm (struct ulp_obj *h, struct ulp_error *err)
   return h->narm > 0;
 }
 
+/* Whether every arming site of H still holds the bytes it had when the
+   sites were collected: something else may have written there since.  */
+static int
+sites_unchanged (struct ulp_obj *h, struct ulp_error *err)
+{
+  for (size_t i = 0; i < h->narm; i++)
+    if (memcmp ((const void *) h->arm_sites[i], &h->arm_orig[i],
+                sizeof h->arm_orig[i]) != 0)
+      {
+        const struct ulp_record *r = NULL;
+        for (size_t k = 0; k < h->nrecords && !r; k++)
+          if (armable_p (ulp_obj_record (h, k))
+              && arm_site (ulp_obj_record (h, k)) == h->arm_sites[i])
+            r = ulp_obj_record (h, k);
+        const char *name = r ? rec_str (&r->name) : NULL;
+        return ulp_fail (err, ULP_E_NOT_PATCHABLE,
+                         "the tracked entry %s of %s at %#lx is not the "
+                         "unarmed entry its record describes",
+                         name ? name : "?", h->soname,
+                         (unsigned long) h->arm_sites[i]);
+      }
+  return 0;
+}
+
 int
 ulp_obj_arm (struct ulp_obj *h, struct ulp_error *err)
 {
   int todo = sites_to_arm (h, err);
   if (todo <= 0)
     return todo;
+  if (sites_unchanged (h, err) < 0)
+    return -1;
   size_t done;
   if (ulp_code_store16_many (h->arm_sites, h->arm_jumps, 0, h->narm,
                              ulp_obj_prot (h, h->narm ? h->arm_sites[0] : 0),

@@ -12,10 +12,16 @@
    and leave the library unarmed; once the thread has left and no other
    thread exists, an apply from a callback inside the library arms it
    and lands, and the calling thread, found inside on its own stack,
-   finishes that call with the old code.  Prints PASS and FAIL lines.  */
+   finishes that call with the old code.  Before that, an arming site
+   that is not what its record says (here rt_pair's, overwritten with
+   two NOPs) makes the apply fail with a clear message and arm nothing.
+   Prints PASS and FAIL lines.  */
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -44,6 +50,18 @@ thread_a (void *arg)
   int *r = arg;
   r[0] = rt_pair_after_wait ();
   return NULL;
+}
+
+/* Write the 2 bytes B at P, in code.  */
+static void
+poke2 (unsigned char *p, const unsigned char *b)
+{
+  long page = sysconf (_SC_PAGESIZE);
+  uintptr_t lo = (uintptr_t) p & ~(uintptr_t) (page - 1);
+  uintptr_t hi = ((uintptr_t) p + 2 + page - 1) & ~(uintptr_t) (page - 1);
+  mprotect ((void *) lo, hi - lo, PROT_READ | PROT_WRITE | PROT_EXEC);
+  memcpy (p, b, 2);
+  mprotect ((void *) lo, hi - lo, PROT_READ | PROT_EXEC);
 }
 
 static void
@@ -101,6 +119,32 @@ main (int argc, char **argv)
   pthread_join (a, NULL);
   rt_check (ra[0] == 110, "the thread inside finishes with old code",
             "%d", ra[0]);
+
+  /* An arming site that is not the unarmed prefixes its record
+     describes: the apply fails, says which entry, and arms nothing.  */
+  unsigned char *site = dlsym (RTLD_DEFAULT, "rt_pair");
+  static const unsigned char unarmed[2] = { 0x2e, 0x2e };
+  static const unsigned char nops[2] = { 0x90, 0x90 };
+  if (rt_check (site && memcmp (site, unarmed, 2) == 0,
+                "rt_pair starts with its unarmed arming site", "%02x %02x",
+                site ? site[0] : 0, site ? site[1] : 0))
+    {
+      poke2 (site, nops);
+      id = apply (argv[2], 0, &e);
+      rt_check (id < 0 && e.code == ULP_E_NOT_PATCHABLE
+                && strstr (e.message, "the tracked entry rt_pair of "
+                           "libulprt.so at ")
+                && strstr (e.message, " is not the unarmed entry its "
+                           "record describes"),
+                "a damaged arming site fails the apply with its name",
+                "%ld: %s", id, e.message);
+      rt_check (rt_pair () == 110 && armed () == 0
+                && memcmp (site, nops, 2) == 0,
+                "the failed apply armed and changed nothing",
+                "rt_pair %d, armed %d, site %02x %02x", rt_pair (), armed (),
+                site[0], site[1]);
+      poke2 (site, unarmed);
+    }
 
   /* Now only this thread and the runtime's worker exist: a patch
      applied from a callback inside the library arms it, and this
