@@ -75,6 +75,19 @@ armed_jump (const struct ulp_record *r, uint16_t *val)
   return true;
 }
 
+/* The failure for the arming site at A of R (NULL when unknown) in H,
+   which is not what R describes.  */
+static int
+bad_site (struct ulp_obj *h, const struct ulp_record *r, uintptr_t a,
+          struct ulp_error *err)
+{
+  const char *name = r ? rec_str (&r->name) : NULL;
+  return ulp_fail (err, ULP_E_NOT_PATCHABLE,
+                   "the tracked entry %s of %s at %#lx is not the unarmed "
+                   "entry its record describes",
+                   name ? name : "?", h->soname, (unsigned long) a);
+}
+
 /* Find H's arming sites and check their bytes; fill H->arm_sites and
    H->arm_orig.  */
 static int
@@ -108,14 +121,10 @@ collect_sites (struct ulp_obj *h, struct ulp_error *err)
           || b[0] != ULP_UNARMED_PREFIX || b[1] != ULP_UNARMED_PREFIX
           || !armed_jump (r, &armed[k]))
         {
-          const char *name = rec_str (&r->name);
           free (sites);
           free (orig);
           free (armed);
-          return ulp_fail (err, ULP_E_NOT_PATCHABLE,
-                           "the tracked entry %s of %s at %#lx is not the "
-                           "unarmed entry its record describes",
-                           name ? name : "?", h->soname, (unsigned long) a);
+          return bad_site (h, r, a, err);
         }
       sites[k] = a;
       memcpy (&orig[k], b, sizeof orig[k]);
@@ -154,12 +163,7 @@ sites_unchanged (struct ulp_obj *h, struct ulp_error *err)
           if (armable_p (ulp_obj_record (h, k))
               && arm_site (ulp_obj_record (h, k)) == h->arm_sites[i])
             r = ulp_obj_record (h, k);
-        const char *name = r ? rec_str (&r->name) : NULL;
-        return ulp_fail (err, ULP_E_NOT_PATCHABLE,
-                         "the tracked entry %s of %s at %#lx is not the "
-                         "unarmed entry its record describes",
-                         name ? name : "?", h->soname,
-                         (unsigned long) h->arm_sites[i]);
+        return bad_site (h, r, h->arm_sites[i], err);
       }
   return 0;
 }
