@@ -4,7 +4,7 @@
    SPDX-License-Identifier: GPL-3.0-or-later
 
    Every input is an ELF file read from memory by ulp_elf_open_memory
-   (tools/ulp-elf.c: ELF header, program headers or sections, the ULP
+   (tools/libulpelf/ulp-elf.c: ELF header, program headers or sections, the ULP
    note, the records, their relocations and strings) and, when it is
    accepted, printed the way ulp-dump prints it: the table with -v and
    the JSON output.  ulp-dump.c is included here, its main renamed, so

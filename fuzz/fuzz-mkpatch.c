@@ -4,7 +4,7 @@
    SPDX-License-Identifier: GPL-3.0-or-later
 
    Every input is read as ulp-mkpatch's load phase reads its inputs
-   (tools/mkpatch-load.c, included here for its static functions): as
+   (tools/mkpatch/mkpatch-load.c, included here for its static functions): as
    ORIG and PATCHED object files (sections, symbols, relocations, COMDAT
    groups, records) and as the --target object (build-id, TLS segment,
    ULP note, dynamic section, symbol tables, GOT relocations).  One of
@@ -12,7 +12,7 @@
    Only the load phase and mkpatch-util.c are linked in, so the harness
    frees what the load phase made itself.  */
 
-#include "../tools/mkpatch-load.c"
+#include "../tools/mkpatch/mkpatch-load.c"
 #include "fuzz-input.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);

@@ -6,7 +6,7 @@
 
    Shared by the runtime (a thread applying an object's first patch from
    inside it: runtime/arm.c) and ulp-apply (every thread of a process
-   whose object it arms: tools/arm-check.c), which see a thread's
+   whose object it arms: tools/libulpproc/arm-check.c), which see a thread's
    frames through different unwinders but decide the same way.
 
    Until an object is armed (ULP_F_ARMABLE in ulp-meta.h), a call from

@@ -21,7 +21,7 @@
    A thread that entered the object while it was unarmed is inside
    without its state saying so.  The runtime cannot see other threads'
    stacks; ulp-apply can, and checks them between the arming and the
-   apply (tools/arm-check.c), from the body ranges this module lists.
+   apply (tools/libulpproc/arm-check.c), from the body ranges this module lists.
    The in-process API (ulp_apply, the startup patches) arms without
    that check.  */
 

@@ -15,7 +15,7 @@
 
    Two ways get there:
 
-   - From outside: ulp-apply (tools/migrate.c) stops each such thread in
+   - From outside: ulp-apply (tools/libulpproc/migrate.c) stops each such thread in
      turn, unwinds its stack with libdwfl and, when no frame lies in a
      range this module names, writes the newest universe into the
      thread's state.  The runtime's part is ulp_migrate_json, the list

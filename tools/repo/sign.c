@@ -28,7 +28,7 @@
 
 #include "ulp-signature.h"
 #ifdef ULP_SIGNATURES
-#include "../runtime/crypto-ondemand.h"
+#include "crypto-ondemand.h"
 #endif
 
 static int
