@@ -8,7 +8,12 @@
    functions.  They are thread-safe and never stop the process: each
    thread moves to a patch's universe the next time it enters the
    patched object from outside.  Every failure leaves the process as it
-   was and is reported as a code and a one-line message.  */
+   was and is reported as a code and a one-line message.
+
+   libulp.so also exports the control mailbox through which ulp-apply
+   and ulp-status reach it from outside (ulp_control,
+   ulp_control_kick); that protocol is internal to ulp and not declared
+   here.  */
 
 #ifndef ULP_H
 #define ULP_H
@@ -116,77 +121,6 @@ char *ulp_status_json (void);
    stack could not be unwound (it then stays where it was).  Not
    async-signal-safe.  */
 int ulp_quiescent (void);
-
-/* The control mailbox, for ulp-apply and ulp-status, which talk to the
-   runtime of another process without running anything in it that could
-   take a lock: they write a request here (through /proc/PID/mem), make
-   one thread call ulp_control_kick (async-signal-safe, lock-free: it
-   only wakes the runtime's worker thread), let every thread go, and
-   read the reply once DONE_SEQ reaches their REQUEST_SEQ.  The worker
-   thread does the work (dlopen, mprotect, ...) while no thread is
-   stopped.  Requests are one line of text:
-     apply PATH            reply: the patch id
-     apply-flags FLAGS KEY PATH
-                           ulp_apply with FLAGS (decimal); KEY is "-" or
-                           the 64 hex digits of an Ed25519 public key the
-                           patch must be signed with (ulp-apply
-                           --trusted-key), on top of the runtime's own
-                           trusted keys
-     revert ID             revert ID (0: the newest)
-     revert-name NAME
-     status                reply: ulp_status_json in REPLY
-     arm SONAME            arm the tracked entries of SONAME (which
-                           otherwise happens at its first patch): reply
-                           in REPLY, JSON with "armed_now" (this request
-                           armed them), "base", "tls_offset", and
-                           "bodies", the code ranges of the bodies the
-                           entries run, for the tool's check that no
-                           thread entered before the arming
-     disarm SONAME         undo it, when no patch was applied to SONAME
-     migrate-info          reply: in REPLY, JSON naming each thread that
-                           is inside an object in an older universe: its
-                           tid, the address of its struct
-                           ulp_thread_state, and the code ranges of the
-                           functions that must not be on its stack for it
-                           to take the newest universe (manual: "Threads
-                           that never leave")
-     migrate-held SONAME NEWEST [TID FRAME WHAT]...
-                           what held each thread that a tool could not
-                           move to universe NEWEST of SONAME: the
-                           function WHAT in frame FRAME, or with FRAME
-                           -1 a reason; the status reports it
-     migrate-register SONAME [TID ADDRESS]...
-                           where threads that were there before the
-                           runtime attached (listed under "unknown" by
-                           migrate-info) keep their struct
-                           ulp_thread_state for SONAME (0: nowhere, they
-                           never entered): the runtime registers them
-   Concurrent requesters serialise among themselves (ulp-apply takes a
-   lock of its own per process) before writing.  */
-
-#define ULP_CONTROL_MAGIC 0x31544e4f43504c55ULL /* "ULPCONT1" */
-#define ULP_CONTROL_VERSION 1
-
-struct ulp_control
-{
-  uint64_t magic;          /* ULP_CONTROL_MAGIC once the worker runs.  */
-  uint32_t version;        /* ULP_CONTROL_VERSION.  */
-  uint32_t worker_tid;     /* the worker thread.  */
-  uint32_t request_seq;    /* bumped by the requester after REQUEST.  */
-  uint32_t done_seq;       /* set to REQUEST_SEQ when the reply is in.  */
-  int64_t result;          /* patch id, 0, or -1.  */
-  struct ulp_error error;  /* when RESULT is -1.  */
-  char request[4096];
-  uint64_t reply;          /* address of a NUL-terminated reply (status
-                              JSON) in the process, valid until the next
-                              request, or 0.  */
-  uint64_t reply_size;
-};
-
-extern struct ulp_control ulp_control;
-
-/* Wake the worker for a new request.  */
-void ulp_control_kick (void);
 
 /* Called by the constructor of an object built with
    -fplugin-arg-ulp-arming=lazy, with its __ulp_object, through a weak

@@ -4,10 +4,11 @@
    SPDX-License-Identifier: GPL-3.0-or-later
 
    ulp-apply and ulp-status talk to the runtime of another process
-   through struct ulp_control (ulp.h): they write a request into it
-   through /proc/PID/mem, make one thread call ulp_control_kick, let
-   every thread go, and read the reply.  This file owns that structure
-   and the worker thread that serves it.
+   through struct ulp_control (ulp-protocol.h): they write a request
+   into it through /proc/PID/mem, make one thread call
+   ulp_control_kick, let every thread go, and read the reply.  This
+   file owns that structure, the one parser of the request lines
+   (parse_request) and the worker thread that serves them.
 
    The worker is created by this file's constructor, with every signal
    blocked (glibc keeps its own SIGSETXID open, so setuid and friends in
@@ -49,6 +50,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ulp-protocol.h"
 #include "ulp-runtime.h"
 #include "trust.h"
 
@@ -124,6 +126,147 @@ fail (struct ulp_error *err, int code, const char *fmt, const char *arg)
   snprintf (err->message, sizeof err->message, fmt, arg);
 }
 
+/* A request line (ulp-protocol.h), parsed.  */
+struct request
+{
+  enum ulp_request_kind kind;
+  const char *arg;          /* PATH, NAME or SONAME; for migrate-held and
+                               migrate-register their whole argument
+                               list, which migrate.c reads.  */
+  unsigned flags;           /* apply-flags.  */
+  bool have_key;            /* apply-flags: KEY was not "-" ...  */
+  unsigned char key[32];    /* ... but these bytes.  */
+  long id;                  /* revert.  */
+};
+
+/* The arguments of apply-flags, "FLAGS KEY PATH", at ARGS.  */
+static bool
+parse_apply_flags (char *args, struct request *r)
+{
+  char *end;
+  unsigned long flags = strtoul (args, &end, 10);
+  if (end == args || *end != ' ')
+    return false;
+  char *k = end + 1;
+  if (strncmp (k, "- ", 2) == 0)
+    k += 2;
+  else if (strspn (k, "0123456789abcdef") == 64 && k[64] == ' ')
+    {
+      for (int i = 0; i < 32; i++)
+        {
+          char hex[3] = { k[2 * i], k[2 * i + 1], '\0' };
+          r->key[i] = (unsigned char) strtoul (hex, NULL, 16);
+        }
+      r->have_key = true;
+      k += 65;
+    }
+  else
+    return false;
+  if (!*k || flags > UINT_MAX)
+    return false;
+  r->flags = (unsigned) flags;
+  r->arg = k;
+  return true;
+}
+
+/* The one parser of request lines: LINE into *R, or false with *ERR
+   filled.  A request's word is followed by a space and its arguments,
+   or ends the line when it takes none.  */
+static bool
+parse_request (char *line, struct request *r, struct ulp_error *err)
+{
+  memset (r, 0, sizeof *r);
+  char *args = NULL;
+  int k;
+  for (k = 0; k < ULP_REQ_KINDS; k++)
+    {
+      const char *w = ulp_request_word ((enum ulp_request_kind) k);
+      size_t n = strlen (w);
+      if (strncmp (line, w, n) != 0)
+        continue;
+      if (ulp_request_has_args ((enum ulp_request_kind) k)
+          ? line[n] == ' ' : line[n] == '\0')
+        {
+          args = line + n + (line[n] == ' ');
+          break;
+        }
+    }
+  if (k == ULP_REQ_KINDS)
+    {
+      fail (err, ULP_E_INVAL, "unknown request: %.64s", line);
+      return false;
+    }
+  r->kind = (enum ulp_request_kind) k;
+  r->arg = args;
+  if (r->kind == ULP_REQ_APPLY_FLAGS && !parse_apply_flags (args, r))
+    {
+      fail (err, ULP_E_INVAL, "bad apply-flags request: %.64s", line);
+      return false;
+    }
+  if (r->kind == ULP_REQ_REVERT)
+    {
+      char *end;
+      r->id = strtol (args, &end, 10);
+      if (end == args || *end || r->id < 0)
+        {
+          fail (err, ULP_E_INVAL, "bad patch id: %.64s", args);
+          return false;
+        }
+    }
+  return true;
+}
+
+/* Publish TEXT (malloc'ed, or NULL) as the reply text.  */
+static void
+set_reply (char *text)
+{
+  reply_buf = text;
+  if (reply_buf)
+    {
+      ulp_control.reply = (uintptr_t) reply_buf;
+      ulp_control.reply_size = strlen (reply_buf) + 1;
+    }
+}
+
+/* Carry out request R; its result, with *ERR when it is -1.  */
+static int64_t
+run_request (const struct request *r, struct ulp_error *err)
+{
+  int64_t result = -1;
+  switch (r->kind)
+    {
+    case ULP_REQ_APPLY:
+      return ulp_apply (r->arg, 0, err);
+    case ULP_REQ_APPLY_FLAGS:
+      return ulp_apply_key (r->arg, r->flags, r->have_key ? r->key : NULL,
+                            err);
+    case ULP_REQ_REVERT:
+      return ulp_revert (r->id, 0, err);
+    case ULP_REQ_REVERT_NAME:
+      return ulp_revert_name (r->arg, 0, err);
+    case ULP_REQ_ARM:
+    case ULP_REQ_DISARM:
+      set_reply (ulp_arm_request (r->arg, r->kind == ULP_REQ_ARM, &result,
+                                  err));
+      return result;
+    case ULP_REQ_MIGRATE_HELD:
+      return ulp_migrate_note_held (r->arg, err);
+    case ULP_REQ_MIGRATE_REGISTER:
+      return ulp_migrate_register (r->arg, err);
+    case ULP_REQ_STATUS:
+    case ULP_REQ_MIGRATE_INFO:
+      set_reply (r->kind == ULP_REQ_STATUS ? ulp_status_json ()
+                                           : ulp_migrate_json ());
+      if (reply_buf)
+        return 0;
+      fail (err, ULP_E_NOMEM, "%sout of memory", "");
+      return -1;
+    case ULP_REQ_KINDS:
+      break;
+    }
+  return -1;
+}
+
 /* Carry out request REQ.  */
 
 static void
@@ -141,76 +284,10 @@ serve (uint32_t req)
 
   struct ulp_error err;
   memset (&err, 0, sizeof err);
+  struct request r;
   int64_t result = -1;
-  if (strncmp (line, "apply ", 6) == 0)
-    result = ulp_apply (line + 6, 0, &err);
-  else if (strncmp (line, "apply-flags ", 12) == 0)
-    {
-      /* apply-flags FLAGS KEY PATH (ulp.h).  */
-      char *end;
-      unsigned long flags = strtoul (line + 12, &end, 10);
-      unsigned char key[32];
-      bool have_key = false, ok = end != line + 12 && *end == ' ';
-      char *k = end + 1;
-      if (ok && strncmp (k, "- ", 2) == 0)
-        k += 2;
-      else if (ok && strspn (k, "0123456789abcdef") == 64 && k[64] == ' ')
-        {
-          for (int i = 0; i < 32; i++)
-            {
-              char hex[3] = { k[2 * i], k[2 * i + 1], '\0' };
-              key[i] = (unsigned char) strtoul (hex, NULL, 16);
-            }
-          have_key = true;
-          k += 65;
-        }
-      else
-        ok = false;
-      if (!ok || !*k || flags > UINT_MAX)
-        fail (&err, ULP_E_INVAL, "bad apply-flags request: %.64s", line);
-      else
-        result = ulp_apply_key (k, (unsigned) flags, have_key ? key : NULL,
-                                &err);
-    }
-  else if (strncmp (line, "revert-name ", 12) == 0)
-    result = ulp_revert_name (line + 12, 0, &err);
-  else if (strncmp (line, "revert ", 7) == 0)
-    {
-      char *end;
-      long id = strtol (line + 7, &end, 10);
-      if (end == line + 7 || *end || id < 0)
-        fail (&err, ULP_E_INVAL, "bad patch id: %.64s", line + 7);
-      else
-        result = ulp_revert (id, 0, &err);
-    }
-  else if (strncmp (line, "arm ", 4) == 0 || strncmp (line, "disarm ", 7) == 0)
-    {
-      bool arm = line[0] == 'a';
-      reply_buf = ulp_arm_request (line + (arm ? 4 : 7), arm, &result, &err);
-      if (reply_buf)
-        {
-          ulp_control.reply = (uintptr_t) reply_buf;
-          ulp_control.reply_size = strlen (reply_buf) + 1;
-        }
-    }
-  else if (strncmp (line, "migrate-held ", 13) == 0)
-    result = ulp_migrate_note_held (line + 13, &err);
-  else if (strncmp (line, "migrate-register ", 17) == 0)
-    result = ulp_migrate_register (line + 17, &err);
-  else if (strcmp (line, "status") == 0 || strcmp (line, "migrate-info") == 0)
-    {
-      reply_buf = line[0] == 's' ? ulp_status_json () : ulp_migrate_json ();
-      if (reply_buf)
-        {
-          ulp_control.reply = (uintptr_t) reply_buf;
-          ulp_control.reply_size = strlen (reply_buf) + 1;
-          result = 0;
-        }
-      else
-        fail (&err, ULP_E_NOMEM, "%sout of memory", "");
-    }
-  else
-    fail (&err, ULP_E_INVAL, "unknown request: %.64s", line);
+  if (parse_request (line, &r, &err))
+    result = run_request (&r, &err);
 
   if (result < 0)
     ulp_control.error = err;

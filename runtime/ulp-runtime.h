@@ -29,6 +29,7 @@
 #include "ulp-meta.h"
 #include "ulp-patch.h"
 #include "ulp.h"
+#include "ulp-protocol.h"
 
 #include "fault.h"
 

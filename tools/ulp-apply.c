@@ -313,10 +313,9 @@ job_send (struct job *j)
       return;
     }
 
-  const char *request_fmt;
   char request[4200];
   if (opt.migrate_only)
-    snprintf (request, sizeof request, "migrate-info");
+    snprintf (request, sizeof request, "%s", request_migrate_info ());
   else if (!opt.revert)
     {
       if (check_target_object (&j->t, patch, &oc) <= 0)
@@ -339,17 +338,17 @@ job_send (struct job *j)
           job_finish (j, oc.status);
           return;
         }
-      request_fmt = "apply %s";
       if (require_signature)
-        snprintf (request, sizeof request, "apply-flags %u %s %s",
-                  ULP_APPLY_REQUIRE_SIGNATURE, trusted_key_hex, patch->path);
+        request_apply_flags (request, sizeof request,
+                             ULP_APPLY_REQUIRE_SIGNATURE, trusted_key_hex,
+                             patch->path);
       else
-        snprintf (request, sizeof request, request_fmt, patch->path);
+        request_apply (request, sizeof request, patch->path);
     }
   else if (revert_name)
-    snprintf (request, sizeof request, "revert-name %s", revert_name);
+    request_revert_name (request, sizeof request, revert_name);
   else
-    snprintf (request, sizeof request, "revert 0");
+    request_revert (request, sizeof request, 0);
 
   target_find_runtime (&j->t, &oc);
   if (!j->t.has_runtime && opt.load_runtime && !opt.revert
@@ -541,7 +540,8 @@ job_migrate (struct job *j, char *info, struct outcome *oc)
       struct mailbox_times tm;
       uint64_t now = pt_now_ns ();
       mo.timeout_ns = deadline > now ? deadline - now : 0;
-      if (mailbox_call (&j->t, "migrate-info", &mo, &rep, &tm, oc) < 0)
+      if (mailbox_call (&j->t, request_migrate_info (), &mo, &rep, &tm, oc)
+          < 0)
         return -1;
       if (rep.result < 0)
         {
@@ -631,8 +631,8 @@ job_receive (struct job *j)
                                              + (uint64_t) (opt.timeout * 1e9);
           mo.timeout_ns = end > now ? end - now : 0;
           struct mailbox_times tm;
-          if (mailbox_call (&j->t, "migrate-info", &mo, &rep, &tm, &oc)
-              == 0 && rep.result < 0)
+          if (mailbox_call (&j->t, request_migrate_info (), &mo, &rep, &tm,
+                            &oc) == 0 && rep.result < 0)
             {
               outcome_fail (&oc, outcome_of_runtime_error (rep.error.code),
                             "%s", rep.error.message);

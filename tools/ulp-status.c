@@ -276,7 +276,7 @@ ask_runtime (struct target *t, struct process *p)
   struct mailbox_opts mo = { 0, false, deadline - pt_now_ns (), NULL };
   struct mailbox_reply rep;
   struct mailbox_times tm;
-  if (mailbox_call (t, "status", &mo, &rep, &tm, &oc) < 0)
+  if (mailbox_call (t, request_status (), &mo, &rep, &tm, &oc) < 0)
     snprintf (p->note, sizeof p->note, "%s", oc.message);
   else if (rep.result < 0 || !rep.text)
     snprintf (p->note, sizeof p->note, "the runtime did not report: %s",

@@ -226,7 +226,7 @@ arm_undo (struct target *t, const struct mailbox_opts *mo,
           const char *soname)
 {
   char request[300];
-  snprintf (request, sizeof request, "disarm %s", soname);
+  request_disarm (request, sizeof request, soname);
   struct mailbox_reply rep;
   struct mailbox_times tm;
   struct outcome oc;
@@ -241,7 +241,7 @@ arm_object (struct target *t, const struct mailbox_opts *mo,
 {
   memset (sum, 0, sizeof *sum);
   char request[300];
-  snprintf (request, sizeof request, "arm %s", soname);
+  request_arm (request, sizeof request, soname);
   struct mailbox_reply rep;
   struct mailbox_times tm;
   if (mailbox_call (t, request, mo, &rep, &tm, oc) < 0)
@@ -270,11 +270,11 @@ arm_object (struct target *t, const struct mailbox_opts *mo,
       /* The runtime learns where their states are, as for the threads
          that were there before it.  */
       char req[4096];
-      int n = snprintf (req, sizeof req, "migrate-register %s", soname);
-      for (size_t i = 0; i < res->nseeded && n < (int) sizeof req - 48; i++)
-        n += snprintf (req + n, sizeof req - (size_t) n, " %d %llu",
-                       (int) res->seeded[i].tid,
-                       (unsigned long long) res->seeded[i].addr);
+      request_migrate_register (req, sizeof req, soname);
+      for (size_t i = 0; i < res->nseeded; i++)
+        if (!request_add_registered (req, sizeof req, res->seeded[i].tid,
+                                     res->seeded[i].addr))
+          break;
       struct outcome roc;
       if (mailbox_call (t, req, mo, &rep, &tm, &roc) == 0)
         free (rep.text);

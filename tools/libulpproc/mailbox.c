@@ -3,14 +3,15 @@
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
 
-   See mailbox.h and runtime/control.c.  The request is written while
-   the worker thread is stopped, and REQUEST_SEQ is bumped by a one-byte
-   write (its low byte), which no reader can see half done.  The worker
-   sleeps in a futex wait on REQUEST_SEQ: once it is let go, the wait
-   restarts, sees the new value and serves the request, whether or not
-   the kick ran.  So a request that was written is always served, even
-   if we die right after, and a request never written is never seen:
-   the process ends up unpatched or fully patched, never in between.
+   See mailbox.h, ulp-protocol.h and runtime/control.c.  The request
+   is written while the worker thread is stopped, and REQUEST_SEQ is
+   bumped by a one-byte write (its low byte), which no reader can see
+   half done.  The worker sleeps in a futex wait on REQUEST_SEQ: once
+   it is let go, the wait restarts, sees the new value and serves the
+   request, whether or not the kick ran.  So a request that was written
+   is always served, even if we die right after, and a request never
+   written is never seen: the process ends up unpatched or fully
+   patched, never in between.
 
    That restart is itself the wake-up: by default, when the worker is
    the only thread stopped, nothing is called in it at all (the call
@@ -206,6 +207,84 @@ find_thread (struct pt_thread *v, size_t n, pid_t tid)
   return NULL;
 }
 
+/* Attach to and stop the threads of the request: every thread with
+   O->STOP_ALL, else WORKER and HIJACK.  0 with *TH and *NTH, or -1
+   with *OC and none left stopped.  */
+static int
+stop_threads (struct target *t, const struct mailbox_opts *o, pid_t worker,
+              pid_t hijack, uint64_t deadline, struct pt_thread **th,
+              size_t *nth, uint64_t *t0, struct outcome *oc)
+{
+  *th = NULL;
+  *nth = 0;
+  *t0 = pt_now_ns ();
+  if (o->stop_all)
+    {
+      if (pt_stop_all (t->pid, th, nth, deadline, oc) < 0)
+        return oc->status == ULP_EXIT_PERMISSION ? target_denied (t, oc) : -1;
+      /* (pt_stop_all names the thread in its message.)  */
+      return 0;
+    }
+  if (add_thread (th, nth, worker) < 0 || add_thread (th, nth, hijack) < 0)
+    {
+      free (*th);
+      return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
+    }
+  for (size_t i = 0; i < *nth; i++)
+    if (pt_seize (t->pid, &(*th)[i], oc) < 0)
+      {
+        pt_detach_all (*th, i);
+        pid_t tid = (*th)[i].tid;
+        free (*th);
+        if (oc->status == ULP_EXIT_PERMISSION)
+          return target_seize_denied (t, tid, oc);
+        return -1;
+      }
+  *t0 = pt_now_ns ();
+  for (size_t i = 0; i < *nth; i++)
+    pt_interrupt (&(*th)[i]);
+  for (size_t i = 0; i < *nth; i++)
+    if (pt_wait_stop (t->pid, &(*th)[i], deadline, oc) < 0)
+      {
+        pt_detach_all (*th, *nth);
+        free (*th);
+        return -1;
+      }
+  return 0;
+}
+
+/* Write REQUEST (LEN bytes with its NUL) and then the low byte of SEQ
+   into the mailbox of T, whose worker is stopped.  0, or the errno
+   value of the failure.  */
+static int
+write_request (struct target *t, const char *request, size_t len,
+               uint32_t seq)
+{
+  unsigned char seq_byte = seq & 0xff;
+  if (target_write (t, t->control + OFF (request), request, len) < 0
+      || target_write (t, t->control + OFF (request_seq), &seq_byte, 1) < 0)
+    return errno;
+  return 0;
+}
+
+/* Make the stopped thread HT call ulp_control_kick.  */
+static int
+kick (struct target *t, struct pt_thread *ht, const struct mailbox_opts *o,
+      struct outcome *oc)
+{
+  struct pt_call c;
+  memset (&c, 0, sizeof c);
+  c.fn = t->kick;
+  c.data_arg = -1;
+  c.restorer = t->restorer;
+  c.mem_fd = t->mem_fd;
+  c.call_mask = ~(uint64_t) 0;
+  c.deadline_ns = pt_now_ns () + 2000000000u;
+  c.abandon_on_timeout = true;
+  c.test_hook = o->test_hook;
+  return pt_call (t->pid, ht, &c, oc);
+}
+
 int
 mailbox_send (struct target *t, const char *request,
               const struct mailbox_opts *o, struct mailbox_pending *p,
@@ -216,8 +295,10 @@ mailbox_send (struct target *t, const char *request,
   struct ulp_control hdr;
   if (mailbox_check (t, &hdr, oc) < 0)
     return -1;
+  /* An empty line is what a request builder leaves when the request
+     did not fit (request.h).  */
   size_t len = strlen (request) + 1;
-  if (len > sizeof hdr.request)
+  if (len == 1 || len > sizeof hdr.request)
     return outcome_fail (oc, ULP_EXIT_FAIL, "request too long");
   pid_t worker = (pid_t) hdr.worker_tid;
   pid_t hijack = o->hijack_tid ? o->hijack_tid : worker;
@@ -234,44 +315,11 @@ mailbox_send (struct target *t, const char *request,
 
   /* Stop the worker (so that the request is never seen half written)
      and the thread that calls the kick.  */
-  struct pt_thread *th = NULL;
-  size_t nth = 0;
-  uint64_t t0 = pt_now_ns ();
-  if (o->stop_all)
-    {
-      if (pt_stop_all (t->pid, &th, &nth, deadline, oc) < 0)
-        return oc->status == ULP_EXIT_PERMISSION ? target_denied (t, oc) : -1;
-      /* (pt_stop_all names the thread in its message.)  */
-    }
-  else
-    {
-      if (add_thread (&th, &nth, worker) < 0
-          || add_thread (&th, &nth, hijack) < 0)
-        {
-          free (th);
-          return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
-        }
-      for (size_t i = 0; i < nth; i++)
-        if (pt_seize (t->pid, &th[i], oc) < 0)
-          {
-            pt_detach_all (th, i);
-            pid_t tid = th[i].tid;
-            free (th);
-            if (oc->status == ULP_EXIT_PERMISSION)
-              return target_seize_denied (t, tid, oc);
-            return -1;
-          }
-      t0 = pt_now_ns ();
-      for (size_t i = 0; i < nth; i++)
-        pt_interrupt (&th[i]);
-      for (size_t i = 0; i < nth; i++)
-        if (pt_wait_stop (t->pid, &th[i], deadline, oc) < 0)
-          {
-            pt_detach_all (th, nth);
-            free (th);
-            return -1;
-          }
-    }
+  struct pt_thread *th;
+  size_t nth;
+  uint64_t t0;
+  if (stop_threads (t, o, worker, hijack, deadline, &th, &nth, &t0, oc) < 0)
+    return -1;
   uint64_t t1 = pt_now_ns ();
   tm->attach = t1 - t0;
   tm->stopped = nth;
@@ -290,11 +338,9 @@ mailbox_send (struct target *t, const char *request,
   hook (o, "stopped");
 
   uint32_t seq = (hdr.request_seq & ~0xffu) | ((hdr.request_seq + 1) & 0xffu);
-  unsigned char seq_byte = seq & 0xff;
-  if (target_write (t, t->control + OFF (request), request, len) < 0
-      || target_write (t, t->control + OFF (request_seq), &seq_byte, 1) < 0)
+  int e = write_request (t, request, len, seq);
+  if (e)
     {
-      int e = errno;
       pt_detach_all (th, nth);
       free (th);
       if (e == ESRCH || !target_alive (t))
@@ -308,20 +354,10 @@ mailbox_send (struct target *t, const char *request,
   hook (o, "written");
 
   /* From here on the request is served whatever happens.  */
-  struct pt_call c;
-  memset (&c, 0, sizeof c);
-  c.fn = t->kick;
-  c.data_arg = -1;
-  c.restorer = t->restorer;
-  c.mem_fd = t->mem_fd;
-  c.call_mask = ~(uint64_t) 0;
-  c.deadline_ns = pt_now_ns () + 2000000000u;
-  c.abandon_on_timeout = true;
-  c.test_hook = o->test_hook;
   struct outcome kick_oc;
   int kicked = 0;
   if (o->hijack_tid || o->stop_all)
-    kicked = pt_call (t->pid, ht, &c, &kick_oc);
+    kicked = kick (t, ht, o, &kick_oc);
   uint64_t t3 = pt_now_ns ();
   tm->kick = t3 - t2;
   hook (o, "kicked");
@@ -348,16 +384,11 @@ mailbox_poll (struct target *t, const struct mailbox_pending *p,
   return done_p (t, p->seq, p->worker, p->deadline_ns, &next_check, oc);
 }
 
-int
-mailbox_receive (struct target *t, const struct mailbox_pending *p,
-                 struct mailbox_reply *rep, struct mailbox_times *tm,
-                 struct outcome *oc)
+/* The one reader of a reply: the result and error words of T's
+   mailbox and the reply text they point to, into *REP.  */
+static int
+read_reply (struct target *t, struct mailbox_reply *rep, struct outcome *oc)
 {
-  memset (rep, 0, sizeof *rep);
-  if (wait_done (t, p->seq, p->worker, p->deadline_ns, oc) < 0)
-    return -1;
-  tm->wait = pt_now_ns () - p->sent_ns;
-
   struct ulp_control reply;
   if (target_read (t, t->control + OFF (result), &reply.result,
                    sizeof reply.result + sizeof reply.error) < 0
@@ -381,6 +412,18 @@ mailbox_receive (struct target *t, const struct mailbox_pending *p,
       rep->text[reply.reply_size] = '\0';
     }
   return 0;
+}
+
+int
+mailbox_receive (struct target *t, const struct mailbox_pending *p,
+                 struct mailbox_reply *rep, struct mailbox_times *tm,
+                 struct outcome *oc)
+{
+  memset (rep, 0, sizeof *rep);
+  if (wait_done (t, p->seq, p->worker, p->deadline_ns, oc) < 0)
+    return -1;
+  tm->wait = pt_now_ns () - p->sent_ns;
+  return read_reply (t, rep, oc);
 }
 
 int

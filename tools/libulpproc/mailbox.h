@@ -3,10 +3,10 @@
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
 
-   The requester's side of struct ulp_control (ulp.h, runtime/control.c):
-   write a request, wake the runtime's worker thread through a brief
-   ptrace stop, let go, and wait for the reply without any thread
-   stopped.  */
+   The requester's side of struct ulp_control (ulp-protocol.h,
+   runtime/control.c): write a request, wake the runtime's worker
+   thread through a brief ptrace stop, let go, and wait for the reply
+   without any thread stopped.  */
 
 #ifndef ULP_MAILBOX_H
 #define ULP_MAILBOX_H
@@ -16,8 +16,9 @@
 #include <sys/types.h>
 
 #include "outcome.h"
+#include "request.h"
 #include "target.h"
-#include "ulp.h"
+#include "ulp-protocol.h"
 
 struct mailbox_opts
 {
@@ -64,8 +65,10 @@ struct mailbox_pending
                               anyway); "" when it did not.  */
 };
 
-/* Send REQUEST (one line, see ulp.h): stop, write, kick, let go.  T
-   must have its runtime and libc found.  */
+/* Send REQUEST (one line of ulp-protocol.h, made by a builder of
+   request.h): stop, write, kick, let go.  T must have its runtime and
+   libc found.  An empty REQUEST (a builder's line that did not fit) is
+   refused as too long.  */
 int mailbox_send (struct target *t, const char *request,
                   const struct mailbox_opts *o, struct mailbox_pending *p,
                   struct mailbox_times *tm, struct outcome *oc);

@@ -50,6 +50,7 @@
 
 #include "json.h"
 #include "ptrace-inject.h"
+#include "request.h"
 #include "threadlist.h"
 #include "ulp-meta.h"
 
@@ -523,21 +524,15 @@ migrate_held_request (const struct migrate_result *r, size_t k, char *buf,
 {
   if (k >= r->nobjects)
     return false;
-  size_t n = (size_t) snprintf (buf, size, "migrate-held %s %llu",
-                                r->objects[k].soname,
-                                (unsigned long long) r->objects[k].newest);
-  for (size_t i = 0; i < r->nthreads && n < size; i++)
+  request_migrate_held (buf, size, r->objects[k].soname,
+                        r->objects[k].newest);
+  for (size_t i = 0; i < r->nthreads; i++)
     {
       const struct migrate_thread *mt = &r->threads[i];
       if (mt->object != k || mt->fate != MIGRATE_HELD)
         continue;
-      char one[200];
-      int m = snprintf (one, sizeof one, " %d %d %s", (int) mt->tid,
-                        mt->frame, mt->what);
-      if (m < 0 || n + (size_t) m >= size)
+      if (!request_add_held (buf, size, mt->tid, mt->frame, mt->what))
         break;   /* The rest does not fit: the status shows fewer.  */
-      memcpy (buf + n, one, (size_t) m + 1);
-      n += (size_t) m;
     }
   return true;
 }
@@ -548,18 +543,10 @@ migrate_register_request (const struct migrate_result *r, size_t k,
 {
   if (k >= r->nobjects || r->objects[k].nreg == 0)
     return false;
-  size_t n = (size_t) snprintf (buf, size, "migrate-register %s",
-                                r->objects[k].soname);
-  for (size_t i = 0; i < r->objects[k].nreg && n < size; i++)
-    {
-      char one[64];
-      int m = snprintf (one, sizeof one, " %d %llu",
-                        (int) r->objects[k].reg[i].tid,
-                        (unsigned long long) r->objects[k].reg[i].addr);
-      if (m < 0 || n + (size_t) m >= size)
-        break;   /* The rest are listed again next time.  */
-      memcpy (buf + n, one, (size_t) m + 1);
-      n += (size_t) m;
-    }
+  request_migrate_register (buf, size, r->objects[k].soname);
+  for (size_t i = 0; i < r->objects[k].nreg; i++)
+    if (!request_add_registered (buf, size, r->objects[k].reg[i].tid,
+                                 r->objects[k].reg[i].addr))
+      break;   /* The rest are listed again next time.  */
   return true;
 }

@@ -24,6 +24,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "ulp-protocol.h"
+
 static int
 mem_io (const struct target *t, uint64_t addr, void *buf, size_t len,
         bool write_p)
@@ -338,8 +340,8 @@ target_find_runtime (struct target *t, struct outcome *oc)
       uint64_t bias, control, kick;
       if (!of || !objfile_bias (of, m, &bias))
         continue;
-      control = objfile_dynsym (of, "ulp_control", NULL);
-      kick = objfile_dynsym (of, "ulp_control_kick", NULL);
+      control = objfile_dynsym (of, ULP_CONTROL_SYMBOL, NULL);
+      kick = objfile_dynsym (of, ULP_CONTROL_KICK_SYMBOL, NULL);
       if (!control || !kick)
         continue;
       t->control = bias + control;

@@ -36,7 +36,7 @@ struct target
 
   /* The runtime, when target_find_runtime found it.  */
   bool has_runtime;
-  uint64_t control;      /* &ulp_control.  */
+  uint64_t control;      /* &ulp_control (ulp-protocol.h).  */
   uint64_t kick;         /* ulp_control_kick.  */
   const char *runtime_path;
 

@@ -872,7 +872,7 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
   struct mailbox_reply rep;
   struct mailbox_times tm;
   mo.timeout_ns = deadline > pt_now_ns () ? deadline - pt_now_ns () : 0;
-  if (mailbox_call (&t, "status", &mo, &rep, &tm, &oc) < 0)
+  if (mailbox_call (&t, request_status (), &mo, &rep, &tm, &oc) < 0)
     {
       fail_line (pid, NULL, "%s", oc.message);
       status = oc.status;
@@ -929,7 +929,7 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
           continue;
         }
       char request[PATH_MAX + 16];
-      snprintf (request, sizeof request, "apply %s", abs);
+      request_apply (request, sizeof request, abs);
       mo.timeout_ns = deadline > pt_now_ns () ? deadline - pt_now_ns () : 0;
       if (mailbox_call (&t, request, &mo, &rep, &tm, &oc) < 0)
         {
