@@ -729,31 +729,14 @@ lost:
                        "call", (int) t->tid);
 }
 
-int
-pt_call (pid_t pid, struct pt_thread *t, const struct pt_call *c,
-         struct outcome *oc)
+/* Point the stopped thread T, whose state is S, at C->FN with the
+   frame at SLOT (C->DATA at DATA_ADDR), and let it run, following its
+   system calls.  On failure the thread is back to S.  */
+static int
+start_call (struct pt_thread *t, struct saved *s, const struct pt_call *c,
+            uint64_t slot, uint64_t data_addr, struct outcome *oc)
 {
-  struct saved s;
-  memset (&s, 0, sizeof s);
-  int ret = -1;
-  if (save_state (t, &s, oc) < 0)
-    goto out;
-
-  unsigned char insn[2] = { 0, 0 };
-  if ((int64_t) s.regs.orig_rax >= 0)
-    mem_read (c->mem_fd, s.regs.rip - 2, insn, 2);
-
-  uint64_t data_addr = 0;
-  uint64_t slot = write_frame (&s, c, insn, &data_addr);
-  if (!slot)
-    {
-      outcome_fail (oc, ULP_EXIT_FAIL, "cannot write to the stack of "
-                    "thread %d", (int) t->tid);
-      goto out;
-    }
-  hook (c, "frame");
-
-  struct user_regs_struct r = s.regs;
+  struct user_regs_struct r = s->regs;
   r.rip = c->fn;
   r.rsp = slot;
   r.rdi = c->args[0];
@@ -779,123 +762,169 @@ pt_call (pid_t pid, struct pt_thread *t, const struct pt_call *c,
   /* The ABI wants DF clear at a call; no single-stepping.  */
   r.eflags &= ~(uint64_t) (0x400 | 0x100);
   if (ptrace (PTRACE_SETREGS, t->tid, 0, &r) < 0)
-    {
-      outcome_fail (oc, ULP_EXIT_FAIL, "cannot set the registers of thread "
-                    "%d: %s", (int) t->tid, strerror (errno));
-      goto out;
-    }
+    return outcome_fail (oc, ULP_EXIT_FAIL, "cannot set the registers of "
+                         "thread %d: %s", (int) t->tid, strerror (errno));
   /* The mask after the registers: dying in between leaves a call that
      runs with the thread's own mask and restores it, never a thread
      with signals blocked for good.  */
-  uint64_t mask = c->call_mask | s.mask;
+  uint64_t mask = c->call_mask | s->mask;
   if (ptrace (PTRACE_SETSIGMASK, t->tid, (void *) sizeof mask, &mask) < 0)
     {
-      restore_all (t, &s);
-      outcome_fail (oc, ULP_EXIT_FAIL, "cannot set the signal mask of thread "
-                    "%d: %s", (int) t->tid, strerror (errno));
-      goto out;
+      restore_all (t, s);
+      return outcome_fail (oc, ULP_EXIT_FAIL, "cannot set the signal mask of "
+                           "thread %d: %s", (int) t->tid, strerror (errno));
     }
   hook (c, "set");
   if (ptrace (PTRACE_SYSCALL, t->tid, 0, 0) < 0)
     {
-      restore_all (t, &s);
-      outcome_fail (oc, ULP_EXIT_FAIL, "cannot resume thread %d: %s",
-                    (int) t->tid, strerror (errno));
-      goto out;
+      restore_all (t, s);
+      return outcome_fail (oc, ULP_EXIT_FAIL, "cannot resume thread %d: %s",
+                           (int) t->tid, strerror (errno));
     }
   t->stopped = false;
   hook (c, "running");
+  return 0;
+}
 
+/* Whether the system-call-entry stop T is in is the called function's
+   return into rt_sigreturn on our frame at SLOT (and not a system call
+   the function makes, or one of a signal handler).  */
+static bool
+returned_p (struct pt_thread *t, const struct pt_call *c, uint64_t slot)
+{
+  /* Zeroed first: valgrind does not know that the kernel fills it, and
+     would call every test of it undefined.  */
+  struct __ptrace_syscall_info si;
+  memset (&si, 0, sizeof si);
+  return ptrace (PTRACE_GET_SYSCALL_INFO, t->tid, (void *) sizeof si, &si) > 0
+         && si.op == PTRACE_SYSCALL_INFO_ENTRY
+         && si.entry.nr == NR_RT_SIGRETURN
+         && si.instruction_pointer == c->restorer + 9
+         && si.stack_pointer == slot + 8;
+}
+
+/* The deadline of call C passed while thread T (state S) runs it.  */
+static int
+call_timed_out (pid_t pid, struct pt_thread *t, struct saved *s,
+                const struct pt_call *c, struct outcome *oc)
+{
+  if (!c->abandon_on_timeout)
+    /* Let it finish on its own: the frame restores it.  */
+    return outcome_fail (oc, ULP_EXIT_TIMEOUT, "the call in thread %d did "
+                         "not return in time; it finishes on its own",
+                         (int) t->tid);
+  if (pt_interrupt (t) == 0)
+    {
+      struct outcome o2;
+      pt_wait_stop (pid, t, pt_now_ns () + 2000000000u, &o2);
+      if (t->stopped)
+        restore_all (t, s);
+    }
+  return outcome_fail (oc, ULP_EXIT_TIMEOUT, "the call in thread %d did not "
+                       "return in time", (int) t->tid);
+}
+
+/* Thread T (state S) stopped for signal SIG during the call.  A fault
+   of the called code fails the call (-1 with *OC, the thread taken back
+   to S); any other signal is delivered (0).  */
+static int
+call_signal (struct pt_thread *t, struct saved *s, int sig,
+             struct outcome *oc)
+{
+  siginfo_t si;
+  memset (&si, 0, sizeof si);
+  ptrace (PTRACE_GETSIGINFO, t->tid, 0, &si);
+  if ((sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE
+       || sig == SIGTRAP)
+      && si.si_code > 0)
+    {
+      /* The called code faulted: not the application's signal.  */
+      t->stopped = true;
+      restore_all (t, s);
+      return outcome_fail (oc, ULP_EXIT_FAIL, "the call in thread %d "
+                           "faulted (%s at %#llx); the thread was put back "
+                           "as it was", (int) t->tid, strsignal (sig),
+                           (unsigned long long) (uintptr_t) si.si_addr);
+    }
+  /* A stop signal, or one the call left unblocked: deliver it.  */
+  ptrace (PTRACE_SYSCALL, t->tid, 0, (void *) (long) sig);
+  return 0;
+}
+
+/* Follow thread T running call C until the function returns into our
+   frame at SLOT, then put the thread back (call_finish).  */
+static int
+follow_call (pid_t pid, struct pt_thread *t, struct saved *s,
+             const unsigned char insn[2], const struct pt_call *c,
+             uint64_t slot, struct outcome *oc)
+{
   for (;;)
     {
       int st;
       int w = wait_event (t->tid, &st, c->deadline_ns);
       if (w == 0)
-        {
-          if (!c->abandon_on_timeout)
-            {
-              /* Let it finish on its own: the frame restores it.  */
-              outcome_fail (oc, ULP_EXIT_TIMEOUT, "the call in thread %d "
-                            "did not return in time; it finishes on its own",
-                            (int) t->tid);
-              goto out;
-            }
-          if (pt_interrupt (t) == 0)
-            {
-              struct outcome o2;
-              pt_wait_stop (pid, t, pt_now_ns () + 2000000000u, &o2);
-              if (t->stopped)
-                restore_all (t, &s);
-            }
-          outcome_fail (oc, ULP_EXIT_TIMEOUT, "the call in thread %d did not "
-                        "return in time", (int) t->tid);
-          goto out;
-        }
+        return call_timed_out (pid, t, s, c, oc);
       if (w < 0 || WIFEXITED (st) || WIFSIGNALED (st))
         {
           if (w < 0)
             reap (t);
           t->gone = true;
           t->seized = false;
-          outcome_fail (oc, ULP_EXIT_EXITED, "thread %d exited during the "
-                        "call", (int) t->tid);
-          goto out;
+          return outcome_fail (oc, ULP_EXIT_EXITED, "thread %d exited "
+                               "during the call", (int) t->tid);
         }
       if (!WIFSTOPPED (st))
         continue;
       int sig = WSTOPSIG (st), event = st >> 16;
       if (sig == (SIGTRAP | 0x80))
         {
-          /* Zeroed first: valgrind does not know that the kernel
-             fills it, and would call every test of it undefined.  */
-          struct __ptrace_syscall_info si;
-          memset (&si, 0, sizeof si);
-          if (ptrace (PTRACE_GET_SYSCALL_INFO, t->tid,
-                      (void *) sizeof si, &si) > 0
-              && si.op == PTRACE_SYSCALL_INFO_ENTRY
-              && si.entry.nr == NR_RT_SIGRETURN
-              && si.instruction_pointer == c->restorer + 9
-              && si.stack_pointer == slot + 8)
+          if (returned_p (t, c, slot))
             {
               t->stopped = true;
-              ret = call_finish (pid, t, &s, insn, c, oc);
-              goto out;
+              return call_finish (pid, t, s, insn, c, oc);
             }
-          ptrace (PTRACE_SYSCALL, t->tid, 0, 0);
-          continue;
-        }
-      if (event == PTRACE_EVENT_STOP)
-        {
-          /* A group stop (or a stray interrupt): the call goes on; the
-             kernel stops the thread again when we detach if the process
-             is still stopped.  */
           ptrace (PTRACE_SYSCALL, t->tid, 0, 0);
           continue;
         }
       if (event != 0)
         {
+          /* A group stop (PTRACE_EVENT_STOP; or a stray interrupt), or
+             another event: the call goes on; the kernel stops the
+             thread again when we detach if the process is still
+             stopped.  */
           ptrace (PTRACE_SYSCALL, t->tid, 0, 0);
           continue;
         }
-      siginfo_t si;
-      memset (&si, 0, sizeof si);
-      ptrace (PTRACE_GETSIGINFO, t->tid, 0, &si);
-      if ((sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE
-           || sig == SIGTRAP)
-          && si.si_code > 0)
-        {
-          /* The called code faulted: not the application's signal.  */
-          t->stopped = true;
-          restore_all (t, &s);
-          outcome_fail (oc, ULP_EXIT_FAIL, "the call in thread %d faulted "
-                        "(%s at %#llx); the thread was put back as it was",
-                        (int) t->tid, strsignal (sig),
-                        (unsigned long long) (uintptr_t) si.si_addr);
-          goto out;
-        }
-      /* A stop signal, or one the call left unblocked: deliver it.  */
-      ptrace (PTRACE_SYSCALL, t->tid, 0, (void *) (long) sig);
+      if (call_signal (t, s, sig, oc) < 0)
+        return -1;
     }
+}
+
+int
+pt_call (pid_t pid, struct pt_thread *t, const struct pt_call *c,
+         struct outcome *oc)
+{
+  struct saved s;
+  memset (&s, 0, sizeof s);
+  int ret = -1;
+  if (save_state (t, &s, oc) < 0)
+    goto out;
+
+  unsigned char insn[2] = { 0, 0 };
+  if ((int64_t) s.regs.orig_rax >= 0)
+    mem_read (c->mem_fd, s.regs.rip - 2, insn, 2);
+
+  uint64_t data_addr = 0;
+  uint64_t slot = write_frame (&s, c, insn, &data_addr);
+  if (!slot)
+    {
+      outcome_fail (oc, ULP_EXIT_FAIL, "cannot write to the stack of "
+                    "thread %d", (int) t->tid);
+      goto out;
+    }
+  hook (c, "frame");
+  if (start_call (t, &s, c, slot, data_addr, oc) == 0)
+    ret = follow_call (pid, t, &s, insn, c, slot, oc);
 out:
   free (s.xstate);
   return ret;
