@@ -309,7 +309,7 @@ static const struct option long_options[] = {
   { "save-temps", no_argument, NULL, OPT_SAVE_TEMPS },
   { "help", no_argument, NULL, OPT_HELP },
   /* --version alone prints the tool's version; --version=N and
-     --version N (main rewrites the latter) set the patch's.  */
+     --version N (parse_options rewrites the latter) set the patch's.  */
   { "version", optional_argument, NULL, OPT_VERSION },
   { "patch-version", required_argument, NULL, OPT_PATCH_VERSION },
   { "install-to", required_argument, NULL, OPT_INSTALL_TO },

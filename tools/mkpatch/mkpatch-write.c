@@ -12,9 +12,10 @@
    the target removed and listed as RELOC entries, GOT references
    pointed at REF slots, the boundary state's TLS accesses pointed at
    the patch's state) and add_table (the patch table, .ulp_patch, with
-   the strings it names).  Then, in write_and_link, the system's compiler driver links it into a
-   shared object with the ulp linker script, which gathers the records
-   and the table and adds the ULP note, as for a patch written by hand.
+   the strings it names).  Then, in write_and_link, the system's
+   compiler driver links it into a shared object with the ulp linker
+   script, which gathers the records and the table and adds the ULP
+   note, as for a patch written by hand.
 
    Linking with ld rather than writing the final object here keeps
    everything ld does well where it belongs: the PLT and GOT for calls
