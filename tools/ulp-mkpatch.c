@@ -309,7 +309,7 @@ static const struct option long_options[] = {
   { "save-temps", no_argument, NULL, OPT_SAVE_TEMPS },
   { "help", no_argument, NULL, OPT_HELP },
   /* --version alone prints the tool's version; --version=N and
-     --version N (main rewrites the latter) set the patch's.  */
+     --version N (parse_options rewrites the latter) set the patch's.  */
   { "version", optional_argument, NULL, OPT_VERSION },
   { "patch-version", required_argument, NULL, OPT_PATCH_VERSION },
   { "install-to", required_argument, NULL, OPT_INSTALL_TO },
@@ -373,12 +373,40 @@ run_phase (const char *name, bool (*fn) (struct mk_ctx *),
   return ok;
 }
 
-int
-main (int argc, char **argv)
+/* ------------------------------------------------------------------ */
+/* The command line.                                                   */
+/* ------------------------------------------------------------------ */
+
+/* What the steps of main return to let it go on, rather than an exit
+   status.  */
+enum { GO_ON = -1 };
+
+/* Set *VERSION from ARG, a patch version from 1 to UINT32_MAX; false
+   after saying why not.  */
+
+static bool
+parse_patch_version (const char *arg, uint32_t *version)
 {
-  start_ms = now_ms ();
-  struct mk_ctx ctx;
-  memset (&ctx, 0, sizeof ctx);
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul (arg, &end, 10);
+  if (arg[0] < '0' || arg[0] > '9' || *end || errno || v == 0
+      || v > UINT32_MAX)
+    {
+      mk_error (NULL, "invalid patch version '%s' (a number from 1 to %u)",
+                arg, UINT32_MAX);
+      return false;
+    }
+  *version = (uint32_t) v;
+  return true;
+}
+
+/* Read the options into CTX->opt (and SIGN_KEY, MK_VERBOSE); return
+   GO_ON, or the exit status for --help, --version and errors.  */
+
+static int
+parse_options (struct mk_ctx *ctx, int argc, char **argv)
+{
   /* `--version N' with a number after it is the patch's version, not a
      request for the tool's (which takes no argument).  */
   for (int i = 1; i + 1 < argc && strcmp (argv[i], "--") != 0; i++)
@@ -391,81 +419,85 @@ main (int argc, char **argv)
     switch (c)
       {
       case 'o':
-        ctx.opt.output = optarg;
+        ctx->opt.output = optarg;
         break;
       case 'n':
-        ctx.opt.name = optarg;
+        ctx->opt.name = optarg;
         break;
       case 'd':
-        ctx.opt.description = optarg;
+        ctx->opt.description = optarg;
         break;
       case 't':
-        ctx.opt.target = optarg;
+        ctx->opt.target = optarg;
         break;
       case 'f':
-        ctx.opt.force = true;
+        ctx->opt.force = true;
         break;
       case 'N':
-        ctx.opt.dry_run = true;
+        ctx->opt.dry_run = true;
         break;
       case 'v':
         mk_verbose++;
         break;
       case OPT_LDSCRIPT:
-        ctx.opt.ldscript = optarg;
+        ctx->opt.ldscript = optarg;
         break;
       case OPT_SAVE_TEMPS:
-        ctx.opt.save_temps = true;
+        ctx->opt.save_temps = true;
         break;
       case OPT_HELP:
         usage (stdout);
         return MK_EXIT_OK;
       case OPT_VERSION:
-        if (optarg)
-          goto patch_version;
-        version ();
-        return MK_EXIT_OK;
+        if (!optarg)
+          {
+            version ();
+            return MK_EXIT_OK;
+          }
+        if (!parse_patch_version (optarg, &ctx->opt.version))
+          return MK_EXIT_TROUBLE;
+        break;
       case OPT_PATCH_VERSION:
-      patch_version:
-        {
-          char *end;
-          errno = 0;
-          unsigned long v = strtoul (optarg, &end, 10);
-          if (optarg[0] < '0' || optarg[0] > '9' || *end || errno
-              || v == 0 || v > UINT32_MAX)
-            {
-              mk_error (NULL, "invalid patch version '%s' (a number from 1 "
-                        "to %u)", optarg, UINT32_MAX);
-              return MK_EXIT_TROUBLE;
-            }
-          ctx.opt.version = (uint32_t) v;
-        }
+        if (!parse_patch_version (optarg, &ctx->opt.version))
+          return MK_EXIT_TROUBLE;
         break;
       case OPT_INSTALL_TO:
-        ctx.opt.install_to = optarg;
+        ctx->opt.install_to = optarg;
         break;
       case OPT_SIGN:
         sign_key = optarg;
         break;
       case OPT_KEEP_LINES:
-        ctx.opt.keep_line_changes = true;
+        ctx->opt.keep_line_changes = true;
         break;
       default:
         fputs ("Try 'ulp-mkpatch --help' for more information.\n", stderr);
         return MK_EXIT_TROUBLE;
       }
-  /* --sign KEY PATCH: sign a patch made before or written by hand.  */
-  if (sign_key && argc - optind == 1 && !ctx.opt.target)
+  return GO_ON;
+}
+
+/* --sign KEY PATCH: sign a patch made before or written by hand.  */
+
+static int
+sign_only (const char *patch)
+{
+  char msg[1200];
+  if (sign_patch_file (patch, sign_key, msg, sizeof msg) < 0)
     {
-      char msg[1200];
-      if (sign_patch_file (argv[optind], sign_key, msg, sizeof msg) < 0)
-        {
-          mk_error (NULL, "--sign: %s", msg);
-          return MK_EXIT_TROUBLE;
-        }
-      mk_note (1, "signed %s with %s", argv[optind], sign_key);
-      return MK_EXIT_OK;
+      mk_error (NULL, "--sign: %s", msg);
+      return MK_EXIT_TROUBLE;
     }
+  mk_note (1, "signed %s with %s", patch, sign_key);
+  return MK_EXIT_OK;
+}
+
+/* Check the operands and the options that go together, and take ORIG
+   and PATCHED; return GO_ON or the exit status.  */
+
+static int
+take_operands (struct mk_ctx *ctx, int argc, char **argv)
+{
   if (argc - optind != 2)
     {
       mk_error (NULL, argc - optind < 2 ? "missing ORIG or PATCHED"
@@ -473,125 +505,189 @@ main (int argc, char **argv)
       fputs ("Try 'ulp-mkpatch --help' for more information.\n", stderr);
       return MK_EXIT_TROUBLE;
     }
-  if (!ctx.opt.target)
+  if (!ctx->opt.target)
     {
       mk_error (NULL, "no --target: name the shared object or executable "
                 "the running process loaded");
       fputs ("Try 'ulp-mkpatch --help' for more information.\n", stderr);
       return MK_EXIT_TROUBLE;
     }
-  if (ctx.opt.install_to && !ctx.opt.version)
+  if (ctx->opt.install_to && !ctx->opt.version)
     {
       mk_error (NULL, "--install-to: a repository keeps only versioned "
                 "patches: give --patch-version N");
       return MK_EXIT_TROUBLE;
     }
-  ctx.opt.orig = argv[optind];
-  ctx.opt.patched = argv[optind + 1];
+  ctx->opt.orig = argv[optind];
+  ctx->opt.patched = argv[optind + 1];
+  return GO_ON;
+}
 
-  /* Name and output file follow from each other.  */
-  char *name_buf = NULL, *out_buf = NULL;
-  if (!ctx.opt.name)
+/* The patch's name and output file follow from each other; *NAME_BUF
+   and *OUT_BUF get what is allocated for them.  False after an
+   error.  */
+
+static bool
+name_output (struct mk_ctx *ctx, char **name_buf, char **out_buf)
+{
+  if (!ctx->opt.name)
     {
-      if (ctx.opt.output)
+      if (ctx->opt.output)
         {
-          const char *b = strrchr (ctx.opt.output, '/');
-          b = b ? b + 1 : ctx.opt.output;
-          name_buf = mk_xstrdup (b);
-          size_t len = strlen (name_buf);
-          if (len > 3 && strcmp (name_buf + len - 3, ".so") == 0)
-            name_buf[len - 3] = '\0';
-          ctx.opt.name = name_buf;
+          const char *b = strrchr (ctx->opt.output, '/');
+          b = b ? b + 1 : ctx->opt.output;
+          *name_buf = mk_xstrdup (b);
+          size_t len = strlen (*name_buf);
+          if (len > 3 && strcmp (*name_buf + len - 3, ".so") == 0)
+            (*name_buf)[len - 3] = '\0';
+          ctx->opt.name = *name_buf;
         }
       else
-        ctx.opt.name = "ulp-patch";
+        ctx->opt.name = "ulp-patch";
     }
-  if (!*ctx.opt.name)
+  if (!*ctx->opt.name)
     {
       mk_error (NULL, "--name: the name is empty");
+      return false;
+    }
+  if (!ctx->opt.output)
+    ctx->opt.output = *out_buf = mk_xasprintf ("%s.so", ctx->opt.name);
+  return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The phases and the output.                                          */
+/* ------------------------------------------------------------------ */
+
+/* Why there is no patch to write, when nothing is replaced.  */
+
+static void
+report_no_change (struct mk_ctx *ctx)
+{
+  if (ctx->nchanged + ctx->nnew == 0 && ctx->nlines)
+    mk_error (NULL, "no change to apply: only line numbers changed "
+              "(%zu function%s; --keep-line-changes replaces them)",
+              ctx->nlines, ctx->nlines == 1 ? "" : "s");
+  else if (ctx->nchanged + ctx->nnew == 0)
+    mk_error (NULL, "no change: %s and %s have the same code%s",
+              ctx->opt.orig, ctx->opt.patched,
+              ctx->nremoved ? " (only removed functions or data, "
+                              "which the target keeps)" : "");
+  else
+    mk_error (NULL, "no change to apply: nothing the target runs "
+              "changed (only new code that nothing calls, or "
+              "constructors)");
+}
+
+/* The analysis, load to verify, with the table and the problems it
+   found; MK_EXIT_OK when there is a patch to write.  */
+
+static int
+run_phases (struct mk_ctx *ctx)
+{
+  if (!run_phase ("load", mk_load, ctx))
+    return MK_EXIT_TROUBLE;
+  if (!run_phase ("correlate", mk_correlate, ctx))
+    {
+      print_problems (ctx);
+      return ctx->nproblems ? MK_EXIT_REFUSED : MK_EXIT_TROUBLE;
+    }
+  if (!run_phase ("compare", mk_compare, ctx)
+      || !run_phase ("include", mk_include, ctx))
+    return MK_EXIT_TROUBLE;
+  bool ok = run_phase ("verify", mk_verify, ctx);
+  if (ctx->opt.dry_run || mk_verbose >= 1)
+    mk_print_table (ctx, mk_verbose >= 2);
+  print_problems (ctx);
+  if (!ok)
+    return MK_EXIT_REFUSED;
+  if (ctx->nreplaces == 0)
+    {
+      report_no_change (ctx);
+      return MK_EXIT_NO_CHANGE;
+    }
+  return MK_EXIT_OK;
+}
+
+/* --sign: sign the patch just written.  An unsigned patch left behind
+   by a failed signature could be taken for a signed one, so it goes.  */
+
+static bool
+sign_output (struct mk_ctx *ctx)
+{
+  char msg[1200];
+  if (sign_patch_file (ctx->opt.output, sign_key, msg, sizeof msg) < 0)
+    {
+      mk_error (NULL, "--sign: %s", msg);
+      remove (ctx->opt.output);
+      return false;
+    }
+  mk_note (1, "signed %s with %s", ctx->opt.output, sign_key);
+  return true;
+}
+
+/* --install-to: add the patch to the repository.  */
+
+static bool
+install_patch (struct mk_ctx *ctx)
+{
+  char msg[1200];
+  if (repo_add (ctx->opt.install_to, ctx->opt.output, msg, sizeof msg) < 0)
+    {
+      mk_error (NULL, "--install-to: %s", msg);
+      return false;
+    }
+  mk_note (1, "%s", msg);
+  return true;
+}
+
+/* The write phase, then the signature (before --install-to copies the
+   patch) and the repository.  */
+
+static int
+write_patch (struct mk_ctx *ctx)
+{
+  if (!run_phase ("write", mk_write, ctx))
+    return MK_EXIT_TROUBLE;
+  mk_note (1, "wrote %s", ctx->opt.output);
+  if (sign_key && !sign_output (ctx))
+    return MK_EXIT_TROUBLE;
+  if (ctx->opt.install_to && !install_patch (ctx))
+    return MK_EXIT_TROUBLE;
+  return MK_EXIT_OK;
+}
+
+/* Options, then the phases, then the output.  */
+
+int
+main (int argc, char **argv)
+{
+  start_ms = now_ms ();
+  struct mk_ctx ctx;
+  memset (&ctx, 0, sizeof ctx);
+  int status = parse_options (&ctx, argc, argv);
+  if (status != GO_ON)
+    return status;
+  if (sign_key && argc - optind == 1 && !ctx.opt.target)
+    return sign_only (argv[optind]);
+  status = take_operands (&ctx, argc, argv);
+  if (status != GO_ON)
+    return status;
+  char *name_buf = NULL, *out_buf = NULL;
+  if (!name_output (&ctx, &name_buf, &out_buf))
+    {
       free (name_buf);
       return MK_EXIT_TROUBLE;
     }
-  if (!ctx.opt.output)
-    ctx.opt.output = out_buf = mk_xasprintf ("%s.so", ctx.opt.name);
-
   if (elf_version (EV_CURRENT) == EV_NONE)
     {
       mk_error (NULL, "libelf is out of date");
       return MK_EXIT_TROUBLE;
     }
 
-  int status = MK_EXIT_OK;
-  if (!run_phase ("load", mk_load, &ctx))
-    status = MK_EXIT_TROUBLE;
-  else if (!run_phase ("correlate", mk_correlate, &ctx))
-    {
-      print_problems (&ctx);
-      status = ctx.nproblems ? MK_EXIT_REFUSED : MK_EXIT_TROUBLE;
-    }
-  else if (!run_phase ("compare", mk_compare, &ctx)
-           || !run_phase ("include", mk_include, &ctx))
-    status = MK_EXIT_TROUBLE;
-  else
-    {
-      bool ok = run_phase ("verify", mk_verify, &ctx);
-      if (ctx.opt.dry_run || mk_verbose >= 1)
-        mk_print_table (&ctx, mk_verbose >= 2);
-      print_problems (&ctx);
-      if (!ok)
-        status = MK_EXIT_REFUSED;
-      else if (ctx.nreplaces == 0)
-        {
-          if (ctx.nchanged + ctx.nnew == 0 && ctx.nlines)
-            mk_error (NULL, "no change to apply: only line numbers changed "
-                      "(%zu function%s; --keep-line-changes replaces them)",
-                      ctx.nlines, ctx.nlines == 1 ? "" : "s");
-          else if (ctx.nchanged + ctx.nnew == 0)
-            mk_error (NULL, "no change: %s and %s have the same code%s",
-                      ctx.opt.orig, ctx.opt.patched,
-                      ctx.nremoved ? " (only removed functions or data, "
-                                     "which the target keeps)" : "");
-          else
-            mk_error (NULL, "no change to apply: nothing the target runs "
-                      "changed (only new code that nothing calls, or "
-                      "constructors)");
-          status = MK_EXIT_NO_CHANGE;
-        }
-      else if (!ctx.opt.dry_run)
-        {
-          if (!run_phase ("write", mk_write, &ctx))
-            status = MK_EXIT_TROUBLE;
-          else
-            mk_note (1, "wrote %s", ctx.opt.output);
-          char msg[1200];
-          if (status == MK_EXIT_OK && sign_key)
-            {
-              /* Before --install-to copies it; an unsigned patch left
-                 behind by a failed signature could be taken for a
-                 signed one, so it goes.  */
-              if (sign_patch_file (ctx.opt.output, sign_key, msg,
-                                   sizeof msg) < 0)
-                {
-                  mk_error (NULL, "--sign: %s", msg);
-                  remove (ctx.opt.output);
-                  status = MK_EXIT_TROUBLE;
-                }
-              else
-                mk_note (1, "signed %s with %s", ctx.opt.output, sign_key);
-            }
-          if (status == MK_EXIT_OK && ctx.opt.install_to)
-            {
-              if (repo_add (ctx.opt.install_to, ctx.opt.output, msg,
-                            sizeof msg) < 0)
-                {
-                  mk_error (NULL, "--install-to: %s", msg);
-                  status = MK_EXIT_TROUBLE;
-                }
-              else
-                mk_note (1, "%s", msg);
-            }
-        }
-    }
+  status = run_phases (&ctx);
+  if (status == MK_EXIT_OK && !ctx.opt.dry_run)
+    status = write_patch (&ctx);
   free (name_buf);
   free (out_buf);
   return finish (&ctx, status);

@@ -370,6 +370,182 @@ object_state (struct mk_ctx *ctx, struct res res, int64_t off, bool pull)
   return res;
 }
 
+/* A relocation being resolved: R of section FROM of OBJ.  With PULL,
+   what the patch must carry is included (through W); without, the
+   problems are recorded and the target's uses counted.  */
+struct site
+{
+  struct mk_ctx *ctx;
+  struct work *w;
+  struct mk_object *obj;
+  struct mk_section *from;
+  const struct mk_rela *r;
+  bool pull;
+};
+
+static struct res resolve_elem (const struct site *st, struct res res,
+                                struct mk_elem *e, int64_t off);
+
+/* An undefined symbol S: the boundary state, another PATCHED unit's
+   definition, the target's, or some other library's.  */
+
+static struct res
+resolve_undefined (const struct site *st, struct res res,
+                   const struct mk_symbol *s)
+{
+  struct mk_ctx *ctx = st->ctx;
+  if (s->sym.st_shndx == SHN_ABS)
+    return res;
+  if (strcmp (s->name, "__ulp_thread") == 0)
+    {
+      res.kind = RES_THREAD;
+      return res;
+    }
+  if (strcmp (s->name, "__ulp_object") == 0)
+    return object_state (ctx, res, st->r->addend, st->pull);
+  struct mk_elem *e = mk_map_get (&ctx->globals, s->name);
+  if (e && e->obj != st->obj)
+    return resolve_elem (st, res, e, st->r->addend);
+  const struct mk_tsym *t = mk_target_lookup (&ctx->target, s->name, NULL,
+                                              false);
+  if (t && t->tls)
+    {
+      if (!st->pull)
+        mk_problem (ctx, false, s->name,
+                    "the changed code refers to this thread-local "
+                    "variable of the target, and a patch cannot "
+                    "reach another object's thread-local variables",
+                    "keep the change from using it");
+      res.kind = RES_ERROR;
+      return res;
+    }
+  /* Defined in the target, possibly hidden in another of its units;
+     else the dynamic linker's to find.  */
+  res.kind = t ? RES_TARGET : RES_EXTERNAL;
+  res.name = s->name;
+  return res;
+}
+
+/* The target's instance of E (whose twin is there), OFF bytes into
+   it.  */
+
+static struct res
+resolve_to_twin (const struct site *st, struct res res,
+                 struct mk_elem *e, int64_t off)
+{
+  if (e->tls)
+    {
+      char *what = mk_elem_label (e->twin);
+      if (!st->pull)
+        mk_problem (st->ctx, false, what,
+                    "the changed code refers to this thread-local "
+                    "variable of the target, and a patch cannot "
+                    "reach another object's thread-local variables",
+                    "keep the change from using it, or restart the "
+                    "program");
+      free (what);
+      res.kind = RES_ERROR;
+      return res;
+    }
+  res.kind = RES_TARGET;
+  res.name = e->twin->name;
+  res.unit = target_unit (e->twin);
+  res.addend = off;
+  if (!st->pull)
+    e->referenced = true;
+  return res;
+}
+
+/* Function or object E, OFF bytes into it: the plugin's, the target's
+   instance, or the patch's own.  */
+
+static struct res
+resolve_elem (const struct site *st, struct res res, struct mk_elem *e,
+              int64_t off)
+{
+  if (e->instead)
+    e = e->instead;
+  switch (e->plugin)
+    {
+    case MK_PLUGIN_THREAD:
+      res.kind = RES_THREAD;
+      return res;
+    case MK_PLUGIN_OBJECT:
+      return object_state (st->ctx, res, off, st->pull);
+    case MK_PLUGIN_SLOW:
+      if (mk_target_lookup (&st->ctx->target, e->name, NULL, false))
+        {
+          res.kind = RES_TARGET;
+          res.name = e->name;
+          res.addend = off;
+          return res;
+        }
+      break;
+    default:
+      break;
+    }
+  /* Unwind and exception data keep their own copies of what they
+     point to (DW.ref.__gxx_personality_v0 and the like): the
+     runtime does not write into them.  */
+  bool eh = st->from->kind == MK_SEC_EH || st->from->kind == MK_SEC_EXCEPT;
+  if (!eh && wants_target (st->from, st->r, e))
+    return resolve_to_twin (st, res, e, off);
+  if (st->pull)
+    include_elem (st->ctx, st->w, e);
+  res.obj = e->obj;
+  if (e->obj != st->obj)
+    {
+      /* Refer to the definition in its own object.  */
+      res.sym = e->sym->index;
+      res.addend = off;
+    }
+  return res;
+}
+
+/* What symbol S labels that is no function or object: literals, jump
+   tables, exception tables, records' strings.  */
+
+static struct res
+resolve_anonymous (const struct site *st, struct res res,
+                   const struct mk_symbol *s)
+{
+  struct mk_ctx *ctx = st->ctx;
+  struct mk_section *sec = s->sec;
+  if (sec->kind == MK_SEC_STRINGS || sec->kind == MK_SEC_CONSTS)
+    {
+      char *key = literal_key (st->obj, s);
+      struct mk_learned *l = key ? mk_map_get (&ctx->literals, key) : NULL;
+      free (key);
+      if (l && st->from->kind != MK_SEC_EH
+          && st->from->kind != MK_SEC_EXCEPT)
+        {
+          /* An existing literal: the target's, at its address relative
+             to a function the runtime finds by name.  */
+          const struct mk_elem *a = l->anchor;
+          res.kind = RES_TARGET;
+          res.name = a->name;
+          res.unit = target_unit (a);
+          res.addend = (int64_t) (l->addr - a->target_addr) + st->r->addend;
+          if (!st->pull)
+            ctx->nliterals++;
+          return res;
+        }
+    }
+  if (s->type == STT_TLS || sec->kind == MK_SEC_TLS)
+    {
+      if (!st->pull)
+        mk_problem (ctx, false, s->name,
+                    "the changed code refers to a thread-local variable, "
+                    "and a patch cannot reach the target's thread-local "
+                    "variables", "keep the change from using it");
+      res.kind = RES_ERROR;
+      return res;
+    }
+  if (st->pull)
+    include_section (st->w, sec);
+  return res;
+}
+
 /* Resolve relocation R of section FROM of OBJ.  With PULL, include what
    the patch must carry.  */
 
@@ -381,156 +557,16 @@ resolve (struct mk_ctx *ctx, struct work *w, struct mk_object *obj,
                      .addend = r->addend };
   if (r->sym == 0)
     return res;
+  const struct site st = { .ctx = ctx, .w = w, .obj = obj, .from = from,
+                           .r = r, .pull = pull };
   struct mk_symbol *s = &obj->syms[r->sym];
-  struct mk_elem *e = NULL;
-  int64_t off = 0;
-
   if (!s->sec)
-    {
-      if (s->sym.st_shndx == SHN_ABS)
-        return res;
-      if (strcmp (s->name, "__ulp_thread") == 0)
-        {
-          res.kind = RES_THREAD;
-          return res;
-        }
-      if (strcmp (s->name, "__ulp_object") == 0)
-        return object_state (ctx, res, r->addend, pull);
-      /* Another PATCHED unit's definition, or the target's, or some
-         other library's.  */
-      e = mk_map_get (&ctx->globals, s->name);
-      if (e && e->obj != obj)
-        off = r->addend;
-      else
-        {
-          e = NULL;
-          const struct mk_tsym *t = mk_target_lookup (&ctx->target, s->name,
-                                                      NULL, false);
-          if (t && t->tls)
-            {
-              if (!pull)
-                mk_problem (ctx, false, s->name,
-                          "the changed code refers to this thread-local "
-                          "variable of the target, and a patch cannot "
-                          "reach another object's thread-local variables",
-                          "keep the change from using it");
-              res.kind = RES_ERROR;
-              return res;
-            }
-          if (t)
-            {
-              /* Defined in the target, possibly hidden in another of its
-                 units.  */
-              res.kind = RES_TARGET;
-              res.name = s->name;
-              return res;
-            }
-          res.kind = RES_EXTERNAL;
-          res.name = s->name;
-          return res;
-        }
-    }
-  else
-    e = mk_sym_elem (obj, r->sym, r->addend, &off);
-
+    return resolve_undefined (&st, res, s);
+  int64_t off = 0;
+  struct mk_elem *e = mk_sym_elem (obj, r->sym, r->addend, &off);
   if (e)
-    {
-      if (e->instead)
-        e = e->instead;
-      switch (e->plugin)
-        {
-        case MK_PLUGIN_THREAD:
-          res.kind = RES_THREAD;
-          return res;
-        case MK_PLUGIN_OBJECT:
-          return object_state (ctx, res, off, pull);
-        case MK_PLUGIN_SLOW:
-          if (mk_target_lookup (&ctx->target, e->name, NULL, false))
-            {
-              res.kind = RES_TARGET;
-              res.name = e->name;
-              res.addend = off;
-              return res;
-            }
-          break;
-        default:
-          break;
-        }
-      /* Unwind and exception data keep their own copies of what they
-         point to (DW.ref.__gxx_personality_v0 and the like): the
-         runtime does not write into them.  */
-      bool eh = from->kind == MK_SEC_EH || from->kind == MK_SEC_EXCEPT;
-      if (!eh && wants_target (from, r, e))
-        {
-          if (e->tls)
-            {
-              char *what = mk_elem_label (e->twin);
-              if (!pull)
-                mk_problem (ctx, false, what,
-                          "the changed code refers to this thread-local "
-                          "variable of the target, and a patch cannot "
-                          "reach another object's thread-local variables",
-                          "keep the change from using it, or restart the "
-                          "program");
-              free (what);
-              res.kind = RES_ERROR;
-              return res;
-            }
-          res.kind = RES_TARGET;
-          res.name = e->twin->name;
-          res.unit = target_unit (e->twin);
-          res.addend = off;
-          if (!pull)
-            e->referenced = true;
-          return res;
-        }
-      if (pull)
-        include_elem (ctx, w, e);
-      res.obj = e->obj;
-      if (e->obj != obj)
-        {
-          /* Refer to the definition in its own object.  */
-          res.sym = e->sym->index;
-          res.addend = off;
-        }
-      return res;
-    }
-
-  /* Anonymous: literals, jump tables, exception tables, records'
-     strings.  */
-  struct mk_section *sec = s->sec;
-  if (sec->kind == MK_SEC_STRINGS || sec->kind == MK_SEC_CONSTS)
-    {
-      char *key = literal_key (obj, s);
-      struct mk_learned *l = key ? mk_map_get (&ctx->literals, key) : NULL;
-      free (key);
-      if (l && from->kind != MK_SEC_EH && from->kind != MK_SEC_EXCEPT)
-        {
-          /* An existing literal: the target's, at its address relative
-             to a function the runtime finds by name.  */
-          const struct mk_elem *a = l->anchor;
-          res.kind = RES_TARGET;
-          res.name = a->name;
-          res.unit = target_unit (a);
-          res.addend = (int64_t) (l->addr - a->target_addr) + r->addend;
-          if (!pull)
-            ctx->nliterals++;
-          return res;
-        }
-    }
-  if (s->type == STT_TLS || sec->kind == MK_SEC_TLS)
-    {
-      if (!pull)
-        mk_problem (ctx, false, s->name,
-                  "the changed code refers to a thread-local variable, and "
-                  "a patch cannot reach the target's thread-local "
-                  "variables", "keep the change from using it");
-      res.kind = RES_ERROR;
-      return res;
-    }
-  if (pull)
-    include_section (w, sec);
-  return res;
+    return resolve_elem (&st, res, e, off);
+  return resolve_anonymous (&st, res, s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -579,169 +615,169 @@ unsupported (struct mk_ctx *ctx, const struct mk_object *obj,
   free (what);
 }
 
+/* A RELOC entry for the place of R in SEC, as P says.  */
+
 static void
-plan_one (struct mk_ctx *ctx, struct mk_object *obj, struct mk_section *sec,
-          size_t i)
+add_reloc (struct mk_ctx *ctx, struct mk_section *sec,
+           const struct mk_rela *r, const struct mk_plan *p)
 {
-  const struct mk_rela *r = &sec->relas[i];
-  struct mk_plan *p = &sec->plan[i];
-  struct res res = resolve (ctx, NULL, obj, sec, r, false);
-  p->action = MK_KEEP;
-  p->obj = res.obj;
-  p->sym = res.sym;
-  p->addend = res.addend;
-  p->type = r->type;
-  if (res.kind == RES_ERROR)
-    return;
-  if (res.kind == RES_EXTERNAL)
+  mk_grow (&ctx->relocs, &ctx->relocs_cap, ctx->nrelocs, sizeof *ctx->relocs);
+  struct mk_reloc *rl = &ctx->relocs[ctx->nrelocs++];
+  rl->sec = sec;
+  rl->offset = r->offset;
+  rl->type = p->type;
+  rl->addend = (int32_t) p->addend;
+  rl->name = p->name;
+  rl->unit = p->unit;
+}
+
+/* A reference R to the target's boundary state, __ulp_thread.  */
+
+static void
+plan_thread (struct mk_ctx *ctx, struct mk_object *obj,
+             struct mk_section *sec, const struct mk_rela *r,
+             struct mk_plan *p)
+{
+  switch (r->type)
     {
-      p->obj = NULL;
-      p->extern_name = res.name;
-      p->extern_weak = obj->syms[r->sym].bind == STB_WEAK;
+    case R_X86_64_GOTPC32_TLSDESC:
+      p->action = MK_TLSDESC;
+      p->type = R_X86_64_PC32;
+      p->addend = r->addend;
+      ctx->need_state = ctx->need_tlsdesc = true;
+      return;
+    case R_X86_64_TLSDESC_CALL:
+      p->action = MK_DROP;
+      return;
+    case R_X86_64_GOTTPOFF:
+      p->action = MK_TLSIE;
+      p->type = R_X86_64_PC32;
+      /* The TP offset is the second field of the state.  */
+      p->addend = r->addend + 8;
+      ctx->need_state = true;
+      return;
+    case R_X86_64_TPOFF32:
+      if (!ctx->thread_tpoff_known)
+        {
+          unsupported (ctx, obj, sec, r,
+                       "cannot find the target's thread pointer offset "
+                       "of its boundary state", NULL);
+          return;
+        }
+      p->action = MK_CONST;
+      p->value = (uint64_t) (ctx->thread_tpoff + r->addend);
+      return;
+    default:
+      unsupported (ctx, obj, sec, r,
+                   "an access to the boundary state the patch cannot "
+                   "redirect", "build with the plugin's default TLS "
+                   "model");
       return;
     }
+}
 
-  if (res.kind == RES_THREAD)
+/* A reference R inside the patch: kept as it is, if the linker can.  */
+
+static void
+check_internal (struct mk_ctx *ctx, struct mk_object *obj,
+                struct mk_section *sec, const struct mk_rela *r)
+{
+  switch (r->type)
     {
-      switch (r->type)
+    case R_X86_64_64:
+    case R_X86_64_PC32:
+    case R_X86_64_PLT32:
+    case R_X86_64_PC64:
+    case R_X86_64_GOTPCREL:
+    case R_X86_64_GOTPCRELX:
+    case R_X86_64_REX_GOTPCRELX:
+    case R_X86_64_GOTPC32:
+    case R_X86_64_32:
+    case R_X86_64_32S:
+    case R_X86_64_SIZE32:
+    case R_X86_64_SIZE64:
+      return;
+    default:
+      if (mk_tls_type_p (r->type))
         {
-        case R_X86_64_GOTPC32_TLSDESC:
-          p->action = MK_TLSDESC;
-          p->type = R_X86_64_PC32;
-          p->addend = r->addend;
-          ctx->need_state = ctx->need_tlsdesc = true;
-          return;
-        case R_X86_64_TLSDESC_CALL:
-          p->action = MK_DROP;
-          return;
-        case R_X86_64_GOTTPOFF:
-          p->action = MK_TLSIE;
-          p->type = R_X86_64_PC32;
-          /* The TP offset is the second field of the state.  */
-          p->addend = r->addend + 8;
-          ctx->need_state = true;
-          return;
-        case R_X86_64_TPOFF32:
-          if (!ctx->thread_tpoff_known)
-            {
-              unsupported (ctx, obj, sec, r,
-                           "cannot find the target's thread pointer offset "
-                           "of its boundary state", NULL);
-              return;
-            }
-          p->action = MK_CONST;
-          p->value = (uint64_t) (ctx->thread_tpoff + r->addend);
-          return;
-        default:
           unsupported (ctx, obj, sec, r,
-                       "an access to the boundary state the patch cannot "
-                       "redirect", "build with the plugin's default TLS "
-                       "model");
+                       "a thread-local variable the patch would add",
+                       "a patch cannot add thread-local variables");
           return;
         }
+      unsupported (ctx, obj, sec, r, "not supported",
+                   "compile with -fPIC and the small code model");
+      return;
     }
+}
 
-  if (res.kind == RES_INTERNAL)
+/* A load R of the target's RES from the GOT: from the target's own GOT
+   entry when it has one (a RELOC entry relative to the anchor), else
+   from a REF slot of the patch.  */
+
+static void
+plan_got (struct mk_ctx *ctx, struct mk_object *obj, struct mk_section *sec,
+          const struct mk_rela *r, struct mk_plan *p, const struct res *res)
+{
+  if (res->addend != r->addend)
     {
-      switch (r->type)
-        {
-        case R_X86_64_64:
-        case R_X86_64_PC32:
-        case R_X86_64_PLT32:
-        case R_X86_64_PC64:
-        case R_X86_64_GOTPCREL:
-        case R_X86_64_GOTPCRELX:
-        case R_X86_64_REX_GOTPCRELX:
-        case R_X86_64_GOTPC32:
-        case R_X86_64_32:
-        case R_X86_64_32S:
-        case R_X86_64_SIZE32:
-        case R_X86_64_SIZE64:
-          return;
-        default:
-          if (mk_tls_type_p (r->type))
-            {
-              unsupported (ctx, obj, sec, r,
-                           "a thread-local variable the patch would add",
-                           "a patch cannot add thread-local variables");
-              return;
-            }
-          unsupported (ctx, obj, sec, r, "not supported",
-                       "compile with -fPIC and the small code model");
-          return;
-        }
+      /* GOT entries hold the symbol itself; an offset into the
+         object cannot be expressed.  */
+      unsupported (ctx, obj, sec, r, "a GOT reference with an offset",
+                   NULL);
+      return;
     }
+  void *got = (!res->unit && ctx->anchor
+               ? mk_map_get (&ctx->target.got, res->name) : NULL);
+  if (got)
+    {
+      /* Read the target's own GOT entry.  */
+      uint64_t at = (uint64_t) (uintptr_t) got - 1;
+      const struct mk_elem *a = ctx->anchor;
+      p->action = MK_TARGET;
+      p->type = R_X86_64_PC32;
+      p->name = a->name;
+      p->unit = target_unit (a);
+      p->addend = (int64_t) (at - a->target_addr) + r->addend;
+      add_reloc (ctx, sec, r, p);
+      ctx->ngots++;
+      return;
+    }
+  p->action = MK_REF;
+  p->type = R_X86_64_PC32;
+  p->addend = r->addend;
+  p->name = res->name;
+  p->unit = res->unit;
+  p->ref = ref_slot (ctx, res->name, res->unit);
+}
 
-  /* The target's.  */
+/* A reference R to the target's RES.  */
+
+static void
+plan_target (struct mk_ctx *ctx, struct mk_object *obj,
+             struct mk_section *sec, const struct mk_rela *r,
+             struct mk_plan *p, const struct res *res)
+{
   switch (r->type)
     {
     case R_X86_64_PC32:
     case R_X86_64_PLT32:
     case R_X86_64_64:
-      if (res.addend < INT32_MIN || res.addend > INT32_MAX)
+      if (res->addend < INT32_MIN || res->addend > INT32_MAX)
         {
           unsupported (ctx, obj, sec, r, "addend out of range", NULL);
           return;
         }
       p->action = MK_TARGET;
-      p->name = res.name;
-      p->unit = res.unit;
-      p->addend = res.addend;
-      mk_grow (&ctx->relocs, &ctx->relocs_cap, ctx->nrelocs,
-               sizeof *ctx->relocs);
-      {
-        struct mk_reloc *rl = &ctx->relocs[ctx->nrelocs++];
-        rl->sec = sec;
-        rl->offset = r->offset;
-        rl->type = r->type;
-        rl->addend = (int32_t) res.addend;
-        rl->name = res.name;
-        rl->unit = res.unit;
-      }
+      p->name = res->name;
+      p->unit = res->unit;
+      p->addend = res->addend;
+      add_reloc (ctx, sec, r, p);
       return;
     case R_X86_64_GOTPCREL:
     case R_X86_64_GOTPCRELX:
     case R_X86_64_REX_GOTPCRELX:
-      if (res.addend != r->addend)
-        {
-          /* GOT entries hold the symbol itself; an offset into the
-             object cannot be expressed.  */
-          unsupported (ctx, obj, sec, r, "a GOT reference with an offset",
-                       NULL);
-          return;
-        }
-      if (!res.unit && ctx->anchor)
-        {
-          void *got = mk_map_get (&ctx->target.got, res.name);
-          if (got)
-            {
-              /* Read the target's own GOT entry.  */
-              uint64_t at = (uint64_t) (uintptr_t) got - 1;
-              const struct mk_elem *a = ctx->anchor;
-              p->action = MK_TARGET;
-              p->type = R_X86_64_PC32;
-              p->name = a->name;
-              p->unit = target_unit (a);
-              p->addend = (int64_t) (at - a->target_addr) + r->addend;
-              mk_grow (&ctx->relocs, &ctx->relocs_cap, ctx->nrelocs,
-                       sizeof *ctx->relocs);
-              struct mk_reloc *rl = &ctx->relocs[ctx->nrelocs++];
-              rl->sec = sec;
-              rl->offset = r->offset;
-              rl->type = R_X86_64_PC32;
-              rl->addend = (int32_t) p->addend;
-              rl->name = p->name;
-              rl->unit = p->unit;
-              ctx->ngots++;
-              return;
-            }
-        }
-      p->action = MK_REF;
-      p->type = R_X86_64_PC32;
-      p->addend = r->addend;
-      p->name = res.name;
-      p->unit = res.unit;
-      p->ref = ref_slot (ctx, res.name, res.unit);
+      plan_got (ctx, obj, sec, r, p, res);
       return;
     case R_X86_64_32:
     case R_X86_64_32S:
@@ -756,7 +792,7 @@ plan_one (struct mk_ctx *ctx, struct mk_object *obj, struct mk_section *sec,
         {
           char *w = mk_xasprintf ("refers to the thread-local variable %s "
                                   "of the target, which a patch cannot "
-                                  "reach", res.name);
+                                  "reach", res->name);
           unsupported (ctx, obj, sec, r, w,
                        "keep the change from using it");
           free (w);
@@ -766,6 +802,54 @@ plan_one (struct mk_ctx *ctx, struct mk_object *obj, struct mk_section *sec,
                    "target", "compile with -fPIC and the small code model");
       return;
     }
+}
+
+/* How relocation I of SEC is written: resolve it, then plan by what it
+   turned out to be.  */
+
+static void
+plan_one (struct mk_ctx *ctx, struct mk_object *obj, struct mk_section *sec,
+          size_t i)
+{
+  const struct mk_rela *r = &sec->relas[i];
+  struct mk_plan *p = &sec->plan[i];
+  struct res res = resolve (ctx, NULL, obj, sec, r, false);
+  p->action = MK_KEEP;
+  p->obj = res.obj;
+  p->sym = res.sym;
+  p->addend = res.addend;
+  p->type = r->type;
+  switch (res.kind)
+    {
+    case RES_ERROR:
+      return;
+    case RES_EXTERNAL:
+      p->obj = NULL;
+      p->extern_name = res.name;
+      p->extern_weak = obj->syms[r->sym].bind == STB_WEAK;
+      return;
+    case RES_THREAD:
+      plan_thread (ctx, obj, sec, r, p);
+      return;
+    case RES_INTERNAL:
+      check_internal (ctx, obj, sec, r);
+      return;
+    case RES_TARGET:
+      plan_target (ctx, obj, sec, r, p, &res);
+      return;
+    }
+}
+
+/* Whether OFFSET of OBJ's .eh_frame is in a record the patch keeps.  */
+
+static bool
+eh_kept (const struct mk_object *obj, uint64_t offset)
+{
+  for (size_t j = 0; j < obj->neh; j++)
+    if (obj->eh[j].keep && offset >= obj->eh[j].offset
+        && offset < obj->eh[j].offset + obj->eh[j].size)
+      return true;
+  return false;
 }
 
 static void
@@ -779,20 +863,11 @@ make_plans (struct mk_ctx *ctx, struct mk_object *obj)
       sec->plan = mk_xcalloc (sec->nrelas, sizeof *sec->plan);
       for (size_t k = 0; k < sec->nrelas; k++)
         {
-          if (sec->kind == MK_SEC_EH)
+          /* Only the records the patch keeps.  */
+          if (sec->kind == MK_SEC_EH && !eh_kept (obj, sec->relas[k].offset))
             {
-              /* Only the records the patch keeps.  */
-              bool kept = false;
-              for (size_t j = 0; j < obj->neh; j++)
-                if (obj->eh[j].keep && sec->relas[k].offset >= obj->eh[j].offset
-                    && sec->relas[k].offset < obj->eh[j].offset
-                                              + obj->eh[j].size)
-                  kept = true;
-              if (!kept)
-                {
-                  sec->plan[k].action = MK_DROP;
-                  continue;
-                }
+              sec->plan[k].action = MK_DROP;
+              continue;
             }
           plan_one (ctx, obj, sec, k);
         }
@@ -812,27 +887,19 @@ close_over (struct mk_ctx *ctx, struct work *w)
         continue;
       for (size_t k = 0; k < sec->nrelas; k++)
         {
-          if (sec->kind == MK_SEC_EH)
-            {
-              bool kept = false;
-              for (size_t j = 0; j < obj->neh; j++)
-                if (obj->eh[j].keep && sec->relas[k].offset >= obj->eh[j].offset
-                    && sec->relas[k].offset < obj->eh[j].offset
-                                              + obj->eh[j].size)
-                  kept = true;
-              if (!kept)
-                continue;
-            }
+          if (sec->kind == MK_SEC_EH && !eh_kept (obj, sec->relas[k].offset))
+            continue;
           resolve (ctx, w, obj, sec, &sec->relas[k], true);
         }
     }
 }
 
-bool
-mk_include (struct mk_ctx *ctx)
+/* Read the .eh_frame records of every PATCHED object and index its
+   global names.  */
+
+static bool
+index_patched (struct mk_ctx *ctx)
 {
-  mk_note (1, "phase include");
-  learn (ctx);
   for (size_t u = 0; u < ctx->nunits; u++)
     {
       struct mk_object *obj = ctx->units[u].patched;
@@ -847,11 +914,16 @@ mk_include (struct mk_ctx *ctx)
             mk_map_put (&ctx->globals, e->name, e);
         }
     }
+  return true;
+}
 
-  /* The seeds: changed and new functions, new data, changed constants.
-     A COMDAT function (C++ inline, template) changed in several units
-     is carried once.  */
-  struct work w = { 0 };
+/* The seeds: changed and new functions, new data, changed constants.
+   A COMDAT function (C++ inline, template) changed in several units
+   is carried once.  */
+
+static void
+seed (struct mk_ctx *ctx, struct work *w)
+{
   struct mk_map comdats = { 0 };
   for (size_t u = 0; u < ctx->nunits; u++)
     {
@@ -863,12 +935,12 @@ mk_include (struct mk_ctx *ctx)
           struct mk_elem *e = obj->elems[i];
           if (e->plugin || e->initializer)
             continue;
-          bool seed = false;
+          bool is_seed;
           if (e->kind == MK_FUNC)
-            seed = e->status == MK_CHANGED || e->status == MK_NEW;
+            is_seed = e->status == MK_CHANGED || e->status == MK_NEW;
           else
-            seed = e->status == MK_NEW || e->copy;
-          if (!seed)
+            is_seed = e->status == MK_NEW || e->copy;
+          if (!is_seed)
             continue;
           if (e->comdat && !e->local)
             {
@@ -879,39 +951,43 @@ mk_include (struct mk_ctx *ctx)
                   continue;
                 }
             }
-          include_elem (ctx, &w, e);
+          include_elem (ctx, w, e);
           if (e->kind == MK_FUNC && e->status == MK_CHANGED && e->twin
               && e->twin->in_target
               && !(e->rec && e->rec->kind == ULP_KIND_COLD))
             e->replace = true;
         }
     }
-  /* Changed initializers are refused (mkpatch-verify.c); with --force
-     they are carried, harmlessly, though they never run again.  */
-  if (ctx->opt.force)
-    for (size_t u = 0; u < ctx->nunits; u++)
-      {
-        struct mk_object *obj = ctx->units[u].patched;
-        for (size_t i = 0; obj && i < obj->nelems; i++)
-          {
-            struct mk_elem *e = obj->elems[i];
-            if (e->initializer && e->status == MK_CHANGED && e->twin
-                && e->twin->in_target)
-              {
-                include_elem (ctx, &w, e);
-                e->replace = true;
-              }
-          }
-      }
   mk_map_free (&comdats);
-  close_over (ctx, &w);
-  free (w.v);
+}
 
+/* Changed initializers are refused (mkpatch-verify.c); with --force
+   they are carried, harmlessly, though they never run again.  */
+
+static void
+seed_forced_initializers (struct mk_ctx *ctx, struct work *w)
+{
   for (size_t u = 0; u < ctx->nunits; u++)
-    if (ctx->units[u].patched)
-      make_plans (ctx, ctx->units[u].patched);
+    {
+      struct mk_object *obj = ctx->units[u].patched;
+      for (size_t i = 0; obj && i < obj->nelems; i++)
+        {
+          struct mk_elem *e = obj->elems[i];
+          if (e->initializer && e->status == MK_CHANGED && e->twin
+              && e->twin->in_target)
+            {
+              include_elem (ctx, w, e);
+              e->replace = true;
+            }
+        }
+    }
+}
 
-  /* What each included function replaces.  */
+/* What each included function replaces.  */
+
+static void
+list_replaces (struct mk_ctx *ctx)
+{
   for (size_t u = 0; u < ctx->nunits; u++)
     {
       struct mk_object *obj = ctx->units[u].patched;
@@ -928,6 +1004,29 @@ mk_include (struct mk_ctx *ctx)
           rp->unit = target_unit (e->twin);
         }
     }
+}
+
+/* The include phase: learn where the target keeps literals, seed the
+   patch with what changed, close over the relocations of what is
+   included, plan how each of them is written, list the replacements.  */
+
+bool
+mk_include (struct mk_ctx *ctx)
+{
+  mk_note (1, "phase include");
+  learn (ctx);
+  if (!index_patched (ctx))
+    return false;
+  struct work w = { 0 };
+  seed (ctx, &w);
+  if (ctx->opt.force)
+    seed_forced_initializers (ctx, &w);
+  close_over (ctx, &w);
+  free (w.v);
+  for (size_t u = 0; u < ctx->nunits; u++)
+    if (ctx->units[u].patched)
+      make_plans (ctx, ctx->units[u].patched);
+  list_replaces (ctx);
   mk_note (1, "%zu replaced, %zu included, %zu RELOC entries, %zu REF "
            "slots", ctx->nreplaces, ctx->nincluded, ctx->nrelocs, ctx->nrefs);
   return true;

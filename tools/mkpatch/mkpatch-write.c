@@ -4,15 +4,18 @@
    SPDX-License-Identifier: GPL-3.0-or-later
 
    Writes the patch in two steps.  First an intermediate relocatable
-   object, with libelf: the included sections copied byte for byte from
-   PATCHED, with their relocations rewritten as the include phase
-   planned (references to the target removed and listed as RELOC
-   entries, GOT references pointed at REF slots, the boundary state's
-   TLS accesses pointed at the patch's state), the unwind records of the
-   included functions, and the patch table (.ulp_patch) with the
-   strings it names.  Then the system's compiler driver links it into a
-   shared object with the ulp linker script, which gathers the records
-   and the table and adds the ULP note, as for a patch written by hand.
+   object, built with the ELF writer (elf-writer.c) in named phases:
+   add_sections (the included sections copied byte for byte from
+   PATCHED, the unwind records of the included functions, the REF slots
+   and the patch table's sections), add_symbols, relocate_all (the
+   relocations rewritten as the include phase planned: references to
+   the target removed and listed as RELOC entries, GOT references
+   pointed at REF slots, the boundary state's TLS accesses pointed at
+   the patch's state) and add_table (the patch table, .ulp_patch, with
+   the strings it names).  Then, in write_and_link, the system's
+   compiler driver links it into a shared object with the ulp linker
+   script, which gathers the records and the table and adds the ULP
+   note, as for a patch written by hand.
 
    Linking with ld rather than writing the final object here keeps
    everything ld does well where it belongs: the PLT and GOT for calls
@@ -32,7 +35,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -42,101 +44,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "elf-writer.h"
 #include "mkpatch.h"
 #include "ulp-patch.h"
 #include "ulp-xsave.h"
 
 extern char **environ;
 
-struct out_sec
-{
-  char *name;
-  GElf_Shdr sh;
-  unsigned char *data;
-  uint64_t size;
-  GElf_Rela *relas;
-  size_t nrelas, cap;
-  size_t index;
-  size_t sym;                  /* its section symbol.  */
-  size_t link_to;              /* SHF_LINK_ORDER: out section it follows.  */
-};
-
+/* The intermediate object being built (elf-writer.h), and what in it
+   is the patch's own.  */
 struct out
 {
-  struct out_sec *secs;
-  size_t nsecs, cap;
-  GElf_Sym *syms;
-  size_t nsyms, syms_cap;
-  char *strtab;
-  size_t strtab_size, strtab_cap;
-  size_t first_global;
-  struct mk_map externs;       /* name -> symbol index + 1.  */
-  char **extern_keys;
-  size_t nextern_keys, extern_keys_cap;
+  struct elfw *w;
+  size_t refs_sec;             /* .data.ulp_refs: the REF slots.  */
+  size_t tab_sec;              /* .ulp_patch: the patch table.  */
+  size_t str_sec;              /* the strings it names.  */
+  size_t state_sym;            /* __ulp_patch_state, once used, or 0.  */
+  size_t desc_sym;             /* __ulp_mkpatch_tlsdesc, once used, or 0.  */
 };
-
-static size_t
-add_string (struct out *o, const char *s)
-{
-  size_t len = strlen (s) + 1;
-  if (o->strtab_size == 0)
-    {
-      mk_grow (&o->strtab, &o->strtab_cap, 0, 1);
-      o->strtab[0] = '\0';
-      o->strtab_size = 1;
-    }
-  if (len == 1)
-    return 0;
-  while (o->strtab_size + len > o->strtab_cap)
-    mk_grow (&o->strtab, &o->strtab_cap, o->strtab_cap, 1);
-  memcpy (o->strtab + o->strtab_size, s, len);
-  o->strtab_size += len;
-  return o->strtab_size - len;
-}
-
-static size_t
-new_sec (struct out *o, const char *name, uint32_t type, uint64_t flags,
-         uint64_t align, uint64_t entsize)
-{
-  mk_grow (&o->secs, &o->cap, o->nsecs, sizeof *o->secs);
-  struct out_sec *s = &o->secs[o->nsecs];
-  memset (s, 0, sizeof *s);
-  s->name = mk_xstrdup (name);
-  s->sh.sh_type = type;
-  s->sh.sh_flags = flags;
-  s->sh.sh_addralign = align ? align : 1;
-  s->sh.sh_entsize = entsize;
-  s->index = o->nsecs + 1;
-  return o->nsecs++;
-}
-
-static size_t
-add_sym (struct out *o, const char *name, unsigned char bind,
-         unsigned char type, size_t shndx, uint64_t value, uint64_t size,
-         unsigned char other)
-{
-  mk_grow (&o->syms, &o->syms_cap, o->nsyms, sizeof *o->syms);
-  GElf_Sym *s = &o->syms[o->nsyms];
-  memset (s, 0, sizeof *s);
-  s->st_name = (Elf64_Word) add_string (o, name ? name : "");
-  s->st_info = GELF_ST_INFO (bind, type);
-  s->st_other = other;
-  s->st_shndx = (Elf64_Section) shndx;
-  s->st_value = value;
-  s->st_size = size;
-  return o->nsyms++;
-}
-
-static void
-add_rela (struct out_sec *s, uint64_t offset, uint32_t type, size_t sym,
-          int64_t addend)
-{
-  mk_grow (&s->relas, &s->cap, s->nrelas, sizeof *s->relas);
-  GElf_Rela *r = &s->relas[s->nrelas++];
-  r->r_offset = offset;
-  r->r_info = GELF_R_INFO (sym, type);
-  r->r_addend = addend;
-}
 
 /* The symbol of the intermediate object that stands for symbol SYM of
    OBJ, or 0 after an error.  */
@@ -151,7 +76,7 @@ out_symbol (struct out *o, struct mk_object *obj, size_t sym)
     {
       if (!s->sec->include)
         goto missing;
-      return o->secs[s->sec->out].sym;
+      return elfw_section (o->w, s->sec->out)->sym;
     }
   if (s->out)
     return s->out;
@@ -161,21 +86,24 @@ missing:
   return 0;
 }
 
+/* Undefined symbols come after every local: the callers add them
+   last.  */
+
 static size_t
-extern_symbol (struct out *o, const char *name, bool weak)
+state_symbol (struct out *o)
 {
-  void *v = mk_map_get (&o->externs, name);
-  if (v)
-    return (size_t) (uintptr_t) v - 1;
-  /* Globals come after every local: the caller adds them last.  */
-  size_t i = add_sym (o, name, weak ? STB_WEAK : STB_GLOBAL, STT_NOTYPE,
-                      SHN_UNDEF, 0, 0, 0);
-  mk_grow (&o->extern_keys, &o->extern_keys_cap, o->nextern_keys,
-           sizeof *o->extern_keys);
-  char *k = mk_xstrdup (name);
-  o->extern_keys[o->nextern_keys++] = k;
-  mk_map_put (&o->externs, k, (void *) (uintptr_t) (i + 1));
-  return i;
+  if (!o->state_sym)
+    o->state_sym = elfw_undefined_symbol (o->w, "__ulp_patch_state", false);
+  return o->state_sym;
+}
+
+static size_t
+tlsdesc_symbol (struct out *o)
+{
+  if (!o->desc_sym)
+    o->desc_sym = elfw_undefined_symbol (o->w, "__ulp_mkpatch_tlsdesc",
+                                         false);
+  return o->desc_sym;
 }
 
 /* ------------------------------------------------------------------ */
@@ -190,10 +118,10 @@ copy_sections (struct out *o, struct mk_object *obj)
       struct mk_section *sec = &obj->secs[i];
       if (!sec->include || sec->kind == MK_SEC_EH)
         continue;
-      size_t k = new_sec (o, sec->name, sec->sh.sh_type,
-                          sec->sh.sh_flags & ~(uint64_t) SHF_GROUP,
-                          sec->sh.sh_addralign, sec->sh.sh_entsize);
-      struct out_sec *s = &o->secs[k];
+      size_t k = elfw_add_section (o->w, sec->name, sec->sh.sh_type,
+                                   sec->sh.sh_flags & ~(uint64_t) SHF_GROUP,
+                                   sec->sh.sh_addralign, sec->sh.sh_entsize);
+      struct elfw_section *s = elfw_section (o->w, k);
       s->size = sec->size;
       if (sec->data)
         {
@@ -225,8 +153,9 @@ copy_eh (struct out *o, struct mk_object *obj)
       sec->include = false;
       return;
     }
-  size_t k = new_sec (o, ".eh_frame", sec->sh.sh_type, SHF_ALLOC, 8, 0);
-  struct out_sec *s = &o->secs[k];
+  size_t k = elfw_add_section (o->w, ".eh_frame", sec->sh.sh_type, SHF_ALLOC,
+                               8, 0);
+  struct elfw_section *s = elfw_section (o->w, k);
   s->size = size;
   s->data = mk_xcalloc (size, 1);
   for (size_t i = 0; i < obj->neh; i++)
@@ -243,6 +172,55 @@ copy_eh (struct out *o, struct mk_object *obj)
                     (uint32_t) (r->out_offset + 4 - obj->eh[j].out_offset));
     }
   sec->out = k;
+}
+
+/* Record sections follow their function's section (SHF_LINK_ORDER);
+   a record whose function stays behind follows nothing.  */
+
+static void
+link_records (struct out *o, struct mk_object *obj)
+{
+  for (size_t i = 1; i < obj->shnum; i++)
+    {
+      struct mk_section *sec = &obj->secs[i];
+      if (!sec->include || !(sec->sh.sh_flags & SHF_LINK_ORDER))
+        continue;
+      struct mk_section *to = &obj->secs[sec->sh.sh_link];
+      struct elfw_section *s = elfw_section (o->w, sec->out);
+      if (to->include)
+        s->link_to = elfw_section (o->w, to->out)->index;
+      else
+        s->sh.sh_flags &= ~(uint64_t) SHF_LINK_ORDER;
+    }
+}
+
+/* The sections: those copied from PATCHED, then the patch's own.  */
+
+static void
+add_sections (struct mk_ctx *ctx, struct out *o)
+{
+  for (size_t u = 0; u < ctx->nunits; u++)
+    if (ctx->units[u].patched)
+      {
+        copy_sections (o, ctx->units[u].patched);
+        copy_eh (o, ctx->units[u].patched);
+      }
+  if (ctx->nrefs)
+    {
+      o->refs_sec = elfw_add_section (o->w, ".data.ulp_refs", SHT_PROGBITS,
+                                      SHF_ALLOC | SHF_WRITE, 8, 0);
+      struct elfw_section *s = elfw_section (o->w, o->refs_sec);
+      s->size = 8 * ctx->nrefs;
+      s->data = mk_xcalloc (ctx->nrefs, 8);
+    }
+  o->tab_sec = elfw_add_section (o->w, ULP_PATCH_SECTION, SHT_PROGBITS,
+                                 SHF_ALLOC, 4, 0);
+  o->str_sec = elfw_add_section (o->w, ULP_STR_SECTION, SHT_PROGBITS,
+                                 SHF_ALLOC, 1, 0);
+  elfw_add_section (o->w, ".note.GNU-stack", SHT_PROGBITS, 0, 1, 0);
+  for (size_t u = 0; u < ctx->nunits; u++)
+    if (ctx->units[u].patched)
+      link_records (o, ctx->units[u].patched);
 }
 
 static uint64_t
@@ -268,8 +246,9 @@ local_symbols (struct out *o, struct mk_object *obj)
       if (s->sym.st_shndx == SHN_ABS && s->type != STT_FILE
           && s->type != STT_SECTION && *s->name)
         {
-          s->out = add_sym (o, s->name, STB_LOCAL, s->type, SHN_ABS,
-                            s->sym.st_value, s->sym.st_size, 0);
+          s->out = elfw_add_symbol (o->w, s->name, STB_LOCAL, s->type,
+                                    SHN_ABS, s->sym.st_value,
+                                    s->sym.st_size, 0);
           continue;
         }
       if (!s->sec || !s->sec->include || s->type == STT_SECTION
@@ -277,23 +256,37 @@ local_symbols (struct out *o, struct mk_object *obj)
         continue;
       /* Everything the patch defines is its own: local, so that nothing
          outside binds to it and units' names never clash.  */
-      s->out = add_sym (o, s->name, STB_LOCAL,
-                        s->type == STT_GNU_IFUNC ? STT_FUNC : s->type,
-                        o->secs[s->sec->out].index, s->sym.st_value,
-                        s->sym.st_size, 0);
+      s->out = elfw_add_symbol (o->w, s->name, STB_LOCAL,
+                                s->type == STT_GNU_IFUNC ? STT_FUNC : s->type,
+                                elfw_section (o->w, s->sec->out)->index,
+                                s->sym.st_value, s->sym.st_size, 0);
     }
 }
 
+/* The local symbols: the sections', then those of the copied sections;
+   the undefined ones follow as the relocations need them.  */
+
+static void
+add_symbols (struct mk_ctx *ctx, struct out *o)
+{
+  elfw_add_section_symbols (o->w);
+  for (size_t u = 0; u < ctx->nunits; u++)
+    if (ctx->units[u].patched)
+      local_symbols (o, ctx->units[u].patched);
+  elfw_end_locals (o->w);
+}
+
+/* Write the relocations of OBJ's copied sections as the include phase
+   planned them.  */
+
 static bool
-relocate (struct mk_ctx *ctx, struct out *o, struct mk_object *obj,
-          size_t refs_sec, size_t *state_sym, size_t *desc_sym)
+relocate (struct out *o, struct mk_object *obj)
 {
   for (size_t i = 1; i < obj->shnum; i++)
     {
       struct mk_section *sec = &obj->secs[i];
       if (!sec->include || !sec->nrelas)
         continue;
-      struct out_sec *s = &o->secs[sec->out];
       for (size_t k = 0; k < sec->nrelas; k++)
         {
           const struct mk_rela *r = &sec->relas[k];
@@ -314,37 +307,48 @@ relocate (struct mk_ctx *ctx, struct out *o, struct mk_object *obj,
               break;
             case MK_KEEP:
               if (p->extern_name)
-                sym = extern_symbol (o, p->extern_name, p->extern_weak);
+                sym = elfw_undefined_symbol (o->w, p->extern_name,
+                                             p->extern_weak);
               else
                 {
                   sym = out_symbol (o, p->obj, p->sym);
                   if (!sym && p->sym)
                     return false;
                 }
-              add_rela (s, offset, p->type, sym, p->addend);
+              elfw_add_rela (o->w, sec->out, offset, p->type, sym, p->addend);
               break;
             case MK_REF:
-              add_rela (s, offset, R_X86_64_PC32, o->secs[refs_sec].sym,
-                        p->addend + 8 * (int64_t) p->ref);
+              elfw_add_rela (o->w, sec->out, offset, R_X86_64_PC32,
+                             elfw_section (o->w, o->refs_sec)->sym,
+                             p->addend + 8 * (int64_t) p->ref);
               break;
             case MK_TLSDESC:
-              if (!*desc_sym)
-                *desc_sym = extern_symbol (o, "__ulp_mkpatch_tlsdesc", false);
-              add_rela (s, offset, R_X86_64_PC32, *desc_sym, p->addend);
+              elfw_add_rela (o->w, sec->out, offset, R_X86_64_PC32,
+                             tlsdesc_symbol (o), p->addend);
               break;
             case MK_TLSIE:
-              if (!*state_sym)
-                *state_sym = extern_symbol (o, "__ulp_patch_state", false);
-              add_rela (s, offset, R_X86_64_PC32, *state_sym, p->addend);
+              elfw_add_rela (o->w, sec->out, offset, R_X86_64_PC32,
+                             state_symbol (o), p->addend);
               break;
             case MK_CONST:
-              if (s->data && offset + 4 <= s->size)
-                mk_put32 (s->data + offset, (uint32_t) p->value);
+              {
+                struct elfw_section *s = elfw_section (o->w, sec->out);
+                if (s->data && offset + 4 <= s->size)
+                  mk_put32 (s->data + offset, (uint32_t) p->value);
+              }
               break;
             }
         }
     }
-  (void) ctx;
+  return true;
+}
+
+static bool
+relocate_all (struct mk_ctx *ctx, struct out *o)
+{
+  for (size_t u = 0; u < ctx->nunits; u++)
+    if (ctx->units[u].patched && !relocate (o, ctx->units[u].patched))
+      return false;
   return true;
 }
 
@@ -352,249 +356,106 @@ relocate (struct mk_ctx *ctx, struct out *o, struct mk_object *obj,
 /* The patch table.                                                    */
 /* ------------------------------------------------------------------ */
 
-struct table
-{
-  struct out_sec *tab;         /* .ulp_patch.  */
-  size_t tab_k;
-  size_t str_k;                /* the strings it names.  */
-};
-
 static void
-field_ref (struct out *o, struct table *t, size_t entry, int field,
-           size_t sym, int64_t addend)
+field_ref (struct out *o, size_t entry, int field, size_t sym,
+           int64_t addend)
 {
-  struct out_sec *tab = &o->secs[t->tab_k];
-  add_rela (tab, entry * sizeof (struct ulp_patch_entry) + 4 + 4 * field,
-            R_X86_64_PC32, sym, addend);
+  elfw_add_rela (o->w, o->tab_sec,
+                 entry * sizeof (struct ulp_patch_entry) + 4 + 4 * field,
+                 R_X86_64_PC32, sym, addend);
 }
 
 static void
-field_str (struct out *o, struct table *t, size_t entry, int field,
-           const char *str)
+field_str (struct out *o, size_t entry, int field, const char *str)
 {
   if (!str)
     return;
-  struct out_sec *ss = &o->secs[t->str_k];
-  size_t len = strlen (str) + 1;
-  uint64_t at = ss->size;
-  ss->data = mk_xrealloc (ss->data, ss->size + len);
-  memcpy (ss->data + at, str, len);
-  ss->size += len;
-  field_ref (o, t, entry, field, ss->sym, (int64_t) at);
+  uint64_t at = elfw_append (o->w, o->str_sec, str, strlen (str) + 1);
+  field_ref (o, entry, field, elfw_section (o->w, o->str_sec)->sym,
+             (int64_t) at);
 }
 
 static size_t
-new_entry (struct out *o, struct table *t, uint32_t kind, uint32_t flags,
-           uint32_t reserved)
+new_entry (struct out *o, uint32_t kind, uint32_t flags, uint32_t reserved)
 {
-  struct out_sec *tab = &o->secs[t->tab_k];
-  size_t n = tab->size / sizeof (struct ulp_patch_entry);
-  tab->data = mk_xrealloc (tab->data, tab->size
-                                      + sizeof (struct ulp_patch_entry));
   struct ulp_patch_entry e = { .kind = kind, .flags = flags,
                                .reserved = reserved };
-  memcpy (tab->data + tab->size, &e, sizeof e);
-  tab->size += sizeof e;
-  return n;
+  return elfw_append (o->w, o->tab_sec, &e, sizeof e) / sizeof e;
 }
 
-/* ------------------------------------------------------------------ */
-/* Writing the object.                                                 */
-/* ------------------------------------------------------------------ */
+/* TARGET, INFO and, when the patch needs it, STATE.  */
+
+static void
+table_head (struct mk_ctx *ctx, struct out *o)
+{
+  size_t e = new_entry (o, ULP_PATCH_TARGET, 0, 0);
+  field_str (o, e, 0, ctx->target.soname);
+  field_str (o, e, 1, ctx->target.build_id);
+  e = new_entry (o, ULP_PATCH_INFO, ctx->opt.version, 0);
+  field_str (o, e, 0, ctx->opt.name);
+  field_str (o, e, 1, ctx->opt.description);
+  if (ctx->need_state)
+    {
+      size_t sym = state_symbol (o);
+      e = new_entry (o, ULP_PATCH_STATE, 0, 0);
+      field_ref (o, e, 0, sym, 0);
+    }
+}
 
 static bool
-write_elf (struct out *o, const char *path)
+table_replaces (struct mk_ctx *ctx, struct out *o)
 {
-  int fd = open (path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0)
+  for (size_t i = 0; i < ctx->nreplaces; i++)
     {
-      mk_error (path, "%s", strerror (errno));
-      return false;
+      const struct mk_replace *r = &ctx->replaces[i];
+      size_t e = new_entry (o, ULP_PATCH_REPLACE, 0, 0);
+      size_t sym = r->repl->sym->out;
+      if (!sym)
+        {
+          mk_error (NULL, "internal error: %s is not in the patch",
+                    r->repl->name);
+          return false;
+        }
+      field_ref (o, e, 0, sym, 0);
+      field_str (o, e, 1, r->name);
+      field_str (o, e, 2, r->unit);
     }
-  Elf *e = elf_begin (fd, ELF_C_WRITE, NULL);
-  bool ok = false;
-  /* Buffers libelf writes from but does not own.  */
-  void **bufs = mk_xcalloc (o->nsecs + 2, sizeof *bufs);
-  size_t nbufs = 0;
-  char *shs = NULL;
-  size_t shs_size = 1, shs_cap = 0;
-  if (!e || !gelf_newehdr (e, ELFCLASS64))
-    goto fail;
-  GElf_Ehdr eh;
-  if (!gelf_getehdr (e, &eh))
-    goto fail;
-  eh.e_ident[EI_DATA] = ELFDATA2LSB;
-  eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
-  eh.e_machine = EM_X86_64;
-  eh.e_type = ET_REL;
-  eh.e_version = EV_CURRENT;
+  return true;
+}
 
-  /* Content sections, then their relocations, then the tables.  */
-  size_t nsec = o->nsecs;
-  size_t nrela = 0;
-  for (size_t i = 0; i < nsec; i++)
-    if (o->secs[i].nrelas)
-      nrela++;
-  size_t symtab = nsec + nrela + 1, strtab = symtab + 1, shstr = strtab + 1;
+static void
+table_refs_and_relocs (struct mk_ctx *ctx, struct out *o)
+{
+  for (size_t i = 0; i < ctx->nrefs; i++)
+    {
+      size_t e = new_entry (o, ULP_PATCH_REF, 0, 0);
+      field_ref (o, e, 0, elfw_section (o->w, o->refs_sec)->sym,
+                 8 * (int64_t) i);
+      field_str (o, e, 1, ctx->refs[i].name);
+      field_str (o, e, 2, ctx->refs[i].unit);
+    }
+  for (size_t i = 0; i < ctx->nrelocs; i++)
+    {
+      const struct mk_reloc *r = &ctx->relocs[i];
+      size_t e = new_entry (o, ULP_PATCH_RELOC, r->type,
+                            (uint32_t) r->addend);
+      field_ref (o, e, 0, elfw_section (o->w, r->sec->out)->sym,
+                 (int64_t) r->offset);
+      field_str (o, e, 1, r->name);
+      field_str (o, e, 2, r->unit);
+    }
+}
 
-  /* Section names.  */
-  mk_grow (&shs, &shs_cap, 0, 1);
-  shs[0] = '\0';
-#define SHNAME(str, var)                                                  \
-  do                                                                      \
-    {                                                                     \
-      size_t len_ = strlen (str) + 1;                                     \
-      while (shs_size + len_ > shs_cap)                                   \
-        mk_grow (&shs, &shs_cap, shs_cap, 1);                             \
-      memcpy (shs + shs_size, str, len_);                                 \
-      var = shs_size;                                                     \
-      shs_size += len_;                                                   \
-    }                                                                     \
-  while (0)
+/* The patch table (ulp-patch.h), in the order the runtime expects.  */
 
-  size_t rela_no = 0;
-  for (size_t pass = 0; pass < 2; pass++)
-    for (size_t i = 0; i < nsec; i++)
-      {
-        struct out_sec *s = &o->secs[i];
-        if (pass == 1 && !s->nrelas)
-          continue;
-        Elf_Scn *scn = elf_newscn (e);
-        if (!scn)
-          goto fail;
-        GElf_Shdr sh;
-        if (!gelf_getshdr (scn, &sh))
-          goto fail;
-        Elf_Data *d = elf_newdata (scn);
-        if (!d)
-          goto fail;
-        if (pass == 0)
-          {
-            sh = s->sh;
-            size_t nm;
-            SHNAME (s->name, nm);
-            sh.sh_name = (Elf64_Word) nm;
-            sh.sh_size = s->size;
-            if (s->link_to)
-              sh.sh_link = (Elf64_Word) s->link_to;
-            d->d_buf = s->sh.sh_type == SHT_NOBITS ? NULL : s->data;
-            d->d_size = s->size;
-            d->d_type = ELF_T_BYTE;
-            d->d_align = s->sh.sh_addralign;
-          }
-        else
-          {
-            Elf64_Rela *r = mk_xcalloc (s->nrelas, sizeof *r);
-            bufs[nbufs++] = r;
-            for (size_t k = 0; k < s->nrelas; k++)
-              {
-                r[k].r_offset = s->relas[k].r_offset;
-                r[k].r_info = s->relas[k].r_info;
-                r[k].r_addend = s->relas[k].r_addend;
-              }
-            char *nm = mk_xasprintf (".rela%s", s->name);
-            size_t off;
-            SHNAME (nm, off);
-            free (nm);
-            memset (&sh, 0, sizeof sh);
-            sh.sh_name = (Elf64_Word) off;
-            sh.sh_type = SHT_RELA;
-            sh.sh_flags = SHF_INFO_LINK;
-            sh.sh_link = (Elf64_Word) symtab;
-            sh.sh_info = (Elf64_Word) s->index;
-            sh.sh_entsize = sizeof (Elf64_Rela);
-            sh.sh_addralign = 8;
-            d->d_buf = r;
-            d->d_size = s->nrelas * sizeof *r;
-            d->d_type = ELF_T_RELA;
-            d->d_align = 8;
-            rela_no++;
-          }
-        if (!gelf_update_shdr (scn, &sh))
-          goto fail;
-      }
-
-  /* Symbols.  */
-  {
-    Elf_Scn *scn = elf_newscn (e);
-    GElf_Shdr sh;
-    if (!scn || !gelf_getshdr (scn, &sh))
-      goto fail;
-    Elf64_Sym *sy = mk_xcalloc (o->nsyms, sizeof *sy);
-    bufs[nbufs++] = sy;
-    for (size_t k = 0; k < o->nsyms; k++)
-      {
-        sy[k].st_name = o->syms[k].st_name;
-        sy[k].st_info = o->syms[k].st_info;
-        sy[k].st_other = o->syms[k].st_other;
-        sy[k].st_shndx = o->syms[k].st_shndx;
-        sy[k].st_value = o->syms[k].st_value;
-        sy[k].st_size = o->syms[k].st_size;
-      }
-    Elf_Data *d = elf_newdata (scn);
-    d->d_buf = sy;
-    d->d_size = o->nsyms * sizeof *sy;
-    d->d_type = ELF_T_SYM;
-    d->d_align = 8;
-    size_t nm;
-    SHNAME (".symtab", nm);
-    sh.sh_name = (Elf64_Word) nm;
-    sh.sh_type = SHT_SYMTAB;
-    sh.sh_link = (Elf64_Word) strtab;
-    sh.sh_info = (Elf64_Word) o->first_global;
-    sh.sh_entsize = sizeof (Elf64_Sym);
-    sh.sh_addralign = 8;
-    if (!gelf_update_shdr (scn, &sh))
-      goto fail;
-
-    scn = elf_newscn (e);
-    if (!scn || !gelf_getshdr (scn, &sh))
-      goto fail;
-    d = elf_newdata (scn);
-    d->d_buf = o->strtab;
-    d->d_size = o->strtab_size;
-    d->d_type = ELF_T_BYTE;
-    d->d_align = 1;
-    SHNAME (".strtab", nm);
-    sh.sh_name = (Elf64_Word) nm;
-    sh.sh_type = SHT_STRTAB;
-    sh.sh_addralign = 1;
-    if (!gelf_update_shdr (scn, &sh))
-      goto fail;
-
-    scn = elf_newscn (e);
-    if (!scn || !gelf_getshdr (scn, &sh))
-      goto fail;
-    SHNAME (".shstrtab", nm);
-    d = elf_newdata (scn);
-    d->d_buf = shs;
-    d->d_size = shs_size;
-    d->d_type = ELF_T_BYTE;
-    d->d_align = 1;
-    sh.sh_name = (Elf64_Word) nm;
-    sh.sh_type = SHT_STRTAB;
-    sh.sh_addralign = 1;
-    if (!gelf_update_shdr (scn, &sh))
-      goto fail;
-  }
-#undef SHNAME
-  eh.e_shstrndx = (Elf64_Half) shstr;
-  if (!gelf_update_ehdr (e, &eh))
-    goto fail;
-  if (elf_update (e, ELF_C_WRITE) < 0)
-    goto fail;
-  ok = true;
-fail:
-  if (!ok)
-    mk_error (path, "cannot write: %s", elf_errmsg (-1));
-  if (e)
-    elf_end (e);
-  close (fd);
-  for (size_t i = 0; i < nbufs; i++)
-    free (bufs[i]);
-  free (bufs);
-  free (shs);
-  return ok;
+static bool
+add_table (struct mk_ctx *ctx, struct out *o)
+{
+  table_head (ctx, o);
+  if (!table_replaces (ctx, o))
+    return false;
+  table_refs_and_relocs (ctx, o);
+  return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -814,112 +675,87 @@ remove_tree (const char *dir, bool keep)
   return rmdir (dir) == 0;
 }
 
-bool
-mk_write (struct mk_ctx *ctx)
+/* ------------------------------------------------------------------ */
+/* Writing and linking.                                                */
+/* ------------------------------------------------------------------ */
+
+static bool
+write_support (const char *path)
 {
-  mk_note (1, "phase write");
-  struct out o = { 0 };
-  add_sym (&o, NULL, STB_LOCAL, STT_NOTYPE, SHN_UNDEF, 0, 0, 0);
-
-  for (size_t u = 0; u < ctx->nunits; u++)
-    if (ctx->units[u].patched)
-      {
-        copy_sections (&o, ctx->units[u].patched);
-        copy_eh (&o, ctx->units[u].patched);
-      }
-  size_t refs_sec = 0;
-  if (ctx->nrefs)
+  FILE *f = fopen (path, "w");
+  if (!f || fputs (support_asm, f) < 0 || fclose (f) != 0)
     {
-      refs_sec = new_sec (&o, ".data.ulp_refs", SHT_PROGBITS,
-                          SHF_ALLOC | SHF_WRITE, 8, 0);
-      o.secs[refs_sec].size = 8 * ctx->nrefs;
-      o.secs[refs_sec].data = mk_xcalloc (ctx->nrefs, 8);
-    }
-  struct table t;
-  t.tab_k = new_sec (&o, ULP_PATCH_SECTION, SHT_PROGBITS, SHF_ALLOC, 4, 0);
-  t.str_k = new_sec (&o, ULP_STR_SECTION, SHT_PROGBITS, SHF_ALLOC, 1, 0);
-  new_sec (&o, ".note.GNU-stack", SHT_PROGBITS, 0, 1, 0);
-
-  /* Record sections follow their function's section.  */
-  for (size_t u = 0; u < ctx->nunits; u++)
-    {
-      struct mk_object *obj = ctx->units[u].patched;
-      for (size_t i = 1; obj && i < obj->shnum; i++)
-        {
-          struct mk_section *sec = &obj->secs[i];
-          if (!sec->include || !(sec->sh.sh_flags & SHF_LINK_ORDER))
-            continue;
-          struct mk_section *to = &obj->secs[sec->sh.sh_link];
-          if (to->include)
-            o.secs[sec->out].link_to = o.secs[to->out].index;
-          else
-            o.secs[sec->out].sh.sh_flags &= ~(uint64_t) SHF_LINK_ORDER;
-        }
-    }
-
-  /* Section symbols, then the symbols of the copied sections.  */
-  for (size_t i = 0; i < o.nsecs; i++)
-    o.secs[i].sym = add_sym (&o, NULL, STB_LOCAL, STT_SECTION,
-                             o.secs[i].index, 0, 0, 0);
-  for (size_t u = 0; u < ctx->nunits; u++)
-    if (ctx->units[u].patched)
-      local_symbols (&o, ctx->units[u].patched);
-  o.first_global = o.nsyms;
-
-  size_t state_sym = 0, desc_sym = 0;
-  for (size_t u = 0; u < ctx->nunits; u++)
-    if (ctx->units[u].patched
-        && !relocate (ctx, &o, ctx->units[u].patched, refs_sec, &state_sym,
-                      &desc_sym))
+      mk_error (path, "%s", strerror (errno));
       return false;
+    }
+  return true;
+}
 
-  /* The table.  */
-  size_t e = new_entry (&o, &t, ULP_PATCH_TARGET, 0, 0);
-  field_str (&o, &t, e, 0, ctx->target.soname);
-  field_str (&o, &t, e, 1, ctx->target.build_id);
-  e = new_entry (&o, &t, ULP_PATCH_INFO, ctx->opt.version, 0);
-  field_str (&o, &t, e, 0, ctx->opt.name);
-  field_str (&o, &t, e, 1, ctx->opt.description);
+/* Link OBJ_PATH (and, with the boundary state, ASM_PATH) into the
+   patch.  */
+
+static bool
+link_patch (struct mk_ctx *ctx, const char *obj_path, const char *asm_path)
+{
+  struct argv a = { 0 };
+  driver (&a);
+  arg (&a, "-shared");
+  arg (&a, "-nostartfiles");
+  arg (&a, "-o");
+  arg (&a, ctx->opt.output);
+  arg (&a, obj_path);
   if (ctx->need_state)
+    arg (&a, asm_path);
+  char *script = mk_xasprintf ("-Wl,-T,%s", ldscript_path (ctx));
+  arg (&a, script);
+  free (script);
+  arg (&a, "-Wl,--build-id");
+  arg (&a, "-Wl,-z,norelro");
+  arg (&a, "-Wl,-z,noexecstack");
+  arg (&a, "-Wl,--as-needed");
+  /* What the target needs, the patch's calls into it need too, when
+     the target was loaded with RTLD_LOCAL.  */
+  for (size_t i = 0; i < ctx->target.nneeded; i++)
     {
-      if (!state_sym)
-        state_sym = extern_symbol (&o, "__ulp_patch_state", false);
-      e = new_entry (&o, &t, ULP_PATCH_STATE, 0, 0);
-      field_ref (&o, &t, e, 0, state_sym, 0);
+      char *lib = find_library (ctx->target.needed[i]);
+      if (lib)
+        arg (&a, lib);
+      free (lib);
     }
-  for (size_t i = 0; i < ctx->nreplaces; i++)
-    {
-      const struct mk_replace *r = &ctx->replaces[i];
-      e = new_entry (&o, &t, ULP_PATCH_REPLACE, 0, 0);
-      size_t sym = r->repl->sym->out;
-      if (!sym)
-        {
-          mk_error (NULL, "internal error: %s is not in the patch",
-                    r->repl->name);
-          return false;
-        }
-      field_ref (&o, &t, e, 0, sym, 0);
-      field_str (&o, &t, e, 1, r->name);
-      field_str (&o, &t, e, 2, r->unit);
-    }
-  for (size_t i = 0; i < ctx->nrefs; i++)
-    {
-      e = new_entry (&o, &t, ULP_PATCH_REF, 0, 0);
-      field_ref (&o, &t, e, 0, o.secs[refs_sec].sym, 8 * (int64_t) i);
-      field_str (&o, &t, e, 1, ctx->refs[i].name);
-      field_str (&o, &t, e, 2, ctx->refs[i].unit);
-    }
-  for (size_t i = 0; i < ctx->nrelocs; i++)
-    {
-      const struct mk_reloc *r = &ctx->relocs[i];
-      e = new_entry (&o, &t, ULP_PATCH_RELOC, r->type, (uint32_t) r->addend);
-      field_ref (&o, &t, e, 0, o.secs[r->sec->out].sym,
-                 (int64_t) r->offset);
-      field_str (&o, &t, e, 1, r->name);
-      field_str (&o, &t, e, 2, r->unit);
-    }
+  int status = run (&a, NULL, 0);
+  argv_free (&a);
+  if (status == 0)
+    return true;
+  mk_error (ctx->opt.output, "linking the patch failed");
+  /* Remove what the linker left, but only a regular file: -o may name
+     a device (/dev/full), which must stay.  */
+  struct stat st;
+  if (lstat (ctx->opt.output, &st) == 0 && S_ISREG (st.st_mode))
+    unlink (ctx->opt.output);
+  return false;
+}
 
-  /* Write and link.  */
+/* Whether the linked patch reads as one.  */
+
+static bool
+check_linked (struct mk_ctx *ctx)
+{
+  char *err = NULL;
+  struct ulp_elf *ue = ulp_elf_open (ctx->opt.output, &err);
+  if (!ue)
+    mk_error (ctx->opt.output, "the linked patch is unreadable: %s",
+              err ? err : "?");
+  free (err);
+  ulp_elf_close (ue);
+  return ue != NULL;
+}
+
+/* Write O and the support code into a temporary directory and link
+   them into the patch.  */
+
+static bool
+write_and_link (struct mk_ctx *ctx, const struct out *o)
+{
   const char *tmp = getenv ("TMPDIR");
   char *dir = mk_xasprintf ("%s/ulp-mkpatch.XXXXXX", tmp && *tmp ? tmp
                                                                 : "/tmp");
@@ -927,90 +763,36 @@ mk_write (struct mk_ctx *ctx)
     {
       mk_error (dir, "cannot make a temporary directory: %s",
                 strerror (errno));
+      free (dir);
       return false;
     }
   char *obj_path = mk_xasprintf ("%s/patch.o", dir);
   char *asm_path = mk_xasprintf ("%s/support.s", dir);
-  bool ok = write_elf (&o, obj_path);
-  if (ok && ctx->need_state)
-    {
-      FILE *f = fopen (asm_path, "w");
-      if (!f || fputs (support_asm, f) < 0 || fclose (f) != 0)
-        {
-          mk_error (asm_path, "%s", strerror (errno));
-          ok = false;
-        }
-    }
-  if (ok)
-    {
-      struct argv a = { 0 };
-      driver (&a);
-      arg (&a, "-shared");
-      arg (&a, "-nostartfiles");
-      arg (&a, "-o");
-      arg (&a, ctx->opt.output);
-      arg (&a, obj_path);
-      if (ctx->need_state)
-        arg (&a, asm_path);
-      char *script = mk_xasprintf ("-Wl,-T,%s", ldscript_path (ctx));
-      arg (&a, script);
-      free (script);
-      arg (&a, "-Wl,--build-id");
-      arg (&a, "-Wl,-z,norelro");
-      arg (&a, "-Wl,-z,noexecstack");
-      arg (&a, "-Wl,--as-needed");
-      /* What the target needs, the patch's calls into it need too, when
-         the target was loaded with RTLD_LOCAL.  */
-      for (size_t i = 0; i < ctx->target.nneeded; i++)
-        {
-          char *lib = find_library (ctx->target.needed[i]);
-          if (lib)
-            arg (&a, lib);
-          free (lib);
-        }
-      int st = run (&a, NULL, 0);
-      argv_free (&a);
-      if (st != 0)
-        {
-          mk_error (ctx->opt.output, "linking the patch failed");
-          /* Remove what the linker left, but only a regular file: -o
-             may name a device (/dev/full), which must stay.  */
-          struct stat st;
-          if (lstat (ctx->opt.output, &st) == 0 && S_ISREG (st.st_mode))
-            unlink (ctx->opt.output);
-          ok = false;
-        }
-    }
-  if (ok)
-    {
-      char *err = NULL;
-      struct ulp_elf *ue = ulp_elf_open (ctx->opt.output, &err);
-      if (!ue)
-        {
-          mk_error (ctx->opt.output, "the linked patch is unreadable: %s",
-                    err ? err : "?");
-          ok = false;
-        }
-      free (err);
-      ulp_elf_close (ue);
-    }
+  bool ok = (elfw_write (o->w, obj_path)
+             && (!ctx->need_state || write_support (asm_path))
+             && link_patch (ctx, obj_path, asm_path)
+             && check_linked (ctx));
   remove_tree (dir, ctx->opt.save_temps || (!ok && mk_verbose >= 2));
   free (obj_path);
   free (asm_path);
   free (dir);
+  return ok;
+}
 
-  for (size_t i = 0; i < o.nsecs; i++)
-    {
-      free (o.secs[i].name);
-      free (o.secs[i].data);
-      free (o.secs[i].relas);
-    }
-  free (o.secs);
-  free (o.syms);
-  free (o.strtab);
-  for (size_t i = 0; i < o.nextern_keys; i++)
-    free (o.extern_keys[i]);
-  free (o.extern_keys);
-  mk_map_free (&o.externs);
+/* The write phase: the intermediate object's sections, its symbols,
+   the copied code's relocations, the patch table; then the file and
+   the link.  */
+
+bool
+mk_write (struct mk_ctx *ctx)
+{
+  mk_note (1, "phase write");
+  struct out o = { .w = elfw_new () };
+  add_sections (ctx, &o);
+  add_symbols (ctx, &o);
+  bool ok = (relocate_all (ctx, &o)
+             && add_table (ctx, &o)
+             && write_and_link (ctx, &o));
+  elfw_free (o.w);
   return ok;
 }

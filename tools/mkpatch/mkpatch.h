@@ -22,6 +22,9 @@
                                        refuse what cannot be applied live
                 (mkpatch-layout.c)     and changed layouts of data types
      write      (mkpatch-write.c)      write the patch and link it
+                (elf-writer.c)         with a writer of relocatable
+                                       objects that knows nothing of
+                                       patches
 
    The unit of comparison and of copying is the section: the plugin puts
    every function and every data object in a section of its own, so a
