@@ -15,7 +15,12 @@
    universe.  Until that store no thread can select a new version (each
    stub selects by a universe that is at most the current one), so any
    failure before it can be undone completely: the detours go back, the
-   patch is unloaded, and the process is as it was.
+   patch is unloaded, and the process is as it was.  Those steps are
+   functions over struct apply, which holds the operation (struct
+   ulp_op): apply_plan checks and resolves, apply_load loads and
+   relocates, apply_commit changes the target up to the universe, and
+   ulp_op_undo (operation.c, shared with revert.c) takes back what it
+   did.
 
    Publishing one function (ulp_republish) is: build its table, make
    the stub (or pick a direct target when no per-thread choice is left),
