@@ -593,7 +593,7 @@ struct apply
   const char *path;               /* only a name for messages.  */
   struct ulp_trusted tr;          /* the patch's bytes (trust.c).  */
   struct ulp_pfile pf;            /* their checked contents.  */
-  struct ulp_op op;
+  struct ulp_op op;               /* target, universe, what to undo.  */
   struct ulp_patch *old;          /* the older version it replaces.  */
   const struct ulp_record **recs; /* the functions it replaces.  */
   uintptr_t *refs;                /* what its references name.  */
