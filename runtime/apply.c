@@ -15,7 +15,12 @@
    universe.  Until that store no thread can select a new version (each
    stub selects by a universe that is at most the current one), so any
    failure before it can be undone completely: the detours go back, the
-   patch is unloaded, and the process is as it was.
+   patch is unloaded, and the process is as it was.  Those steps are
+   functions over struct apply, which holds the operation (struct
+   ulp_op): apply_plan checks and resolves, apply_load loads and
+   relocates, apply_commit changes the target up to the universe, and
+   ulp_op_undo (operation.c, shared with revert.c) takes back what it
+   did.
 
    Publishing one function (ulp_republish) is: build its table, make
    the stub (or pick a direct target when no per-thread choice is left),
@@ -285,8 +290,8 @@ fn_prepare (struct ulp_fn *fn, struct ulp_error *err)
 
 /* Undo fn_prepare when the entry never jumped there.  */
 
-static void
-fn_unprepare (struct ulp_fn *fn)
+void
+ulp_fn_unprepare (struct ulp_fn *fn)
 {
   if (!fn->pre_written || fn->entry_ever_written)
     return;
@@ -378,6 +383,12 @@ ulp_republish (struct ulp_obj *h, struct ulp_error *err)
     if (fn_publish (h->fns[i], false, err) < 0)
       return -1;
   return 0;
+}
+
+int
+ulp_fn_republish (struct ulp_fn *fn, struct ulp_error *err)
+{
+  return fn_publish (fn, true, err);
 }
 
 static int
@@ -573,348 +584,405 @@ base_name (const char *path)
   return s ? s + 1 : path;
 }
 
-static long
-apply_locked (const char *path, unsigned flags, const unsigned char *key,
-              struct ulp_error *err)
+/* An apply in progress: the operation (target, universe, patch, what to
+   undo), the patch file, and what the plan found and the load made for
+   the steps after them.  */
+
+struct apply
 {
+  const char *path;               /* only a name for messages.  */
+  struct ulp_trusted tr;          /* the patch's bytes (trust.c).  */
+  struct ulp_pfile pf;            /* their checked contents.  */
+  struct ulp_op op;               /* target, universe, what to undo.  */
+  struct ulp_patch *old;          /* the older version it replaces.  */
+  const struct ulp_record **recs; /* the functions it replaces.  */
+  uintptr_t *refs;                /* what its references name.  */
+  uintptr_t *relocs;              /* what its relocations name.  */
+  uintptr_t base;                 /* its load bias.  */
+  struct patch_meta meta;         /* its records and its span.  */
+  struct ulp_patch *p;            /* its record, until it is listed.  */
+};
+
+/* Open the patch file PATH.  0, or -1 with *ERR and nothing open.  */
+
+static int
+apply_open (struct apply *a, const char *path, unsigned flags,
+            const unsigned char *key, struct ulp_error *err)
+{
+  memset (a, 0, sizeof *a);
+  a->path = path;
   /* Trusted, copied and sealed (trust.c): from here on PATH is only a
      name for messages; the checks below and dlopen read TR's bytes.  */
-  struct ulp_trusted tr;
-  if (ulp_trust_open (path, flags, key, &tr, err) < 0)
+  if (ulp_trust_open (path, flags, key, &a->tr, err) < 0)
     return -1;
-  struct ulp_pfile pf;
-  int vfd = fcntl (tr.fd, F_DUPFD_CLOEXEC, 0);
+  int vfd = fcntl (a->tr.fd, F_DUPFD_CLOEXEC, 0);
   if (vfd < 0)
     {
-      ulp_trust_close (&tr);
+      ulp_trust_close (&a->tr);
       return ulp_fail (err, ULP_E_OPEN, "cannot read %s: %s", path,
                        strerror (errno));
     }
-  if (ulp_pfile_open_fd (path, vfd, &tr.st, &pf, err) < 0)
+  if (ulp_pfile_open_fd (path, vfd, &a->tr.st, &a->pf, err) < 0)
     {
-      ulp_trust_close (&tr);
+      ulp_trust_close (&a->tr);
       return -1;
     }
-  long result = -1;
-  void *handle = NULL;
-  struct ulp_patch *p = NULL;
-  const struct ulp_record **recs = NULL;
-  uintptr_t *refs = NULL;
-  uintptr_t *relocs = NULL;
+  return 0;
+}
 
+/* Plan: whether the patch may be applied, and to what.  */
+
+static int
+plan_target (struct apply *a, struct ulp_error *err)
+{
+  const struct ulp_pfile *pf = &a->pf;
   for (struct ulp_patch *q = patches; q; q = q->next)
-    if (q->state == ULP_PATCH_APPLIED && same_file (q, &pf))
-      {
-        ulp_fail (err, ULP_E_APPLIED, "%s is already applied (patch %ld)",
-                  path, q->id);
-        goto out;
-      }
+    if (q->state == ULP_PATCH_APPLIED && same_file (q, pf))
+      return ulp_fail (err, ULP_E_APPLIED, "%s is already applied (patch "
+                       "%ld)", a->path, q->id);
 
-  struct ulp_obj *h = find_target (&pf, err);
+  struct ulp_obj *h = find_target (pf, err);
   if (!h)
-    goto out;
+    return -1;
+  ulp_op_start (&a->op, h);
 
   /* A versioned patch replaces the applied older version of its name on
      the same object (see ulp-patch.h), and is refused when that one is
      not older.  */
-  struct ulp_patch *old = NULL;
-  const char *pname = pf.name ? pf.name : base_name (path);
-  if (pf.version > 0)
+  const char *pname = pf->name ? pf->name : base_name (a->path);
+  if (pf->version > 0)
     for (struct ulp_patch *q = patches; q; q = q->next)
       if (q->state == ULP_PATCH_APPLIED && q->target == h
           && strcmp (q->name, pname) == 0)
         {
-          if (q->version >= pf.version)
-            {
-              ulp_fail (err, ULP_E_NOT_NEWER, "%s: %s version %u is "
-                        "already applied to %s (patch %ld): version %u is "
-                        "not newer", path, pname, q->version, h->soname,
-                        q->id, pf.version);
-              goto out;
-            }
-          old = q;
+          if (q->version >= pf->version)
+            return ulp_fail (err, ULP_E_NOT_NEWER, "%s: %s version %u is "
+                             "already applied to %s (patch %ld): version %u "
+                             "is not newer", a->path, pname, q->version,
+                             h->soname, q->id, pf->version);
+          a->old = q;
         }
+  return 0;
+}
 
-  /* Every function and reference, before anything changes.  */
-  recs = calloc (pf.nreplace, sizeof *recs);
-  refs = calloc (pf.nrefs + 1, sizeof *refs);
-  if (!recs || !refs)
-    {
-      ulp_fail (err, ULP_E_NOMEM, "out of memory");
-      goto out;
-    }
-  for (size_t i = 0; i < pf.nreplace; i++)
-    {
-      recs[i] = ulp_find_function (h, pf.replace[i].name, pf.replace[i].unit,
-                                   err);
-      if (!recs[i])
-        goto out;
-      for (size_t j = 0; j < i; j++)
-        if (recs[j] == recs[i])
-          {
-            ulp_fail (err, ULP_E_FORMAT, "%s: %s is replaced twice", path,
-                      pf.replace[i].name);
-            goto out;
-          }
-      uintptr_t label = (uintptr_t) ulp_ref (&recs[i]->addr);
-      if (!ulp_obj_in_text (h, label - ULP_PRE_ENTRY_SIZE,
-                            ULP_PRE_ENTRY_SIZE + recs[i]->entry_offset
-                              + recs[i]->entry_size))
-        {
-          ulp_fail (err, ULP_E_NOT_PATCHABLE, "%s: not in the code of %s",
-                    pf.replace[i].name, h->soname);
-          goto out;
-        }
-      struct ulp_fn *known = fn_find (h, label);
-      struct ulp_fn probe;
-      memset (&probe, 0, sizeof probe);
-      probe.label = label;
-      probe.entry = label + recs[i]->entry_offset;
-      probe.entry_orig = ULP_ENTRY_NOP0 | ULP_ENTRY_NOP1 << 8;
-      /* A fused entry is the function's own first instruction, which
-         the record does not spell; it is never a short jump.  */
-      if (recs[i]->flags & ULP_F_FUSED)
-        memcpy (&probe.entry_orig, (const void *) probe.entry, 2);
-      if ((!known && (recs[i]->flags & ULP_F_FUSED)
-           && *(const unsigned char *) probe.entry == 0xeb)
-          || !fn_bytes_ok (known ? known : &probe))
-        {
-          ulp_fail (err, ULP_E_NOT_PATCHABLE,
-                    "%s: unexpected code at its entry in %s (changed by "
-                    "something else than ulp?)", pf.replace[i].name,
-                    h->soname);
-          goto out;
-        }
-    }
-  for (size_t i = 0; i < pf.nrefs; i++)
-    if (ulp_find_symbol (h, pf.refs[i].name, pf.refs[i].unit, &refs[i], err)
-        < 0)
-      goto out;
-  relocs = calloc (pf.nrelocs + 1, sizeof *relocs);
-  if (!relocs)
-    {
-      ulp_fail (err, ULP_E_NOMEM, "out of memory");
-      goto out;
-    }
-  for (size_t i = 0; i < pf.nrelocs; i++)
-    if (ulp_find_symbol (h, pf.relocs[i].name, pf.relocs[i].unit,
-                         &relocs[i], err) < 0)
-      goto out;
+/* Function I of the patch: it exists once, has a patchable entry in
+   the target's code, and that entry holds what the plugin or this
+   runtime left there.  */
+
+static int
+plan_function (struct apply *a, size_t i, struct ulp_error *err)
+{
+  struct ulp_obj *h = a->op.h;
+  const struct ulp_pfile_replace *rp = &a->pf.replace[i];
+  const struct ulp_record *rec = ulp_find_function (h, rp->name, rp->unit,
+                                                    err);
+  if (!rec)
+    return -1;
+  a->recs[i] = rec;
+  for (size_t j = 0; j < i; j++)
+    if (a->recs[j] == rec)
+      return ulp_fail (err, ULP_E_FORMAT, "%s: %s is replaced twice",
+                       a->path, rp->name);
+  uintptr_t label = (uintptr_t) ulp_ref (&rec->addr);
+  if (!ulp_obj_in_text (h, label - ULP_PRE_ENTRY_SIZE,
+                        ULP_PRE_ENTRY_SIZE + rec->entry_offset
+                          + rec->entry_size))
+    return ulp_fail (err, ULP_E_NOT_PATCHABLE, "%s: not in the code of %s",
+                     rp->name, h->soname);
+  struct ulp_fn *known = fn_find (h, label);
+  struct ulp_fn probe;
+  memset (&probe, 0, sizeof probe);
+  probe.label = label;
+  probe.entry = label + rec->entry_offset;
+  probe.entry_orig = ULP_ENTRY_NOP0 | ULP_ENTRY_NOP1 << 8;
+  /* A fused entry is the function's own first instruction, which the
+     record does not spell; it is never a short jump.  */
+  if (rec->flags & ULP_F_FUSED)
+    memcpy (&probe.entry_orig, (const void *) probe.entry, 2);
+  if ((!known && (rec->flags & ULP_F_FUSED)
+       && *(const unsigned char *) probe.entry == 0xeb)
+      || !fn_bytes_ok (known ? known : &probe))
+    return ulp_fail (err, ULP_E_NOT_PATCHABLE,
+                     "%s: unexpected code at its entry in %s (changed by "
+                     "something else than ulp?)", rp->name, h->soname);
+  return 0;
+}
+
+/* Every function and reference, before anything changes.  */
+
+static int
+apply_plan (struct apply *a, struct ulp_error *err)
+{
+  const struct ulp_pfile *pf = &a->pf;
+  if (plan_target (a, err) < 0)
+    return -1;
+  struct ulp_obj *h = a->op.h;
+  a->recs = calloc (pf->nreplace, sizeof *a->recs);
+  a->refs = calloc (pf->nrefs + 1, sizeof *a->refs);
+  if (!a->recs || !a->refs)
+    return ulp_fail (err, ULP_E_NOMEM, "out of memory");
+  for (size_t i = 0; i < pf->nreplace; i++)
+    if (plan_function (a, i, err) < 0)
+      return -1;
+  for (size_t i = 0; i < pf->nrefs; i++)
+    if (ulp_find_symbol (h, pf->refs[i].name, pf->refs[i].unit, &a->refs[i],
+                         err) < 0)
+      return -1;
+  a->relocs = calloc (pf->nrelocs + 1, sizeof *a->relocs);
+  if (!a->relocs)
+    return ulp_fail (err, ULP_E_NOMEM, "out of memory");
+  for (size_t i = 0; i < pf->nrelocs; i++)
+    if (ulp_find_symbol (h, pf->relocs[i].name, pf->relocs[i].unit,
+                         &a->relocs[i], err) < 0)
+      return -1;
   /* The stubs read the thread state at a fixed %fs offset when they
      can, whether or not the patch itself tracks the boundary.  */
   if (h->o && h->tls_kind == ULP_TLS_UNKNOWN)
     ulp_obj_decide_tls (h);
+  return 0;
+}
 
-  /* Load it.  */
-  handle = ulp_trust_dlopen (&tr, path, err);
-  if (!handle)
-    goto out;
+/* Load: dlopen the checked bytes, and make sure the loaded object is
+   the file just checked.  */
+
+static int
+load_patch (struct apply *a, struct ulp_error *err)
+{
+  const struct ulp_pfile *pf = &a->pf;
+  a->op.handle = ulp_trust_dlopen (&a->tr, a->path, err);
+  if (!a->op.handle)
+    return -1;
   struct link_map *lm = NULL;
-  if (dlinfo (handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
-    {
-      ulp_fail (err, ULP_E_LOAD, "%s: cannot find where it was loaded", path);
-      goto out;
-    }
-  uintptr_t base = lm->l_addr;
+  if (dlinfo (a->op.handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
+    return ulp_fail (err, ULP_E_LOAD, "%s: cannot find where it was loaded",
+                     a->path);
+  a->base = lm->l_addr;
   /* The loaded object must be the file just checked.  */
-  const unsigned char *file_table = ulp_pfile_bytes (&pf, pf.patch_table,
-                                                     pf.patch_size);
+  const unsigned char *file_table = ulp_pfile_bytes (pf, pf->patch_table,
+                                                     pf->patch_size);
   if (!file_table
-      || memcmp ((const void *) (base + pf.patch_table), file_table,
-                 pf.patch_size) != 0)
+      || memcmp ((const void *) (a->base + pf->patch_table), file_table,
+                 pf->patch_size) != 0)
+    return ulp_fail (err, ULP_E_LOAD, "%s changed while it was being applied",
+                     a->path);
+  a->meta = (struct patch_meta) { .base = a->base };
+  dl_iterate_phdr (patch_meta_cb, &a->meta);
+  if (pf->meta_table && pf->meta_record_size >= sizeof (struct ulp_record))
     {
-      ulp_fail (err, ULP_E_LOAD, "%s changed while it was being applied",
-                path);
-      goto out;
+      a->meta.records = (const unsigned char *) (a->base + pf->meta_table);
+      a->meta.stride = pf->meta_record_size;
+      a->meta.n = pf->meta_table_size / pf->meta_record_size;
     }
-  struct patch_meta meta = { .base = base };
-  dl_iterate_phdr (patch_meta_cb, &meta);
-  if (pf.meta_table && pf.meta_record_size >= sizeof (struct ulp_record))
-    {
-      meta.records = (const unsigned char *) (base + pf.meta_table);
-      meta.stride = pf.meta_record_size;
-      meta.n = pf.meta_table_size / pf.meta_record_size;
-    }
+  return 0;
+}
 
-  /* Resolve its relocations against the running target, before any of
-     its code can run: all of them fit, or nothing is written.  */
-  for (size_t i = 0; i < pf.nrelocs; i++)
-    if (pf.relocs[i].type != R_X86_64_64)
+/* Resolve its relocations against the running target, before any of
+   its code can run: all of them fit, or nothing is written.  */
+
+static int
+relocate (struct apply *a, struct ulp_error *err)
+{
+  const struct ulp_pfile *pf = &a->pf;
+  for (size_t i = 0; i < pf->nrelocs; i++)
+    if (pf->relocs[i].type != R_X86_64_64)
       {
-        int64_t v = (int64_t) relocs[i] + pf.relocs[i].addend
-                    - (int64_t) (base + pf.relocs[i].place);
+        int64_t v = (int64_t) a->relocs[i] + pf->relocs[i].addend
+                    - (int64_t) (a->base + pf->relocs[i].place);
         if (v < INT32_MIN || v > INT32_MAX)
-          {
-            ulp_fail (err, ULP_E_LOAD, "%s: %s is out of reach of its "
-                      "32-bit reference (the patch was loaded more than "
-                      "2 GiB from %s)", path, pf.relocs[i].name, h->soname);
-            goto out;
-          }
+          return ulp_fail (err, ULP_E_LOAD, "%s: %s is out of reach of its "
+                           "32-bit reference (the patch was loaded more "
+                           "than 2 GiB from %s)", a->path, pf->relocs[i].name,
+                           a->op.h->soname);
       }
-  for (size_t i = 0; i < pf.nrelocs; i++)
+  for (size_t i = 0; i < pf->nrelocs; i++)
     {
-      const struct ulp_pfile_reloc *r = &pf.relocs[i];
-      uintptr_t place = base + r->place;
+      const struct ulp_pfile_reloc *r = &pf->relocs[i];
+      uintptr_t place = a->base + r->place;
       unsigned char bytes[8];
       size_t size;
       if (r->type == R_X86_64_64)
         {
-          uint64_t v = (uint64_t) relocs[i] + (uint64_t) (int64_t) r->addend;
+          uint64_t v = (uint64_t) a->relocs[i]
+                       + (uint64_t) (int64_t) r->addend;
           memcpy (bytes, &v, 8);
           size = 8;
         }
       else
         {
-          int32_t v = (int32_t) ((int64_t) relocs[i] + r->addend
+          int32_t v = (int32_t) ((int64_t) a->relocs[i] + r->addend
                                  - (int64_t) place);
           memcpy (bytes, &v, 4);
           size = 4;
         }
       if (ulp_fault (ULP_FAULT_RELOC))
-        {
-          ulp_fail (err, ULP_E_LOAD, "%s: relocation of %s: injected fault",
-                    path, r->name);
-          goto out;
-        }
-      int prot = ulp_pfile_prot (&pf, r->place);
+        return ulp_fail (err, ULP_E_LOAD, "%s: relocation of %s: injected "
+                         "fault", a->path, r->name);
+      int prot = ulp_pfile_prot (pf, r->place);
       if (prot >= 0 && (prot & PROT_WRITE))
         memcpy ((void *) place, bytes, size);
       else if (ulp_code_write ((void *) place, bytes, size,
                                prot < 0 ? PROT_READ : prot, err) < 0)
-        goto out;
+        return -1;
     }
+  return 0;
+}
 
-  /* Fill its references and its state.  */
-  for (size_t i = 0; i < pf.nrefs; i++)
-    __atomic_store_n ((uint64_t *) (base + pf.refs[i].slot),
-                      (uint64_t) refs[i], __ATOMIC_RELEASE);
-  if (pf.state)
+/* Fill its references and its state.  */
+
+static void
+fill_state (struct apply *a)
+{
+  const struct ulp_pfile *pf = &a->pf;
+  struct ulp_obj *h = a->op.h;
+  for (size_t i = 0; i < pf->nrefs; i++)
+    __atomic_store_n ((uint64_t *) (a->base + pf->refs[i].slot),
+                      (uint64_t) a->refs[i], __ATOMIC_RELEASE);
+  if (!pf->state)
+    return;
+  struct ulp_patch_state *st
+    = (struct ulp_patch_state *) (a->base + pf->state);
+  if (h->o)
     {
-      struct ulp_patch_state *st
-        = (struct ulp_patch_state *) (base + pf.state);
-      if (h->o)
-        {
-          st->object = (uint64_t) (uintptr_t) h->o;
-          st->tpoff = h->tls_kind == ULP_TLS_STATIC ? (uint64_t) h->tpoff : 0;
-          st->tls_index[0] = h->tls_modid;
-          st->tls_index[1] = h->tls_offset;
-        }
-      else
-        {
-          st->object = (uint64_t) (uintptr_t) &dummy_object;
-          st->tpoff = (uint64_t) ((uintptr_t) &dummy_thread
-                                  - (uintptr_t) __builtin_thread_pointer ());
-          st->tls_index[0] = 0;
-          st->tls_index[1] = 0;
-        }
-      __atomic_thread_fence (__ATOMIC_SEQ_CST);
+      st->object = (uint64_t) (uintptr_t) h->o;
+      st->tpoff = h->tls_kind == ULP_TLS_STATIC ? (uint64_t) h->tpoff : 0;
+      st->tls_index[0] = h->tls_modid;
+      st->tls_index[1] = h->tls_offset;
     }
+  else
+    {
+      st->object = (uint64_t) (uintptr_t) &dummy_object;
+      st->tpoff = (uint64_t) ((uintptr_t) &dummy_thread
+                              - (uintptr_t) __builtin_thread_pointer ());
+      st->tls_index[0] = 0;
+      st->tls_index[1] = 0;
+    }
+  __atomic_thread_fence (__ATOMIC_SEQ_CST);
+}
 
-  p = calloc (1, sizeof *p);
-  struct ulp_fn **fns = calloc (pf.nreplace, sizeof *fns);
+/* The patch's record, for the universe the operation opens.  */
+
+static int
+new_patch (struct apply *a, struct ulp_error *err)
+{
+  const struct ulp_pfile *pf = &a->pf;
+  struct ulp_patch *p = calloc (1, sizeof *p);
+  struct ulp_fn **fns = calloc (pf->nreplace, sizeof *fns);
   if (!p || !fns)
     {
+      free (p);
       free (fns);
-      ulp_fail (err, ULP_E_NOMEM, "out of memory");
-      goto out;
+      return ulp_fail (err, ULP_E_NOMEM, "out of memory");
     }
+  a->p = p;
   p->fns = fns;
-  p->path = strdup (path);
-  p->name = strdup (pf.name ? pf.name : base_name (path));
-  p->description = pf.description ? strdup (pf.description) : NULL;
-  if (!p->path || !p->name || (pf.description && !p->description))
+  p->path = strdup (a->path);
+  p->name = strdup (pf->name ? pf->name : base_name (a->path));
+  p->description = pf->description ? strdup (pf->description) : NULL;
+  if (!p->path || !p->name || (pf->description && !p->description))
+    return ulp_fail (err, ULP_E_NOMEM, "out of memory");
+  p->target = a->op.h;
+  p->handle = a->op.handle;
+  p->base = a->base;
+  p->lo = a->meta.lo;
+  p->hi = a->meta.hi;
+  p->file_dev = pf->st.st_dev;
+  p->file_ino = pf->st.st_ino;
+  strcpy (p->build_id, pf->build_id);
+  p->version = pf->version;
+  p->universe = a->op.u_new;
+  return 0;
+}
+
+static int
+apply_load (struct apply *a, struct ulp_error *err)
+{
+  if (load_patch (a, err) < 0 || relocate (a, err) < 0)
+    return -1;
+  fill_state (a);
+  return new_patch (a, err);
+}
+
+/* The new versions, valid from U_NEW on.  */
+
+static int
+add_versions (struct apply *a, struct ulp_error *err)
+{
+  struct ulp_patch *p = a->p;
+  for (size_t i = 0; i < a->pf.nreplace; i++)
     {
-      ulp_fail (err, ULP_E_NOMEM, "out of memory");
-      goto out;
-    }
-  p->target = h;
-  p->handle = handle;
-  p->base = base;
-  p->lo = meta.lo;
-  p->hi = meta.hi;
-  p->file_dev = pf.st.st_dev;
-  p->file_ino = pf.st.st_ino;
-  strcpy (p->build_id, pf.build_id);
-  p->version = pf.version;
-  uint64_t u_new = ulp_obj_universe (h) + 1;
-  p->universe = u_new;
-
-  /* The version it replaces ends where the new one begins: the same
-     universe step applies one and reverts the other.  */
-  if (old)
-    for (size_t i = 0; i < old->nfns; i++)
-      for (size_t j = 0; j < old->fns[i]->nversions; j++)
-        if (old->fns[i]->versions[j].patch == old)
-          old->fns[i]->versions[j].to = u_new;
-
-  /* Tracking starts with the object's second universe (arm.c), before
-     the versions are published: which threads can be inside, and in
-     which universe, decides what the detours select.  */
-  int armed_now = ulp_obj_arm_for_apply (h, err);
-  if (armed_now < 0)
-    goto undo;
-
-  /* The new versions, valid from U_NEW on.  */
-  size_t added = 0;
-  for (size_t i = 0; i < pf.nreplace; i++, added++)
-    {
-      struct ulp_fn *fn = fn_get (h, recs[i], err);
+      struct ulp_fn *fn = fn_get (a->op.h, a->recs[i], err);
       if (!fn)
-        goto undo;
+        return -1;
       if (fn->nversions == fn->versions_cap)
         {
           size_t cap = fn->versions_cap ? 2 * fn->versions_cap : 4;
           struct ulp_version *v = realloc (fn->versions, cap * sizeof *v);
           if (!v)
-            {
-              ulp_fail (err, ULP_E_NOMEM, "out of memory");
-              goto undo;
-            }
+            return ulp_fail (err, ULP_E_NOMEM, "out of memory");
           fn->versions = v;
           fn->versions_cap = cap;
         }
       struct ulp_version *v = &fn->versions[fn->nversions++];
       memset (v, 0, sizeof *v);
-      v->from = u_new;
+      v->from = a->op.u_new;
       v->to = UINT64_MAX;
-      v->addr = base + pf.replace[i].vaddr;
+      v->addr = a->base + a->pf.replace[i].vaddr;
       v->patch = p;
-      version_sizes (&meta, v);
+      version_sizes (&a->meta, v);
       p->fns[p->nfns++] = fn;
     }
+  return 0;
+}
+
+/* Commit: change the target, up to opening the universe.  On failure
+   ulp_op_undo takes back what A->OP records.  */
+
+static int
+apply_commit (struct apply *a, struct ulp_error *err)
+{
+  struct ulp_op *op = &a->op;
+  struct ulp_obj *h = op->h;
+  struct ulp_patch *p = a->p, *old = a->old;
+  op->adding = p;
+  /* The version it replaces ends where the new one begins: the same
+     universe step applies one and reverts the other.  */
+  if (old)
+    ulp_op_end_versions (op, old);
+
+  /* Tracking starts with the object's second universe (arm.c), before
+     the versions are published: which threads can be inside, and in
+     which universe, decides what the detours select.  */
+  op->armed = ulp_obj_arm_for_apply (h, err);
+  if (op->armed < 0)
+    return -1;
+
+  if (add_versions (a, err) < 0)
+    return -1;
   if (ulp_ranges_publish (h) < 0)
-    {
-      ulp_fail (err, ULP_E_NOMEM, "out of memory");
-      goto undo;
-    }
+    return ulp_fail (err, ULP_E_NOMEM, "out of memory");
   for (size_t i = 0; i < p->nfns; i++)
     if (fn_publish (p->fns[i], false, err) < 0)
-      goto undo;
+      return -1;
   /* Functions only the old version replaced go back to the original
      from U_NEW on.  */
   for (size_t i = 0; old && i < old->nfns; i++)
     if (fn_publish (old->fns[i], false, err) < 0)
-      goto undo;
+      return -1;
 
-  /* The point of no return: open the universe.  Without boundary code
-     no thread selects by universe: the detours published above still
-     lead to the current versions, and only this republish moves them to
-     the new ones, so it can still fail and be undone like any step
-     before it (the counter goes back first, as no thread reads it).  */
-  ulp_obj_bump (h);
-  if (!h->o && ulp_republish (h, err) < 0)
-    {
-      h->own_universe--;
-      goto undo;
-    }
-  if (old)
-    {
-      old->reverted_at = u_new;
-      old->state = ULP_PATCH_REVERTED;
-      h->applied--;
-    }
+  /* The point of no return (operation.c).  */
+  return ulp_op_open_universe (op, err);
+}
+
+/* The universe is open: list the patch, and keep its target loaded.
+   Its id.  */
+
+static long
+apply_finish (struct apply *a)
+{
+  struct ulp_obj *h = a->op.h;
+  struct ulp_patch *p = a->p;
   __atomic_store_n (&ulp_patching_started, 1, __ATOMIC_RELEASE);
-  ulp_snapshot_want (h, u_new);
+  ulp_snapshot_want (h, a->op.u_new);
   if (!h->dl_handle && !h->main_program)
     h->dl_handle = dlopen (h->path, RTLD_LAZY | RTLD_NOLOAD);
   h->applied++;
@@ -926,47 +994,18 @@ apply_locked (const char *path, unsigned flags, const unsigned char *key,
   while (*tail)
     tail = &(*tail)->next;
   *tail = p;
-  result = p->id;
-  handle = NULL;
-  p = NULL;
-  goto out;
+  /* Listed and loaded for good.  */
+  a->p = NULL;
+  a->op.handle = NULL;
+  return p->id;
+}
 
-undo:
-  {
-    /* Remove the versions again and republish what was there.  */
-    struct ulp_error e2;
-    for (size_t i = 0; i < p->nfns; i++)
-      {
-        struct ulp_fn *fn = p->fns[i];
-        size_t k = 0;
-        for (size_t j = 0; j < fn->nversions; j++)
-          if (fn->versions[j].patch != p)
-            fn->versions[k++] = fn->versions[j];
-        fn->nversions = k;
-      }
-    ulp_ranges_publish (h);
-    bool restored = true;
-    for (size_t i = 0; old && i < old->nfns; i++)
-      for (size_t j = 0; j < old->fns[i]->nversions; j++)
-        if (old->fns[i]->versions[j].patch == old)
-          old->fns[i]->versions[j].to = UINT64_MAX;
-    for (size_t i = 0; old && i < old->nfns; i++)
-      if (fn_publish (old->fns[i], true, &e2) < 0)
-        restored = false;
-    for (size_t i = 0; i < p->nfns; i++)
-      if (fn_publish (p->fns[i], true, &e2) < 0)
-        restored = false;
-    for (size_t i = 0; i < p->nfns; i++)
-      if (p->fns[i]->nversions == 0)
-        fn_unprepare (p->fns[i]);
-    if (!restored)
-      /* A stub might still name the patch's code for a universe that is
-         never opened: keep it loaded rather than risk it.  */
-      handle = NULL;
-    if (armed_now > 0)
-      ulp_obj_disarm (h, &e2);
-  }
-out:
+/* Free what the apply holds: all of it after a failure.  */
+
+static void
+apply_close (struct apply *a)
+{
+  struct ulp_patch *p = a->p;
   if (p)
     {
       free (p->fns);
@@ -975,13 +1014,35 @@ out:
       free (p->description);
       free (p);
     }
-  if (handle)
-    dlclose (handle);
-  free (recs);
-  free (refs);
-  free (relocs);
-  ulp_pfile_close (&pf);
-  ulp_trust_close (&tr);
+  if (a->op.handle)
+    dlclose (a->op.handle);
+  free (a->recs);
+  free (a->refs);
+  free (a->relocs);
+  ulp_pfile_close (&a->pf);
+  ulp_trust_close (&a->tr);
+}
+
+/* A patch applies fully or not at all: every failure before the
+   universe is open is either before any change (plan, load) or undone
+   (commit).  */
+
+static long
+apply_locked (const char *path, unsigned flags, const unsigned char *key,
+              struct ulp_error *err)
+{
+  struct apply a;
+  if (apply_open (&a, path, flags, key, err) < 0)
+    return -1;
+  long result = -1;
+  if (apply_plan (&a, err) == 0 && apply_load (&a, err) == 0)
+    {
+      if (apply_commit (&a, err) == 0)
+        result = apply_finish (&a);
+      else
+        ulp_op_undo (&a.op);
+    }
+  apply_close (&a);
   return result;
 }
 

@@ -169,15 +169,7 @@ try_unload (struct ulp_patch *p)
   if (!ulp_threads_each (h, unload_cb, &c) || !c.ok)
     return;
   /* Take its versions out of the tables, so nothing names its code.  */
-  for (size_t i = 0; i < p->nfns; i++)
-    {
-      struct ulp_fn *fn = p->fns[i];
-      size_t k = 0;
-      for (size_t j = 0; j < fn->nversions; j++)
-        if (fn->versions[j].patch != p)
-          fn->versions[k++] = fn->versions[j];
-      fn->nversions = k;
-    }
+  ulp_patch_drop_versions (p);
   struct ulp_error e;
   if (ulp_republish (h, &e) < 0 || ulp_ranges_publish (h) < 0)
     {
@@ -310,44 +302,26 @@ ulp_patch_pending (struct ulp_patch *p)
 /* Revert.                                                             */
 /* ------------------------------------------------------------------ */
 
+/* Revert P: end its versions at the universe the revert opens,
+   republish, and open it; undone (operation.c) when a step fails.  */
+
 static int
 revert_locked (struct ulp_patch *p, struct ulp_error *err)
 {
   struct ulp_obj *h = p->target;
-  uint64_t u_new = ulp_obj_universe (h) + 1;
-  for (size_t i = 0; i < p->nfns; i++)
-    for (size_t j = 0; j < p->fns[i]->nversions; j++)
-      if (p->fns[i]->versions[j].patch == p)
-        p->fns[i]->versions[j].to = u_new;
-  if (ulp_republish (h, err) < 0)
+  struct ulp_op op;
+  ulp_op_start (&op, h);
+  ulp_op_end_versions (&op, p);
+  /* The republish before the universe step publishes the tables that
+     end P's versions; without boundary code only the one after it
+     moves the detours to the newest universe (see operation.c): both
+     are undone alike when they fail.  */
+  if (ulp_republish (h, err) < 0 || ulp_op_open_universe (&op, err) < 0)
     {
-      struct ulp_error e2;
-      for (size_t i = 0; i < p->nfns; i++)
-        for (size_t j = 0; j < p->fns[i]->nversions; j++)
-          if (p->fns[i]->versions[j].patch == p)
-            p->fns[i]->versions[j].to = UINT64_MAX;
-      ulp_republish (h, &e2);
+      ulp_op_undo (&op);
       return -1;
     }
-  ulp_obj_bump (h);
-  /* Without boundary code only this republish moves the detours to the
-     newest universe (see apply.c): undone like the one above when it
-     fails.  */
-  if (!h->o && ulp_republish (h, err) < 0)
-    {
-      struct ulp_error e2;
-      h->own_universe--;
-      for (size_t i = 0; i < p->nfns; i++)
-        for (size_t j = 0; j < p->fns[i]->nversions; j++)
-          if (p->fns[i]->versions[j].patch == p)
-            p->fns[i]->versions[j].to = UINT64_MAX;
-      ulp_republish (h, &e2);
-      return -1;
-    }
-  p->reverted_at = u_new;
-  p->state = ULP_PATCH_REVERTED;
-  h->applied--;
-  ulp_snapshot_want (h, u_new);
+  ulp_snapshot_want (h, op.u_new);
   return 0;
 }
 

@@ -268,6 +268,111 @@ enum
   L_FIRST_FREE
 };
 
+/* The fast path of a stub on an object whose thread state is in static
+   TLS at offset D from %fs, for the intervals of TAB from FIRST on
+   (NSEL of them): the thread's depth, its outermost entry and its
+   universe read straight from %fs.  */
+
+static void
+emit_fast_path (struct code *c, int32_t d, const struct ulp_table *tab,
+                size_t first, size_t nsel)
+{
+  static const unsigned char test_r11[] = { 0x4d, 0x85, 0xdb };
+  static const unsigned char load_r11[] = { 0x4d, 0x8b, 0x1b };
+  static const unsigned char cmp_rsp[] = { 0x64, 0x48, 0x3b, 0x24, 0x25 };
+
+  /* Calls from inside the object (every call of a static function)
+     fall through; entries from outside take one branch.  */
+  mov_fs_r11 (c, d + (int32_t) offsetof (struct ulp_thread_state, depth));
+  emit (c, test_r11, sizeof test_r11);
+  jcc (c, 0x84, L_OUTSIDE);
+  emit (c, cmp_rsp, sizeof cmp_rsp);
+  emit_u32 (c, (uint32_t) (d + (int32_t) offsetof (struct ulp_thread_state,
+                                                   outer_sp)));
+  jcc (c, 0x83, L_SLOW);
+  mov_fs_r11 (c, d + (int32_t) offsetof (struct ulp_thread_state,
+                                         universe));
+
+  /* Newest interval first, falling through to its jump: the common
+     case takes one indirect jump and no other.  */
+  place (c, L_SELECT);
+  for (size_t i = tab->n - 1; i > first; i--)
+    {
+      static const unsigned char cmp_imm[] = { 0x49, 0x81, 0xfb };
+      emit (c, cmp_imm, sizeof cmp_imm);
+      emit_u32 (c, (uint32_t) tab->iv[i].from);
+      jcc (c, 0x82, L_FIRST_FREE + 1 + (int) (i - first));
+      jmp_lit (c, L_FIRST_FREE + 1 + (int) (nsel + i - first));
+      place (c, L_FIRST_FREE + 1 + (int) (i - first));
+    }
+  jmp_lit (c, L_FIRST_FREE + 1 + (int) nsel);
+
+  /* Depth 0: the object's newest universe.  */
+  place (c, L_OUTSIDE);
+  mov_lit_r11 (c, L_LIT_UNIVERSE);
+  emit (c, load_r11, sizeof load_r11);
+  jmp (c, L_SELECT);
+}
+
+/* The way to the slow selector, and the literals every path reads:
+   the address of H's universe, TAB, the slow routine and the targets
+   of the intervals from FIRST on.  */
+
+static void
+emit_slow_and_literals (struct code *c, const struct ulp_obj *h,
+                        const struct ulp_table *tab, size_t first,
+                        size_t nsel)
+{
+  place (c, L_SLOW);
+  mov_lit_r11 (c, L_LIT_TABLE);
+  jmp_lit (c, L_LIT_SLOW);
+
+  /* Literals, 8-byte aligned (int3 padding).  */
+  while (c->n % 8)
+    {
+      unsigned char int3 = 0xcc;
+      emit (c, &int3, 1);
+    }
+  place (c, L_LIT_UNIVERSE);
+  emit_u64 (c, (uint64_t) (uintptr_t) &h->o->universe);
+  place (c, L_LIT_TABLE);
+  emit_u64 (c, (uint64_t) (uintptr_t) tab);
+  place (c, L_LIT_SLOW);
+  emit_u64 (c, (uint64_t) (uintptr_t) ulp_stub_slow);
+  for (size_t i = first; i < tab->n; i++)
+    {
+      place (c, L_FIRST_FREE + 1 + (int) (nsel + i - first));
+      emit_u64 (c, tab->iv[i].target);
+    }
+}
+
+/* Copy the code C made into stub memory as FN's new stub; the one it
+   replaces is retired.  Its address, or 0 with *ERR.  */
+
+static uintptr_t
+stub_install (struct ulp_fn *fn, const struct code *c, struct ulp_error *err)
+{
+  if (ulp_fault (ULP_FAULT_STUB))
+    {
+      ulp_fail (err, ULP_E_NOMEM, "no memory for stubs: injected fault");
+      return 0;
+    }
+  void *mem = ulp_stub_mem (c->n);
+  if (!mem)
+    {
+      ulp_fail (err, ULP_E_NOMEM, "no memory for stubs: %s",
+                strerror (errno));
+      return 0;
+    }
+  if (ulp_code_write (mem, c->b, c->n, PROT_READ | PROT_EXEC, err) < 0)
+    return 0;
+  if (fn->stub)
+    ulp_stub_retire (fn->obj, fn->stub, fn->stub_size);
+  fn->stub = mem;
+  fn->stub_size = c->n;
+  return (uintptr_t) mem;
+}
+
 uintptr_t
 ulp_stub_make (struct ulp_fn *fn, const struct ulp_table *tab,
                struct ulp_error *err)
@@ -300,96 +405,17 @@ ulp_stub_make (struct ulp_fn *fn, const struct ulp_table *tab,
   struct code c = { .b = buf, .cap = sizeof buf };
   static const unsigned char endbr[] = { 0xf3, 0x0f, 0x1e, 0xfa };
   emit (&c, endbr, sizeof endbr);
-
   if (h->tls_kind == ULP_TLS_STATIC && h->tpoff > INT32_MIN + 64
       && h->tpoff < INT32_MAX - 64)
-    {
-      int32_t d = (int32_t) h->tpoff;
-      static const unsigned char test_r11[] = { 0x4d, 0x85, 0xdb };
-      static const unsigned char load_r11[] = { 0x4d, 0x8b, 0x1b };
-      static const unsigned char cmp_rsp[] = { 0x64, 0x48, 0x3b, 0x24, 0x25 };
-
-      /* Calls from inside the object (every call of a static function)
-         fall through; entries from outside take one branch.  */
-      mov_fs_r11 (&c, d + (int32_t) offsetof (struct ulp_thread_state,
-                                              depth));
-      emit (&c, test_r11, sizeof test_r11);
-      jcc (&c, 0x84, L_OUTSIDE);
-      emit (&c, cmp_rsp, sizeof cmp_rsp);
-      emit_u32 (&c, (uint32_t) (d + (int32_t) offsetof
-                                      (struct ulp_thread_state, outer_sp)));
-      jcc (&c, 0x83, L_SLOW);
-      mov_fs_r11 (&c, d + (int32_t) offsetof (struct ulp_thread_state,
-                                              universe));
-
-      /* Newest interval first, falling through to its jump: the
-         common case takes one indirect jump and no other.  */
-      place (&c, L_SELECT);
-      for (size_t i = tab->n - 1; i > first; i--)
-        {
-          static const unsigned char cmp_imm[] = { 0x49, 0x81, 0xfb };
-          emit (&c, cmp_imm, sizeof cmp_imm);
-          emit_u32 (&c, (uint32_t) tab->iv[i].from);
-          jcc (&c, 0x82, L_FIRST_FREE + 1 + (int) (i - first));
-          jmp_lit (&c, L_FIRST_FREE + 1 + (int) (nsel + i - first));
-          place (&c, L_FIRST_FREE + 1 + (int) (i - first));
-        }
-      jmp_lit (&c, L_FIRST_FREE + 1 + (int) nsel);
-
-      /* Depth 0: the object's newest universe.  */
-      place (&c, L_OUTSIDE);
-      mov_lit_r11 (&c, L_LIT_UNIVERSE);
-      emit (&c, load_r11, sizeof load_r11);
-      jmp (&c, L_SELECT);
-    }
-
-  place (&c, L_SLOW);
-  mov_lit_r11 (&c, L_LIT_TABLE);
-  jmp_lit (&c, L_LIT_SLOW);
-
-  /* Literals, 8-byte aligned (int3 padding).  */
-  while (c.n % 8)
-    {
-      unsigned char int3 = 0xcc;
-      emit (&c, &int3, 1);
-    }
-  place (&c, L_LIT_UNIVERSE);
-  emit_u64 (&c, (uint64_t) (uintptr_t) &h->o->universe);
-  place (&c, L_LIT_TABLE);
-  emit_u64 (&c, (uint64_t) (uintptr_t) tab);
-  place (&c, L_LIT_SLOW);
-  emit_u64 (&c, (uint64_t) (uintptr_t) ulp_stub_slow);
-  for (size_t i = first; i < tab->n; i++)
-    {
-      place (&c, L_FIRST_FREE + 1 + (int) (nsel + i - first));
-      emit_u64 (&c, tab->iv[i].target);
-    }
+    emit_fast_path (&c, (int32_t) h->tpoff, tab, first, nsel);
+  emit_slow_and_literals (&c, h, tab, first, nsel);
   if (c.overflow)
     {
       ulp_fail (err, ULP_E_NOMEM, "%s: stub too large", fn->name);
       return 0;
     }
   resolve (&c);
-
-  if (ulp_fault (ULP_FAULT_STUB))
-    {
-      ulp_fail (err, ULP_E_NOMEM, "no memory for stubs: injected fault");
-      return 0;
-    }
-  void *mem = ulp_stub_mem (c.n);
-  if (!mem)
-    {
-      ulp_fail (err, ULP_E_NOMEM, "no memory for stubs: %s",
-                strerror (errno));
-      return 0;
-    }
-  if (ulp_code_write (mem, c.b, c.n, PROT_READ | PROT_EXEC, err) < 0)
-    return 0;
-  if (fn->stub)
-    ulp_stub_retire (h, fn->stub, fn->stub_size);
-  fn->stub = mem;
-  fn->stub_size = c.n;
-  return (uintptr_t) mem;
+  return stub_install (fn, &c, err);
 }
 
 /* The C half of ulp_stub_slow: choose the version for the calling

@@ -568,6 +568,15 @@ ULP_HIDDEN void ulp_patch_forget_old (struct ulp_obj *h, size_t keep);
    live floor changed.  */
 ULP_HIDDEN int ulp_republish (struct ulp_obj *h, struct ulp_error *err);
 
+/* Publish FN again, even if its table did not change: for an undo,
+   after which its stub, slot and entry must be what its versions say.
+   0, or -1 with *ERR.  */
+ULP_HIDDEN int ulp_fn_republish (struct ulp_fn *fn, struct ulp_error *err);
+
+/* Take FN's pre-entry jump back when no thread can have jumped there:
+   its entry was never written.  */
+ULP_HIDDEN void ulp_fn_unprepare (struct ulp_fn *fn);
+
 /* Rebuild and publish H's code ranges for the slow path.  */
 ULP_HIDDEN int ulp_ranges_publish (struct ulp_obj *h);
 
@@ -600,6 +609,60 @@ ULP_HIDDEN extern bool ulp_maintain_due;
 /* Pending-thread count for patch P (threads inside its target in an
    older universe).  */
 ULP_HIDDEN unsigned ulp_patch_pending (struct ulp_patch *p);
+
+/* ------------------------------------------------------------------ */
+/* An apply or a revert in progress (operation.c).                     */
+/* ------------------------------------------------------------------ */
+
+/* One operation on one object, as apply.c and revert.c carry it out:
+   what it changes, the universe it opens, and what it did so far, so
+   that a failure before that universe is open takes back exactly that,
+   in reverse order (ulp_op_undo).  The slots, pre-entry jumps, entries
+   and stubs written so far are recorded on each function (struct
+   ulp_fn); the functions an apply gave a version are its patch's FNS.
+   An apply is: plan (read and check the patch, find the target,
+   resolve every name), load (dlopen, relocate, fill its state), commit
+   (end the versions it replaces, arm, add its versions, publish the
+   detours, open the universe); a revert only commits.  Under the
+   lock.  */
+struct ulp_op
+{
+  struct ulp_obj *h;           /* the target.  */
+  uint64_t u_new;              /* the universe it opens.  */
+  struct ulp_patch *adding;    /* an apply's patch, whose versions begin
+                                  at U_NEW; NULL for a revert.  */
+  struct ulp_patch *ending;    /* the patch whose versions end at U_NEW:
+                                  the one reverted, or the older version
+                                  an apply replaces; or NULL.  */
+  void *handle;                /* an apply's loaded patch; the undo sets
+                                  it to NULL when the code must stay
+                                  loaded.  */
+
+  /* What it did so far.  */
+  int armed;                   /* ulp_obj_arm_for_apply's result: 1 when
+                                  this operation armed H.  */
+  bool ended;                  /* ENDING's versions end at U_NEW.  */
+};
+
+/* Start OP on H: the universe it opens is the one after H's newest.  */
+ULP_HIDDEN void ulp_op_start (struct ulp_op *op, struct ulp_obj *h);
+
+/* End the versions of Q at OP's universe (Q becomes OP's ENDING).  */
+ULP_HIDDEN void ulp_op_end_versions (struct ulp_op *op, struct ulp_patch *q);
+
+/* The point of no return: open OP's universe, and record that ENDING
+   is reverted there.  0, or -1 with *ERR when, on an object without
+   boundary code, the republish that moves the detours fails: the
+   universe is then closed again, and ulp_op_undo can follow.  */
+ULP_HIDDEN int ulp_op_open_universe (struct ulp_op *op,
+                                     struct ulp_error *err);
+
+/* Take back what OP did, in reverse order; OP's universe is not open.
+   Does not fail: what cannot be put back is kept (see operation.c).  */
+ULP_HIDDEN void ulp_op_undo (struct ulp_op *op);
+
+/* Take P's versions out of the tables of the functions it replaces.  */
+ULP_HIDDEN void ulp_patch_drop_versions (struct ulp_patch *p);
 
 /* ------------------------------------------------------------------ */
 /* Library state (init.c).                                             */
