@@ -470,9 +470,14 @@ add_table (struct mk_ctx *ctx, struct out *o)
    may allocate, so everything the caller may still need -- argument
    registers, the whole vector state (ulp-xsave.h, the same sequence as
    the plugin's __ulp_slow; its cache is __ulp_mkpatch_xsave) -- is
-   saved around it.  */
+   saved around it.
+
+   The .file directive names the file symbol: without one, ld makes it
+   from the name gcc gave the assembled object, a random temporary
+   name, and no two builds of the same patch would be identical.  */
 
 static const char support_asm[] =
+  "\t.file \"ulp-support.s\"\n"
   "\t.section .data.ulp_state,\"aw\",@progbits\n"
   "\t.balign 16\n"
   "\t.globl __ulp_patch_state\n"
