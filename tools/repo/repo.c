@@ -271,6 +271,130 @@ parse_line (char *line, size_t lineno, struct repo_entry *e, char *msg,
   return 1;
 }
 
+/* Read all of FD (the index PATH) into a malloc'ed, NUL-terminated
+   *TEXT of *LEN bytes; closes FD.  0, or -1 with MSG.  */
+static int
+read_index (int fd, const char *path, char **text, size_t *len, char *msg,
+            size_t size)
+{
+  size_t cap = 65536, n = 0;
+  char *t = malloc (cap + 1);
+  for (;;)
+    {
+      if (!t)
+        {
+          close (fd);
+          say (msg, size, "%s: out of memory", path);
+          return -1;
+        }
+      ssize_t r = read (fd, t + n, cap - n);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int e = errno;
+          close (fd);
+          free (t);
+          say (msg, size, "%s: %s", path, strerror (e));
+          return -1;
+        }
+      if (r == 0)
+        break;
+      n += (size_t) r;
+      if (n == cap)
+        {
+          if (cap >= (64u << 20))
+            {
+              close (fd);
+              free (t);
+              say (msg, size, "%s: larger than 64 MiB", path);
+              return -1;
+            }
+          cap *= 2;
+          char *nt = realloc (t, cap + 1);
+          if (!nt)
+            free (t);
+          t = nt;
+        }
+    }
+  close (fd);
+  t[n] = '\0';
+  *text = t;
+  *len = n;
+  return 0;
+}
+
+/* Add the entry of line LINENO, P, to R.  0, or -1 with MSG.  */
+static int
+index_line (struct repo *r, char *p, size_t lineno, const char *path,
+            char *msg, size_t size)
+{
+  if (lineno == 1)
+    {
+      if (strcmp (p, INDEX_HEADER) == 0)
+        return 0;
+      say (msg, size, "%s: line 1: not a ulp repository index (the first "
+           "line must be \"%s\")", path, INDEX_HEADER);
+      return -1;
+    }
+  struct repo_entry e;
+  char lmsg[512];
+  int k = parse_line (p, lineno, &e, lmsg, sizeof lmsg);
+  if (k < 0)
+    {
+      say (msg, size, "%s: %s", path, lmsg);
+      return -1;
+    }
+  if (k == 0)
+    return 0;
+  for (size_t i = 0; i < r->n; i++)
+    if (r->e[i].version == e.version && strcmp (r->e[i].name, e.name) == 0
+        && strcmp (r->e[i].build_id, e.build_id) == 0)
+      {
+        say (msg, size, "%s: line %zu: %s version %u for build-id %s is "
+             "listed twice", path, lineno, e.name, e.version, e.build_id);
+        return -1;
+      }
+  if (push (r, &e) < 0)
+    {
+      say (msg, size, "%s: out of memory", path);
+      return -1;
+    }
+  return 0;
+}
+
+/* Parse TEXT, LEN bytes of the index PATH, into R.  0, or -1 with
+   MSG.  */
+static int
+parse_index (struct repo *r, char *text, size_t len, const char *path,
+             char *msg, size_t size)
+{
+  size_t lineno = 0;
+  char *p = text;
+  while (p < text + len)
+    {
+      char *nl = memchr (p, '\n', (size_t) (text + len - p));
+      char *line_end = nl ? nl : text + len;
+      lineno++;
+      if (memchr (p, '\0', (size_t) (line_end - p)))
+        {
+          say (msg, size, "%s: line %zu: a NUL byte", path, lineno);
+          return -1;
+        }
+      *line_end = '\0';
+      if (index_line (r, p, lineno, path, msg, size) < 0)
+        return -1;
+      p = line_end + 1;
+    }
+  if (lineno == 0)
+    {
+      say (msg, size, "%s: empty: not a ulp repository index (the first "
+           "line must be \"%s\")", path, INDEX_HEADER);
+      return -1;
+    }
+  return 0;
+}
+
 int
 repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
            size_t size)
@@ -306,116 +430,11 @@ repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
       say (msg, size, "%s: %s", path, why);
       return -1;
     }
-  size_t cap = 65536, len = 0;
-  char *text = malloc (cap + 1);
-  for (;;)
-    {
-      if (!text)
-        {
-          close (fd);
-          say (msg, size, "%s: out of memory", path);
-          return -1;
-        }
-      ssize_t n = read (fd, text + len, cap - len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int e = errno;
-          close (fd);
-          free (text);
-          say (msg, size, "%s: %s", path, strerror (e));
-          return -1;
-        }
-      if (n == 0)
-        break;
-      len += (size_t) n;
-      if (len == cap)
-        {
-          if (cap >= (64u << 20))
-            {
-              close (fd);
-              free (text);
-              say (msg, size, "%s: larger than 64 MiB", path);
-              return -1;
-            }
-          cap *= 2;
-          char *t = realloc (text, cap + 1);
-          if (!t)
-            free (text);
-          text = t;
-        }
-    }
-  close (fd);
-  text[len] = '\0';
-
-  int result = 0;
-  size_t lineno = 0;
-  char *p = text;
-  while (p < text + len)
-    {
-      char *nl = memchr (p, '\n', (size_t) (text + len - p));
-      char *line_end = nl ? nl : text + len;
-      lineno++;
-      if (memchr (p, '\0', (size_t) (line_end - p)))
-        {
-          say (msg, size, "%s: line %zu: a NUL byte", path, lineno);
-          result = -1;
-          break;
-        }
-      *line_end = '\0';
-      if (lineno == 1)
-        {
-          if (strcmp (p, INDEX_HEADER) != 0)
-            {
-              say (msg, size, "%s: line 1: not a ulp repository index "
-                   "(the first line must be \"%s\")", path, INDEX_HEADER);
-              result = -1;
-              break;
-            }
-        }
-      else
-        {
-          struct repo_entry e;
-          char lmsg[512];
-          int k = parse_line (p, lineno, &e, lmsg, sizeof lmsg);
-          if (k < 0)
-            {
-              say (msg, size, "%s: %s", path, lmsg);
-              result = -1;
-              break;
-            }
-          if (k > 0)
-            {
-              for (size_t i = 0; i < r->n; i++)
-                if (r->e[i].version == e.version
-                    && strcmp (r->e[i].name, e.name) == 0
-                    && strcmp (r->e[i].build_id, e.build_id) == 0)
-                  {
-                    say (msg, size, "%s: line %zu: %s version %u for "
-                         "build-id %s is listed twice", path, lineno,
-                         e.name, e.version, e.build_id);
-                    result = -1;
-                    break;
-                  }
-              if (result < 0)
-                break;
-              if (push (r, &e) < 0)
-                {
-                  say (msg, size, "%s: out of memory", path);
-                  result = -1;
-                  break;
-                }
-            }
-        }
-      p = line_end + 1;
-    }
-  if (result == 0 && lineno == 0)
-    {
-      say (msg, size, "%s: empty: not a ulp repository index (the first "
-           "line must be \"%s\")", path, INDEX_HEADER);
-      result = -1;
-    }
+  char *text;
+  size_t len;
+  if (read_index (fd, path, &text, &len, msg, size) < 0)
+    return -1;
+  int result = parse_index (r, text, len, path, msg, size);
   free (text);
   if (result < 0)
     repo_free (r);
@@ -468,37 +487,46 @@ repo_save (const struct repo *r, char *msg, size_t size)
 /* Adding a patch.                                                     */
 /* ------------------------------------------------------------------ */
 
-int
-repo_add (const char *dir, const char *patch, char *msg, size_t size)
+/* Read the patch file PATCH into *PI and check that it can be indexed.
+   0, or -1 with MSG.  */
+static int
+read_indexable (const char *patch, struct patchinfo *pi, char *msg,
+                size_t size)
 {
-  struct patchinfo pi;
   const char *err;
-  if (patchinfo_read (patch, &pi, &err) < 0)
+  if (patchinfo_read (patch, pi, &err) < 0)
     {
       say (msg, size, "%s: %s", patch, err);
       return -1;
     }
-  if (pi.version == 0)
+  if (pi->version == 0)
     {
       say (msg, size, "%s: the patch has no version (make it with "
            "ulp-mkpatch --patch-version N): a repository keeps only "
            "versioned patches", patch);
       return -1;
     }
-  if (!good_field (pi.name, sizeof pi.name) || strchr (pi.name, '/'))
+  if (!good_field (pi->name, sizeof pi->name) || strchr (pi->name, '/'))
     {
       say (msg, size, "%s: the patch's name '%s' cannot be indexed (no "
-           "spaces, control characters or '/')", patch, pi.name);
+           "spaces, control characters or '/')", patch, pi->name);
       return -1;
     }
-  if (!good_field (pi.target, sizeof pi.target)
-      || !is_hex (pi.build_id, 2, 128))
+  if (!good_field (pi->target, sizeof pi->target)
+      || !is_hex (pi->build_id, 2, 128))
     {
       say (msg, size, "%s: the patch's target (soname '%s', build-id '%s') "
-           "cannot be indexed", patch, pi.target, pi.build_id);
+           "cannot be indexed", patch, pi->target, pi->build_id);
       return -1;
     }
+  return 0;
+}
 
+/* Create DIR when missing, check that it may be trusted, and lock it
+   against other writers.  The lock's descriptor, or -1 with MSG.  */
+static int
+lock_dir (const char *dir, char *msg, size_t size)
+{
   if (mkdir (dir, 0755) < 0 && errno != EEXIST)
     {
       say (msg, size, "%s: %s", dir, strerror (errno));
@@ -520,27 +548,20 @@ repo_add (const char *dir, const char *patch, char *msg, size_t size)
         close (lock);
       return -1;
     }
+  return lock;
+}
 
-  int result = -1;
-  struct repo r;
-  char tmp[4200] = "";
-  if (repo_load (dir, &r, true, msg, size) < 0)
-    goto out_unlocked_repo;
-
-  /* Copy it in, hashing the bytes copied.  */
-  struct repo_entry e;
-  memset (&e, 0, sizeof e);
-  snprintf (e.build_id, sizeof e.build_id, "%s", pi.build_id);
-  snprintf (e.soname, sizeof e.soname, "%s", pi.target);
-  snprintf (e.name, sizeof e.name, "%s", pi.name);
-  e.version = pi.version;
-  snprintf (e.file, sizeof e.file, "%.100s-v%u-%.16s.so", pi.name,
-            pi.version, pi.build_id);
-  int in = open (pi.path, O_RDONLY | O_CLOEXEC);
-  snprintf (tmp, sizeof tmp, "%s/.add.%ld", dir, (long) getpid ());
+/* Copy the patch PI (the file PATCH) into DIR as TMP, hashing the bytes
+   copied into E, and read the copy again: it is what gets indexed.  0,
+   or -1 with MSG and TMP removed.  */
+static int
+copy_in (const char *dir, const char *patch, const struct patchinfo *pi,
+         struct repo_entry *e, const char *tmp, char *msg, size_t size)
+{
+  int in = open (pi->path, O_RDONLY | O_CLOEXEC);
   int out = in < 0 ? -1 : open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
                                 0644);
-  if (in < 0 || out < 0 || hash_fd (in, out, e.sha256) < 0
+  if (in < 0 || out < 0 || hash_fd (in, out, e->sha256) < 0
       || fchmod (out, 0644) < 0 || fsync (out) < 0)
     {
       say (msg, size, "%s: cannot copy into %s: %s", patch, dir,
@@ -550,41 +571,81 @@ repo_add (const char *dir, const char *patch, char *msg, size_t size)
       if (out >= 0)
         close (out);
       unlink (tmp);
-      goto out;
+      return -1;
     }
   close (in);
   close (out);
-
-  /* The copy is what gets indexed: read it again.  */
   struct patchinfo copied;
+  const char *err;
   if (patchinfo_read (tmp, &copied, &err) < 0
-      || strcmp (copied.build_id, pi.build_id) != 0
-      || strcmp (copied.name, pi.name) != 0
-      || copied.version != pi.version)
+      || strcmp (copied.build_id, pi->build_id) != 0
+      || strcmp (copied.name, pi->name) != 0
+      || copied.version != pi->version)
     {
       say (msg, size, "%s: changed while it was being copied", patch);
       unlink (tmp);
+      return -1;
+    }
+  return 0;
+}
+
+/* The index of the entry of R for E's name, version and build-id, or
+   -1.  */
+static ssize_t
+find_entry (const struct repo *r, const struct repo_entry *e)
+{
+  for (size_t i = 0; i < r->n; i++)
+    if (r->e[i].version == e->version && strcmp (r->e[i].name, e->name) == 0
+        && strcmp (r->e[i].build_id, e->build_id) == 0)
+      return (ssize_t) i;
+  return -1;
+}
+
+int
+repo_add (const char *dir, const char *patch, char *msg, size_t size)
+{
+  struct patchinfo pi;
+  if (read_indexable (patch, &pi, msg, size) < 0)
+    return -1;
+  int lock = lock_dir (dir, msg, size);
+  if (lock < 0)
+    return -1;
+
+  int result = -1;
+  struct repo r;
+  char tmp[4200] = "";
+  if (repo_load (dir, &r, true, msg, size) < 0)
+    goto out_unlocked_repo;
+
+  struct repo_entry e;
+  memset (&e, 0, sizeof e);
+  snprintf (e.build_id, sizeof e.build_id, "%s", pi.build_id);
+  snprintf (e.soname, sizeof e.soname, "%s", pi.target);
+  snprintf (e.name, sizeof e.name, "%s", pi.name);
+  e.version = pi.version;
+  snprintf (e.file, sizeof e.file, "%.100s-v%u-%.16s.so", pi.name,
+            pi.version, pi.build_id);
+  snprintf (tmp, sizeof tmp, "%s/.add.%ld", dir, (long) getpid ());
+  if (copy_in (dir, patch, &pi, &e, tmp, msg, size) < 0)
+    goto out;
+
+  ssize_t i = find_entry (&r, &e);
+  if (i >= 0)
+    {
+      unlink (tmp);
+      if (strcmp (r.e[i].sha256, e.sha256) == 0)
+        {
+          say (msg, size, "%s version %u for %s (build-id %s) is already "
+               "in %s as %s", e.name, e.version, e.soname, e.build_id,
+               dir, r.e[i].file);
+          result = 0;
+        }
+      else
+        say (msg, size, "%s: %s already has another %s version %u for "
+             "build-id %s (%s): a new patch needs a new version", patch,
+             dir, e.name, e.version, e.build_id, r.e[i].file);
       goto out;
     }
-
-  for (size_t i = 0; i < r.n; i++)
-    if (r.e[i].version == e.version && strcmp (r.e[i].name, e.name) == 0
-        && strcmp (r.e[i].build_id, e.build_id) == 0)
-      {
-        unlink (tmp);
-        if (strcmp (r.e[i].sha256, e.sha256) == 0)
-          {
-            say (msg, size, "%s version %u for %s (build-id %s) is already "
-                 "in %s as %s", e.name, e.version, e.soname, e.build_id,
-                 dir, r.e[i].file);
-            result = 0;
-          }
-        else
-          say (msg, size, "%s: %s already has another %s version %u for "
-               "build-id %s (%s): a new patch needs a new version", patch,
-               dir, e.name, e.version, e.build_id, r.e[i].file);
-        goto out;
-      }
 
   char dest[4200];
   snprintf (dest, sizeof dest, "%s/%s", dir, e.file);
