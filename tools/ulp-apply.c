@@ -54,9 +54,8 @@ const struct patchinfo *patch;
 const char *revert_name;
 const struct repo *repo;
 
-struct apply_options opt = { false, false, false, ULP_RUNTIME_DEFAULT, 10.0,
-                             0, false, 8, false, false, false, 0, false,
-                             "-" };
+struct apply_options opt = { .runtime = ULP_RUNTIME_DEFAULT, .timeout = 10.0,
+                             .jobs = 8, .trusted_key_hex = "-" };
 
 /* ------------------------------------------------------------------ */
 /* The testsuite's hooks: ULP_APPLY_TEST="kill@POINT,sleep@POINT=MS"   */
