@@ -5,7 +5,8 @@
 
    ulp-apply PID PATCH asks the ulp runtime inside process PID to apply
    PATCH; --revert takes a patch out again; --all applies a patch to
-   every process that has its target object loaded.  The work happens
+   every process that has its target object loaded; --repo brings
+   processes up to date from a repository of patches.  The work happens
    inside each process, in the runtime's worker thread; this program
    only checks what it can from outside, writes the request into the
    runtime's mailbox and wakes the worker with a brief ptrace stop
@@ -13,18 +14,17 @@
    --load-runtime it first loads the runtime into a process started
    without it (loadrt.c).
 
-   Each process gets one line: what was done, or, on stderr, why not.
-   The exit status is 0 only when every process ended as asked; the
-   statuses are in outcome.h and the manual.  */
+   This file is the command line; each way of running ulp-apply is a
+   list of jobs, one per process (apply/apply.h).  Each process gets one
+   line: what was done, or, on stderr, why not.  The exit status is 0
+   only when every process ended as asked; the statuses are in
+   outcome.h and the manual.  */
 
 #include <config.h>
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,54 +32,30 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "loadrt.h"
-#include "tool-version.h"
-#include "mailbox.h"
-#include "migrate.h"
-#include "arm-check.h"
+#include "apply.h"
 #include "objfile.h"
-#include "outcome.h"
 #include "patchinfo.h"
-#include "proclock.h"
 #include "ptrace-inject.h"
 #include "repo.h"
 #include "sign.h"
-#include "target.h"
+#include "tool-version.h"
 
 #ifndef ULP_RUNTIME_DEFAULT
 #define ULP_RUNTIME_DEFAULT "/usr/local/lib/libulp.so.0"
 #endif
 
-static const char *program_name = "ulp-apply";
-static bool verbose, quiet;
-static uint64_t program_start;   /* for the end-to-end time.  */
+const char *program_name = "ulp-apply";
+bool verbose, quiet;
+uint64_t program_start;
+const struct patchinfo *patch;
+const char *revert_name;
+const struct repo *repo;
 
-static struct
-{
-  bool revert;
-  bool all;
-  bool load_runtime;
-  const char *runtime;
-  double timeout;
-  pid_t thread;
-  bool stop_all;
-  size_t jobs;             /* --all's worker processes.  */
-  bool migrate;            /* --migrate, --force-migrate, --migrate-wait */
-  bool migrate_only;       /* ... with a PID and no patch.  */
-  bool force_migrate;
-  double migrate_wait;     /* --migrate-wait: retry for so long.  */
-} opt = { false, false, false, ULP_RUNTIME_DEFAULT, 10.0, 0, false, 8,
-          false, false, false, 0 };
-
-/* --require-signature, and --trusted-key's public key in hex (or "-"):
-   the runtime checks the signature on the bytes it loads (ulp.h,
-   apply-flags).  */
-static bool require_signature;
-static char trusted_key_hex[65] = "-";
+struct apply_options opt = { .runtime = ULP_RUNTIME_DEFAULT, .timeout = 10.0,
+                             .jobs = 8, .trusted_key_hex = "-" };
 
 /* ------------------------------------------------------------------ */
 /* The testsuite's hooks: ULP_APPLY_TEST="kill@POINT,sleep@POINT=MS"   */
@@ -90,7 +66,7 @@ static char trusted_key_hex[65] = "-";
 
 static const char *test_spec;
 
-static void
+void
 test_hook (const char *point)
 {
   if (!test_spec)
@@ -118,998 +94,6 @@ test_hook (const char *point)
         }
       p += len + (end != NULL);
     }
-}
-
-/* ------------------------------------------------------------------ */
-/* Output.                                                             */
-/* ------------------------------------------------------------------ */
-
-static void
-say_error (pid_t pid, const struct outcome *oc)
-{
-  if (pid)
-    fprintf (stderr, "%s: PID %d: %s\n", program_name, (int) pid,
-             oc->message);
-  else
-    fprintf (stderr, "%s: %s\n", program_name, oc->message);
-}
-
-static void
-say_step (pid_t pid, const char *step, uint64_t ns, const char *extra)
-{
-  if (verbose)
-    fprintf (stderr, "%s: PID %d: %s: %.3f ms%s\n", program_name, (int) pid,
-             step, ns / 1e6, extra ? extra : "");
-}
-
-static void
-say_times (pid_t pid, const struct mailbox_times *tm, size_t nthreads)
-{
-  if (!verbose)
-    return;
-  char extra[64];
-  snprintf (extra, sizeof extra, " (%zu of %zu threads stopped)", tm->stopped,
-            nthreads);
-  say_step (pid, "attach", tm->attach, extra);
-  say_step (pid, "write", tm->write, NULL);
-  say_step (pid, "kick", tm->kick, NULL);
-  say_step (pid, "detach", tm->detach, NULL);
-  say_step (pid, "pause", tm->pause, NULL);
-}
-
-/* ------------------------------------------------------------------ */
-/* One process.                                                        */
-/* ------------------------------------------------------------------ */
-
-struct job
-{
-  pid_t pid;
-  struct proc_maps maps;     /* read by the --all scan, or empty.  */
-  struct target t;
-  bool opened;
-  int lock;
-  uint64_t start;
-  struct mailbox_pending pending;
-  struct mailbox_times times;
-  bool sent;
-  bool done;
-  int status;                /* enum ulp_exit once done.  */
-  size_t nthreads;
-  bool armed_now;            /* this job armed the target object.  */
-  char request[4200];        /* what it asked the runtime.  */
-};
-
-static const struct patchinfo *patch;   /* NULL for a bare --revert.  */
-static const char *revert_name;         /* --revert by name.  */
-
-struct find_ctx
-{
-  const struct patchinfo *pi;
-  bool soname_seen;
-  bool match;
-  char other_build[129];
-};
-
-static bool
-find_target_cb (struct target *t, const struct proc_map *m,
-                struct objfile *of, void *data)
-{
-  (void) t;
-  (void) m;
-  struct find_ctx *c = data;
-  if (strcmp (objfile_soname (of), c->pi->target) != 0)
-    return true;
-  c->soname_seen = true;
-  if (strcmp (objfile_build_id (of), c->pi->build_id) == 0)
-    {
-      c->match = true;
-      return false;
-    }
-  snprintf (c->other_build, sizeof c->other_build, "%s",
-            *objfile_build_id (of) ? objfile_build_id (of) : "(none)");
-  return true;
-}
-
-/* Whether the target object is mapped: 1 with the right build, 0 not
-   mapped, -1 another build (*OC filled).  */
-static int
-check_target_object (struct target *t, const struct patchinfo *pi,
-                     struct outcome *oc)
-{
-  struct find_ctx c = { pi, false, false, "" };
-  target_each_object (t, find_target_cb, &c);
-  if (c.match)
-    return 1;
-  if (c.soname_seen)
-    {
-      outcome_fail (oc, ULP_EXIT_BUILD, "%s is build %s, the patch is for "
-                    "build %s", pi->target, c.other_build, pi->build_id);
-      return -1;
-    }
-  outcome_fail (oc, ULP_EXIT_NOT_LOADED, "%s is not loaded", pi->target);
-  return 0;
-}
-
-static void
-job_finish (struct job *j, int status)
-{
-  j->done = true;
-  j->status = status;
-  if (j->lock >= 0)
-    proclock_release (j->lock);
-  j->lock = -1;
-}
-
-/* Arm the tracking of the patch's target object before the patch can
-   land (arm-check.c).  */
-static int
-job_arm (struct job *j, const struct mailbox_opts *mo, uint64_t deadline,
-         struct outcome *oc)
-{
-  uint64_t t0 = pt_now_ns ();
-  struct arm_summary sum;
-  if (arm_object (&j->t, mo, patch->target, deadline, &sum, oc) < 0)
-    return -1;
-  j->armed_now = sum.armed_now;
-  if (sum.unchecked > 0)
-    fprintf (stderr, "%s: PID %d: warning: %zu thread%s could not be "
-             "checked for calls into %s made before its tracking was "
-             "armed\n", program_name, (int) j->pid, sum.unchecked,
-             sum.unchecked == 1 ? "" : "s", patch->target);
-  if (verbose && sum.armed_now)
-    {
-      char extra[128];
-      snprintf (extra, sizeof extra, " (%zu thread%s inside)", sum.seeded,
-                sum.seeded == 1 ? "" : "s");
-      say_step (j->pid, "arm", pt_now_ns () - t0, extra);
-    }
-  return 0;
-}
-
-/* Everything up to and including sending the request.  */
-static void
-job_send (struct job *j)
-{
-  struct outcome oc;
-  j->lock = -1;
-  j->start = pt_now_ns ();
-  uint64_t deadline = j->start + (uint64_t) (opt.timeout * 1e9);
-  if (target_open_maps (&j->t, j->pid, false, j->maps.v ? &j->maps : NULL,
-                        &oc) < 0)
-    {
-      if (opt.all && oc.status == ULP_EXIT_NO_PROCESS)
-        {
-          /* Gone since the scan: it no longer has the object either.  */
-          if (verbose)
-            say_error (j->pid, &oc);
-          job_finish (j, ULP_EXIT_OK);
-          return;
-        }
-      say_error (j->pid, &oc);
-      job_finish (j, oc.status);
-      return;
-    }
-  j->opened = true;
-  pid_t *tids;
-  if (verbose && procfs_tasks (j->pid, &tids, &j->nthreads) == 0)
-    free (tids);
-  say_step (j->pid, "open", pt_now_ns () - j->start, NULL);
-
-  if (j->t.status.state == 'T')
-    {
-      /* Its worker could not answer until the process is continued.  */
-      outcome_fail (&oc, ULP_EXIT_FAIL, "the process is stopped (SIGSTOP "
-                    "or similar): continue it first");
-      say_error (j->pid, &oc);
-      job_finish (j, oc.status);
-      return;
-    }
-  if (j->t.status.shadow_stack)
-    {
-      outcome_fail (&oc, ULP_EXIT_FAIL, "the process uses shadow stacks "
-                    "(CET), which ulp-apply does not support");
-      say_error (j->pid, &oc);
-      job_finish (j, oc.status);
-      return;
-    }
-
-  char request[4200];
-  if (opt.migrate_only)
-    snprintf (request, sizeof request, "%s", request_migrate_info ());
-  else if (!opt.revert)
-    {
-      if (check_target_object (&j->t, patch, &oc) <= 0)
-        {
-          say_error (j->pid, &oc);
-          job_finish (j, oc.status);
-          return;
-        }
-      /* The runtime opens the patch in the process's mount namespace.  */
-      char there[4200];
-      struct stat st;
-      snprintf (there, sizeof there, "/proc/%d/root%s", (int) j->pid,
-                patch->path);
-      if (stat (there, &st) < 0 || st.st_ino != patch->ino
-          || st.st_dev != patch->dev)
-        {
-          outcome_fail (&oc, ULP_EXIT_BAD_PATCH, "%s is not the same file "
-                        "in the process's mount namespace", patch->path);
-          say_error (j->pid, &oc);
-          job_finish (j, oc.status);
-          return;
-        }
-      if (require_signature)
-        request_apply_flags (request, sizeof request,
-                             ULP_APPLY_REQUIRE_SIGNATURE, trusted_key_hex,
-                             patch->path);
-      else
-        request_apply (request, sizeof request, patch->path);
-    }
-  else if (revert_name)
-    request_revert_name (request, sizeof request, revert_name);
-  else
-    request_revert (request, sizeof request, 0);
-
-  target_find_runtime (&j->t, &oc);
-  if (!j->t.has_runtime && opt.load_runtime && !opt.revert
-      && !opt.migrate_only)
-    {
-      struct loadrt_times lt;
-      uint64_t t0 = pt_now_ns ();
-      j->lock = proclock_acquire (j->pid, j->t.starttime, deadline, &oc);
-      if (j->lock < 0
-          || loadrt_load (&j->t, opt.runtime, deadline, test_hook, &lt, &oc)
-             < 0)
-        {
-          say_error (j->pid, &oc);
-          job_finish (j, oc.status);
-          return;
-        }
-      if (verbose)
-        {
-          char extra[128];
-          snprintf (extra, sizeof extra, " (thread %d, %u looked at; "
-                    "dlopen %.3f ms, that thread held %.3f ms)",
-                    (int) lt.thread, lt.tries, lt.call / 1e6, lt.pause / 1e6);
-          say_step (j->pid, "load-runtime", pt_now_ns () - t0, extra);
-        }
-    }
-  if (!j->t.has_runtime)
-    {
-      outcome_fail (&oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime (libulp) is "
-                    "not loaded%s", opt.revert || opt.migrate_only ? ""
-                    : "; --load-runtime loads it");
-      say_error (j->pid, &oc);
-      job_finish (j, oc.status);
-      return;
-    }
-  if (target_find_libc (&j->t, &oc) < 0)
-    {
-      say_error (j->pid, &oc);
-      job_finish (j, oc.status);
-      return;
-    }
-  if (j->lock < 0)
-    {
-      uint64_t t0 = pt_now_ns ();
-      j->lock = proclock_acquire (j->pid, j->t.starttime, deadline, &oc);
-      if (j->lock < 0)
-        {
-          say_error (j->pid, &oc);
-          job_finish (j, oc.status);
-          return;
-        }
-      say_step (j->pid, "lock", pt_now_ns () - t0, NULL);
-    }
-  test_hook ("locked");
-
-  struct mailbox_opts mo = { opt.thread, opt.stop_all,
-                             deadline > pt_now_ns () ? deadline - pt_now_ns ()
-                                                     : 0,
-                             test_hook };
-  snprintf (j->request, sizeof j->request, "%s", request);
-  if (mailbox_send (&j->t, request, &mo, &j->pending, &j->times, &oc) < 0)
-    {
-      say_error (j->pid, &oc);
-      job_finish (j, oc.status);
-      return;
-    }
-  j->sent = true;
-  say_times (j->pid, &j->times, j->nthreads);
-  if (verbose && j->pending.kick_error[0])
-    fprintf (stderr, "%s: PID %d: the kick failed (the worker serves the "
-             "request anyway): %s\n", program_name, (int) j->pid,
-             j->pending.kick_error);
-}
-
-/* ------------------------------------------------------------------ */
-/* Threads that never leave (migrate.c).                               */
-/* ------------------------------------------------------------------ */
-
-static const char *
-fate_name (enum migrate_fate f)
-{
-  switch (f)
-    {
-    case MIGRATE_MOVED:
-      return "migrated";
-    case MIGRATE_FORCED:
-      return "forced";
-    case MIGRATE_LEFT:
-      return "left";
-    case MIGRATE_GONE:
-      return "gone";
-    default:
-      return "held";
-    }
-}
-
-/* Move the threads INFO (the runtime's migrate-info) names, tell the
-   runtime what held the others, and with --migrate-wait try again until
-   none is held.  Returns the number of threads still held, or -1 with
-   *OC.  */
-static long
-job_migrate (struct job *j, char *info, struct outcome *oc)
-{
-  uint64_t start = pt_now_ns ();
-  uint64_t until = start + (uint64_t) (opt.migrate_wait * 1e9);
-  uint64_t deadline = j->start + (uint64_t) (opt.timeout * 1e9);
-  if (until > deadline)
-    until = deadline;
-  struct mailbox_opts mo = { opt.thread, opt.stop_all, 0, test_hook };
-  long held = 0;
-  for (unsigned round = 0;; round++)
-    {
-      struct migrate_opts o = { opt.force_migrate, deadline };
-      struct migrate_result r;
-      if (migrate_threads (&j->t, info, &o, &r, oc) < 0)
-        {
-          free (info);
-          return -1;
-        }
-      free (info);
-      info = NULL;
-      held = 0;
-      size_t forced = 0;
-      for (size_t i = 0; i < r.nthreads; i++)
-        {
-          const struct migrate_thread *mt = &r.threads[i];
-          const char *so = r.objects[mt->object].soname;
-          if (mt->fate == MIGRATE_HELD)
-            held++;
-          if (mt->fate == MIGRATE_FORCED)
-            forced++;
-          if (verbose)
-            fprintf (stderr, "%s: PID %d: thread %d (%s): %s, %u frames%s, "
-                     "stopped %.3f ms\n", program_name, (int) j->pid,
-                     (int) mt->tid, so, fate_name (mt->fate), mt->frames,
-                     mt->in_syscall ? " (in a system call)" : "",
-                     mt->pause_ns / 1e6);
-          if (quiet)
-            continue;
-          if (mt->fate == MIGRATE_MOVED || mt->fate == MIGRATE_FORCED)
-            printf ("PID %d: thread %d %s to universe %llu of %s\n",
-                    (int) j->pid, (int) mt->tid,
-                    mt->fate == MIGRATE_FORCED ? "forced" : "migrated",
-                    (unsigned long long) r.objects[mt->object].newest, so);
-          else if (mt->fate == MIGRATE_HELD && mt->frame >= 0)
-            printf ("PID %d: thread %d not migrated in %s: held by %s "
-                    "(frame %d)\n", (int) j->pid, (int) mt->tid, so,
-                    mt->what, mt->frame);
-          else if (mt->fate == MIGRATE_HELD)
-            printf ("PID %d: thread %d not migrated in %s: %s\n",
-                    (int) j->pid, (int) mt->tid, so, mt->what);
-        }
-      if (forced)
-        fprintf (stderr, "%s: PID %d: warning: %zu thread%s forced to the "
-                 "newest universe without a look at %s stack: old and new "
-                 "code may now run in the same call\n", program_name,
-                 (int) j->pid, forced, forced == 1 ? "" : "s",
-                 forced == 1 ? "its" : "their");
-      if (verbose && r.nthreads)
-        fprintf (stderr, "%s: PID %d: migrate: %zu thread%s, setup %.3f ms "
-                 "(nothing stopped), longest stop of a thread %.3f ms\n",
-                 program_name, (int) j->pid, r.nthreads,
-                 r.nthreads == 1 ? "" : "s", r.setup_ns / 1e6,
-                 r.max_pause_ns / 1e6);
-      fflush (stdout);
-      /* The states of threads the runtime did not know (they were
-         there before it came), then what held each thread, for
-         ulp-status (and no longer what held those that moved).  */
-      for (size_t k = 0; k < r.nobjects; k++)
-        for (int pass = 0; pass < 2; pass++)
-          {
-            char req[4096];
-            struct mailbox_reply rep;
-            struct mailbox_times tm;
-            struct outcome roc;
-            uint64_t now = pt_now_ns ();
-            mo.timeout_ns = deadline > now ? deadline - now : 0;
-            if ((pass == 0 ? migrate_register_request (&r, k, req, sizeof req)
-                           : migrate_held_request (&r, k, req, sizeof req))
-                && mailbox_call (&j->t, req, &mo, &rep, &tm, &roc) == 0)
-              free (rep.text);
-          }
-      migrate_result_free (&r);
-      if (held == 0 || pt_now_ns () >= until)
-        break;
-      /* --migrate-wait: the threads move on; look again shortly.  */
-      struct timespec ts = { 0, 100000000 };
-      nanosleep (&ts, NULL);
-      struct mailbox_reply rep;
-      struct mailbox_times tm;
-      uint64_t now = pt_now_ns ();
-      mo.timeout_ns = deadline > now ? deadline - now : 0;
-      if (mailbox_call (&j->t, request_migrate_info (), &mo, &rep, &tm, oc)
-          < 0)
-        return -1;
-      if (rep.result < 0)
-        {
-          free (rep.text);
-          return outcome_fail (oc, ULP_EXIT_FAIL, "%s",
-                               rep.error.message);
-        }
-      info = rep.text;
-    }
-  return held;
-}
-
-static void
-job_receive (struct job *j)
-{
-  struct outcome oc;
-  struct mailbox_reply rep;
-  if (mailbox_receive (&j->t, &j->pending, &rep, &j->times, &oc) < 0)
-    {
-      say_error (j->pid, &oc);
-      job_finish (j, oc.status);
-      return;
-    }
-  say_step (j->pid, "wait", j->times.wait, NULL);
-  if (rep.result < 0 && rep.error.code == ULP_E_NOT_ARMED && !opt.revert
-      && !opt.migrate_only)
-    {
-      /* The target object was built with lazy arming and nothing armed
-         it yet: arm it, look at the threads, and ask again.  */
-      free (rep.text);
-      uint64_t end = j->start + (uint64_t) (opt.timeout * 1e9);
-      uint64_t now = pt_now_ns ();
-      struct mailbox_opts mo = { opt.thread, opt.stop_all,
-                                 end > now ? end - now : 0, test_hook };
-      struct mailbox_times tm;
-      if (job_arm (j, &mo, end, &oc) < 0
-          || mailbox_call (&j->t, j->request, &mo, &rep, &tm, &oc) < 0)
-        {
-          if (j->armed_now)
-            arm_undo (&j->t, &mo, patch->target);
-          say_error (j->pid, &oc);
-          job_finish (j, oc.status);
-          return;
-        }
-    }
-  say_step (j->pid, "total", pt_now_ns () - program_start, NULL);
-  if (rep.result < 0)
-    {
-      free (rep.text);
-      outcome_fail (&oc, outcome_of_runtime_error (rep.error.code), "%s",
-                    rep.error.message[0] ? rep.error.message
-                                         : "the runtime failed");
-      if (j->armed_now)
-        {
-          /* The object goes back to unarmed, as the patch never landed
-             (the runtime refuses once a patch did).  */
-          struct mailbox_opts mo = { opt.thread, opt.stop_all, 1000000000,
-                                     test_hook };
-          arm_undo (&j->t, &mo, patch->target);
-        }
-      say_error (j->pid, &oc);
-      job_finish (j, oc.status);
-      return;
-    }
-  if (!quiet && !opt.migrate_only)
-    {
-      if (!opt.revert)
-        printf ("PID %d: applied %s (patch %lld)\n", (int) j->pid,
-                patch->name, (long long) rep.result);
-      else if (revert_name)
-        printf ("PID %d: reverted %s\n", (int) j->pid, revert_name);
-      else
-        printf ("PID %d: reverted the newest patch\n", (int) j->pid);
-      fflush (stdout);
-    }
-  /* Threads that stay inside the patched object: check their stacks
-     and move them (--migrate and relatives, after an apply or alone).  */
-  if (opt.migrate && !opt.revert)
-    {
-      char *info = rep.text;
-      if (!opt.migrate_only)
-        {
-          free (rep.text);
-          info = NULL;
-          struct mailbox_opts mo = { opt.thread, opt.stop_all, 0, test_hook };
-          uint64_t now = pt_now_ns (), end = j->start
-                                             + (uint64_t) (opt.timeout * 1e9);
-          mo.timeout_ns = end > now ? end - now : 0;
-          struct mailbox_times tm;
-          if (mailbox_call (&j->t, request_migrate_info (), &mo, &rep, &tm,
-                            &oc) == 0 && rep.result < 0)
-            {
-              outcome_fail (&oc, outcome_of_runtime_error (rep.error.code),
-                            "%s", rep.error.message);
-              free (rep.text);
-            }
-          else if (rep.result >= 0)
-            info = rep.text;
-        }
-      long held = info ? job_migrate (j, info, &oc) : -1;
-      if (held < 0 && opt.migrate_only)
-        {
-          say_error (j->pid, &oc);
-          job_finish (j, oc.status);
-          return;
-        }
-      if (held < 0)
-        fprintf (stderr, "%s: PID %d: warning: the patch is applied, but "
-                 "the threads behind were not moved: %s\n",
-                 program_name, (int) j->pid, oc.message);
-      if (held > 0 && !opt.migrate_only)
-        fprintf (stderr, "%s: PID %d: warning: the patch is applied, but "
-                 "%ld thread%s could not migrate yet ('%s --migrate %d' "
-                 "tries again)\n", program_name, (int) j->pid, held,
-                 held == 1 ? "" : "s", program_name, (int) j->pid);
-      else if (held > 0)
-        {
-          outcome_fail (&oc, ULP_EXIT_FAIL, "%ld thread%s could not "
-                        "migrate", held, held == 1 ? "" : "s");
-          say_error (j->pid, &oc);
-          job_finish (j, oc.status);
-          return;
-        }
-    }
-  else
-    free (rep.text);
-  job_finish (j, ULP_EXIT_OK);
-}
-
-/* ------------------------------------------------------------------ */
-/* --all: the processes that map the target object.                    */
-/* ------------------------------------------------------------------ */
-
-struct maps_ctx
-{
-  const char *soname;
-  bool found;
-};
-
-static bool
-maps_cb (struct target *t, const struct proc_map *m, struct objfile *of,
-         void *data)
-{
-  (void) t;
-  (void) m;
-  struct maps_ctx *c = data;
-  if (strcmp (objfile_soname (of), c->soname) == 0)
-    {
-      c->found = true;
-      return false;
-    }
-  return true;
-}
-
-/* The pids of every process but this one (and its parent, when this
-   is one of --all's worker processes), in *N.  */
-static pid_t *
-list_processes (size_t *n)
-{
-  DIR *d = opendir ("/proc");
-  size_t cap = 256, k = 0;
-  pid_t *v = malloc (cap * sizeof *v);
-  if (!d || !v)
-    {
-      if (d)
-        closedir (d);
-      free (v);
-      *n = 0;
-      return NULL;
-    }
-  struct dirent *de;
-  pid_t self = getpid ();
-  while ((de = readdir (d)) != NULL)
-    {
-      if (de->d_name[0] < '1' || de->d_name[0] > '9')
-        continue;
-      pid_t pid = (pid_t) atoi (de->d_name);
-      if (pid == self)
-        continue;
-      if (k == cap)
-        {
-          pid_t *nv = realloc (v, 2 * cap * sizeof *nv);
-          if (!nv)
-            break;
-          v = nv;
-          cap *= 2;
-        }
-      v[k++] = pid;
-    }
-  closedir (d);
-  *n = k;
-  return v;
-}
-
-/* Of the processes CAND[FIRST], CAND[FIRST + STEP], ..., the pids of
-   those mapping an object named SONAME, by pid, with their maps in
-   *MAPS (the jobs take them over).  */
-static pid_t *
-scan_processes (const char *soname, const pid_t *cand, size_t ncand,
-                size_t first, size_t step, size_t *n,
-                struct proc_maps **maps)
-{
-  size_t cap = 256, k = 0;
-  *maps = malloc (cap * sizeof **maps);
-  pid_t *v = malloc (cap * sizeof *v);
-  if (!v)
-    {
-      *n = 0;
-      return NULL;
-    }
-  for (size_t ci = first; ci < ncand; ci += step)
-    {
-      pid_t pid = cand[ci];
-      struct target t;
-      memset (&t, 0, sizeof t);
-      t.pid = pid;
-      if (procfs_maps (pid, &t.maps) != 0)
-        continue;
-      struct maps_ctx c = { soname, false };
-      target_each_object (&t, maps_cb, &c);
-      if (!c.found || !*maps)
-        {
-          procfs_maps_free (&t.maps);
-          continue;
-        }
-      if (k == cap)
-        {
-          pid_t *nv = realloc (v, 2 * cap * sizeof *nv);
-          struct proc_maps *nm = realloc (*maps, 2 * cap * sizeof *nm);
-          if (nv)
-            v = nv;
-          if (nm)
-            *maps = nm;
-          if (!nv || !nm)
-            {
-              procfs_maps_free (&t.maps);
-              break;
-            }
-          cap *= 2;
-        }
-      (*maps)[k] = t.maps;
-      v[k++] = pid;
-    }
-  /* By pid, keeping each process's maps with it.  */
-  for (size_t i = 1; i < k; i++)
-    for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--)
-      {
-        pid_t tp = v[j];
-        v[j] = v[j - 1];
-        v[j - 1] = tp;
-        struct proc_maps tm = (*maps)[j];
-        (*maps)[j] = (*maps)[j - 1];
-        (*maps)[j - 1] = tm;
-      }
-  *n = k;
-  return v;
-}
-
-/* ------------------------------------------------------------------ */
-/* Running the jobs.                                                   */
-/* ------------------------------------------------------------------ */
-
-/* Apply (or revert) in the NPIDS processes PIDS, whose maps MAPS may
-   already hold; the exit status.  */
-static int
-run_jobs (const pid_t *pids, size_t npids, struct proc_maps *maps)
-{
-  struct job *jobs = calloc (npids ? npids : 1, sizeof *jobs);
-  if (!jobs)
-    return ULP_EXIT_FAIL;
-  /* Send every request first, then collect the replies: the runtimes
-     of all the processes work at the same time.  */
-  uint64_t t0 = pt_now_ns ();
-  for (size_t i = 0; i < npids; i++)
-    {
-      jobs[i].pid = pids[i];
-      jobs[i].lock = -1;
-      if (maps)
-        jobs[i].maps = maps[i];
-      job_send (&jobs[i]);
-      procfs_maps_free (&jobs[i].maps);
-    }
-  uint64_t t1 = pt_now_ns ();
-  for (size_t i = 0; i < npids; i++)
-    if (jobs[i].sent && !jobs[i].done)
-      job_receive (&jobs[i]);
-  if (verbose && opt.all)
-    fprintf (stderr, "%s: all: send: %.3f ms, receive: %.3f ms\n",
-             program_name, (t1 - t0) / 1e6, (pt_now_ns () - t1) / 1e6);
-  int status = ULP_EXIT_OK;
-  for (size_t i = 0; i < npids; i++)
-    {
-      if (jobs[i].status == ULP_EXIT_OK)
-        continue;
-      status = status == ULP_EXIT_OK || status == jobs[i].status
-               ? jobs[i].status : ULP_EXIT_FAIL;
-    }
-  for (size_t i = 0; i < npids; i++)
-    if (jobs[i].opened)
-      target_close (&jobs[i].t);
-  free (jobs);
-  objfile_cache_clear ();
-  return status;
-}
-
-/* --all spreads the processes over worker processes, each taking every
-   K-th process of /proc: scanning and applying, most of the time goes
-   into waiting for the targets' threads to be scheduled (ptrace stops,
-   the runtimes' replies), and those waits overlap.  Processes rather
-   than threads, because a tracee belongs to the thread that attached
-   it and the tools' modules keep caches that are not thread-safe.
-   Each worker writes what it has to say into two pipes, and one line
-   "found N" into a third; the parent prints the output in pid order
-   once all are done, so that it reads as a sequential run's would.  */
-
-struct worker
-{
-  pid_t pid;
-  int fd[3];           /* stdout, stderr and result pipes; -1 at EOF.  */
-  char *buf[3];
-  size_t len[3], cap[3];
-};
-
-/* The pid a line of output is about ("PID N: ..." after an optional
-   program name), or 0.  */
-static long
-line_pid (const char *line)
-{
-  const char *p = strstr (line, "PID ");
-  if (!p || (p != line && strncmp (line, program_name, strlen (program_name))
-                          != 0))
-    return 0;
-  return strtol (p + 4, NULL, 10);
-}
-
-struct out_line
-{
-  long pid;
-  size_t seq;
-  const char *text;
-  size_t len;
-};
-
-static int
-cmp_out_line (const void *a, const void *b)
-{
-  const struct out_line *x = a, *y = b;
-  if (x->pid != y->pid)
-    return x->pid < y->pid ? -1 : 1;
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Print the lines of the KIND buffers of the NW workers to F, by the
-   pid they are about.  */
-static void
-print_sorted (struct worker *w, size_t nw, int kind, FILE *f)
-{
-  size_t n = 0, cap = 64;
-  struct out_line *v = malloc (cap * sizeof *v);
-  for (size_t i = 0; v && i < nw; i++)
-    for (size_t off = 0; off < w[i].len[kind];)
-      {
-        const char *line = w[i].buf[kind] + off;
-        const char *nl = memchr (line, '\n', w[i].len[kind] - off);
-        size_t len = nl ? (size_t) (nl - line) + 1 : w[i].len[kind] - off;
-        if (n == cap)
-          {
-            struct out_line *nv = realloc (v, 2 * cap * sizeof *nv);
-            if (!nv)
-              break;
-            v = nv;
-            cap *= 2;
-          }
-        char save = line[len - 1];
-        ((char *) line)[len - 1] = '\0';
-        v[n] = (struct out_line) { line_pid (line), n, line, len };
-        ((char *) line)[len - 1] = save;
-        n++;
-        off += len;
-      }
-  if (!v)
-    return;
-  qsort (v, n, sizeof *v, cmp_out_line);
-  for (size_t i = 0; i < n; i++)
-    {
-      fwrite (v[i].text, 1, v[i].len, f);
-      if (v[i].text[v[i].len - 1] != '\n')
-        fputc ('\n', f);
-    }
-  fflush (f);
-  free (v);
-}
-
-/* Read what worker W wrote to its pipe J; false once that pipe is
-   done with (end of file, an error, or no memory left to keep it).  */
-static bool
-worker_read (struct worker *w, int j)
-{
-  if (w->len[j] + 4096 > w->cap[j])
-    {
-      size_t cap = w->cap[j] ? 2 * w->cap[j] : 8192;
-      char *nb = realloc (w->buf[j], cap);
-      if (!nb)
-        goto done;
-      w->buf[j] = nb;
-      w->cap[j] = cap;
-    }
-  ssize_t r = read (w->fd[j], w->buf[j] + w->len[j], w->cap[j] - w->len[j]);
-  if (r > 0)
-    {
-      w->len[j] += (size_t) r;
-      return true;
-    }
-  if (r < 0 && errno == EINTR)
-    return true;
-done:
-  close (w->fd[j]);
-  w->fd[j] = -1;
-  return false;
-}
-
-/* The body of worker K of NW.  */
-static void __attribute__ ((noreturn))
-worker_run (const char *soname, const pid_t *cand, size_t ncand, size_t k,
-            size_t nw, int result_fd)
-{
-  size_t n;
-  struct proc_maps *maps = NULL;
-  uint64_t t0 = pt_now_ns ();
-  pid_t *pids = scan_processes (soname, cand, ncand, k, nw, &n, &maps);
-  if (verbose)
-    fprintf (stderr, "%s: all: worker %zu: scan: %.3f ms (%zu of %zu "
-             "processes)\n", program_name, k, (pt_now_ns () - t0) / 1e6, n,
-             (ncand + nw - 1 - k) / nw);
-  int status = pids || n == 0 ? run_jobs (pids, n, maps) : ULP_EXIT_FAIL;
-  fflush (stdout);
-  fflush (stderr);
-  dprintf (result_fd, "found %zu\n", n);
-  _exit (status);
-}
-
-static int
-run_all (const char *soname)
-{
-  size_t ncand;
-  pid_t *cand = list_processes (&ncand);
-  if (!cand)
-    {
-      fprintf (stderr, "%s: cannot list the processes in /proc: %s\n",
-               program_name, strerror (errno));
-      return ULP_EXIT_FAIL;
-    }
-  size_t nw = opt.jobs;
-  if (nw > ncand)
-    nw = ncand ? ncand : 1;
-  struct worker *w = calloc (nw, sizeof *w);
-  if (!w)
-    return ULP_EXIT_FAIL;
-  fflush (stdout);
-  fflush (stderr);
-  size_t started = 0;
-  for (size_t k = 0; k < nw; k++)
-    {
-      int p[3][2];
-      int made = 0;
-      for (; made < 3; made++)
-        if (pipe2 (p[made], O_CLOEXEC) < 0)
-          break;
-      pid_t c = made == 3 ? fork () : -1;
-      if (c == 0)
-        {
-          dup2 (p[0][1], STDOUT_FILENO);
-          dup2 (p[1][1], STDERR_FILENO);
-          for (int i = 0; i < 3; i++)
-            close (p[i][0]);
-          worker_run (soname, cand, ncand, k, nw, p[2][1]);
-        }
-      for (int i = 0; i < made; i++)
-        close (p[i][1]);
-      if (c < 0)
-        {
-          for (int i = 0; i < made; i++)
-            close (p[i][0]);
-          fprintf (stderr, "%s: cannot start a worker process: %s\n",
-                   program_name, strerror (errno));
-          break;
-        }
-      w[started].pid = c;
-      for (int i = 0; i < 3; i++)
-        w[started].fd[i] = p[i][0];
-      started++;
-    }
-
-  /* Collect everything the workers write; show progress on a
-     terminal.  */
-  bool progress = isatty (STDERR_FILENO) && !quiet;
-  size_t done_workers = 0;
-  struct pollfd *pfd = calloc (3 * started + 1, sizeof *pfd);
-  size_t *owner = calloc (3 * started + 1, sizeof *owner);
-  for (;;)
-    {
-      size_t np = 0;
-      for (size_t i = 0; pfd && owner && i < started; i++)
-        for (int j = 0; j < 3; j++)
-          if (w[i].fd[j] >= 0)
-            {
-              owner[np] = 3 * i + j;
-              pfd[np++] = (struct pollfd) { w[i].fd[j], POLLIN, 0 };
-            }
-      if (np == 0 || (poll (pfd, np, -1) < 0 && errno != EINTR))
-        break;
-      for (size_t q = 0; q < np; q++)
-        if (pfd[q].revents && !worker_read (&w[owner[q] / 3], owner[q] % 3)
-            && owner[q] % 3 == 2)
-          {
-            done_workers++;
-            if (progress)
-              fprintf (stderr, "\r%s: all: %zu of %zu workers done",
-                       program_name, done_workers, started);
-          }
-    }
-  free (owner);
-  /* Only when memory ran out: let the workers see a closed pipe rather
-     than block on a full one.  */
-  for (size_t i = 0; i < started; i++)
-    for (int j = 0; j < 3; j++)
-      if (w[i].fd[j] >= 0)
-        close (w[i].fd[j]);
-  if (progress)
-    fprintf (stderr, "\r\033[K");
-  free (pfd);
-
-  int status = started == nw ? ULP_EXIT_OK : ULP_EXIT_FAIL;
-  size_t found = 0;
-  for (size_t i = 0; i < started; i++)
-    {
-      int st;
-      while (waitpid (w[i].pid, &st, 0) < 0 && errno == EINTR)
-        ;
-      int ws = WIFEXITED (st) ? WEXITSTATUS (st) : ULP_EXIT_FAIL;
-      if (!WIFEXITED (st))
-        fprintf (stderr, "%s: all: worker process %d died (signal %d)\n",
-                 program_name, (int) w[i].pid,
-                 WIFSIGNALED (st) ? WTERMSIG (st) : 0);
-      if (ws != ULP_EXIT_OK)
-        status = status == ULP_EXIT_OK || status == ws ? ws : ULP_EXIT_FAIL;
-      size_t f;
-      if (w[i].len[2] < w[i].cap[2])
-        {
-          w[i].buf[2][w[i].len[2]] = '\0';
-          if (sscanf (w[i].buf[2], "found %zu", &f) == 1)
-            found += f;
-        }
-    }
-  print_sorted (w, started, 0, stdout);
-  print_sorted (w, started, 1, stderr);
-  if (found == 0 && status == ULP_EXIT_OK && !quiet)
-    printf ("no process has %s loaded\n", soname);
-  if (verbose)
-    fprintf (stderr, "%s: all: %zu processes in %.3f ms (%zu workers)\n",
-             program_name, found, (pt_now_ns () - program_start) / 1e6,
-             started);
-  for (size_t i = 0; i < started; i++)
-    for (int j = 0; j < 3; j++)
-      free (w[i].buf[j]);
-  free (w);
-  free (cand);
-  return status;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1195,61 +179,114 @@ parse_pid (const char *s)
   return (pid_t) v;
 }
 
-int
-main (int argc, char **argv)
+/* The number of seconds ARG gives to --OPTION: above 0, or from 0 when
+   ZERO_OK; a usage error otherwise.  */
+static double
+parse_seconds (const char *option, const char *arg, bool zero_ok)
 {
-  enum
-  {
-    OPT_RUNTIME = 256,
-    OPT_THREAD,
-    OPT_STOP_ALL,
-    OPT_HELP,
-    OPT_VERSION,
-    OPT_REPO,
-    OPT_REQUIRE_SIGNATURE,
-    OPT_TRUSTED_KEY,
-    OPT_FORCE_MIGRATE,
-    OPT_MIGRATE_WAIT
-  };
-  static const char *repo_dir;
-  static const struct option longopts[] = {
-    { "repo", required_argument, NULL, OPT_REPO },
-    { "all", no_argument, NULL, 'a' },
-    { "jobs", required_argument, NULL, 'j' },
-    { "revert", no_argument, NULL, 'r' },
-    { "load-runtime", no_argument, NULL, 'l' },
-    { "runtime", required_argument, NULL, OPT_RUNTIME },
-    { "timeout", required_argument, NULL, 't' },
-    { "thread", required_argument, NULL, OPT_THREAD },
-    { "stop-all", no_argument, NULL, OPT_STOP_ALL },
-    { "require-signature", no_argument, NULL, OPT_REQUIRE_SIGNATURE },
-    { "trusted-key", required_argument, NULL, OPT_TRUSTED_KEY },
-    { "migrate", no_argument, NULL, 'm' },
-    { "force-migrate", no_argument, NULL, OPT_FORCE_MIGRATE },
-    { "migrate-wait", required_argument, NULL, OPT_MIGRATE_WAIT },
-    { "quiet", no_argument, NULL, 'q' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "help", no_argument, NULL, OPT_HELP },
-    { "version", no_argument, NULL, OPT_VERSION },
-    { NULL, 0, NULL, 0 }
-  };
-  program_start = pt_now_ns ();
-  /* Short sleeps while waiting for replies (mailbox.c) should be short:
-     the default slack of 50 us would add to every one of them.  */
-  prctl (PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
-  test_spec = getenv ("ULP_APPLY_TEST");
-  if (test_spec)
+  char *end;
+  double v = strtod (arg, &end);
+  if (*end || end == arg || !(zero_ok ? v >= 0 : v > 0))
     {
-      if (strstr (test_spec, "break@orig-rax"))
-        pt_break |= PT_BREAK_ORIG_RAX;
-      if (strstr (test_spec, "break@eintr"))
-        pt_break |= PT_BREAK_EINTR;
-      if (strstr (test_spec, "break@xstate"))
-        pt_break |= PT_BREAK_XSTATE;
+      if (strcmp (option, "timeout") == 0)
+        fprintf (stderr, "%s: invalid timeout '%s'\n", program_name, arg);
+      else
+        fprintf (stderr, "%s: invalid --%s '%s'\n", program_name, option,
+                 arg);
+      usage (ULP_EXIT_USAGE);
     }
-  const char *env_rt = getenv ("ULP_RUNTIME");
-  if (env_rt && *env_rt)
-    opt.runtime = env_rt;
+  return v;
+}
+
+static size_t
+parse_jobs (const char *arg)
+{
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul (arg, &end, 10);
+  if (errno || *end || end == arg || v < 1 || v > 256)
+    {
+      fprintf (stderr, "%s: invalid number of jobs '%s' (1 to 256)\n",
+               program_name, arg);
+      usage (ULP_EXIT_USAGE);
+    }
+  return v;
+}
+
+/* --trusted-key=PUB: the key in hex, for the request.  */
+static void
+read_trusted_key (const char *pub)
+{
+  unsigned char key[32];
+  char why[600];
+  if (sign_read_public_key (pub, key, why, sizeof why) < 0)
+    {
+      fprintf (stderr, "%s: --trusted-key: %s\n", program_name, why);
+      exit (ULP_EXIT_USAGE);
+    }
+  for (int i = 0; i < 32; i++)
+    snprintf (opt.trusted_key_hex + 2 * i, 3, "%02x", key[i]);
+  opt.require_signature = true;
+}
+
+/* ULP_APPLY_TEST (the testsuite's hooks, above), and the safeties it
+   switches off.  */
+static void
+init_test_hooks (void)
+{
+  test_spec = getenv ("ULP_APPLY_TEST");
+  if (!test_spec)
+    return;
+  if (strstr (test_spec, "break@orig-rax"))
+    pt_break |= PT_BREAK_ORIG_RAX;
+  if (strstr (test_spec, "break@eintr"))
+    pt_break |= PT_BREAK_EINTR;
+  if (strstr (test_spec, "break@xstate"))
+    pt_break |= PT_BREAK_XSTATE;
+}
+
+enum
+{
+  OPT_RUNTIME = 256,
+  OPT_THREAD,
+  OPT_STOP_ALL,
+  OPT_HELP,
+  OPT_VERSION,
+  OPT_REPO,
+  OPT_REQUIRE_SIGNATURE,
+  OPT_TRUSTED_KEY,
+  OPT_FORCE_MIGRATE,
+  OPT_MIGRATE_WAIT
+};
+
+static const struct option longopts[] = {
+  { "repo", required_argument, NULL, OPT_REPO },
+  { "all", no_argument, NULL, 'a' },
+  { "jobs", required_argument, NULL, 'j' },
+  { "revert", no_argument, NULL, 'r' },
+  { "load-runtime", no_argument, NULL, 'l' },
+  { "runtime", required_argument, NULL, OPT_RUNTIME },
+  { "timeout", required_argument, NULL, 't' },
+  { "thread", required_argument, NULL, OPT_THREAD },
+  { "stop-all", no_argument, NULL, OPT_STOP_ALL },
+  { "require-signature", no_argument, NULL, OPT_REQUIRE_SIGNATURE },
+  { "trusted-key", required_argument, NULL, OPT_TRUSTED_KEY },
+  { "migrate", no_argument, NULL, 'm' },
+  { "force-migrate", no_argument, NULL, OPT_FORCE_MIGRATE },
+  { "migrate-wait", required_argument, NULL, OPT_MIGRATE_WAIT },
+  { "quiet", no_argument, NULL, 'q' },
+  { "verbose", no_argument, NULL, 'v' },
+  { "help", no_argument, NULL, OPT_HELP },
+  { "version", no_argument, NULL, OPT_VERSION },
+  { NULL, 0, NULL, 0 }
+};
+
+static const char *repo_dir;   /* --repo.  */
+
+/* Parse the options into opt (and the globals of apply.h).  */
+static void
+parse_options (int argc, char **argv)
+{
   int c;
   while ((c = getopt_long (argc, argv, "aj:rlt:qvm", longopts, NULL)) != -1)
     switch (c)
@@ -1258,18 +295,7 @@ main (int argc, char **argv)
         opt.all = true;
         break;
       case 'j':
-        {
-          char *end;
-          errno = 0;
-          unsigned long v = strtoul (optarg, &end, 10);
-          if (errno || *end || end == optarg || v < 1 || v > 256)
-            {
-              fprintf (stderr, "%s: invalid number of jobs '%s' (1 to "
-                       "256)\n", program_name, optarg);
-              usage (ULP_EXIT_USAGE);
-            }
-          opt.jobs = v;
-        }
+        opt.jobs = parse_jobs (optarg);
         break;
       case 'r':
         opt.revert = true;
@@ -1281,16 +307,7 @@ main (int argc, char **argv)
         opt.runtime = optarg;
         break;
       case 't':
-        {
-          char *end;
-          opt.timeout = strtod (optarg, &end);
-          if (*end || !(opt.timeout > 0))
-            {
-              fprintf (stderr, "%s: invalid timeout '%s'\n", program_name,
-                       optarg);
-              usage (ULP_EXIT_USAGE);
-            }
-        }
+        opt.timeout = parse_seconds ("timeout", optarg, false);
         break;
       case OPT_THREAD:
         opt.thread = parse_pid (optarg);
@@ -1305,17 +322,8 @@ main (int argc, char **argv)
         opt.migrate = opt.force_migrate = true;
         break;
       case OPT_MIGRATE_WAIT:
-        {
-          char *end;
-          opt.migrate_wait = strtod (optarg, &end);
-          if (*end || end == optarg || !(opt.migrate_wait >= 0))
-            {
-              fprintf (stderr, "%s: invalid --migrate-wait '%s'\n",
-                       program_name, optarg);
-              usage (ULP_EXIT_USAGE);
-            }
-          opt.migrate = true;
-        }
+        opt.migrate_wait = parse_seconds ("migrate-wait", optarg, true);
+        opt.migrate = true;
         break;
       case 'q':
         quiet = true;
@@ -1330,32 +338,26 @@ main (int argc, char **argv)
         break;
       case OPT_VERSION:
         ulp_print_version ("ulp-apply");
-        return 0;
+        exit (0);
       case OPT_REPO:
         repo_dir = optarg;
         break;
       case OPT_REQUIRE_SIGNATURE:
-        require_signature = true;
+        opt.require_signature = true;
         break;
       case OPT_TRUSTED_KEY:
-        {
-          unsigned char key[32];
-          char why[600];
-          if (sign_read_public_key (optarg, key, why, sizeof why) < 0)
-            {
-              fprintf (stderr, "%s: --trusted-key: %s\n", program_name, why);
-              return ULP_EXIT_USAGE;
-            }
-          for (int i = 0; i < 32; i++)
-            snprintf (trusted_key_hex + 2 * i, 3, "%02x", key[i]);
-          require_signature = true;
-        }
+        read_trusted_key (optarg);
         break;
       default:
         usage (ULP_EXIT_USAGE);
       }
-  int nargs = argc - optind;
-  if (require_signature && (repo_dir || opt.revert))
+}
+
+/* Refuse the options that do not go with the others.  */
+static void
+check_combinations (void)
+{
+  if (opt.require_signature && (repo_dir || opt.revert))
     {
       fprintf (stderr, "%s: --require-signature and --trusted-key are for "
                "applying a patch file, not with --%s\n", program_name,
@@ -1369,25 +371,90 @@ main (int argc, char **argv)
                program_name);
       usage (ULP_EXIT_USAGE);
     }
-  if (opt.migrate && nargs == 1)
+}
+
+/* --repo DIR PID or --repo DIR --all.  */
+static int
+run_repo (int nargs, char **args)
+{
+  if (opt.revert)
     {
-      if (opt.load_runtime || require_signature)
-        {
-          fprintf (stderr, "%s: --load-runtime and the signature options "
-                   "are for applying a patch\n", program_name);
-          usage (ULP_EXIT_USAGE);
-        }
-      opt.migrate_only = true;
-      pid_t pid = parse_pid (argv[optind]);
-      return run_jobs (&pid, 1, NULL);
+      fprintf (stderr, "%s: --repo applies patches; revert them by name "
+               "without --repo\n", program_name);
+      usage (ULP_EXIT_USAGE);
     }
-  if (repo_dir)
+  if ((opt.all && nargs != 0) || (!opt.all && nargs != 1))
     {
-      struct repo_apply_opts ro = { program_name, opt.all, opt.load_runtime,
-                                    opt.runtime, opt.timeout, quiet,
-                                    verbose, opt.revert };
-      return repo_apply (repo_dir, nargs, argv + optind, &ro);
+      fprintf (stderr, "%s: --repo DIR takes %s\n", program_name,
+               opt.all ? "no other operand with --all" : "one PID operand");
+      usage (ULP_EXIT_USAGE);
     }
+  if (opt.thread && opt.all)
+    {
+      fprintf (stderr, "%s: --thread names a thread of one process\n",
+               program_name);
+      usage (ULP_EXIT_USAGE);
+    }
+  static struct repo r;
+  char msg[1200];
+  if (repo_load (repo_dir, &r, false, msg, sizeof msg) < 0)
+    {
+      fprintf (stderr, "%s: %s\n", program_name, msg);
+      return r.untrusted ? ULP_EXIT_UNTRUSTED : ULP_EXIT_BAD_PATCH;
+    }
+  repo = &r;
+  int status;
+  if (opt.all)
+    {
+      size_t found;
+      status = run_all (repo_job_match, NULL, &found);
+      if (found == 0 && status == ULP_EXIT_OK && !quiet)
+        printf ("no process has an object %s has patches for\n", repo_dir);
+    }
+  else
+    {
+      pid_t pid = parse_pid (args[0]);
+      status = run_jobs (&pid, 1, NULL);
+    }
+  repo_free (&r);
+  return status;
+}
+
+struct soname_ctx
+{
+  const char *soname;
+  bool found;
+};
+
+static bool
+soname_cb (struct target *t, const struct proc_map *m, struct objfile *of,
+           void *data)
+{
+  (void) t;
+  (void) m;
+  struct soname_ctx *c = data;
+  if (strcmp (objfile_soname (of), c->soname) == 0)
+    {
+      c->found = true;
+      return false;
+    }
+  return true;
+}
+
+/* Whether the process whose maps are in T maps an object named DATA
+   (the --all scan).  */
+static bool
+maps_soname (struct target *t, void *data)
+{
+  struct soname_ctx c = { data, false };
+  target_each_object (t, soname_cb, &c);
+  return c.found;
+}
+
+/* PID PATCH, --revert PID [PATCH], --all PATCH.  */
+static int
+run_patch (int nargs, char **args)
+{
   if ((opt.all && nargs != 1)
       || (!opt.all && opt.revert && (nargs < 1 || nargs > 2))
       || (!opt.all && !opt.revert && nargs != 2))
@@ -1404,8 +471,7 @@ main (int argc, char **argv)
     }
 
   static struct patchinfo pi;
-  const char *patch_arg = opt.all ? argv[optind]
-                          : nargs == 2 ? argv[optind + 1] : NULL;
+  const char *patch_arg = opt.all ? args[0] : nargs == 2 ? args[1] : NULL;
   if (patch_arg)
     {
       const char *err;
@@ -1427,7 +493,45 @@ main (int argc, char **argv)
     }
 
   if (opt.all)
-    return run_all (pi.target);
-  pid_t pid = parse_pid (argv[optind]);
+    {
+      size_t found;
+      int status = run_all (maps_soname, pi.target, &found);
+      if (found == 0 && status == ULP_EXIT_OK && !quiet)
+        printf ("no process has %s loaded\n", pi.target);
+      return status;
+    }
+  pid_t pid = parse_pid (args[0]);
   return run_jobs (&pid, 1, NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  program_start = pt_now_ns ();
+  /* Short sleeps while waiting for replies (mailbox.c) should be short:
+     the default slack of 50 us would add to every one of them.  */
+  prctl (PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+  init_test_hooks ();
+  const char *env_rt = getenv ("ULP_RUNTIME");
+  if (env_rt && *env_rt)
+    opt.runtime = env_rt;
+  parse_options (argc, argv);
+  check_combinations ();
+  int nargs = argc - optind;
+  char **args = argv + optind;
+  if (opt.migrate && nargs == 1)
+    {
+      if (opt.load_runtime || opt.require_signature)
+        {
+          fprintf (stderr, "%s: --load-runtime and the signature options "
+                   "are for applying a patch\n", program_name);
+          usage (ULP_EXIT_USAGE);
+        }
+      opt.migrate_only = true;
+      pid_t pid = parse_pid (args[0]);
+      return run_jobs (&pid, 1, NULL);
+    }
+  if (repo_dir)
+    return run_repo (nargs, args);
+  return run_patch (nargs, args);
 }

@@ -13,7 +13,6 @@
 
 #include <config.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,18 +102,12 @@ cmd_check (const char *dir, bool quiet)
   for (size_t i = 0; i < r.n; i++)
     {
       const struct repo_entry *e = &r.e[i];
-      char path[4400], why[300], sha[65];
+      char path[4400], why[4800];
       snprintf (path, sizeof path, "%s/%s", dir, e->file);
       struct patchinfo pi;
       const char *err;
-      if (repo_trusted (path, false, why, sizeof why) < 0)
-        fprintf (stderr, "%s: %s: %s\n", program_name, path, why);
-      else if (repo_sha256 (path, sha) < 0)
-        fprintf (stderr, "%s: %s: %s\n", program_name, path,
-                 strerror (errno));
-      else if (strcmp (sha, e->sha256) != 0)
-        fprintf (stderr, "%s: %s: its SHA-256 is not the one in the index "
-                 "(changed or damaged)\n", program_name, path);
+      if (repo_check_file (&r, i, why, sizeof why) < 0)
+        fprintf (stderr, "%s: %s\n", program_name, why);
       else if (patchinfo_read (path, &pi, &err) < 0)
         fprintf (stderr, "%s: %s: %s\n", program_name, path, err);
       else if (strcmp (pi.build_id, e->build_id) != 0

@@ -18,7 +18,6 @@
 
 #include <config.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -713,13 +712,6 @@ Exit status: 0 when every process could be read; 3 no such process;\n\
   exit (0);
 }
 
-static int
-cmp_pid (const void *a, const void *b)
-{
-  pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
-  return x < y ? -1 : x > y;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -804,28 +796,13 @@ main (int argc, char **argv)
       }
   else
     {
-      DIR *d = opendir ("/proc");
-      struct dirent *de;
-      while (d && (de = readdir (d)) != NULL)
+      /* Every process; one this user may not read is skipped below.  */
+      pid_t *all;
+      if (procfs_pids (&all, &npids) == 0)
         {
-          if (de->d_name[0] < '1' || de->d_name[0] > '9')
-            continue;
-          pid_t pid = (pid_t) atoi (de->d_name);
-          if (pid == getpid ())
-            continue;
-          if (npids == cap)
-            {
-              pid_t *nv = realloc (pids, 2 * cap * sizeof *nv);
-              if (!nv)
-                break;
-              pids = nv;
-              cap *= 2;
-            }
-          pids[npids++] = pid;
+          free (pids);
+          pids = all;
         }
-      if (d)
-        closedir (d);
-      qsort (pids, npids, sizeof *pids, cmp_pid);
     }
 
   int status = ULP_EXIT_OK;

@@ -212,6 +212,53 @@ procfs_map_at (const struct proc_maps *maps, uint64_t addr)
   return NULL;
 }
 
+static int
+cmp_pid (const void *a, const void *b)
+{
+  pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+  return x < y ? -1 : x > y;
+}
+
+int
+procfs_pids (pid_t **pids, size_t *n)
+{
+  DIR *d = opendir ("/proc");
+  if (!d)
+    return errno;
+  size_t cap = 256, k = 0;
+  pid_t *v = malloc (cap * sizeof *v);
+  pid_t self = getpid ();
+  struct dirent *de;
+  while (v && (de = readdir (d)) != NULL)
+    {
+      if (de->d_name[0] < '1' || de->d_name[0] > '9')
+        continue;
+      pid_t pid = (pid_t) atoi (de->d_name);
+      if (pid == self)
+        continue;
+      if (k == cap)
+        {
+          pid_t *nv = realloc (v, 2 * cap * sizeof *nv);
+          if (!nv)
+            {
+              free (v);
+              v = NULL;
+              break;
+            }
+          v = nv;
+          cap *= 2;
+        }
+      v[k++] = pid;
+    }
+  closedir (d);
+  if (!v)
+    return ENOMEM;
+  qsort (v, k, sizeof *v, cmp_pid);
+  *pids = v;
+  *n = k;
+  return 0;
+}
+
 int
 procfs_tasks (pid_t pid, pid_t **tids, size_t *n)
 {

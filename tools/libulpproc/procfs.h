@@ -44,6 +44,11 @@ void procfs_maps_free (struct proc_maps *maps);
 const struct proc_map *procfs_map_at (const struct proc_maps *maps,
                                       uint64_t addr);
 
+/* The pids of every process in /proc but the caller, ascending,
+   malloc'ed into *PIDS (ulp-status with no PID, ulp-apply --all and
+   --repo --all).  */
+int procfs_pids (pid_t **pids, size_t *n);
+
 /* The thread ids of PID, in directory order, malloc'ed into *TIDS.  */
 int procfs_tasks (pid_t pid, pid_t **tids, size_t *n);
 

@@ -7,19 +7,15 @@
    line and written back whole here; adding a patch copies the file in
    and renames a new index over the old one, under an flock(2) lock on
    DIR/.lock so that two writers cannot lose each other's entries.
-   ulp-apply --repo finds, in each process, the live-patchable objects
-   the repository has patches for (by build-id), asks the process's
-   runtime which patches it has applied at which version (the "status"
-   request), and sends one "apply" request per patch that is newer.
-   The runtime itself refuses a version that is not newer, so a race
-   with another ulp-apply cannot downgrade anything.  */
+   Which patches a process needs is chosen here too (repo_newest), from
+   the build-ids of its objects; the process side, which asks the
+   process and applies them, is ulp-apply's (apply/repo-job.c).  This
+   module touches no process.  */
 
 #include <config.h>
 
 #include "repo.h"
-#include "arm-check.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,15 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "loadrt.h"
-#include "mailbox.h"
-#include "objfile.h"
-#include "outcome.h"
 #include "patchinfo.h"
-#include "proclock.h"
-#include "ptrace-inject.h"
-#include "target.h"
 
 #define INDEX_HEADER "ulp-repo 1"
 
@@ -283,6 +271,130 @@ parse_line (char *line, size_t lineno, struct repo_entry *e, char *msg,
   return 1;
 }
 
+/* Read all of FD (the index PATH) into a malloc'ed, NUL-terminated
+   *TEXT of *LEN bytes; closes FD.  0, or -1 with MSG.  */
+static int
+read_index (int fd, const char *path, char **text, size_t *len, char *msg,
+            size_t size)
+{
+  size_t cap = 65536, n = 0;
+  char *t = malloc (cap + 1);
+  for (;;)
+    {
+      if (!t)
+        {
+          close (fd);
+          say (msg, size, "%s: out of memory", path);
+          return -1;
+        }
+      ssize_t r = read (fd, t + n, cap - n);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int e = errno;
+          close (fd);
+          free (t);
+          say (msg, size, "%s: %s", path, strerror (e));
+          return -1;
+        }
+      if (r == 0)
+        break;
+      n += (size_t) r;
+      if (n == cap)
+        {
+          if (cap >= (64u << 20))
+            {
+              close (fd);
+              free (t);
+              say (msg, size, "%s: larger than 64 MiB", path);
+              return -1;
+            }
+          cap *= 2;
+          char *nt = realloc (t, cap + 1);
+          if (!nt)
+            free (t);
+          t = nt;
+        }
+    }
+  close (fd);
+  t[n] = '\0';
+  *text = t;
+  *len = n;
+  return 0;
+}
+
+/* Add the entry of line LINENO, P, to R.  0, or -1 with MSG.  */
+static int
+index_line (struct repo *r, char *p, size_t lineno, const char *path,
+            char *msg, size_t size)
+{
+  if (lineno == 1)
+    {
+      if (strcmp (p, INDEX_HEADER) == 0)
+        return 0;
+      say (msg, size, "%s: line 1: not a ulp repository index (the first "
+           "line must be \"%s\")", path, INDEX_HEADER);
+      return -1;
+    }
+  struct repo_entry e;
+  char lmsg[512];
+  int k = parse_line (p, lineno, &e, lmsg, sizeof lmsg);
+  if (k < 0)
+    {
+      say (msg, size, "%s: %s", path, lmsg);
+      return -1;
+    }
+  if (k == 0)
+    return 0;
+  for (size_t i = 0; i < r->n; i++)
+    if (r->e[i].version == e.version && strcmp (r->e[i].name, e.name) == 0
+        && strcmp (r->e[i].build_id, e.build_id) == 0)
+      {
+        say (msg, size, "%s: line %zu: %s version %u for build-id %s is "
+             "listed twice", path, lineno, e.name, e.version, e.build_id);
+        return -1;
+      }
+  if (push (r, &e) < 0)
+    {
+      say (msg, size, "%s: out of memory", path);
+      return -1;
+    }
+  return 0;
+}
+
+/* Parse TEXT, LEN bytes of the index PATH, into R.  0, or -1 with
+   MSG.  */
+static int
+parse_index (struct repo *r, char *text, size_t len, const char *path,
+             char *msg, size_t size)
+{
+  size_t lineno = 0;
+  char *p = text;
+  while (p < text + len)
+    {
+      char *nl = memchr (p, '\n', (size_t) (text + len - p));
+      char *line_end = nl ? nl : text + len;
+      lineno++;
+      if (memchr (p, '\0', (size_t) (line_end - p)))
+        {
+          say (msg, size, "%s: line %zu: a NUL byte", path, lineno);
+          return -1;
+        }
+      *line_end = '\0';
+      if (index_line (r, p, lineno, path, msg, size) < 0)
+        return -1;
+      p = line_end + 1;
+    }
+  if (lineno == 0)
+    {
+      say (msg, size, "%s: empty: not a ulp repository index (the first "
+           "line must be \"%s\")", path, INDEX_HEADER);
+      return -1;
+    }
+  return 0;
+}
+
 int
 repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
            size_t size)
@@ -318,116 +430,11 @@ repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
       say (msg, size, "%s: %s", path, why);
       return -1;
     }
-  size_t cap = 65536, len = 0;
-  char *text = malloc (cap + 1);
-  for (;;)
-    {
-      if (!text)
-        {
-          close (fd);
-          say (msg, size, "%s: out of memory", path);
-          return -1;
-        }
-      ssize_t n = read (fd, text + len, cap - len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int e = errno;
-          close (fd);
-          free (text);
-          say (msg, size, "%s: %s", path, strerror (e));
-          return -1;
-        }
-      if (n == 0)
-        break;
-      len += (size_t) n;
-      if (len == cap)
-        {
-          if (cap >= (64u << 20))
-            {
-              close (fd);
-              free (text);
-              say (msg, size, "%s: larger than 64 MiB", path);
-              return -1;
-            }
-          cap *= 2;
-          char *t = realloc (text, cap + 1);
-          if (!t)
-            free (text);
-          text = t;
-        }
-    }
-  close (fd);
-  text[len] = '\0';
-
-  int result = 0;
-  size_t lineno = 0;
-  char *p = text;
-  while (p < text + len)
-    {
-      char *nl = memchr (p, '\n', (size_t) (text + len - p));
-      char *line_end = nl ? nl : text + len;
-      lineno++;
-      if (memchr (p, '\0', (size_t) (line_end - p)))
-        {
-          say (msg, size, "%s: line %zu: a NUL byte", path, lineno);
-          result = -1;
-          break;
-        }
-      *line_end = '\0';
-      if (lineno == 1)
-        {
-          if (strcmp (p, INDEX_HEADER) != 0)
-            {
-              say (msg, size, "%s: line 1: not a ulp repository index "
-                   "(the first line must be \"%s\")", path, INDEX_HEADER);
-              result = -1;
-              break;
-            }
-        }
-      else
-        {
-          struct repo_entry e;
-          char lmsg[512];
-          int k = parse_line (p, lineno, &e, lmsg, sizeof lmsg);
-          if (k < 0)
-            {
-              say (msg, size, "%s: %s", path, lmsg);
-              result = -1;
-              break;
-            }
-          if (k > 0)
-            {
-              for (size_t i = 0; i < r->n; i++)
-                if (r->e[i].version == e.version
-                    && strcmp (r->e[i].name, e.name) == 0
-                    && strcmp (r->e[i].build_id, e.build_id) == 0)
-                  {
-                    say (msg, size, "%s: line %zu: %s version %u for "
-                         "build-id %s is listed twice", path, lineno,
-                         e.name, e.version, e.build_id);
-                    result = -1;
-                    break;
-                  }
-              if (result < 0)
-                break;
-              if (push (r, &e) < 0)
-                {
-                  say (msg, size, "%s: out of memory", path);
-                  result = -1;
-                  break;
-                }
-            }
-        }
-      p = line_end + 1;
-    }
-  if (result == 0 && lineno == 0)
-    {
-      say (msg, size, "%s: empty: not a ulp repository index (the first "
-           "line must be \"%s\")", path, INDEX_HEADER);
-      result = -1;
-    }
+  char *text;
+  size_t len;
+  if (read_index (fd, path, &text, &len, msg, size) < 0)
+    return -1;
+  int result = parse_index (r, text, len, path, msg, size);
   free (text);
   if (result < 0)
     repo_free (r);
@@ -480,37 +487,46 @@ repo_save (const struct repo *r, char *msg, size_t size)
 /* Adding a patch.                                                     */
 /* ------------------------------------------------------------------ */
 
-int
-repo_add (const char *dir, const char *patch, char *msg, size_t size)
+/* Read the patch file PATCH into *PI and check that it can be indexed.
+   0, or -1 with MSG.  */
+static int
+read_indexable (const char *patch, struct patchinfo *pi, char *msg,
+                size_t size)
 {
-  struct patchinfo pi;
   const char *err;
-  if (patchinfo_read (patch, &pi, &err) < 0)
+  if (patchinfo_read (patch, pi, &err) < 0)
     {
       say (msg, size, "%s: %s", patch, err);
       return -1;
     }
-  if (pi.version == 0)
+  if (pi->version == 0)
     {
       say (msg, size, "%s: the patch has no version (make it with "
            "ulp-mkpatch --patch-version N): a repository keeps only "
            "versioned patches", patch);
       return -1;
     }
-  if (!good_field (pi.name, sizeof pi.name) || strchr (pi.name, '/'))
+  if (!good_field (pi->name, sizeof pi->name) || strchr (pi->name, '/'))
     {
       say (msg, size, "%s: the patch's name '%s' cannot be indexed (no "
-           "spaces, control characters or '/')", patch, pi.name);
+           "spaces, control characters or '/')", patch, pi->name);
       return -1;
     }
-  if (!good_field (pi.target, sizeof pi.target)
-      || !is_hex (pi.build_id, 2, 128))
+  if (!good_field (pi->target, sizeof pi->target)
+      || !is_hex (pi->build_id, 2, 128))
     {
       say (msg, size, "%s: the patch's target (soname '%s', build-id '%s') "
-           "cannot be indexed", patch, pi.target, pi.build_id);
+           "cannot be indexed", patch, pi->target, pi->build_id);
       return -1;
     }
+  return 0;
+}
 
+/* Create DIR when missing, check that it may be trusted, and lock it
+   against other writers.  The lock's descriptor, or -1 with MSG.  */
+static int
+lock_dir (const char *dir, char *msg, size_t size)
+{
   if (mkdir (dir, 0755) < 0 && errno != EEXIST)
     {
       say (msg, size, "%s: %s", dir, strerror (errno));
@@ -532,27 +548,20 @@ repo_add (const char *dir, const char *patch, char *msg, size_t size)
         close (lock);
       return -1;
     }
+  return lock;
+}
 
-  int result = -1;
-  struct repo r;
-  char tmp[4200] = "";
-  if (repo_load (dir, &r, true, msg, size) < 0)
-    goto out_unlocked_repo;
-
-  /* Copy it in, hashing the bytes copied.  */
-  struct repo_entry e;
-  memset (&e, 0, sizeof e);
-  snprintf (e.build_id, sizeof e.build_id, "%s", pi.build_id);
-  snprintf (e.soname, sizeof e.soname, "%s", pi.target);
-  snprintf (e.name, sizeof e.name, "%s", pi.name);
-  e.version = pi.version;
-  snprintf (e.file, sizeof e.file, "%.100s-v%u-%.16s.so", pi.name,
-            pi.version, pi.build_id);
-  int in = open (pi.path, O_RDONLY | O_CLOEXEC);
-  snprintf (tmp, sizeof tmp, "%s/.add.%ld", dir, (long) getpid ());
+/* Copy the patch PI (the file PATCH) into DIR as TMP, hashing the bytes
+   copied into E, and read the copy again: it is what gets indexed.  0,
+   or -1 with MSG and TMP removed.  */
+static int
+copy_in (const char *dir, const char *patch, const struct patchinfo *pi,
+         struct repo_entry *e, const char *tmp, char *msg, size_t size)
+{
+  int in = open (pi->path, O_RDONLY | O_CLOEXEC);
   int out = in < 0 ? -1 : open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
                                 0644);
-  if (in < 0 || out < 0 || hash_fd (in, out, e.sha256) < 0
+  if (in < 0 || out < 0 || hash_fd (in, out, e->sha256) < 0
       || fchmod (out, 0644) < 0 || fsync (out) < 0)
     {
       say (msg, size, "%s: cannot copy into %s: %s", patch, dir,
@@ -562,41 +571,81 @@ repo_add (const char *dir, const char *patch, char *msg, size_t size)
       if (out >= 0)
         close (out);
       unlink (tmp);
-      goto out;
+      return -1;
     }
   close (in);
   close (out);
-
-  /* The copy is what gets indexed: read it again.  */
   struct patchinfo copied;
+  const char *err;
   if (patchinfo_read (tmp, &copied, &err) < 0
-      || strcmp (copied.build_id, pi.build_id) != 0
-      || strcmp (copied.name, pi.name) != 0
-      || copied.version != pi.version)
+      || strcmp (copied.build_id, pi->build_id) != 0
+      || strcmp (copied.name, pi->name) != 0
+      || copied.version != pi->version)
     {
       say (msg, size, "%s: changed while it was being copied", patch);
       unlink (tmp);
+      return -1;
+    }
+  return 0;
+}
+
+/* The index of the entry of R for E's name, version and build-id, or
+   -1.  */
+static ssize_t
+find_entry (const struct repo *r, const struct repo_entry *e)
+{
+  for (size_t i = 0; i < r->n; i++)
+    if (r->e[i].version == e->version && strcmp (r->e[i].name, e->name) == 0
+        && strcmp (r->e[i].build_id, e->build_id) == 0)
+      return (ssize_t) i;
+  return -1;
+}
+
+int
+repo_add (const char *dir, const char *patch, char *msg, size_t size)
+{
+  struct patchinfo pi;
+  if (read_indexable (patch, &pi, msg, size) < 0)
+    return -1;
+  int lock = lock_dir (dir, msg, size);
+  if (lock < 0)
+    return -1;
+
+  int result = -1;
+  struct repo r;
+  char tmp[4200] = "";
+  if (repo_load (dir, &r, true, msg, size) < 0)
+    goto out_unlocked_repo;
+
+  struct repo_entry e;
+  memset (&e, 0, sizeof e);
+  snprintf (e.build_id, sizeof e.build_id, "%s", pi.build_id);
+  snprintf (e.soname, sizeof e.soname, "%s", pi.target);
+  snprintf (e.name, sizeof e.name, "%s", pi.name);
+  e.version = pi.version;
+  snprintf (e.file, sizeof e.file, "%.100s-v%u-%.16s.so", pi.name,
+            pi.version, pi.build_id);
+  snprintf (tmp, sizeof tmp, "%s/.add.%ld", dir, (long) getpid ());
+  if (copy_in (dir, patch, &pi, &e, tmp, msg, size) < 0)
+    goto out;
+
+  ssize_t i = find_entry (&r, &e);
+  if (i >= 0)
+    {
+      unlink (tmp);
+      if (strcmp (r.e[i].sha256, e.sha256) == 0)
+        {
+          say (msg, size, "%s version %u for %s (build-id %s) is already "
+               "in %s as %s", e.name, e.version, e.soname, e.build_id,
+               dir, r.e[i].file);
+          result = 0;
+        }
+      else
+        say (msg, size, "%s: %s already has another %s version %u for "
+             "build-id %s (%s): a new patch needs a new version", patch,
+             dir, e.name, e.version, e.build_id, r.e[i].file);
       goto out;
     }
-
-  for (size_t i = 0; i < r.n; i++)
-    if (r.e[i].version == e.version && strcmp (r.e[i].name, e.name) == 0
-        && strcmp (r.e[i].build_id, e.build_id) == 0)
-      {
-        unlink (tmp);
-        if (strcmp (r.e[i].sha256, e.sha256) == 0)
-          {
-            say (msg, size, "%s version %u for %s (build-id %s) is already "
-                 "in %s as %s", e.name, e.version, e.soname, e.build_id,
-                 dir, r.e[i].file);
-            result = 0;
-          }
-        else
-          say (msg, size, "%s: %s already has another %s version %u for "
-               "build-id %s (%s): a new patch needs a new version", patch,
-               dir, e.name, e.version, e.build_id, r.e[i].file);
-        goto out;
-      }
 
   char dest[4200];
   snprintf (dest, sizeof dest, "%s/%s", dir, e.file);
@@ -625,62 +674,35 @@ out_unlocked_repo:
 }
 
 /* ------------------------------------------------------------------ */
-/* Applying from a repository.                                         */
+/* Choosing and checking patches.                                      */
 /* ------------------------------------------------------------------ */
 
-/* A live-patchable object of a process.  */
-struct pobj
-{
-  char soname[256];
-  char build_id[129];
-};
-
-struct pobjs
-{
-  struct pobj *v;
-  size_t n, cap;
-};
-
 static bool
-objects_cb (struct target *t, const struct proc_map *m, struct objfile *of,
-            void *data)
+listed (const char *build_id, const char *const *ids, size_t nids)
 {
-  (void) t;
-  (void) m;
-  struct pobjs *o = data;
-  struct ulp_note note;
-  if (!objfile_ulp_note (of, &note) || note.patch_table != 0
-      || !*objfile_build_id (of))
-    return true;
-  if (o->n == o->cap)
-    {
-      size_t cap = o->cap ? 2 * o->cap : 8;
-      struct pobj *v = realloc (o->v, cap * sizeof *v);
-      if (!v)
-        return false;
-      o->v = v;
-      o->cap = cap;
-    }
-  snprintf (o->v[o->n].soname, sizeof o->v[o->n].soname, "%s",
-            objfile_soname (of));
-  snprintf (o->v[o->n].build_id, sizeof o->v[o->n].build_id, "%s",
-            objfile_build_id (of));
-  o->n++;
-  return true;
+  for (size_t j = 0; j < nids; j++)
+    if (strcmp (ids[j], build_id) == 0)
+      return true;
+  return false;
 }
 
-/* Indexes into R of the newest version of each patch name for the
-   objects O; returns how many.  */
-static size_t
-wanted (const struct repo *r, const struct pobjs *o, size_t *out)
+bool
+repo_has_build_id (const struct repo *r, const char *build_id)
+{
+  for (size_t i = 0; i < r->n; i++)
+    if (strcmp (r->e[i].build_id, build_id) == 0)
+      return true;
+  return false;
+}
+
+size_t
+repo_newest (const struct repo *r, const char *const *build_ids,
+             size_t nids, size_t *out)
 {
   size_t k = 0;
   for (size_t i = 0; i < r->n; i++)
     {
-      bool match = false;
-      for (size_t j = 0; j < o->n && !match; j++)
-        match = strcmp (o->v[j].build_id, r->e[i].build_id) == 0;
-      if (!match)
+      if (!listed (r->e[i].build_id, build_ids, nids))
         continue;
       bool newer_seen = false;
       for (size_t j = 0; j < r->n && !newer_seen; j++)
@@ -693,428 +715,27 @@ wanted (const struct repo *r, const struct pobjs *o, size_t *out)
   return k;
 }
 
-static int
-worse (int a, int b)
-{
-  if (a == ULP_EXIT_OK)
-    return b;
-  if (b == ULP_EXIT_OK || a == b)
-    return a;
-  return ULP_EXIT_FAIL;
-}
-
-/* Per run: whether each entry's file was checked (trust, SHA-256), and
-   the result.  */
-struct checked
-{
-  signed char state;       /* 0 not yet, 1 good, -1 bad.  */
-  int status;              /* when bad: the exit status.  */
-  char why[4800];
-};
-
-static const struct repo_apply_opts *ro;
-
-static void
-fail_line (pid_t pid, const struct repo_entry *e, const char *fmt, ...)
-  __attribute__ ((format (printf, 3, 4)));
-
-static void
-fail_line (pid_t pid, const struct repo_entry *e, const char *fmt, ...)
-{
-  char buf[800];
-  va_list ap;
-  va_start (ap, fmt);
-  vsnprintf (buf, sizeof buf, fmt, ap);
-  va_end (ap);
-  fflush (stdout);
-  if (e)
-    fprintf (stderr, "%s: PID %d: %s version %u for %s: failed: %s\n",
-             ro->program_name, (int) pid, e->name, e->version, e->soname,
-             buf);
-  else
-    fprintf (stderr, "%s: PID %d: failed: %s\n", ro->program_name, (int) pid,
-             buf);
-}
-
-static const char *
-check_entry (const struct repo *r, size_t i, struct checked *c)
-{
-  if (c[i].state == 0)
-    {
-      char path[4400], why[300], sha[65];
-      snprintf (path, sizeof path, "%s/%s", r->dir, r->e[i].file);
-      c[i].state = -1;
-      c[i].status = ULP_EXIT_BAD_PATCH;
-      int k = repo_trusted (path, false, why, sizeof why);
-      if (k < 0)
-        {
-          snprintf (c[i].why, sizeof c[i].why, "%s: %s", path, why);
-          if (k == -2)
-            c[i].status = ULP_EXIT_UNTRUSTED;
-        }
-      else if (repo_sha256 (path, sha) < 0)
-        snprintf (c[i].why, sizeof c[i].why, "%s: %s", path,
-                  strerror (errno));
-      else if (strcmp (sha, r->e[i].sha256) != 0)
-        snprintf (c[i].why, sizeof c[i].why, "%s: its SHA-256 is not the "
-                  "one in the index (changed or damaged)", path);
-      else
-        c[i].state = 1;
-    }
-  return c[i].state > 0 ? NULL : c[i].why;
-}
-
-/* The version of NAME the runtime reports applied to SONAME, or -1.  */
-static long long
-applied_version (const struct json *status, const char *soname,
-                 const char *name)
-{
-  const struct json *pl = status ? json_get (status, "patches") : NULL;
-  long long best = -1;
-  for (size_t k = 0; pl && pl->type == JSON_ARRAY && k < pl->n; k++)
-    {
-      const struct json *p = pl->items[k];
-      if (strcmp (json_get_str (p, "state", ""), "applied") != 0
-          || strcmp (json_get_str (p, "target", ""), soname) != 0
-          || strcmp (json_get_str (p, "name", ""), name) != 0)
-        continue;
-      long long v = json_get_int (p, "version", 0);
-      if (v > best)
-        best = v;
-    }
-  return best;
-}
-
-/* Bring process PID up to date from R, printing a line per patch;
-   return its exit status.  CHK caches the checks of R's files.  */
-static int
-one_process (const struct repo *r, struct checked *chk, pid_t pid)
-{
-  struct outcome oc;
-  struct target t;
-  uint64_t start = pt_now_ns ();
-  uint64_t deadline = start + (uint64_t) (ro->timeout * 1e9);
-  unsigned ncalls = 0;
-  uint64_t max_pause = 0;
-  if (target_open (&t, pid, false, &oc) < 0)
-    {
-      if (ro->all && oc.status == ULP_EXIT_NO_PROCESS)
-        return ULP_EXIT_OK;   /* gone since the scan.  */
-      fail_line (pid, NULL, "%s", oc.message);
-      return oc.status;
-    }
-  struct pobjs objs = { NULL, 0, 0 };
-  target_each_object (&t, objects_cb, &objs);
-  size_t *want = calloc (r->n + 1, sizeof *want);
-  if (!want)
-    {
-      target_close (&t);
-      free (objs.v);
-      fail_line (pid, NULL, "out of memory");
-      return ULP_EXIT_FAIL;
-    }
-  size_t nwant = wanted (r, &objs, want);
-  int status = ULP_EXIT_OK;
-  int lock = -1;
-  struct json *st = NULL;
-  char *st_text = NULL;
-  if (nwant == 0)
-    {
-      if (!ro->quiet)
-        {
-          printf ("PID %d: no match in %s (", (int) pid, r->dir);
-          if (objs.n == 0)
-            printf ("no live-patchable object");
-          for (size_t i = 0; i < objs.n; i++)
-            printf ("%s%s build-id %s", i ? ", " : "", objs.v[i].soname,
-                    objs.v[i].build_id);
-          printf (")\n");
-        }
-      goto out;
-    }
-  if (t.status.state == 'T')
-    {
-      fail_line (pid, NULL, "the process is stopped (SIGSTOP or similar): "
-                 "continue it first");
-      status = ULP_EXIT_FAIL;
-      goto out;
-    }
-
-  target_find_runtime (&t, &oc);
-  if (!t.has_runtime && ro->load_runtime)
-    {
-      struct loadrt_times lt;
-      lock = proclock_acquire (pid, t.starttime, deadline, &oc);
-      if (lock < 0
-          || loadrt_load (&t, ro->runtime, deadline, NULL, &lt, &oc) < 0)
-        {
-          fail_line (pid, NULL, "%s", oc.message);
-          status = oc.status;
-          goto out;
-        }
-    }
-  if (!t.has_runtime)
-    {
-      fail_line (pid, NULL, "the ulp runtime (libulp) is not loaded; "
-                 "--load-runtime loads it");
-      status = ULP_EXIT_NO_RUNTIME;
-      goto out;
-    }
-  if (target_find_libc (&t, &oc) < 0
-      || (lock < 0
-          && (lock = proclock_acquire (pid, t.starttime, deadline, &oc)) < 0))
-    {
-      fail_line (pid, NULL, "%s", oc.message);
-      status = oc.status;
-      goto out;
-    }
-  struct mailbox_opts mo = { 0, false, 0, NULL };
-  struct mailbox_reply rep;
-  struct mailbox_times tm;
-  mo.timeout_ns = deadline > pt_now_ns () ? deadline - pt_now_ns () : 0;
-  if (mailbox_call (&t, request_status (), &mo, &rep, &tm, &oc) < 0)
-    {
-      fail_line (pid, NULL, "%s", oc.message);
-      status = oc.status;
-      goto out;
-    }
-  ncalls++;
-  max_pause = tm.pause;
-  st_text = rep.text;
-  st = rep.result >= 0 && st_text ? json_parse (st_text) : NULL;
-  if (!st)
-    {
-      fail_line (pid, NULL, "the runtime did not report its patches: %s",
-                 rep.error.message);
-      status = ULP_EXIT_FAIL;
-      goto out;
-    }
-
-  for (size_t w = 0; w < nwant; w++)
-    {
-      const struct repo_entry *e = &r->e[want[w]];
-      long long cur = applied_version (st, e->soname, e->name);
-      if (cur >= (long long) e->version)
-        {
-          if (!ro->quiet)
-            printf ("PID %d: %s version %u for %s: already current (version "
-                    "%lld applied)\n", (int) pid, e->name, e->version,
-                    e->soname, cur);
-          continue;
-        }
-      const char *bad = check_entry (r, want[w], chk);
-      if (bad)
-        {
-          fail_line (pid, e, "%s", bad);
-          status = worse (status, chk[want[w]].status);
-          continue;
-        }
-      char path[4400], abs[PATH_MAX], there[PATH_MAX + 64];
-      snprintf (path, sizeof path, "%s/%s", r->dir, e->file);
-      struct stat here_st, there_st;
-      if (!realpath (path, abs) || stat (abs, &here_st) < 0)
-        {
-          fail_line (pid, e, "%s: %s", path, strerror (errno));
-          status = worse (status, ULP_EXIT_BAD_PATCH);
-          continue;
-        }
-      /* The runtime opens the file in the process's mount namespace.  */
-      snprintf (there, sizeof there, "/proc/%d/root%s", (int) pid, abs);
-      if (stat (there, &there_st) < 0 || there_st.st_ino != here_st.st_ino
-          || there_st.st_dev != here_st.st_dev)
-        {
-          fail_line (pid, e, "%s is not the same file in the process's "
-                     "mount namespace", abs);
-          status = worse (status, ULP_EXIT_BAD_PATCH);
-          continue;
-        }
-      char request[PATH_MAX + 16];
-      request_apply (request, sizeof request, abs);
-      mo.timeout_ns = deadline > pt_now_ns () ? deadline - pt_now_ns () : 0;
-      if (mailbox_call (&t, request, &mo, &rep, &tm, &oc) < 0)
-        {
-          fail_line (pid, e, "%s", oc.message);
-          status = worse (status, oc.status);
-          break;   /* The process itself is in trouble.  */
-        }
-      if (rep.result < 0 && rep.error.code == ULP_E_NOT_ARMED)
-        {
-          /* Built with lazy arming and not armed yet: arm it, check its
-             threads (arm-check.c), as ulp-apply does, and ask again.  */
-          struct arm_summary arm;
-          free (rep.text);
-          rep.text = NULL;
-          if (arm_object (&t, &mo, e->soname, deadline, &arm, &oc) < 0)
-            {
-              fail_line (pid, e, "%s", oc.message);
-              status = worse (status, oc.status);
-              continue;
-            }
-          if (mailbox_call (&t, request, &mo, &rep, &tm, &oc) < 0)
-            {
-              fail_line (pid, e, "%s", oc.message);
-              status = worse (status, oc.status);
-              break;
-            }
-          if (rep.result < 0 && arm.armed_now)
-            arm_undo (&t, &mo, e->soname);
-        }
-      ncalls++;
-      if (tm.pause > max_pause)
-        max_pause = tm.pause;
-      free (rep.text);
-      if (rep.result < 0)
-        {
-          fail_line (pid, e, "%s", rep.error.message[0] ? rep.error.message
-                                                        : "the runtime "
-                                                          "failed");
-          status = worse (status, outcome_of_runtime_error (rep.error.code));
-          continue;
-        }
-      if (!ro->quiet)
-        {
-          printf ("PID %d: %s version %u for %s: applied (patch %lld", (int) pid,
-                  e->name, e->version, e->soname, (long long) rep.result);
-          if (cur == 0)
-            printf (", replaced the unversioned one");
-          else if (cur > 0)
-            printf (", replaced version %lld", cur);
-          printf (")\n");
-        }
-    }
-
-out:
-  fflush (stdout);
-  if (ro->verbose)
-    fprintf (stderr, "%s: PID %d: repo: %.3f ms, %u request%s to the "
-             "runtime, longest pause %.3f ms\n", ro->program_name, (int) pid,
-             (pt_now_ns () - start) / 1e6, ncalls, ncalls == 1 ? "" : "s",
-             max_pause / 1e6);
-  json_free (st);
-  free (st_text);
-  if (lock >= 0)
-    proclock_release (lock);
-  target_close (&t);
-  free (want);
-  free (objs.v);
-  return status;
-}
-
-/* Whether the process whose maps are in T has an object the repository
-   has patches for.  */
-static bool
-has_match (struct target *t, const struct repo *r)
-{
-  struct pobjs objs = { NULL, 0, 0 };
-  target_each_object (t, objects_cb, &objs);
-  bool found = false;
-  for (size_t i = 0; i < objs.n && !found; i++)
-    for (size_t j = 0; j < r->n && !found; j++)
-      found = strcmp (objs.v[i].build_id, r->e[j].build_id) == 0;
-  free (objs.v);
-  return found;
-}
-
 int
-repo_apply (const char *dir, int nargs, char **args,
-            const struct repo_apply_opts *o)
+repo_check_file (const struct repo *r, size_t i, char *msg, size_t size)
 {
-  ro = o;
-  if (o->revert)
+  char path[4400], why[300], sha[65];
+  snprintf (path, sizeof path, "%s/%s", r->dir, r->e[i].file);
+  int k = repo_trusted (path, false, why, sizeof why);
+  if (k < 0)
     {
-      fprintf (stderr, "%s: --repo applies patches; revert them by name "
-               "without --repo\n", o->program_name);
-      fprintf (stderr, "Try '%s --help' for more information.\n",
-               o->program_name);
-      return ULP_EXIT_USAGE;
+      say (msg, size, "%s: %s", path, why);
+      return k;
     }
-  if ((o->all && nargs != 0) || (!o->all && nargs != 1))
+  if (repo_sha256 (path, sha) < 0)
     {
-      fprintf (stderr, "%s: --repo DIR takes %s\n", o->program_name,
-               o->all ? "no other operand with --all" : "one PID operand");
-      fprintf (stderr, "Try '%s --help' for more information.\n",
-               o->program_name);
-      return ULP_EXIT_USAGE;
+      say (msg, size, "%s: %s", path, strerror (errno));
+      return -1;
     }
-  struct repo r;
-  char msg[1200];
-  if (repo_load (dir, &r, false, msg, sizeof msg) < 0)
+  if (strcmp (sha, r->e[i].sha256) != 0)
     {
-      fprintf (stderr, "%s: %s\n", o->program_name, msg);
-      return r.untrusted ? ULP_EXIT_UNTRUSTED : ULP_EXIT_BAD_PATCH;
+      say (msg, size, "%s: its SHA-256 is not the one in the index "
+           "(changed or damaged)", path);
+      return -1;
     }
-  struct checked *chk = calloc (r.n + 1, sizeof *chk);
-  if (!chk)
-    {
-      repo_free (&r);
-      fprintf (stderr, "%s: out of memory\n", o->program_name);
-      return ULP_EXIT_FAIL;
-    }
-  int status = ULP_EXIT_OK;
-  if (!o->all)
-    {
-      char *end;
-      errno = 0;
-      long v = strtol (args[0], &end, 10);
-      if (errno || end == args[0] || *end || v <= 0 || v > INT_MAX)
-        {
-          fprintf (stderr, "%s: invalid process id '%s'\n", o->program_name,
-                   args[0]);
-          status = ULP_EXIT_USAGE;
-        }
-      else
-        status = one_process (&r, chk, (pid_t) v);
-    }
-  else
-    {
-      DIR *d = opendir ("/proc");
-      size_t n = 0, cap = 64;
-      pid_t *pids = malloc (cap * sizeof *pids);
-      struct dirent *de;
-      pid_t self = getpid ();
-      while (d && pids && (de = readdir (d)) != NULL)
-        {
-          if (de->d_name[0] < '1' || de->d_name[0] > '9')
-            continue;
-          pid_t pid = (pid_t) atoi (de->d_name);
-          if (pid == self)
-            continue;
-          struct target t;
-          memset (&t, 0, sizeof t);
-          t.pid = pid;
-          if (procfs_maps (pid, &t.maps) != 0)
-            continue;
-          bool m = has_match (&t, &r);
-          procfs_maps_free (&t.maps);
-          if (!m)
-            continue;
-          if (n == cap)
-            {
-              pid_t *v = realloc (pids, 2 * cap * sizeof *v);
-              if (!v)
-                break;
-              pids = v;
-              cap *= 2;
-            }
-          pids[n++] = pid;
-        }
-      if (d)
-        closedir (d);
-      for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && pids[j - 1] > pids[j]; j--)
-          {
-            pid_t tp = pids[j];
-            pids[j] = pids[j - 1];
-            pids[j - 1] = tp;
-          }
-      if (n == 0 && !o->quiet)
-        printf ("no process has an object %s has patches for\n", dir);
-      for (size_t i = 0; i < n; i++)
-        status = worse (status, one_process (&r, chk, pids[i]));
-      free (pids);
-    }
-  free (chk);
-  repo_free (&r);
-  objfile_cache_clear ();
-  return status;
+  return 0;
 }

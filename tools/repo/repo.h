@@ -8,7 +8,8 @@
    targets.  ulp-repo and ulp-mkpatch --install-to add to it (the index
    is rewritten whole, to a temporary file renamed over the old one, so
    a reader sees the old or the new index, never half of one);
-   ulp-apply --repo brings processes up to date from it.  The directory,
+   ulp-apply --repo brings processes up to date from it, choosing their
+   patches with repo_newest.  The directory,
    the index and the patch files must belong to root or to the invoking
    user and must not be writable by group or others, or nothing is read
    from them.
@@ -73,23 +74,19 @@ int repo_add (const char *dir, const char *patch, char *msg, size_t size);
 /* The SHA-256 of the file PATH in hex.  0, or -1 with errno.  */
 int repo_sha256 (const char *path, char out[65]);
 
-/* ulp-apply --repo DIR: bring process PID (or, when ALL, every process
-   with a live-patchable object the repository has patches for) up to
-   date: for each such object apply the newest version of each patch
-   name matching its build-id that is not applied yet.  Prints one line
-   per process and patch; returns the exit status (outcome.h).  */
-struct repo_apply_opts
-{
-  const char *program_name;
-  bool all;
-  bool load_runtime;
-  const char *runtime;
-  double timeout;
-  bool quiet, verbose;
-  bool revert;             /* refused: a repository only applies.  */
-};
+/* Whether R has a patch for the object of build-id BUILD_ID.  */
+bool repo_has_build_id (const struct repo *r, const char *build_id);
 
-int repo_apply (const char *dir, int nargs, char **args,
-                const struct repo_apply_opts *o);
+/* For a process whose objects have the NIDS build-ids BUILD_IDS: the
+   indexes into R of the newest version of each patch name for them, in
+   index order, in OUT (room for R->n); returns how many.  */
+size_t repo_newest (const struct repo *r, const char *const *build_ids,
+                    size_t nids, size_t *out);
+
+/* Check entry I's file before it is used: trusted (repo_trusted) and
+   with the SHA-256 the index gives.  0; -1 when it is unusable, -2
+   when it is not trusted, with "DIR/FILE: why" in MSG.  */
+int repo_check_file (const struct repo *r, size_t i, char *msg,
+                     size_t size);
 
 #endif /* ULP_REPO_H */
