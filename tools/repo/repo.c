@@ -32,7 +32,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "json.h"
 #include "loadrt.h"
 #include "mailbox.h"
 #include "objfile.h"
@@ -40,6 +39,7 @@
 #include "patchinfo.h"
 #include "proclock.h"
 #include "ptrace-inject.h"
+#include "reply-json.h"
 #include "target.h"
 
 #define INDEX_HEADER "ulp-repo 1"
@@ -766,19 +766,20 @@ check_entry (const struct repo *r, size_t i, struct checked *c)
 
 /* The version of NAME the runtime reports applied to SONAME, or -1.  */
 static long long
-applied_version (const struct json *status, const char *soname,
+applied_version (json_object *status, const char *soname,
                  const char *name)
 {
-  const struct json *pl = status ? json_get (status, "patches") : NULL;
+  json_object *pl = reply_json_member (status, "patches", json_type_array);
+  size_t n = pl ? json_object_array_length (pl) : 0;
   long long best = -1;
-  for (size_t k = 0; pl && pl->type == JSON_ARRAY && k < pl->n; k++)
+  for (size_t k = 0; k < n; k++)
     {
-      const struct json *p = pl->items[k];
-      if (strcmp (json_get_str (p, "state", ""), "applied") != 0
-          || strcmp (json_get_str (p, "target", ""), soname) != 0
-          || strcmp (json_get_str (p, "name", ""), name) != 0)
+      json_object *p = json_object_array_get_idx (pl, k);
+      if (strcmp (reply_json_str (p, "state", ""), "applied") != 0
+          || strcmp (reply_json_str (p, "target", ""), soname) != 0
+          || strcmp (reply_json_str (p, "name", ""), name) != 0)
         continue;
-      long long v = json_get_int (p, "version", 0);
+      long long v = reply_json_int (p, "version", 0);
       if (v > best)
         best = v;
     }
@@ -816,7 +817,7 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
   size_t nwant = wanted (r, &objs, want);
   int status = ULP_EXIT_OK;
   int lock = -1;
-  struct json *st = NULL;
+  json_object *st = NULL;
   char *st_text = NULL;
   if (nwant == 0)
     {
@@ -881,7 +882,7 @@ one_process (const struct repo *r, struct checked *chk, pid_t pid)
   ncalls++;
   max_pause = tm.pause;
   st_text = rep.text;
-  st = rep.result >= 0 && st_text ? json_parse (st_text) : NULL;
+  st = rep.result >= 0 && st_text ? reply_json_parse (st_text) : NULL;
   if (!st)
     {
       fail_line (pid, NULL, "the runtime did not report its patches: %s",
@@ -990,7 +991,7 @@ out:
              "runtime, longest pause %.3f ms\n", ro->program_name, (int) pid,
              (pt_now_ns () - start) / 1e6, ncalls, ncalls == 1 ? "" : "s",
              max_pause / 1e6);
-  json_free (st);
+  json_object_put (st);
   free (st_text);
   if (lock >= 0)
     proclock_release (lock);
