@@ -40,6 +40,7 @@
 #include "reply-json.h"
 #include "target.h"
 #include "threadlist.h"
+#include "ulp-json-escape.h"
 
 static const char *program_name = "ulp-status";
 static bool opt_json, opt_passive, opt_verbose;
@@ -367,20 +368,17 @@ process_free (struct process *p)
 /* ------------------------------------------------------------------ */
 
 static void
+put_stdout (void *arg, const char *bytes, size_t n)
+{
+  fwrite (bytes, 1, n, arg);
+}
+
+/* S as a JSON string.  Names go out byte for byte, as the runtime's own
+   document (runtime_status) gives them.  */
+static void
 json_str (const char *s)
 {
-  putchar ('"');
-  for (; *s; s++)
-    {
-      unsigned char c = *s;
-      if (c == '"' || c == '\\')
-        printf ("\\%c", c);
-      else if (c < 0x20)
-        printf ("\\u%04x", c);
-      else
-        putchar (c);
-    }
-  putchar ('"');
+  ulp_json_escape (s, 0, put_stdout, stdout);
 }
 
 static const char *
