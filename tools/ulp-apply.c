@@ -622,6 +622,7 @@ job_receive (struct job *j)
   if (opt.migrate && !opt.revert)
     {
       char *info = rep.text;
+      bool replied = opt.migrate_only;
       if (!opt.migrate_only)
         {
           free (rep.text);
@@ -631,17 +632,23 @@ job_receive (struct job *j)
                                              + (uint64_t) (opt.timeout * 1e9);
           mo.timeout_ns = end > now ? end - now : 0;
           struct mailbox_times tm;
-          if (mailbox_call (&j->t, "migrate-info", &mo, &rep, &tm, &oc)
-              == 0 && rep.result < 0)
+          bool called = mailbox_call (&j->t, "migrate-info", &mo, &rep, &tm,
+                                      &oc) == 0;
+          if (called && rep.result < 0)
             {
               outcome_fail (&oc, outcome_of_runtime_error (rep.error.code),
                             "%s", rep.error.message);
               free (rep.text);
             }
-          else if (rep.result >= 0)
-            info = rep.text;
+          else if (called)
+            {
+              info = rep.text;
+              replied = true;
+            }
         }
-      long held = info ? job_migrate (j, info, &oc) : -1;
+      /* A reply without text too: migrate_threads finds it not
+         readable.  */
+      long held = replied ? job_migrate (j, info, &oc) : -1;
       if (held < 0 && opt.migrate_only)
         {
           say_error (j->pid, &oc);

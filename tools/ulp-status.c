@@ -279,14 +279,18 @@ ask_runtime (struct target *t, struct process *p)
   struct mailbox_times tm;
   if (mailbox_call (t, "status", &mo, &rep, &tm, &oc) < 0)
     snprintf (p->note, sizeof p->note, "%s", oc.message);
-  else if (rep.result < 0 || !rep.text)
+  else if (rep.result < 0)
     snprintf (p->note, sizeof p->note, "the runtime did not report: %s",
               rep.error.message);
-  else
+  else if (!rep.text || !(p->runtime = reply_json_parse (rep.text)))
     {
-      p->runtime_json = rep.text;
-      p->runtime = reply_json_parse (rep.text);
+      /* Damaged or hostile: no JSON, or nested too deep.  */
+      snprintf (p->note, sizeof p->note, "the runtime's status reply is not "
+                "readable");
+      free (rep.text);
     }
+  else
+    p->runtime_json = rep.text;
   proclock_release (lock);
 }
 
