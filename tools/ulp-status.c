@@ -517,8 +517,7 @@ print_text (const struct process *p)
           printf ("    warning: %lld exported function%s not tracked (",
                   untracked, untracked == 1 ? " is" : "s are");
           for (size_t k = 0; k < nnames; k++)
-            printf ("%s%s", k ? ", " : "",
-                    example_name (names, k));
+            printf ("%s%s", k ? ", " : "", example_name (names, k));
           printf ("%s): consistency is not guaranteed for calls entering "
                   "through %s\n", names && (long long) nnames < untracked
                                   ? ", ..." : "",
