@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ulp-json-escape.h"
 #include "ulp-runtime.h"
 
 void
@@ -49,19 +50,16 @@ ulp_put (struct ulp_buf *b, const char *fmt, ...)
     }
 }
 
+static void
+put_bytes (void *arg, const char *bytes, size_t n)
+{
+  ulp_put (arg, "%.*s", (int) n, bytes);
+}
+
+/* Names go out byte for byte: the tools compare them with the names
+   they read from /proc and ELF files (see ulp-json-escape.h).  */
 void
 ulp_put_str (struct ulp_buf *b, const char *s)
 {
-  ulp_put (b, "\"");
-  for (; s && *s; s++)
-    {
-      unsigned char c = (unsigned char) *s;
-      if (c == '"' || c == '\\')
-        ulp_put (b, "\\%c", c);
-      else if (c < 0x20)
-        ulp_put (b, "\\u%04x", c);
-      else
-        ulp_put (b, "%c", c);
-    }
-  ulp_put (b, "\"");
+  ulp_json_escape (s, 0, put_bytes, b);
 }

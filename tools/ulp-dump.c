@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "boundary-check.h"
+#include "ulp-json-escape.h"
 #include "ulp-elf.h"
 #include "ulp-meta.h"
 #include "ulp-patch.h"
@@ -321,31 +322,6 @@ buf_printf (struct buf *b, const char *fmt, ...)
     buf_add (b, tmp, (size_t) n < sizeof tmp ? (size_t) n : sizeof tmp - 1);
 }
 
-/* The length of the well-formed UTF-8 sequence at P, or 0 if P does
-   not start one.  */
-static int
-utf8_len (const unsigned char *p)
-{
-  unsigned char c = p[0];
-  if (c < 0x80)
-    return 1;
-  int len = c >= 0xc2 && c <= 0xdf ? 2
-            : c >= 0xe0 && c <= 0xef ? 3
-            : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-  uint32_t cp = len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
-  for (int i = 1; i < len; i++)
-    {
-      /* A NUL ends the string and fails this test too.  */
-      if ((p[i] & 0xc0) != 0x80)
-        return 0;
-      cp = cp << 6 | (p[i] & 0x3f);
-    }
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))
-      || (cp >= 0xd800 && cp <= 0xdfff))
-    return 0;
-  return len;
-}
-
 /* Append S with control characters, backslashes and bytes that are not
    UTF-8 escaped as \xNN, so a damaged or hostile file cannot send escape
    sequences to the terminal and every name reads unambiguously.  */
@@ -355,7 +331,7 @@ buf_safe (struct buf *b, const char *s)
   const unsigned char *p = (const unsigned char *) s;
   while (*p)
     {
-      int len = utf8_len (p);
+      int len = ulp_utf8_len (p);
       /* U+0080..U+009F are the C1 controls, which terminals obey too.  */
       bool c1 = len == 2 && p[0] == 0xc2 && p[1] < 0xa0;
       if (len == 0 || c1 || *p < 0x20 || *p == 0x7f || *p == '\\')
@@ -609,56 +585,19 @@ print_rows (const struct ulp_func **sorted, size_t n)
 
 /* JSON.  */
 
+static void
+put_stdout (void *arg, const char *bytes, size_t n)
+{
+  fwrite (bytes, 1, n, arg);
+}
+
 /* Write S as a JSON string.  The strings come from the file and are
    bytes, not necessarily UTF-8; JSON must be UTF-8, so well-formed
    sequences are passed through and any other byte becomes U+FFFD.  */
 static void
 json_string (const char *s)
 {
-  const unsigned char *p = (const unsigned char *) s;
-  putchar ('"');
-  while (*p)
-    {
-      unsigned char c = *p;
-      if (c == '"' || c == '\\')
-        {
-          printf ("\\%c", c);
-          p++;
-        }
-      else if (c < 0x20 || c == 0x7f)
-        {
-          switch (c)
-            {
-            case '\n':
-              fputs ("\\n", stdout);
-              break;
-            case '\t':
-              fputs ("\\t", stdout);
-              break;
-            case '\r':
-              fputs ("\\r", stdout);
-              break;
-            default:
-              printf ("\\u%04x", c);
-            }
-          p++;
-        }
-      else
-        {
-          int len = utf8_len (p);
-          if (len > 0)
-            {
-              fwrite (p, 1, (size_t) len, stdout);
-              p += len;
-            }
-          else
-            {
-              fputs ("\\ufffd", stdout);
-              p++;
-            }
-        }
-    }
-  putchar ('"');
+  ulp_json_escape (s, ULP_JSON_UTF8_ONLY, put_stdout, stdout);
 }
 
 static void

@@ -29,7 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "json.h"
 #include "tool-version.h"
 #include "mailbox.h"
 #include "objfile.h"
@@ -37,8 +36,10 @@
 #include "patchinfo.h"
 #include "proclock.h"
 #include "ptrace-inject.h"
+#include "reply-json.h"
 #include "target.h"
 #include "threadlist.h"
+#include "ulp-json-escape.h"
 
 static const char *program_name = "ulp-status";
 static bool opt_json, opt_passive, opt_verbose;
@@ -95,7 +96,7 @@ struct process
   char runtime_path[4096];
   uint32_t worker;
   char *runtime_json;          /* the runtime's reply, or NULL.  */
-  struct json *runtime;        /* parsed.  */
+  json_object *runtime;        /* parsed.  */
   char note[600];              /* why something is missing, or "".  */
   char threads_note[200];
 };
@@ -277,14 +278,18 @@ ask_runtime (struct target *t, struct process *p)
   struct mailbox_times tm;
   if (mailbox_call (t, request_status (), &mo, &rep, &tm, &oc) < 0)
     snprintf (p->note, sizeof p->note, "%s", oc.message);
-  else if (rep.result < 0 || !rep.text)
+  else if (rep.result < 0)
     snprintf (p->note, sizeof p->note, "the runtime did not report: %s",
               rep.error.message);
-  else
+  else if (!rep.text || !(p->runtime = reply_json_parse (rep.text)))
     {
-      p->runtime_json = rep.text;
-      p->runtime = json_parse (rep.text);
+      /* Damaged or hostile: no JSON, or nested too deep.  */
+      snprintf (p->note, sizeof p->note, "the runtime's status reply is not "
+                "readable");
+      free (rep.text);
     }
+  else
+    p->runtime_json = rep.text;
   proclock_release (lock);
 }
 
@@ -358,7 +363,7 @@ process_free (struct process *p)
   free (p->objs);
   free (p->patches);
   free (p->runtime_json);
-  json_free (p->runtime);
+  json_object_put (p->runtime);
 }
 
 /* ------------------------------------------------------------------ */
@@ -366,20 +371,17 @@ process_free (struct process *p)
 /* ------------------------------------------------------------------ */
 
 static void
+put_stdout (void *arg, const char *bytes, size_t n)
+{
+  fwrite (bytes, 1, n, arg);
+}
+
+/* S as a JSON string.  Names go out byte for byte, as the runtime's own
+   document (runtime_status) gives them.  */
+static void
 json_str (const char *s)
 {
-  putchar ('"');
-  for (; *s; s++)
-    {
-      unsigned char c = *s;
-      if (c == '"' || c == '\\')
-        printf ("\\%c", c);
-      else if (c < 0x20)
-        printf ("\\u%04x", c);
-      else
-        putchar (c);
-    }
-  putchar ('"');
+  ulp_json_escape (s, 0, put_stdout, stdout);
 }
 
 static const char *
@@ -398,27 +400,27 @@ view_name (enum thread_view v)
     }
 }
 
-static const struct json *
+static json_object *
 runtime_patches (const struct process *p)
 {
-  const struct json *v = json_get (p->runtime, "patches");
-  return v && v->type == JSON_ARRAY ? v : NULL;
+  return reply_json_member (p->runtime, "patches", json_type_array);
 }
 
 /* The runtime's description of object O, matched by path, or NULL
    (no runtime asked, or it has not attached to O).  */
-static const struct json *
+static json_object *
 runtime_object (const struct process *p, const struct object *o)
 {
-  const struct json *v = json_get (p->runtime, "objects");
-  if (!v || v->type != JSON_ARRAY)
-    return NULL;
-  for (size_t k = 0; k < v->n; k++)
-    if (strcmp (json_get_str (v->items[k], "path", ""), o->path) == 0)
-      return v->items[k];
-  for (size_t k = 0; k < v->n; k++)
-    if (strcmp (json_get_str (v->items[k], "soname", ""), o->soname) == 0)
-      return v->items[k];
+  json_object *v = reply_json_member (p->runtime, "objects", json_type_array);
+  size_t n = v ? json_object_array_length (v) : 0;
+  for (size_t k = 0; k < n; k++)
+    if (strcmp (reply_json_str (json_object_array_get_idx (v, k), "path", ""),
+                o->path) == 0)
+      return json_object_array_get_idx (v, k);
+  for (size_t k = 0; k < n; k++)
+    if (strcmp (reply_json_str (json_object_array_get_idx (v, k), "soname",
+                                ""), o->soname) == 0)
+      return json_object_array_get_idx (v, k);
   return NULL;
 }
 
@@ -427,16 +429,11 @@ runtime_object (const struct process *p, const struct object *o)
    first few names go to *NAMES.  */
 static long long
 untracked_exports (const struct process *p, const struct object *o,
-                   const struct json **names)
+                   json_object **names)
 {
-  const struct json *ro = runtime_object (p, o);
-  const struct json *n = ro ? json_get (ro, "untracked_exports") : NULL;
-  *names = ro ? json_get (ro, "untracked_examples") : NULL;
-  if (*names && (*names)->type != JSON_ARRAY)
-    *names = NULL;
-  if (!n || n->type != JSON_NUMBER)
-    return -1;
-  return json_get_int (ro, "untracked_exports", -1);
+  json_object *ro = runtime_object (p, o);
+  *names = reply_json_member (ro, "untracked_examples", json_type_array);
+  return reply_json_int (ro, "untracked_exports", -1);
 }
 
 /* What held thread TID in object SONAME at ulp-apply's last look
@@ -446,25 +443,40 @@ untracked_exports (const struct process *p, const struct object *o,
 static const char *
 held_by (const struct process *p, const char *soname, pid_t tid, int *frame)
 {
-  const struct json *objs = p->runtime ? json_get (p->runtime, "objects")
-                                       : NULL;
-  for (size_t i = 0; objs && objs->type == JSON_ARRAY && i < objs->n; i++)
+  json_object *objs = reply_json_member (p->runtime, "objects",
+                                         json_type_array);
+  size_t nobjs = objs ? json_object_array_length (objs) : 0;
+  for (size_t i = 0; i < nobjs; i++)
     {
-      if (strcmp (json_get_str (objs->items[i], "soname", ""), soname) != 0)
+      json_object *jo = json_object_array_get_idx (objs, i);
+      if (strcmp (reply_json_str (jo, "soname", ""), soname) != 0)
         continue;
-      const struct json *th = json_get (objs->items[i], "threads");
-      for (size_t k = 0; th && th->type == JSON_ARRAY && k < th->n; k++)
+      json_object *th = reply_json_member (jo, "threads", json_type_array);
+      size_t nth = th ? json_object_array_length (th) : 0;
+      for (size_t k = 0; k < nth; k++)
         {
-          const struct json *h = json_get (th->items[k], "held_by");
-          if (json_get_int (th->items[k], "tid", 0) != tid || !h)
+          json_object *jt = json_object_array_get_idx (th, k);
+          json_object *h;
+          if (reply_json_int (jt, "tid", 0) != tid
+              || !json_object_object_get_ex (jt, "held_by", &h))
             continue;
-          *frame = (int) json_get_int (h, "frame", -1);
-          return json_get_str (h, "function", NULL)
-                 ? json_get_str (h, "function", NULL)
-                 : json_get_str (h, "reason", NULL);
+          *frame = (int) reply_json_int (h, "frame", -1);
+          return reply_json_str (h, "function", NULL)
+                 ? reply_json_str (h, "function", NULL)
+                 : reply_json_str (h, "reason", NULL);
         }
     }
   return NULL;
+}
+
+/* Name K of the array NAMES of a runtime object's
+   "untracked_examples", or "?" when it is no string.  */
+static const char *
+example_name (json_object *names, size_t k)
+{
+  json_object *v = json_object_array_get_idx (names, k);
+  return json_object_is_type (v, json_type_string)
+         ? json_object_get_string (v) : "?";
 }
 
 static void
@@ -486,7 +498,8 @@ print_text (const struct process *p)
     printf ("  note: %s\n", p->threads_note);
   if (p->nobjs == 0)
     printf ("  no live-patchable object\n");
-  const struct json *pl = runtime_patches (p);
+  json_object *pl = runtime_patches (p);
+  size_t npl = pl ? json_object_array_length (pl) : 0;
   for (size_t i = 0; i < p->nobjs; i++)
     {
       const struct object *o = &p->objs[i];
@@ -495,39 +508,38 @@ print_text (const struct process *p)
         printf (" universe %llu", (unsigned long long) o->universe);
       printf (" (%s%s%s)\n", o->path, o->build_id[0] ? ", build-id " : "",
               o->build_id);
-      const struct json *names;
+      json_object *names;
       long long untracked = untracked_exports (p, o, &names);
+      size_t nnames = names ? json_object_array_length (names) : 0;
       if (untracked > 0)
         {
           printf ("    warning: %lld exported function%s not tracked (",
                   untracked, untracked == 1 ? " is" : "s are");
-          for (size_t k = 0; names && k < names->n; k++)
-            printf ("%s%s", k ? ", " : "",
-                    names->items[k]->type == JSON_STRING
-                    ? names->items[k]->str : "?");
+          for (size_t k = 0; k < nnames; k++)
+            printf ("%s%s", k ? ", " : "", example_name (names, k));
           printf ("%s): consistency is not guaranteed for calls entering "
-                  "through %s\n", names && (long long) names->n < untracked
+                  "through %s\n", names && (long long) nnames < untracked
                                   ? ", ..." : "",
                   untracked == 1 ? "it" : "them");
         }
-      for (size_t k = 0; pl && k < pl->n; k++)
+      for (size_t k = 0; k < npl; k++)
         {
-          const struct json *e = pl->items[k];
-          if (strcmp (json_get_str (e, "target", ""), o->soname) != 0)
+          json_object *e = json_object_array_get_idx (pl, k);
+          if (strcmp (reply_json_str (e, "target", ""), o->soname) != 0)
             continue;
-          const char *state = json_get_str (e, "state", "?");
-          printf ("    patch %lld %s", (long long) json_get_int (e, "id", 0),
-                  json_get_str (e, "name", "?"));
-          if (json_get_int (e, "version", 0) > 0)
+          const char *state = reply_json_str (e, "state", "?");
+          printf ("    patch %lld %s", (long long) reply_json_int (e, "id", 0),
+                  reply_json_str (e, "name", "?"));
+          if (reply_json_int (e, "version", 0) > 0)
             printf (" version %lld",
-                    (long long) json_get_int (e, "version", 0));
+                    (long long) reply_json_int (e, "version", 0));
           printf (": %s, universe %lld", state,
-                  (long long) json_get_int (e, "universe", 0));
-          if (json_get (e, "reverted_at"))
+                  (long long) reply_json_int (e, "universe", 0));
+          if (json_object_object_get_ex (e, "reverted_at", NULL))
             printf (", reverted at universe %lld",
-                    (long long) json_get_int (e, "reverted_at", 0));
-          long long fns = json_get_int (e, "functions", 0);
-          long long pending = json_get_int (e, "pending", 0);
+                    (long long) reply_json_int (e, "reverted_at", 0));
+          long long fns = reply_json_int (e, "functions", 0);
+          long long pending = reply_json_int (e, "pending", 0);
           printf (", %lld function%s", fns, fns == 1 ? "" : "s");
           if (pending)
             printf (", %lld thread%s pending", pending,
@@ -600,25 +612,26 @@ print_json (const struct process *p, bool first)
         printf ("null");
       /* Whether its tracked entries are armed (the runtime's word; null
          without a runtime attached to it).  */
-      const struct json *ro = runtime_object (p, o);
-      const struct json *armed = ro ? json_get (ro, "armed") : NULL;
+      json_object *ro = runtime_object (p, o);
+      json_object *armed = reply_json_member (ro, "armed",
+                                              json_type_boolean);
       printf (", \"armed\": %s",
-              armed && armed->type == JSON_BOOL
-                ? (armed->b ? "true" : "false") : "null");
+              armed ? (json_object_get_boolean (armed) ? "true" : "false")
+                    : "null");
       /* Known once the runtime patched the object.  */
-      const struct json *names;
+      json_object *names;
       long long untracked = untracked_exports (p, o, &names);
+      size_t nnames = names ? json_object_array_length (names) : 0;
       printf (", \"untracked_exports\": ");
       if (untracked >= 0)
         printf ("%lld", untracked);
       else
         printf ("null");
       printf (", \"untracked_examples\": [");
-      for (size_t k = 0; untracked > 0 && names && k < names->n; k++)
+      for (size_t k = 0; untracked > 0 && k < nnames; k++)
         {
           printf ("%s", k ? ", " : "");
-          json_str (names->items[k]->type == JSON_STRING
-                    ? names->items[k]->str : "?");
+          json_str (example_name (names, k));
         }
       printf ("]");
       printf (", \"threads\": [");

@@ -567,6 +567,7 @@ job_migrate_threads (struct job *j, char *reply)
 {
   struct outcome oc;
   char *info = reply;
+  bool replied = opt.migrate_only;
   if (!opt.migrate_only)
     {
       free (reply);
@@ -574,17 +575,23 @@ job_migrate_threads (struct job *j, char *reply)
       struct mailbox_opts mo = job_mailbox_opts (j);
       struct mailbox_reply rep;
       struct mailbox_times tm;
-      if (mailbox_call (&j->t, request_migrate_info (), &mo, &rep, &tm, &oc)
-          == 0 && rep.result < 0)
+      bool called = mailbox_call (&j->t, request_migrate_info (), &mo, &rep,
+                                  &tm, &oc) == 0;
+      if (called && rep.result < 0)
         {
           outcome_fail (&oc, outcome_of_runtime_error (rep.error.code),
                         "%s", rep.error.message);
           free (rep.text);
         }
-      else if (rep.result >= 0)
-        info = rep.text;
+      else if (called)
+        {
+          info = rep.text;
+          replied = true;
+        }
     }
-  long held = info ? job_migrate (j, info, &oc) : -1;
+  /* A reply without text too: migrate_threads finds it not
+     readable.  */
+  long held = replied ? job_migrate (j, info, &oc) : -1;
   if (held < 0 && opt.migrate_only)
     {
       job_fail (j, &oc);

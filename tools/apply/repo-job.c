@@ -29,8 +29,8 @@
 #include <sys/stat.h>
 
 #include "apply.h"
-#include "json.h"
 #include "objfile.h"
+#include "reply-json.h"
 #include "ptrace-inject.h"
 #include "repo.h"
 
@@ -211,19 +211,20 @@ fail_line (const struct job *j, const struct repo_entry *e, const char *fmt,
 
 /* The version of NAME the runtime reports applied to SONAME, or -1.  */
 static long long
-applied_version (const struct json *status, const char *soname,
+applied_version (json_object *status, const char *soname,
                  const char *name)
 {
-  const struct json *pl = status ? json_get (status, "patches") : NULL;
+  json_object *pl = reply_json_member (status, "patches", json_type_array);
+  size_t n = pl ? json_object_array_length (pl) : 0;
   long long best = -1;
-  for (size_t k = 0; pl && pl->type == JSON_ARRAY && k < pl->n; k++)
+  for (size_t k = 0; k < n; k++)
     {
-      const struct json *p = pl->items[k];
-      if (strcmp (json_get_str (p, "state", ""), "applied") != 0
-          || strcmp (json_get_str (p, "target", ""), soname) != 0
-          || strcmp (json_get_str (p, "name", ""), name) != 0)
+      json_object *p = json_object_array_get_idx (pl, k);
+      if (strcmp (reply_json_str (p, "state", ""), "applied") != 0
+          || strcmp (reply_json_str (p, "target", ""), soname) != 0
+          || strcmp (reply_json_str (p, "name", ""), name) != 0)
         continue;
-      long long v = json_get_int (p, "version", 0);
+      long long v = reply_json_int (p, "version", 0);
       if (v > best)
         best = v;
     }
@@ -336,13 +337,18 @@ repo_job_receive (struct job *j, struct mailbox_reply *rep)
   j->ncalls++;
   j->max_pause = j->times.pause;
   char *st_text = rep->text;
-  struct json *st = rep->result >= 0 && st_text ? json_parse (st_text)
+  json_object *st = rep->result >= 0 && st_text ? reply_json_parse (st_text)
                                                 : NULL;
   if (!st)
     {
       struct outcome oc;
-      outcome_fail (&oc, ULP_EXIT_FAIL, "the runtime did not report its "
-                    "patches: %s", rep->error.message);
+      if (rep->result < 0)
+        outcome_fail (&oc, ULP_EXIT_FAIL,
+                      "the runtime did not report its patches: %s",
+                      rep->error.message);
+      else
+        outcome_fail (&oc, ULP_EXIT_FAIL, "the runtime did not report its "
+                      "patches: its status reply is not readable");
       free (st_text);
       job_fail (j, &oc);
       return;
@@ -364,7 +370,7 @@ repo_job_receive (struct job *j, struct mailbox_reply *rep)
         break;
     }
   fflush (stdout);
-  json_free (st);
+  json_object_put (st);
   free (st_text);
   job_finish (j, status);
 }

@@ -31,10 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
 #include "migrate.h"
 #include "procfs.h"
 #include "ptrace-inject.h"
+#include "reply-json.h"
 #include "threadlist.h"
 #include "ulp-arm.h"
 #include "ulp-meta.h"
@@ -73,22 +73,29 @@ frame_cb (Dwfl_Frame *f, void *arg)
   return DWARF_CB_OK;
 }
 
-/* The body ranges of the runtime's reply R, in a malloc'd array.  */
-static uint64_t (*reply_ranges (const struct json *r, size_t *n))[2]
+/* The body ranges of the runtime's reply R, in a malloc'd array: the
+   pairs of addresses (numbers, not negative) of its "bodies"; any other
+   element is left out.  */
+static uint64_t (*reply_ranges (json_object *r, size_t *n))[2]
 {
-  const struct json *b = json_get (r, "bodies");
-  size_t nb = b && b->type == JSON_ARRAY ? b->n : 0;
+  json_object *b = reply_json_member (r, "bodies", json_type_array);
+  size_t nb = b ? json_object_array_length (b) : 0;
   uint64_t (*v)[2] = calloc (nb ? nb : 1, sizeof *v);
   if (!v)
     return NULL;
   size_t k = 0;
   for (size_t i = 0; i < nb; i++)
     {
-      const struct json *e = b->items[i];
-      if (e->type != JSON_ARRAY || e->n != 2)
+      json_object *e = json_object_array_get_idx (b, i);
+      if (!json_object_is_type (e, json_type_array)
+          || json_object_array_length (e) != 2)
         continue;
-      v[k][0] = (uint64_t) e->items[0]->i;
-      v[k][1] = (uint64_t) e->items[1]->i;
+      int64_t lo = reply_json_as_int (json_object_array_get_idx (e, 0), -1);
+      int64_t hi = reply_json_as_int (json_object_array_get_idx (e, 1), -1);
+      if (lo < 0 || hi < 0)
+        continue;
+      v[k][0] = (uint64_t) lo;
+      v[k][1] = (uint64_t) hi;
       k++;
     }
   *n = k;
@@ -96,16 +103,16 @@ static uint64_t (*reply_ranges (const struct json *r, size_t *n))[2]
 }
 
 static uint64_t
-jint (const struct json *j, const char *key)
+jint (json_object *j, const char *key)
 {
-  return (uint64_t) json_get_int (j, key, 0);
+  return (uint64_t) reply_json_int (j, key, 0);
 }
 
 /* Stop thread TID, look at its stack, write its state if it entered
    unarmed, let it go.  */
 static void
 one_thread (struct target *t, Dwfl *d, const struct threadlist *tl,
-            const struct json *r, const uint64_t (*bodies)[2], size_t nb,
+            json_object *r, const uint64_t (*bodies)[2], size_t nb,
             pid_t tid, uint64_t deadline, struct arm_check_result *res)
 {
   /* Where its state is: always there with static TLS; with dynamic TLS
@@ -172,12 +179,12 @@ arm_check_threads (struct target *t, const char *reply, uint64_t deadline,
                    struct arm_check_result *res, struct outcome *oc)
 {
   memset (res, 0, sizeof *res);
-  struct json *r = json_parse (reply);
+  json_object *r = reply_json_parse (reply);
   size_t nb = 0;
   uint64_t (*bodies)[2] = r ? reply_ranges (r, &nb) : NULL;
   if (!r || !bodies)
     {
-      json_free (r);
+      json_object_put (r);
       free (bodies);
       return outcome_fail (oc, ULP_EXIT_FAIL, "the runtime's arming reply "
                            "is not readable");
@@ -217,7 +224,7 @@ out:
     dwfl_end (d);
   free (tids);
   free (bodies);
-  json_free (r);
+  json_object_put (r);
   return rc;
 }
 
@@ -252,10 +259,10 @@ arm_object (struct target *t, const struct mailbox_opts *mo,
       return outcome_fail (oc, outcome_of_runtime_error (rep.error.code),
                            "%s", rep.error.message);
     }
-  struct json *r = rep.text ? json_parse (rep.text) : NULL;
-  const struct json *now = r ? json_get (r, "armed_now") : NULL;
-  sum->armed_now = now && now->type == JSON_BOOL && now->b;
-  json_free (r);
+  json_object *r = rep.text ? reply_json_parse (rep.text) : NULL;
+  json_object *now = reply_json_member (r, "armed_now", json_type_boolean);
+  sum->armed_now = now && json_object_get_boolean (now);
+  json_object_put (r);
   if (!sum->armed_now)
     {
       free (rep.text);

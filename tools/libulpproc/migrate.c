@@ -48,8 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
 #include "ptrace-inject.h"
+#include "reply-json.h"
 #include "request.h"
 #include "threadlist.h"
 #include "ulp-meta.h"
@@ -196,16 +196,16 @@ migrate_dwfl (pid_t pid, struct outcome *oc)
 }
 
 static uint64_t
-jint (const struct json *j, const char *key)
+jint (json_object *j, const char *key)
 {
-  return (uint64_t) json_get_int (j, key, 0);
+  return (uint64_t) reply_json_int (j, key, 0);
 }
 
 /* Look at and maybe move the stopped thread TH.  */
 static void
 check_thread (struct target *t, Dwfl *d, struct pt_thread *th,
               uint64_t state, uint64_t listed_universe,
-              const struct json *jr, uint64_t object, uint64_t newest,
+              json_object *jr, uint64_t object, uint64_t newest,
               bool force, struct migrate_thread *mt)
 {
   struct ulp_thread_state st;
@@ -235,7 +235,8 @@ check_thread (struct target *t, Dwfl *d, struct pt_thread *th,
     }
   if (!force)
     {
-      size_t nr = jr && jr->type == JSON_ARRAY ? jr->n : 0;
+      size_t nr = json_object_is_type (jr, json_type_array)
+                  ? json_object_array_length (jr) : 0;
       struct range *r = calloc (nr ? nr : 1, sizeof *r);
       if (!r)
         {
@@ -247,13 +248,18 @@ check_thread (struct target *t, Dwfl *d, struct pt_thread *th,
       size_t k = 0;
       for (size_t i = 0; i < nr; i++)
         {
-          const struct json *e = jr->items[i];
-          if (e->type != JSON_ARRAY || e->n != 3
-              || e->items[2]->type != JSON_STRING)
+          json_object *e = json_object_array_get_idx (jr, i);
+          if (!json_object_is_type (e, json_type_array)
+              || json_object_array_length (e) != 3)
             continue;
-          r[k].start = (uint64_t) e->items[0]->i;
-          r[k].end = (uint64_t) e->items[1]->i;
-          r[k].name = e->items[2]->str;
+          json_object *name = json_object_array_get_idx (e, 2);
+          if (!json_object_is_type (name, json_type_string))
+            continue;
+          r[k].start = (uint64_t) reply_json_as_int
+                         (json_object_array_get_idx (e, 0), 0);
+          r[k].end = (uint64_t) reply_json_as_int
+                       (json_object_array_get_idx (e, 1), 0);
+          r[k].name = json_object_get_string (name);
           k++;
         }
       struct unwind_ctx u = { d, r, k, 0, -1, "" };
@@ -307,7 +313,7 @@ run_end (struct run *run)
    *OC only when libdwfl cannot be set up.  */
 static int
 one_thread (struct run *run, struct migrate_thread *mt, uint64_t state,
-            uint64_t listed_universe, const struct json *ranges,
+            uint64_t listed_universe, json_object *ranges,
             uint64_t object, uint64_t newest, struct outcome *oc)
 {
   mt->universe = listed_universe;
@@ -372,11 +378,12 @@ add_register (struct migrate_object *mo, pid_t tid, uint64_t addr)
    check those inside in the listed universe like the others, and have
    them all registered.  */
 static int
-unknown_threads (struct run *run, size_t k, const struct json *un,
+unknown_threads (struct run *run, size_t k, json_object *un,
                  uint64_t object, uint64_t newest, struct outcome *oc)
 {
-  const struct json *tids = json_get (un, "tids");
-  if (!tids || tids->type != JSON_ARRAY || tids->n == 0)
+  json_object *tids = reply_json_member (un, "tids", json_type_array);
+  size_t ntids = tids ? json_object_array_length (tids) : 0;
+  if (ntids == 0)
     return 0;
   if (!run->have_tl && !run->tl_failed)
     {
@@ -391,9 +398,10 @@ unknown_threads (struct run *run, size_t k, const struct json *un,
     }
   uint64_t base = jint (un, "base"), off = jint (un, "tls_offset");
   uint64_t listed = jint (un, "universe");
-  for (size_t i = 0; i < tids->n; i++)
+  for (size_t i = 0; i < ntids; i++)
     {
-      pid_t tid = (pid_t) tids->items[i]->i;
+      pid_t tid = (pid_t) reply_json_as_int
+                    (json_object_array_get_idx (tids, i), 0);
       const struct tl_thread *th = run->have_tl
                                    ? threadlist_find (&run->tl, tid) : NULL;
       uint64_t addr = 0;
@@ -423,8 +431,9 @@ unknown_threads (struct run *run, size_t k, const struct json *un,
       struct migrate_thread *mt = &run->r->threads[run->r->nthreads++];
       mt->tid = tid;
       mt->object = k;
-      if (one_thread (run, mt, addr, listed, json_get (un, "ranges"), object,
-                      newest, oc) < 0)
+      if (one_thread (run, mt, addr, listed,
+                      reply_json_member (un, "ranges", json_type_array),
+                      object, newest, oc) < 0)
         return -1;
     }
   return 0;
@@ -436,74 +445,77 @@ migrate_threads (struct target *t, const char *info,
                  struct outcome *oc)
 {
   memset (r, 0, sizeof *r);
-  struct json *j = info ? json_parse (info) : NULL;
-  const struct json *objs = j ? json_get (j, "objects") : NULL;
-  if (!objs || objs->type != JSON_ARRAY)
+  json_object *j = info ? reply_json_parse (info) : NULL;
+  json_object *objs = reply_json_member (j, "objects", json_type_array);
+  if (!objs)
     {
-      json_free (j);
+      json_object_put (j);
       return outcome_fail (oc, ULP_EXIT_FAIL, "the runtime's list of "
                            "pending threads is not readable");
     }
+  size_t nobjs = json_object_array_length (objs);
   size_t total = 0;
-  for (size_t i = 0; i < objs->n; i++)
+  for (size_t i = 0; i < nobjs; i++)
     {
-      const struct json *th = json_get (objs->items[i], "threads");
-      if (th && th->type == JSON_ARRAY)
-        total += th->n;
-      const struct json *un = json_get (objs->items[i], "unknown");
-      const struct json *ut = un ? json_get (un, "tids") : NULL;
-      if (ut && ut->type == JSON_ARRAY)
-        total += ut->n;
+      json_object *jo = json_object_array_get_idx (objs, i);
+      json_object *th = reply_json_member (jo, "threads", json_type_array);
+      json_object *un = reply_json_member (jo, "unknown", json_type_object);
+      json_object *ut = reply_json_member (un, "tids", json_type_array);
+      total += (th ? json_object_array_length (th) : 0)
+               + (ut ? json_object_array_length (ut) : 0);
     }
-  r->objects = calloc (objs->n ? objs->n : 1, sizeof *r->objects);
+  r->objects = calloc (nobjs ? nobjs : 1, sizeof *r->objects);
   r->threads = calloc (total ? total : 1, sizeof *r->threads);
   if (!r->objects || !r->threads)
     {
-      json_free (j);
+      json_object_put (j);
       migrate_result_free (r);
       return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
     }
-  r->nobjects = objs->n;
-  for (size_t i = 0; i < objs->n; i++)
+  r->nobjects = nobjs;
+  for (size_t i = 0; i < nobjs; i++)
     {
+      json_object *jo = json_object_array_get_idx (objs, i);
       snprintf (r->objects[i].soname, sizeof r->objects[i].soname, "%s",
-                json_get_str (objs->items[i], "soname", "?"));
-      r->objects[i].newest = jint (objs->items[i], "universe");
+                reply_json_str (jo, "soname", "?"));
+      r->objects[i].newest = jint (jo, "universe");
     }
   if (total == 0)
     {
-      json_free (j);
+      json_object_put (j);
       return 0;
     }
 
   struct run run = { t, o, r, NULL, false, false, { 0 } };
-  for (size_t i = 0; i < objs->n; i++)
+  for (size_t i = 0; i < nobjs; i++)
     {
-      const struct json *jo = objs->items[i];
+      json_object *jo = json_object_array_get_idx (objs, i);
       uint64_t object = jint (jo, "object");
       uint64_t newest = jint (jo, "universe");
-      const struct json *jth = json_get (jo, "threads");
-      for (size_t k = 0; jth && jth->type == JSON_ARRAY && k < jth->n; k++)
+      json_object *jth = reply_json_member (jo, "threads", json_type_array);
+      size_t nth = jth ? json_object_array_length (jth) : 0;
+      for (size_t k = 0; k < nth; k++)
         {
-          const struct json *jt = jth->items[k];
+          json_object *jt = json_object_array_get_idx (jth, k);
           struct migrate_thread *mt = &r->threads[r->nthreads++];
           mt->tid = (pid_t) jint (jt, "tid");
           mt->object = i;
           if (one_thread (&run, mt, jint (jt, "state"), jint (jt, "universe"),
-                          json_get (jt, "ranges"), object, newest, oc) < 0)
+                          reply_json_member (jt, "ranges", json_type_array),
+                          object, newest, oc) < 0)
             goto fail;
         }
-      const struct json *un = json_get (jo, "unknown");
+      json_object *un = reply_json_member (jo, "unknown", json_type_object);
       if (un && unknown_threads (&run, i, un, object, newest, oc) < 0)
         goto fail;
     }
   run_end (&run);
-  json_free (j);
+  json_object_put (j);
   return 0;
 
 fail:
   run_end (&run);
-  json_free (j);
+  json_object_put (j);
   migrate_result_free (r);
   return -1;
 }
