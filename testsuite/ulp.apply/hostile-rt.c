@@ -5,8 +5,8 @@
 
    Built as libulp-hostile.so and preloaded into ap-target, it passes
    with the tools for the runtime: it exports the mailbox ulp_control
-   and ulp_control_kick (include/ulp.h), and a worker thread serves the
-   requests.  The replies come from the directory $HOSTILE_REPLY, read
+   and ulp_control_kick (include/ulp-protocol.h), and a worker thread
+   serves the requests.  The replies come from the directory $HOSTILE_REPLY, read
    afresh at each request, so that hostile.exp can send the tools any
    document: for a request "VERB ...", the file VERB.error holds
    "CODE MESSAGE" for a failure with that code, else the file VERB is
@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ulp.h"
+#include "ulp-protocol.h"
 
 struct ulp_control ulp_control __attribute__ ((aligned (64)));
 
