@@ -31,8 +31,8 @@ struct arm_check_result
 };
 
 /* After the runtime armed an object and replied REPLY (the JSON of the
-   "arm" request, ulp.h), look at every thread of T: each one found
-   inside the object through an entry it made unarmed gets the state
+   "arm" request, ulp-protocol.h), look at every thread of T: each one
+   found inside the object through an entry it made unarmed gets the state
    the entry would have given it.  T must be open, the process not
    stopped by us.  0, or -1 with *OC when the threads cannot be looked
    at at all.  */
@@ -47,10 +47,11 @@ struct arm_summary
   size_t unchecked;       /* threads that could not be looked at.  */
 };
 
-/* Have the runtime of T arm object SONAME ("arm SONAME", ulp.h) and, if
-   that armed it, check every thread (arm_check_threads) and tell the
-   runtime where the states it wrote are (migrate-register).  On
-   failure after the arming, the object is disarmed again.  0, or -1
+/* Have the runtime of T arm object SONAME ("arm SONAME",
+   ulp-protocol.h) and, if that armed it, check every thread
+   (arm_check_threads) and tell the runtime where the states it wrote
+   are (migrate-register).  On failure after the arming, the object is
+   disarmed again.  0, or -1
    with *OC.  */
 int arm_object (struct target *t, const struct mailbox_opts *mo,
                 const char *soname, uint64_t deadline,

@@ -7,7 +7,7 @@
    The runtime names the threads that are inside an object in an older
    universe, where their states are, and the code ranges of the old
    versions that must not be on their stacks (runtime/migrate.c, the
-   migrate-info request of ulp.h).  This module stops each such thread
+   migrate-info request of ulp-protocol.h).  This module stops each such thread
    alone, for a moment, unwinds its stack with libdwfl (elfutils) from
    the CFI the objects carry, and when no frame lies in a forbidden
    range (and every frame was unwound from CFI) writes the newest
@@ -85,12 +85,12 @@ int migrate_threads (struct target *t, const char *info,
 
 void migrate_result_free (struct migrate_result *r);
 
-/* The migrate-held request (ulp.h) for object K of R into BUF; false
+/* The migrate-held request (ulp-protocol.h) for object K of R into BUF; false
    when R has no thread of that object.  */
 bool migrate_held_request (const struct migrate_result *r, size_t k,
                            char *buf, size_t size);
 
-/* The migrate-register request (ulp.h) for object K of R into BUF:
+/* The migrate-register request (ulp-protocol.h) for object K of R into BUF:
    the states of the threads the runtime did not know; false when there
    are none.  */
 bool migrate_register_request (const struct migrate_result *r, size_t k,
