@@ -547,12 +547,8 @@ job_migrate (struct job *j, char *info, struct outcome *oc)
       if (mailbox_call (&j->t, request_migrate_info (), &mo, &rep, &tm, oc)
           < 0)
         return -1;
-      if (rep.result < 0)
-        {
-          free (rep.text);
-          return outcome_fail (oc, ULP_EXIT_FAIL, "%s",
-                               rep.error.message);
-        }
+      if (mailbox_refused (&rep, oc) < 0)
+        return -1;
       info = rep.text;
     }
   return held;
@@ -577,13 +573,7 @@ job_migrate_threads (struct job *j, char *reply)
       struct mailbox_times tm;
       bool called = mailbox_call (&j->t, request_migrate_info (), &mo, &rep,
                                   &tm, &oc) == 0;
-      if (called && rep.result < 0)
-        {
-          outcome_fail (&oc, outcome_of_runtime_error (rep.error.code),
-                        "%s", rep.error.message);
-          free (rep.text);
-        }
-      else if (called)
+      if (called && mailbox_refused (&rep, &oc) == 0)
         {
           info = rep.text;
           replied = true;
@@ -645,12 +635,8 @@ job_receive (struct job *j)
       return;
     }
   say_step (j->pid, "total", pt_now_ns () - program_start, NULL);
-  if (rep.result < 0)
+  if (mailbox_refused (&rep, &oc) < 0)
     {
-      free (rep.text);
-      outcome_fail (&oc, outcome_of_runtime_error (rep.error.code), "%s",
-                    rep.error.message[0] ? rep.error.message
-                                         : "the runtime failed");
       if (applying)
         job_unarm (j, patch->target);
       job_fail (j, &oc);

@@ -307,15 +307,14 @@ apply_entry (struct job *j, size_t i, long long cur, int *status)
   j->ncalls++;
   if (tm.pause > j->max_pause)
     j->max_pause = tm.pause;
-  free (rep.text);
-  if (rep.result < 0)
+  if (mailbox_refused (&rep, &oc) < 0)
     {
       job_unarm (j, e->soname);
-      fail_line (j, e, "%s", rep.error.message[0] ? rep.error.message
-                                                  : "the runtime failed");
-      *status = worse (*status, outcome_of_runtime_error (rep.error.code));
+      fail_line (j, e, "%s", oc.message);
+      *status = worse (*status, oc.status);
       return true;
     }
+  free (rep.text);
   if (!quiet)
     {
       printf ("PID %d: %s version %u for %s: applied (patch %lld",

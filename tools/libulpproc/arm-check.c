@@ -253,12 +253,8 @@ arm_object (struct target *t, const struct mailbox_opts *mo,
   struct mailbox_times tm;
   if (mailbox_call (t, request, mo, &rep, &tm, oc) < 0)
     return -1;
-  if (rep.result < 0)
-    {
-      free (rep.text);
-      return outcome_fail (oc, outcome_of_runtime_error (rep.error.code),
-                           "%s", rep.error.message);
-    }
+  if (mailbox_refused (&rep, oc) < 0)
+    return -1;
   json_object *r = rep.text ? reply_json_parse (rep.text) : NULL;
   json_object *now = reply_json_member (r, "armed_now", json_type_boolean);
   sum->armed_now = now && json_object_get_boolean (now);

@@ -437,3 +437,15 @@ mailbox_call (struct target *t, const char *request,
     return -1;
   return mailbox_receive (t, &p, rep, tm, oc);
 }
+
+int
+mailbox_refused (struct mailbox_reply *rep, struct outcome *oc)
+{
+  if (rep->result >= 0)
+    return 0;
+  free (rep->text);
+  rep->text = NULL;
+  return outcome_fail (oc, outcome_of_runtime_error (rep->error.code), "%s",
+                       rep->error.message[0] ? rep->error.message
+                                             : "the runtime failed");
+}

@@ -88,4 +88,10 @@ int mailbox_call (struct target *t, const char *request,
                   const struct mailbox_opts *o, struct mailbox_reply *rep,
                   struct mailbox_times *tm, struct outcome *oc);
 
+/* When the runtime refused the request (REP->result < 0): free the
+   reply text, fill *OC with the exit status for the runtime's error
+   code and its message ("the runtime failed" when it gave none), and
+   return -1.  Otherwise 0, and REP is left alone.  */
+int mailbox_refused (struct mailbox_reply *rep, struct outcome *oc);
+
 #endif /* ULP_MAILBOX_H */
