@@ -130,14 +130,64 @@ fail (struct ulp_error *err, int code, const char *fmt, const char *arg)
 struct request
 {
   enum ulp_request_kind kind;
-  const char *arg;          /* PATH, NAME or SONAME; for migrate-held and
-                               migrate-register their whole argument
-                               list, which migrate.c reads.  */
+  const char *arg;          /* PATH, NAME or SONAME.  */
   unsigned flags;           /* apply-flags.  */
   bool have_key;            /* apply-flags: KEY was not "-" ...  */
   unsigned char key[32];    /* ... but these bytes.  */
   long id;                  /* revert.  */
+  char soname[256];         /* migrate-held, migrate-register.  */
+  uint64_t newest;          /* migrate-held.  */
+  struct ulp_held_thread *held;   /* migrate-held: N threads, or  */
+  struct ulp_found_thread *found; /* migrate-register: N threads;
+                                     malloc'ed.  */
+  size_t n;
 };
+
+/* The arguments of migrate-held, "SONAME NEWEST [TID FRAME WHAT]...",
+   or with HELD false of migrate-register, "SONAME [TID ADDRESS]...", at
+   ARGS.  Every thread must read as one.  */
+static bool
+parse_migrate (const char *args, bool held, struct request *r)
+{
+  int used;
+  unsigned long long newest = 0;
+  if (held ? sscanf (args, "%255s %llu%n", r->soname, &newest, &used) != 2
+           : sscanf (args, "%255s%n", r->soname, &used) != 1)
+    return false;
+  r->newest = newest;
+  const char *p = args + used;
+  /* Each thread takes four characters at least ("1 2 " or " 1 2").  */
+  size_t max = strlen (p) / 4 + 1;
+  if (held)
+    r->held = calloc (max, sizeof *r->held);
+  else
+    r->found = calloc (max, sizeof *r->found);
+  if (held ? !r->held : !r->found)
+    return false;
+  for (;;)
+    {
+      p += strspn (p, " ");
+      if (!*p)
+        return true;
+      if (r->n == max)
+        return false;
+      unsigned long long state;
+      if (held)
+        {
+          struct ulp_held_thread *t = &r->held[r->n];
+          if (sscanf (p, "%d %d %127s%n", &t->tid, &t->frame, t->what, &used)
+              != 3)
+            return false;
+        }
+      else if (sscanf (p, "%d %llu%n", &r->found[r->n].tid, &state, &used)
+               == 2)
+        r->found[r->n].state = (uintptr_t) state;
+      else
+        return false;
+      r->n++;
+      p += used;
+    }
+}
 
 /* The arguments of apply-flags, "FLAGS KEY PATH", at ARGS.  */
 static bool
@@ -203,6 +253,13 @@ parse_request (char *line, struct request *r, struct ulp_error *err)
       fail (err, ULP_E_INVAL, "bad apply-flags request: %.64s", line);
       return false;
     }
+  if ((r->kind == ULP_REQ_MIGRATE_HELD || r->kind == ULP_REQ_MIGRATE_REGISTER)
+      && !parse_migrate (args, r->kind == ULP_REQ_MIGRATE_HELD, r))
+    {
+      fail (err, ULP_E_INVAL, "bad %s request",
+            ulp_request_word (r->kind));
+      return false;
+    }
   if (r->kind == ULP_REQ_REVERT)
     {
       char *end;
@@ -250,9 +307,10 @@ run_request (const struct request *r, struct ulp_error *err)
                                   err));
       return result;
     case ULP_REQ_MIGRATE_HELD:
-      return ulp_migrate_note_held (r->arg, err);
+      return ulp_migrate_note_held (r->soname, r->newest, r->held, r->n,
+                                    err);
     case ULP_REQ_MIGRATE_REGISTER:
-      return ulp_migrate_register (r->arg, err);
+      return ulp_migrate_register (r->soname, r->found, r->n, err);
     case ULP_REQ_STATUS:
     case ULP_REQ_MIGRATE_INFO:
       set_reply (r->kind == ULP_REQ_STATUS ? ulp_status_json ()
@@ -288,6 +346,8 @@ serve (uint32_t req)
   int64_t result = -1;
   if (parse_request (line, &r, &err))
     result = run_request (&r, &err);
+  free (r.held);
+  free (r.found);
 
   if (result < 0)
     ulp_control.error = err;

@@ -106,17 +106,14 @@ ulp_migrate_held (struct ulp_obj *h, int tid, uint64_t thread_universe,
   return NULL;
 }
 
-/* "SONAME NEWEST [TID FRAME WHAT]..." (control.c): replace the notes of
-   object SONAME.  */
+/* Replace the notes of object SONAME with HELD (control.c parsed the
+   request).  */
 
 int
-ulp_migrate_note_held (const char *line, struct ulp_error *err)
+ulp_migrate_note_held (const char *soname, uint64_t newest,
+                       const struct ulp_held_thread *held, size_t n,
+                       struct ulp_error *err)
 {
-  char soname[256];
-  unsigned long long newest;
-  int used;
-  if (sscanf (line, "%255s %llu%n", soname, &newest, &used) != 2)
-    return ulp_fail (err, ULP_E_INVAL, "bad migrate-held request");
   ulp_lock ();
   struct ulp_obj *h = ulp_tracked_object (soname);
   if (!h)
@@ -129,40 +126,34 @@ ulp_migrate_note_held (const char *line, struct ulp_error *err)
     if (notes[i].h != h)
       notes[k++] = notes[i];
   nnotes = k;
-  const char *p = line + used;
-  int tid, frame;
-  char what[128];
-  while (sscanf (p, "%d %d %127s%n", &tid, &frame, what, &used) == 3)
+  for (size_t i = 0; i < n; i++)
     {
-      p += used;
       struct held_note *nv = realloc (notes, (nnotes + 1) * sizeof *nv);
       if (!nv)
         break;
       notes = nv;
       struct held_note *e = &notes[nnotes++];
       e->h = h;
-      e->tid = tid;
-      e->frame = frame;
+      e->tid = held[i].tid;
+      e->frame = held[i].frame;
       e->newest = newest;
       /* It goes into JSON unquoted: assembler names and the tool's
          reason words need no escaping, anything else is not kept.  */
-      for (char *q = what; *q; q++)
+      snprintf (e->what, sizeof e->what, "%s", held[i].what);
+      for (char *q = e->what; *q; q++)
         if (!strchr ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                      "0123456789_.$@-", *q))
           *q = '?';
-      snprintf (e->what, sizeof e->what, "%s", what);
     }
   ulp_unlock ();
   return 0;
 }
 
 int
-ulp_migrate_register (const char *line, struct ulp_error *err)
+ulp_migrate_register (const char *soname,
+                      const struct ulp_found_thread *found, size_t n,
+                      struct ulp_error *err)
 {
-  char soname[256];
-  int used;
-  if (sscanf (line, "%255s%n", soname, &used) != 1)
-    return ulp_fail (err, ULP_E_INVAL, "bad migrate-register request");
   ulp_lock ();
   struct ulp_obj *h = ulp_tracked_object (soname);
   if (!h)
@@ -170,14 +161,8 @@ ulp_migrate_register (const char *line, struct ulp_error *err)
       ulp_unlock ();
       return ulp_fail (err, ULP_E_NOT_LOADED, "%s is not loaded", soname);
     }
-  const char *p = line + used;
-  int tid;
-  unsigned long long addr;
-  while (sscanf (p, "%d %llu%n", &tid, &addr, &used) == 2)
-    {
-      p += used;
-      ulp_t0_register (h, tid, (uintptr_t) addr);
-    }
+  for (size_t i = 0; i < n; i++)
+    ulp_t0_register (h, found[i].tid, found[i].state);
   ulp_unlock ();
   return 0;
 }

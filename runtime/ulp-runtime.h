@@ -356,16 +356,35 @@ ULP_HIDDEN size_t ulp_registered_count (struct ulp_obj *h);
    when out of memory).  Takes the lock.  */
 ULP_HIDDEN char *ulp_migrate_json (void);
 
-/* Record what held the threads a tool could not move: LINE is
-   "SONAME NEWEST [TID FRAME WHAT]...".  Takes the lock.  */
-ULP_HIDDEN int ulp_migrate_note_held (const char *line,
-                                      struct ulp_error *err);
+/* One thread of a migrate-held request (ulp-protocol.h): the tool
+   could not move thread TID because of WHAT in frame FRAME (-1: WHAT is
+   a reason word, not a function).  */
+struct ulp_held_thread
+{
+  int tid;
+  int frame;
+  char what[128];
+};
 
-/* Register unknown threads (T0) whose states a tool found: LINE is
-   "SONAME [TID ADDRESS]..." (ADDRESS 0: the thread has no state, it
-   never entered).  Takes the lock.  */
-ULP_HIDDEN int ulp_migrate_register (const char *line,
-                                     struct ulp_error *err);
+/* One thread of a migrate-register request: where thread TID keeps its
+   state (0: it has none, it never entered).  */
+struct ulp_found_thread
+{
+  int tid;
+  uintptr_t state;
+};
+
+/* Record what held the N threads of HELD that a tool could not move to
+   universe NEWEST of SONAME.  Takes the lock.  */
+ULP_HIDDEN int ulp_migrate_note_held (const char *soname, uint64_t newest,
+                                      const struct ulp_held_thread *held,
+                                      size_t n, struct ulp_error *err);
+
+/* Register the N unknown threads (T0) of FOUND, whose states a tool
+   found in SONAME.  Takes the lock.  */
+ULP_HIDDEN int ulp_migrate_register (const char *soname,
+                                     const struct ulp_found_thread *found,
+                                     size_t n, struct ulp_error *err);
 
 /* What held thread TID (in universe THREAD_UNIVERSE) of H from the
    newest universe at the last check, with its frame number in *FRAME
