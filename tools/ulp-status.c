@@ -725,8 +725,10 @@ Exit status: 0 when every process could be read; 3 no such process;\n\
   exit (0);
 }
 
-int
-main (int argc, char **argv)
+/* The options, into the opt_ variables; returns with OPTIND at the
+   first process id, or exits.  */
+static void
+parse_options (int argc, char **argv)
 {
   enum
   {
@@ -774,50 +776,55 @@ main (int argc, char **argv)
         break;
       case OPT_VERSION:
         ulp_print_version ("ulp-status");
-        return 0;
+        exit (0);
       default:
         usage (ULP_EXIT_USAGE);
       }
+}
 
-  double start = now_ms ();
-  bool named = optind < argc;
-  size_t npids = 0, cap = 64;
-  pid_t *pids = malloc (cap * sizeof *pids);
-  if (!pids)
-    return ULP_EXIT_FAIL;
-  if (named)
-    for (int i = optind; i < argc; i++)
-      {
-        char *end;
-        errno = 0;
-        long v = strtol (argv[i], &end, 10);
-        if (errno || end == argv[i] || *end || v <= 0 || v > INT_MAX)
-          {
-            fprintf (stderr, "%s: invalid process id '%s'\n", program_name,
-                     argv[i]);
-            usage (ULP_EXIT_USAGE);
-          }
-        if (npids == cap)
-          {
-            pid_t *nv = realloc (pids, 2 * cap * sizeof *nv);
-            if (!nv)
-              return ULP_EXIT_FAIL;
-            pids = nv;
-            cap *= 2;
-          }
-        pids[npids++] = (pid_t) v;
-      }
-  else
+/* The processes to look at: those named in ARGV from OPTIND on, each
+   checked, or with none named every process.  Into *PIDS (malloc'ed)
+   and *NPIDS; -1 when out of memory.  */
+static int
+process_list (int argc, char **argv, pid_t **pids, size_t *npids)
+{
+  *npids = 0;
+  if (optind >= argc)
     {
-      /* Every process; one this user may not read is skipped below.  */
-      pid_t *all;
-      if (procfs_pids (&all, &npids) == 0)
+      /* Every process; one this user may not read is skipped later.  */
+      if (procfs_pids (pids, npids) < 0)
         {
-          free (pids);
-          pids = all;
+          *pids = NULL;
+          *npids = 0;
         }
+      return 0;
     }
+  *pids = malloc ((size_t) (argc - optind) * sizeof **pids);
+  if (!*pids)
+    return -1;
+  for (int i = optind; i < argc; i++)
+    {
+      char *end;
+      errno = 0;
+      long v = strtol (argv[i], &end, 10);
+      if (errno || end == argv[i] || *end || v <= 0 || v > INT_MAX)
+        {
+          fprintf (stderr, "%s: invalid process id '%s'\n", program_name,
+                   argv[i]);
+          usage (ULP_EXIT_USAGE);
+        }
+      (*pids)[(*npids)++] = (pid_t) v;
+    }
+  return 0;
+}
 
+/* Look at each of the NPIDS processes of PIDS and print what it has;
+   the exit status.  NAMED: the user named them, so each failure is
+   reported; otherwise a process that is gone, or not ours, or has no
+   runtime is passed over in silence.  */
+static int
+report_processes (const pid_t *pids, size_t npids, bool named)
+{
   int status = ULP_EXIT_OK;
   bool first = true;
   if (opt_json)
@@ -852,6 +859,19 @@ main (int argc, char **argv)
     }
   if (opt_json)
     printf ("]}\n");
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  parse_options (argc, argv);
+  double start = now_ms ();
+  pid_t *pids;
+  size_t npids;
+  if (process_list (argc, argv, &pids, &npids) < 0)
+    return ULP_EXIT_FAIL;
+  int status = report_processes (pids, npids, optind < argc);
   if (opt_verbose)
     {
       fflush (stdout);
