@@ -49,6 +49,7 @@
 #include "repo.h"
 #include "sign.h"
 #include "target.h"
+#include "ulp-hex.h"
 
 #ifndef ULP_RUNTIME_DEFAULT
 #define ULP_RUNTIME_DEFAULT "/usr/local/lib/libulp.so.0"
@@ -1346,8 +1347,7 @@ main (int argc, char **argv)
               fprintf (stderr, "%s: --trusted-key: %s\n", program_name, why);
               return ULP_EXIT_USAGE;
             }
-          for (int i = 0; i < 32; i++)
-            snprintf (trusted_key_hex + 2 * i, 3, "%02x", key[i]);
+          ulp_hex (key, sizeof key, trusted_key_hex);
           require_signature = true;
         }
         break;

@@ -27,6 +27,9 @@
 #include <unistd.h>
 
 #include "mkpatch.h"
+#include "ulp-format.h"
+#include "ulp-hex.h"
+#include "ulp-note.h"
 
 static enum mk_sec_kind
 classify (const char *name, const GElf_Shdr *sh)
@@ -611,11 +614,11 @@ read_target_symtab (struct mk_target *t, Elf_Scn *scn, const GElf_Shdr *sh)
     }
 }
 
+/* Open the target and take its type and build-id.  */
+
 static bool
-load_target (struct mk_ctx *ctx)
+open_target (struct mk_target *t, const char *path)
 {
-  struct mk_target *t = &ctx->target;
-  const char *path = ctx->opt.target;
   enum ulp_elf_status status;
   char *err = NULL;
   t->path = path;
@@ -640,16 +643,70 @@ load_target (struct mk_ctx *ctx)
     }
   size_t idlen;
   const unsigned char *id = ulp_elf_build_id (t->ue, &idlen);
-  if (!id || idlen == 0 || idlen > 64)
+  if (!id)
     {
       mk_error (path, "no GNU build-id: the runtime tells builds apart by "
                 "it; link the target with -Wl,--build-id");
       return false;
     }
-  for (size_t i = 0; i < idlen; i++)
-    snprintf (t->build_id + 2 * i, 3, "%02x", id[i]);
-
+  _Static_assert (sizeof t->build_id >= 2 * ULP_BUILD_ID_MAX + 1,
+                  "a build-id fits in hex");
+  ulp_hex (id, idlen, t->build_id);
   t->elf = ulp_elf_handle (t->ue);
+  struct ulp_note note;
+  if (ulp_elf_note (t->ue, &note))
+    {
+      t->object_state = note.object_state;
+      t->thread_state = note.thread_state;
+    }
+  return true;
+}
+
+/* The target's DT_SONAME and DT_NEEDED, from its dynamic section D.  */
+
+static void
+read_target_dynamic (struct mk_target *t, Elf_Data *d)
+{
+  GElf_Dyn dyn;
+  uint64_t strtab = 0;
+  for (int j = 0; d && gelf_getdyn (d, j, &dyn); j++)
+    if (dyn.d_tag == DT_NULL)
+      break;
+    else if (dyn.d_tag == DT_STRTAB)
+      strtab = dyn.d_un.d_ptr;
+  /* DT_STRTAB is an address: the section holding it names the
+     strings.  */
+  size_t strndx = 0;
+  Elf_Scn *scn = NULL;
+  while ((scn = elf_nextscn (t->elf, scn)) != NULL)
+    {
+      GElf_Shdr sh;
+      if (gelf_getshdr (scn, &sh) && sh.sh_type == SHT_STRTAB
+          && sh.sh_addr == strtab && (sh.sh_flags & SHF_ALLOC))
+        strndx = elf_ndxscn (scn);
+    }
+  for (int j = 0; strndx && d && gelf_getdyn (d, j, &dyn); j++)
+    if (dyn.d_tag == DT_NULL)
+      break;
+    else if (dyn.d_tag == DT_SONAME)
+      t->soname = elf_strptr (t->elf, strndx, dyn.d_un.d_val);
+    else if (dyn.d_tag == DT_NEEDED)
+      {
+        const char *n = elf_strptr (t->elf, strndx, dyn.d_un.d_val);
+        if (n)
+          {
+            t->needed = mk_xrealloc (t->needed, (t->nneeded + 1)
+                                                * sizeof *t->needed);
+            t->needed[t->nneeded++] = mk_xstrdup (n);
+          }
+      }
+}
+
+/* The target's TLS segment and dynamic section; its soname.  */
+
+static void
+read_target_segments (struct mk_target *t, const char *path)
+{
   size_t phnum;
   if (elf_getphdrnum (t->elf, &phnum) != 0)
     phnum = 0;
@@ -665,63 +722,11 @@ load_target (struct mk_ctx *ctx)
           t->tls_memsz = ph.p_memsz;
           t->tls_align = ph.p_align ? ph.p_align : 1;
         }
-      else if (ph.p_type == PT_NOTE)
-        {
-          Elf_Data *d = elf_getdata_rawchunk (t->elf, (int64_t) ph.p_offset,
-                                              ph.p_filesz,
-                                              ph.p_align == 8 ? ELF_T_NHDR8
-                                                              : ELF_T_NHDR);
-          size_t off = 0, no, dof;
-          GElf_Nhdr nh;
-          while (d && (off = gelf_getnote (d, off, &nh, &no, &dof)) > 0)
-            if (nh.n_type == NT_ULP_OBJECT && nh.n_namesz == 4
-                && memcmp ((char *) d->d_buf + no, ULP_NOTE_NAME, 4) == 0
-                && nh.n_descsz >= sizeof (struct ulp_note))
-              {
-                struct ulp_note note;
-                memcpy (&note, (char *) d->d_buf + dof, sizeof note);
-                t->object_state = note.object_state;
-                t->thread_state = note.thread_state;
-              }
-        }
       else if (ph.p_type == PT_DYNAMIC)
-        {
-          Elf_Data *d = elf_getdata_rawchunk (t->elf, (int64_t) ph.p_offset,
-                                              ph.p_filesz, ELF_T_DYN);
-          GElf_Dyn dyn;
-          uint64_t strtab = 0;
-          for (int j = 0; d && gelf_getdyn (d, j, &dyn); j++)
-            if (dyn.d_tag == DT_NULL)
-              break;
-            else if (dyn.d_tag == DT_STRTAB)
-              strtab = dyn.d_un.d_ptr;
-          /* DT_STRTAB is an address: the section holding it names the
-             strings.  */
-          size_t strndx = 0;
-          Elf_Scn *scn = NULL;
-          while ((scn = elf_nextscn (t->elf, scn)) != NULL)
-            {
-              GElf_Shdr sh;
-              if (gelf_getshdr (scn, &sh) && sh.sh_type == SHT_STRTAB
-                  && sh.sh_addr == strtab && (sh.sh_flags & SHF_ALLOC))
-                strndx = elf_ndxscn (scn);
-            }
-          for (int j = 0; strndx && d && gelf_getdyn (d, j, &dyn); j++)
-            if (dyn.d_tag == DT_NULL)
-              break;
-            else if (dyn.d_tag == DT_SONAME)
-              t->soname = elf_strptr (t->elf, strndx, dyn.d_un.d_val);
-            else if (dyn.d_tag == DT_NEEDED)
-              {
-                const char *n = elf_strptr (t->elf, strndx, dyn.d_un.d_val);
-                if (n)
-                  {
-                    t->needed = mk_xrealloc (t->needed, (t->nneeded + 1)
-                                                        * sizeof *t->needed);
-                    t->needed[t->nneeded++] = mk_xstrdup (n);
-                  }
-              }
-        }
+        read_target_dynamic (t, elf_getdata_rawchunk (t->elf,
+                                                      (int64_t) ph.p_offset,
+                                                      ph.p_filesz,
+                                                      ELF_T_DYN));
     }
   if (!t->soname)
     {
@@ -730,8 +735,13 @@ load_target (struct mk_ctx *ctx)
       const char *slash = strrchr (path, '/');
       t->soname = slash ? slash + 1 : path;
     }
+}
 
-  /* Records first, then the symbol tables.  */
+/* The target's symbols: records first, then the symbol tables.  */
+
+static void
+read_target_symbols (struct mk_target *t)
+{
   const struct ulp_func *f = ulp_elf_funcs (t->ue);
   for (size_t i = 0; i < ulp_elf_nfuncs (t->ue); i++)
     {
@@ -754,10 +764,16 @@ load_target (struct mk_ctx *ctx)
           && (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
         read_target_symtab (t, scn, &sh);
     }
-  /* The GOT entries the dynamic linker fills: a GOT load of the patch
-     reads the target's own entry, so it sees what the target's code
-     sees (an interposed definition, a copy-relocated variable).  */
-  scn = NULL;
+}
+
+/* The GOT entries the dynamic linker fills: a GOT load of the patch
+   reads the target's own entry, so it sees what the target's code sees
+   (an interposed definition, a copy-relocated variable).  */
+
+static void
+read_target_got (struct mk_target *t)
+{
+  Elf_Scn *scn = NULL;
   while ((scn = elf_nextscn (t->elf, scn)) != NULL)
     {
       GElf_Shdr sh, ssh;
@@ -783,6 +799,18 @@ load_target (struct mk_ctx *ctx)
             mk_map_put (&t->got, name, (void *) (uintptr_t) (r.r_offset + 1));
         }
     }
+}
+
+static bool
+load_target (struct mk_ctx *ctx)
+{
+  struct mk_target *t = &ctx->target;
+  const char *path = ctx->opt.target;
+  if (!open_target (t, path))
+    return false;
+  read_target_segments (t, path);
+  read_target_symbols (t);
+  read_target_got (t);
   mk_note (1, "target %s: %s, soname %s, build-id %s, %zu records", path,
            ulp_elf_type_name (t->type), t->soname, t->build_id,
            ulp_elf_nfuncs (t->ue));
@@ -817,7 +845,7 @@ mk_target_lookup (const struct mk_target *t, const char *name,
     {
       if (local)
         {
-          if (s->local && (!unit || !s->unit || mk_same_unit (s->unit, unit)))
+          if (s->local && (!unit || !s->unit || ulp_unit_same (s->unit, unit)))
             return s;
           continue;
         }
@@ -886,7 +914,7 @@ select_objects (struct mk_ctx *ctx)
         continue;
       bool in = false;
       for (size_t i = 0; i < ntf && !in; i++)
-        in = tf[i].unit && mk_same_unit (tf[i].unit, o->unit);
+        in = tf[i].unit && ulp_unit_same (tf[i].unit, o->unit);
       if (!in)
         drop[u] = true;
     }
