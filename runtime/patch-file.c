@@ -262,8 +262,8 @@ check_note (struct ulp_pfile *pf, const unsigned char *desc, size_t size,
       return ulp_fail (err, ULP_E_FORMAT, "%s: not a live patch (ULP note "
                        "of %zu bytes has no patch table)", pf->path, size);
     default:
-      return format_error (pf, err, "corrupt ULP note: bad record or table "
-                                    "size");
+      return ulp_fail (err, ULP_E_FORMAT, "%s: corrupt notes: %s", pf->path,
+                       "the ULP note's record or table size is wrong");
     }
   if (note.patch_table == 0)
     return format_error (pf, err, "not a live patch (no patch table)");

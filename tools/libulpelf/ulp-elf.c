@@ -377,7 +377,7 @@ decode_linked_record (struct ulp_elf *ue, size_t index, uint64_t rec,
   return true;
 }
 
-/* Decode the ULP note UE's notes found, by ulp_note_decode.  */
+/* Decode and check the ULP note found among the notes of UE.  */
 static bool
 check_note (struct ulp_elf *ue)
 {
