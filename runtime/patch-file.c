@@ -205,7 +205,8 @@ static int
 check_entries (struct ulp_pfile *pf, struct ulp_error *err)
 {
   struct ulp_image im = { pf, image_at, image_prot };
-  struct keep k = { pf, err, pf->patch_size / sizeof (struct ulp_patch_entry) };
+  struct keep k = { pf, err,
+                    pf->patch_size / sizeof (struct ulp_patch_entry) };
   struct ulp_patch_problem pb;
   if (ulp_patch_check (&im, pf->patch_table, pf->patch_size, keep_entry, &k,
                        &pb) == 0)
@@ -239,6 +240,48 @@ check_entries (struct ulp_pfile *pf, struct ulp_error *err)
     default: /* ULP_PATCH_VISIT: keep_entry filled *ERR.  */
       return -1;
     }
+}
+
+/* Read and check the program headers of PF, whose count is known.  */
+
+static int
+read_phdrs (struct ulp_pfile *pf, struct ulp_error *err)
+{
+  pf->ph = calloc (pf->phnum, sizeof *pf->ph);
+  if (!pf->ph)
+    return ulp_fail (err, ULP_E_NOMEM, "out of memory");
+  const GElf_Phdr *last_load = NULL;
+  for (size_t i = 0; i < pf->phnum; i++)
+    {
+      if (!gelf_getphdr (pf->elf, (int) i, &pf->ph[i]))
+        return ulp_fail (err, ULP_E_FORMAT, "%s: truncated or corrupt "
+                         "program headers: %s", pf->path, elf_errmsg (-1));
+      const GElf_Phdr *ph = &pf->ph[i];
+      if ((ph->p_type == PT_LOAD || ph->p_type == PT_NOTE
+           || ph->p_type == PT_DYNAMIC)
+          && (ph->p_offset > pf->size
+              || ph->p_filesz > pf->size - ph->p_offset))
+        return format_error (pf, err, "truncated (a segment extends past "
+                                      "the end of the file)");
+      /* The loaded segments must follow each other in memory without
+         overlapping (as the ELF specification requires): where two
+         overlap, what is mapped at an address -- and with which
+         protection -- is not what the checks below looked at.  */
+      if (ph->p_type == PT_LOAD)
+        {
+          if (ph->p_memsz < ph->p_filesz
+              || ph->p_vaddr + ph->p_memsz < ph->p_vaddr)
+            return format_error (pf, err, "corrupt program headers (a "
+                                          "segment's size is impossible)");
+          if (last_load && ph->p_vaddr < last_load->p_vaddr
+                                         + last_load->p_memsz)
+            return format_error (pf, err, "corrupt program headers "
+                                          "(loaded segments overlap or "
+                                          "are out of order)");
+          last_load = ph;
+        }
+    }
+  return 0;
 }
 
 /* Check the ULP note's descriptor DESC, SIZE bytes, and take the
@@ -346,55 +389,8 @@ ulp_pfile_open_fd (const char *path, int fd, const struct stat *st,
                 "headers: %s", path, elf_errmsg (-1));
       goto out;
     }
-  pf->ph = calloc (pf->phnum, sizeof *pf->ph);
-  if (!pf->ph)
-    {
-      ulp_fail (err, ULP_E_NOMEM, "out of memory");
-      goto out;
-    }
-  const GElf_Phdr *last_load = NULL;
-  for (size_t i = 0; i < pf->phnum; i++)
-    {
-      if (!gelf_getphdr (pf->elf, (int) i, &pf->ph[i]))
-        {
-          ulp_fail (err, ULP_E_FORMAT, "%s: truncated or corrupt program "
-                    "headers: %s", path, elf_errmsg (-1));
-          goto out;
-        }
-      const GElf_Phdr *ph = &pf->ph[i];
-      if ((ph->p_type == PT_LOAD || ph->p_type == PT_NOTE
-           || ph->p_type == PT_DYNAMIC)
-          && (ph->p_offset > pf->size || ph->p_filesz > pf->size - ph->p_offset))
-        {
-          format_error (pf, err, "truncated (a segment extends past the end "
-                                 "of the file)");
-          goto out;
-        }
-      /* The loaded segments must follow each other in memory without
-         overlapping (as the ELF specification requires): where two
-         overlap, what is mapped at an address -- and with which
-         protection -- is not what the checks below looked at.  */
-      if (ph->p_type == PT_LOAD)
-        {
-          if (ph->p_memsz < ph->p_filesz
-              || ph->p_vaddr + ph->p_memsz < ph->p_vaddr)
-            {
-              format_error (pf, err, "corrupt program headers (a segment's "
-                                     "size is impossible)");
-              goto out;
-            }
-          if (last_load && ph->p_vaddr < last_load->p_vaddr
-                                         + last_load->p_memsz)
-            {
-              format_error (pf, err, "corrupt program headers (loaded "
-                                     "segments overlap or are out of "
-                                     "order)");
-              goto out;
-            }
-          last_load = ph;
-        }
-    }
-
+  if (read_phdrs (pf, err) < 0)
+    goto out;
   struct ulp_notes notes;
   if (read_notes (pf, &notes) < 0)
     {

@@ -249,6 +249,104 @@ drop_object (struct mk_object *obj)
   return NULL;
 }
 
+/* The compiler's switches, from the .GCC.command.line section S.
+   Several units' switches may have been merged in (ld -r); they are
+   compared as a whole.  */
+
+static void
+read_switches (struct mk_object *obj, const struct mk_section *s)
+{
+  char *sw = mk_xmalloc (s->size + 1);
+  memcpy (sw, s->data, s->size);
+  sw[s->size] = '\0';
+  for (uint64_t k = 0; k + 1 < s->size; k++)
+    if (sw[k] == '\0')
+      sw[k] = '\n';
+  free ((char *) obj->switches);
+  obj->switches = sw;
+}
+
+/* The section headers and contents of OBJ, whose section names are in
+   section SHSTRNDX.  */
+
+static bool
+read_sections (struct mk_object *obj, size_t shstrndx)
+{
+  obj->secs = mk_xcalloc (obj->shnum, sizeof *obj->secs);
+  for (size_t i = 1; i < obj->shnum; i++)
+    {
+      struct mk_section *s = &obj->secs[i];
+      Elf_Scn *scn = elf_getscn (obj->elf, i);
+      s->index = i;
+      if (!scn || !gelf_getshdr (scn, &s->sh))
+        {
+          mk_error (obj->path, "cannot read section %zu: %s", i,
+                    elf_errmsg (-1));
+          return false;
+        }
+      s->name = elf_strptr (obj->elf, shstrndx, s->sh.sh_name);
+      if (!s->name)
+        s->name = "";
+      s->size = s->sh.sh_size;
+      s->kind = classify (s->name, &s->sh);
+      if (strncmp (s->name, ".gnu.lto_", 9) == 0)
+        {
+          mk_error (obj->path, "compiled with -flto: ulp-mkpatch compares "
+                    "machine code, which an -flto object does not hold; "
+                    "build ORIG and PATCHED without -flto");
+          return false;
+        }
+      if (s->sh.sh_flags & SHF_COMPRESSED)
+        continue;
+      if (s->sh.sh_type != SHT_NOBITS && s->size > 0)
+        {
+          Elf_Data *d = elf_rawdata (scn, NULL);
+          if (!d || d->d_size != s->size)
+            {
+              mk_error (obj->path, "cannot read section %s: %s", s->name,
+                        elf_errmsg (-1));
+              return false;
+            }
+          s->data = d->d_buf;
+        }
+      if (s->sh.sh_type == SHT_SYMTAB)
+        obj->symtab = i;
+      if (strcmp (s->name, ".GCC.command.line") == 0 && s->data && s->size)
+        read_switches (obj, s);
+    }
+  return true;
+}
+
+/* Which unit OBJ's records name, whether it has any and endbr64
+   entries; records and inline lists belong to their function.  */
+
+static void
+link_records (struct mk_object *obj)
+{
+  const struct ulp_func *f = ulp_elf_funcs (obj->ue);
+  for (size_t i = 0; i < ulp_elf_nfuncs (obj->ue); i++)
+    {
+      obj->has_records = true;
+      if (!obj->unit && f[i].unit && *f[i].unit)
+        obj->unit = f[i].unit;
+      if (f[i].flags & ULP_F_ENDBR)
+        obj->cet = true;
+    }
+  for (size_t i = 1; i < obj->shnum; i++)
+    {
+      struct mk_section *s = &obj->secs[i];
+      if ((s->kind == MK_SEC_ULP_META || s->kind == MK_SEC_ULP_AUX)
+          && (s->sh.sh_flags & SHF_LINK_ORDER) && s->sh.sh_link > 0
+          && s->sh.sh_link < obj->shnum)
+        {
+          if (s->kind == MK_SEC_ULP_META)
+            obj->secs[s->sh.sh_link].meta = i;
+          else
+            obj->secs[s->sh.sh_link].aux = i;
+        }
+    }
+}
+
 static struct mk_object *
 load_object (const char *path, const char *rel, bool orig)
 {
@@ -286,58 +384,8 @@ load_object (const char *path, const char *rel, bool orig)
       mk_error (path, "cannot read the section headers: %s", elf_errmsg (-1));
       return drop_object (obj);
     }
-  obj->secs = mk_xcalloc (obj->shnum, sizeof *obj->secs);
-  for (size_t i = 1; i < obj->shnum; i++)
-    {
-      struct mk_section *s = &obj->secs[i];
-      Elf_Scn *scn = elf_getscn (obj->elf, i);
-      s->index = i;
-      if (!scn || !gelf_getshdr (scn, &s->sh))
-        {
-          mk_error (path, "cannot read section %zu: %s", i, elf_errmsg (-1));
-          return drop_object (obj);
-        }
-      s->name = elf_strptr (obj->elf, shstrndx, s->sh.sh_name);
-      if (!s->name)
-        s->name = "";
-      s->size = s->sh.sh_size;
-      s->kind = classify (s->name, &s->sh);
-      if (strncmp (s->name, ".gnu.lto_", 9) == 0)
-        {
-          mk_error (path, "compiled with -flto: ulp-mkpatch compares "
-                    "machine code, which an -flto object does not hold; "
-                    "build ORIG and PATCHED without -flto");
-          return drop_object (obj);
-        }
-      if (s->sh.sh_flags & SHF_COMPRESSED)
-        continue;
-      if (s->sh.sh_type != SHT_NOBITS && s->size > 0)
-        {
-          Elf_Data *d = elf_rawdata (scn, NULL);
-          if (!d || d->d_size != s->size)
-            {
-              mk_error (path, "cannot read section %s: %s", s->name,
-                        elf_errmsg (-1));
-              return drop_object (obj);
-            }
-          s->data = d->d_buf;
-        }
-      if (s->sh.sh_type == SHT_SYMTAB)
-        obj->symtab = i;
-      if (strcmp (s->name, ".GCC.command.line") == 0 && s->data && s->size)
-        {
-          /* Several units' switches may have been merged in (ld -r);
-             they are compared as a whole.  */
-          char *sw = mk_xmalloc (s->size + 1);
-          memcpy (sw, s->data, s->size);
-          sw[s->size] = '\0';
-          for (uint64_t k = 0; k + 1 < s->size; k++)
-            if (sw[k] == '\0')
-              sw[k] = '\n';
-          free ((char *) obj->switches);
-          obj->switches = sw;
-        }
-    }
+  if (!read_sections (obj, shstrndx))
+    return drop_object (obj);
   if (!obj->symtab)
     {
       mk_error (path, "no symbol table (stripped?)");
@@ -350,29 +398,7 @@ load_object (const char *path, const char *rel, bool orig)
       return drop_object (obj);
   read_groups (obj);
 
-  const struct ulp_func *f = ulp_elf_funcs (ue);
-  for (size_t i = 0; i < ulp_elf_nfuncs (ue); i++)
-    {
-      obj->has_records = true;
-      if (!obj->unit && f[i].unit && *f[i].unit)
-        obj->unit = f[i].unit;
-      if (f[i].flags & ULP_F_ENDBR)
-        obj->cet = true;
-    }
-  /* Records and inline lists belong to their function.  */
-  for (size_t i = 1; i < obj->shnum; i++)
-    {
-      struct mk_section *s = &obj->secs[i];
-      if ((s->kind == MK_SEC_ULP_META || s->kind == MK_SEC_ULP_AUX)
-          && (s->sh.sh_flags & SHF_LINK_ORDER) && s->sh.sh_link > 0
-          && s->sh.sh_link < obj->shnum)
-        {
-          if (s->kind == MK_SEC_ULP_META)
-            obj->secs[s->sh.sh_link].meta = i;
-          else
-            obj->secs[s->sh.sh_link].aux = i;
-        }
-    }
+  link_records (obj);
   mk_note (2, "%s: %zu sections, %zu symbols, %zu records", path,
            obj->shnum, obj->nsyms, ulp_elf_nfuncs (ue));
   return obj;
