@@ -91,30 +91,6 @@ objfile_bytes (const struct objfile *of, uint64_t vaddr, uint64_t len)
   return NULL;
 }
 
-const char *
-objfile_string (const struct objfile *of, uint64_t vaddr)
-{
-  for (size_t i = 0; i < of->phnum; i++)
-    {
-      const GElf_Phdr *p = &of->ph[i];
-      if (p->p_type != PT_LOAD || vaddr < p->p_vaddr
-          || vaddr - p->p_vaddr >= p->p_filesz)
-        continue;
-      uint64_t off = p->p_offset + (vaddr - p->p_vaddr);
-      uint64_t max = p->p_offset + p->p_filesz;
-      if (max > of->size)
-        max = of->size;
-      if (off >= max)
-        return NULL;
-      const char *s = (const char *) of->image + off;
-      if (!memchr (s, '\0', max - off))
-        return NULL;
-      return s;
-    }
-  return NULL;
-}
-
-/* The build-id and the ULP note, by the rule of ulp-note.h.  */
 /* The file's bytes at VADDR and how many follow in its PT_LOAD, as
    struct ulp_image asks.  */
 static const unsigned char *
@@ -139,6 +115,14 @@ image_at (const void *ctx, uint64_t vaddr, uint64_t *room)
   return NULL;
 }
 
+const char *
+objfile_string (const struct objfile *of, uint64_t vaddr)
+{
+  uint64_t room;
+  const char *s = (const char *) image_at (of, vaddr, &room);
+  return s && memchr (s, '\0', room) ? s : NULL;
+}
+
 void
 objfile_image (const struct objfile *of, struct ulp_image *im)
 {
@@ -147,6 +131,7 @@ objfile_image (const struct objfile *of, struct ulp_image *im)
   im->prot = NULL;
 }
 
+/* The build-id and the ULP note, by the rule of ulp-note.h.  */
 static void
 read_notes (struct objfile *of)
 {
