@@ -6,7 +6,8 @@
    Every failure of the API is one struct ulp_error: a status code and a
    one-line message naming what is wrong ("libfoo.so.1 is not loaded").
    This module formats them, and keeps the message to one line whatever
-   the strings spliced into it (file names, dlerror texts) contain.  */
+   the strings spliced into it (file names, dlerror texts) contain.
+   (ulp_hex, declared in ulp-runtime.h, is lib/ulp-hex.c.)  */
 
 #include <config.h>
 
@@ -28,16 +29,4 @@ ulp_fail (struct ulp_error *err, int code, const char *fmt, ...)
     if (*p == '\n' || *p == '\r')
       *p = ' ';
   return -1;
-}
-
-void
-ulp_hex (const unsigned char *data, size_t len, char *out)
-{
-  static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < len; i++)
-    {
-      out[2 * i] = digits[data[i] >> 4];
-      out[2 * i + 1] = digits[data[i] & 15];
-    }
-  out[2 * len] = '\0';
 }

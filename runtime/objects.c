@@ -17,8 +17,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,6 +24,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ulp-note.h"
 #include "ulp-runtime.h"
 
 struct ulp_obj *ulp_objects_head;
@@ -111,48 +110,6 @@ ulp_object_at (uintptr_t addr)
   return NULL;
 }
 
-/* The notes of a loaded PT_NOTE segment, read with libelf from memory.  */
-
-struct notes
-{
-  const unsigned char *ulp;
-  size_t ulp_size;
-  const unsigned char *build_id;
-  size_t build_id_size;
-};
-
-static void
-scan_notes (const void *addr, size_t size, struct notes *out)
-{
-  Elf_Data data;
-  memset (&data, 0, sizeof data);
-  data.d_buf = (void *) addr;
-  data.d_size = size;
-  data.d_type = ELF_T_NHDR;
-  data.d_version = EV_CURRENT;
-  data.d_align = 4;
-  size_t off = 0, name_off, desc_off;
-  GElf_Nhdr nh;
-  while ((off = gelf_getnote (&data, off, &nh, &name_off, &desc_off)) > 0)
-    {
-      const char *name = (const char *) addr + name_off;
-      const unsigned char *desc = (const unsigned char *) addr + desc_off;
-      if (nh.n_namesz == sizeof ULP_NOTE_NAME
-          && memcmp (name, ULP_NOTE_NAME, sizeof ULP_NOTE_NAME) == 0
-          && nh.n_type == NT_ULP_OBJECT)
-        {
-          out->ulp = desc;
-          out->ulp_size = nh.n_descsz;
-        }
-      else if (nh.n_namesz == 4 && memcmp (name, "GNU", 4) == 0
-               && nh.n_type == NT_GNU_BUILD_ID && nh.n_descsz > 0)
-        {
-          out->build_id = desc;
-          out->build_id_size = nh.n_descsz;
-        }
-    }
-}
-
 /* DT_SONAME from the loaded dynamic section.  The loader has relocated
    the address entries of most objects in place; those it has not (the
    vDSO) are still link-time addresses below the load bias.  */
@@ -217,20 +174,23 @@ find_handle (const struct dl_phdr_info *info, struct ulp_object_state *o)
   return NULL;
 }
 
+_Static_assert (ULP_BUILD_ID_MAX <= sizeof ((struct ulp_obj *) 0)->build_id,
+                "a build-id fits its handle");
+
 static int
 scan_one (struct dl_phdr_info *info, size_t size, void *data)
 {
   (void) size;
   (void) data;
-  struct notes notes = { 0 };
+  struct ulp_notes notes = { 0 };
   const ElfW (Phdr) *tls = NULL;
   uintptr_t lo = UINTPTR_MAX, hi = 0;
   for (ElfW (Half) i = 0; i < info->dlpi_phnum; i++)
     {
       const ElfW (Phdr) *ph = &info->dlpi_phdr[i];
       if (ph->p_type == PT_NOTE)
-        scan_notes ((const void *) (info->dlpi_addr + ph->p_vaddr),
-                    ph->p_memsz, &notes);
+        ulp_notes_scan (&notes, (const void *) (info->dlpi_addr + ph->p_vaddr),
+                        ph->p_memsz, ph->p_align);
       else if (ph->p_type == PT_TLS)
         tls = ph;
       else if (ph->p_type == PT_LOAD)
@@ -242,16 +202,9 @@ scan_one (struct dl_phdr_info *info, size_t size, void *data)
             hi = a + ph->p_memsz;
         }
     }
-  /* Version 1 notes shorter than the full struct come from objects
-     linked before the state fields existed: treat those fields as 0.  */
-  if (!notes.ulp || notes.ulp_size < 24)
-    return 0;
   struct ulp_note note;
-  memset (&note, 0, sizeof note);
-  memcpy (&note, notes.ulp,
-          notes.ulp_size < sizeof note ? notes.ulp_size : sizeof note);
-  if (note.version != ULP_META_VERSION
-      || note.record_size < sizeof (struct ulp_record))
+  if (!notes.ulp
+      || ulp_note_decode (notes.ulp, notes.ulp_size, &note) != ULP_NOTE_OK)
     return 0;
   /* A live patch is not itself a target (its replacements are reached
      through the target's detours).  */
@@ -289,10 +242,10 @@ scan_one (struct dl_phdr_info *info, size_t size, void *data)
       free (h);
       return 0;
     }
-  if (notes.build_id && notes.build_id_size <= sizeof h->build_id)
+  if (notes.build_id)
     {
-      memcpy (h->build_id, notes.build_id, notes.build_id_size);
-      h->build_id_len = notes.build_id_size;
+      memcpy (h->build_id, notes.build_id, notes.build_id_len);
+      h->build_id_len = notes.build_id_len;
     }
   h->base = info->dlpi_addr;
   h->phdr = info->dlpi_phdr;

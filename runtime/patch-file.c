@@ -6,12 +6,15 @@
    Nothing of a patch is loaded before it passed these checks, so a
    damaged, truncated or foreign file is refused with a message saying
    what is wrong, and the process is left as it was.  The checks follow
-   what the loader will look at (program headers, PT_LOAD contents) and
-   then the patch table: kinds, flags, exactly one TARGET, at most one
-   INFO and STATE, at least one REPLACE, every self-relative reference
-   inside the file's loaded contents, strings NUL-terminated, slots and
-   the state in writable memory, replacements in executable memory,
-   relocated places inside the patch with a supported type.  */
+   what the loader will look at (program headers, PT_LOAD contents),
+   then the notes (lib/ulp-note.c) and the patch table, which
+   ulp_patch_check (lib/ulp-format.c) checks over this file's segments:
+   kinds, flags, exactly one TARGET, at most one INFO and STATE, at
+   least one REPLACE, every self-relative reference inside the file's
+   loaded contents, strings NUL-terminated, slots and the state in
+   writable memory, replacements in executable memory, relocated places
+   inside the patch with a supported type.  This file adds what only
+   the runtime asks: no function replaced twice.  */
 
 #include <config.h>
 
@@ -23,8 +26,8 @@
 #include <unistd.h>
 
 #include "patch-file.h"
-
-#define MAX_STRING 4096
+#include "ulp-format.h"
+#include "ulp-note.h"
 
 static int
 format_error (struct ulp_pfile *pf, struct ulp_error *err, const char *what)
@@ -61,24 +64,6 @@ ulp_pfile_bytes (const struct ulp_pfile *pf, uint64_t vaddr, uint64_t size)
   return pf->image + ph->p_offset + (vaddr - ph->p_vaddr);
 }
 
-/* A NUL-terminated string at VADDR inside the file, or NULL.  */
-
-static const char *
-string_at (const struct ulp_pfile *pf, uint64_t vaddr)
-{
-  const GElf_Phdr *ph = segment_of (pf, vaddr, 1, true);
-  if (!ph)
-    return NULL;
-  const char *s = (const char *) pf->image + ph->p_offset
-                  + (vaddr - ph->p_vaddr);
-  uint64_t room = ph->p_filesz - (vaddr - ph->p_vaddr);
-  if (room > MAX_STRING)
-    room = MAX_STRING;
-  if (!memchr (s, '\0', room))
-    return NULL;
-  return s;
-}
-
 int
 ulp_pfile_prot (const struct ulp_pfile *pf, uint64_t vaddr)
 {
@@ -113,196 +98,223 @@ ulp_pfile_close (struct ulp_pfile *pf)
   pf->fd = -1;
 }
 
+/* The build-id and the ULP note, by the rule of ulp-note.h.  */
+
 static int
-read_notes (struct ulp_pfile *pf, const unsigned char **ulp, size_t *ulp_size)
+read_notes (struct ulp_pfile *pf, struct ulp_notes *notes)
 {
-  *ulp = NULL;
-  *ulp_size = 0;
+  memset (notes, 0, sizeof *notes);
+  for (size_t i = 0; i < pf->phnum; i++)
+    if (pf->ph[i].p_type == PT_NOTE
+        && !ulp_notes_scan_phdr (notes, pf->elf, &pf->ph[i]))
+      return -1;
+  if (notes->build_id)
+    ulp_hex (notes->build_id, notes->build_id_len, pf->build_id);
+  return 0;
+}
+
+/* The patch file as ulp-format.c reads it.  */
+
+static const unsigned char *
+image_at (const void *ctx, uint64_t vaddr, uint64_t *room)
+{
+  const struct ulp_pfile *pf = ctx;
+  const GElf_Phdr *ph = segment_of (pf, vaddr, 1, true);
+  if (!ph)
+    return NULL;
+  *room = ph->p_filesz - (vaddr - ph->p_vaddr);
+  return pf->image + ph->p_offset + (vaddr - ph->p_vaddr);
+}
+
+static int
+image_prot (const void *ctx, uint64_t vaddr, uint64_t size, int how)
+{
+  const struct ulp_pfile *pf = ctx;
+  const GElf_Phdr *ph = segment_of (pf, vaddr, size,
+                                    (how & ULP_IMAGE_IN_FILE) != 0);
+  if (!ph)
+    return -1;
+  if (how & ULP_IMAGE_RELRO)
+    return ulp_pfile_prot (pf, vaddr);
+  return ((ph->p_flags & PF_R ? PROT_READ : 0)
+          | (ph->p_flags & PF_W ? PROT_WRITE : 0)
+          | (ph->p_flags & PF_X ? PROT_EXEC : 0));
+}
+
+/* Keep each checked entry the runtime acts on, into arrays made at the
+   first one, so that a table outside the file allocates nothing.  */
+
+struct keep
+{
+  struct ulp_pfile *pf;
+  struct ulp_error *err;
+  size_t n;
+};
+
+static int
+keep_entry (void *arg, const struct ulp_patch_item *it)
+{
+  struct keep *k = arg;
+  struct ulp_pfile *pf = k->pf;
+  if (!pf->replace)
+    {
+      pf->replace = calloc (k->n, sizeof *pf->replace);
+      pf->refs = calloc (k->n, sizeof *pf->refs);
+      pf->relocs = calloc (k->n, sizeof *pf->relocs);
+      if (!pf->replace || !pf->refs || !pf->relocs)
+        return ulp_fail (k->err, ULP_E_NOMEM, "out of memory");
+    }
+  switch (it->kind)
+    {
+    case ULP_PATCH_TARGET:
+      pf->target_soname = it->sa;
+      pf->target_build_id = it->sb;
+      break;
+    case ULP_PATCH_REPLACE:
+      for (size_t i = 0; i < pf->nreplace; i++)
+        if (strcmp (pf->replace[i].name, it->sb) == 0
+            && (!pf->replace[i].unit || !it->sc
+                || ulp_unit_same (pf->replace[i].unit, it->sc)))
+          return ulp_fail (k->err, ULP_E_FORMAT, "%s: %s is replaced twice",
+                           pf->path, it->sb);
+      pf->replace[pf->nreplace++]
+        = (struct ulp_pfile_replace) { it->a, it->sb, it->sc };
+      break;
+    case ULP_PATCH_REF:
+      pf->refs[pf->nrefs++] = (struct ulp_pfile_ref) { it->a, it->sb, it->sc };
+      break;
+    case ULP_PATCH_INFO:
+      pf->name = it->sa;
+      pf->description = it->sb;
+      pf->version = it->flags;
+      break;
+    case ULP_PATCH_STATE:
+      pf->state = it->a;
+      break;
+    case ULP_PATCH_RELOC:
+      pf->relocs[pf->nrelocs++] = (struct ulp_pfile_reloc) {
+        it->a, it->sb, it->sc, it->flags, (int32_t) it->reserved };
+      break;
+    }
+  return 0;
+}
+
+/* Check the patch table with ulp_patch_check, keeping its entries.  */
+
+static int
+check_entries (struct ulp_pfile *pf, struct ulp_error *err)
+{
+  struct ulp_image im = { pf, image_at, image_prot };
+  struct keep k = { pf, err,
+                    pf->patch_size / sizeof (struct ulp_patch_entry) };
+  struct ulp_patch_problem pb;
+  if (ulp_patch_check (&im, pf->patch_table, pf->patch_size, keep_entry, &k,
+                       &pb) == 0)
+    return 0;
+  switch (pb.fault)
+    {
+    case ULP_PATCH_GEOMETRY:
+      return format_error (pf, err, "corrupt patch table: bad size or "
+                                    "alignment");
+    case ULP_PATCH_OUTSIDE:
+      return format_error (pf, err, "corrupt patch table: outside the "
+                                    "file's loaded contents");
+    case ULP_PATCH_FLAGS:
+      return ulp_fail (err, ULP_E_FORMAT, "%s: corrupt patch table: entry "
+                       "%zu has unknown flags", pf->path, pb.entry);
+    case ULP_PATCH_KIND:
+      return ulp_fail (err, ULP_E_FORMAT, "%s: corrupt patch table: entry "
+                       "%zu has unknown kind %u", pf->path, pb.entry, pb.kind);
+    case ULP_PATCH_ENTRY:
+      return ulp_fail (err, ULP_E_FORMAT, "%s: corrupt patch table: entry "
+                       "%zu (kind %u): %s", pf->path, pb.entry, pb.kind,
+                       pb.what);
+    case ULP_PATCH_TARGETS:
+      return ulp_fail (err, ULP_E_FORMAT, "%s: the patch names %zu target "
+                       "objects, not one", pf->path, pb.count);
+    case ULP_PATCH_REPEATED:
+      return format_error (pf, err, "corrupt patch table: repeated INFO or "
+                                    "STATE entry");
+    case ULP_PATCH_NO_REPLACE:
+      return format_error (pf, err, "the patch replaces no function");
+    default: /* ULP_PATCH_VISIT: keep_entry filled *ERR.  */
+      return -1;
+    }
+}
+
+/* Read and check the program headers of PF, whose count is known.  */
+
+static int
+read_phdrs (struct ulp_pfile *pf, struct ulp_error *err)
+{
+  pf->ph = calloc (pf->phnum, sizeof *pf->ph);
+  if (!pf->ph)
+    return ulp_fail (err, ULP_E_NOMEM, "out of memory");
+  const GElf_Phdr *last_load = NULL;
   for (size_t i = 0; i < pf->phnum; i++)
     {
+      if (!gelf_getphdr (pf->elf, (int) i, &pf->ph[i]))
+        return ulp_fail (err, ULP_E_FORMAT, "%s: truncated or corrupt "
+                         "program headers: %s", pf->path, elf_errmsg (-1));
       const GElf_Phdr *ph = &pf->ph[i];
-      if (ph->p_type != PT_NOTE)
-        continue;
-      Elf_Data *d = elf_getdata_rawchunk (pf->elf, (int64_t) ph->p_offset,
-                                          ph->p_filesz,
-                                          ph->p_align == 8 ? ELF_T_NHDR8
-                                                           : ELF_T_NHDR);
-      if (!d)
-        return -1;
-      size_t off = 0, name_off, desc_off;
-      GElf_Nhdr nh;
-      while ((off = gelf_getnote (d, off, &nh, &name_off, &desc_off)) > 0)
+      if ((ph->p_type == PT_LOAD || ph->p_type == PT_NOTE
+           || ph->p_type == PT_DYNAMIC)
+          && (ph->p_offset > pf->size
+              || ph->p_filesz > pf->size - ph->p_offset))
+        return format_error (pf, err, "truncated (a segment extends past "
+                                      "the end of the file)");
+      /* The loaded segments must follow each other in memory without
+         overlapping (as the ELF specification requires): where two
+         overlap, what is mapped at an address -- and with which
+         protection -- is not what the checks below looked at.  */
+      if (ph->p_type == PT_LOAD)
         {
-          const char *name = (const char *) d->d_buf + name_off;
-          const unsigned char *desc = (const unsigned char *) d->d_buf
-                                      + desc_off;
-          if (nh.n_namesz == sizeof ULP_NOTE_NAME
-              && memcmp (name, ULP_NOTE_NAME, sizeof ULP_NOTE_NAME) == 0
-              && nh.n_type == NT_ULP_OBJECT)
-            {
-              *ulp = desc;
-              *ulp_size = nh.n_descsz;
-            }
-          else if (nh.n_namesz == 4 && memcmp (name, "GNU", 4) == 0
-                   && nh.n_type == NT_GNU_BUILD_ID && nh.n_descsz > 0
-                   && nh.n_descsz <= 64)
-            ulp_hex (desc, nh.n_descsz, pf->build_id);
+          if (ph->p_memsz < ph->p_filesz
+              || ph->p_vaddr + ph->p_memsz < ph->p_vaddr)
+            return format_error (pf, err, "corrupt program headers (a "
+                                          "segment's size is impossible)");
+          if (last_load && ph->p_vaddr < last_load->p_vaddr
+                                         + last_load->p_memsz)
+            return format_error (pf, err, "corrupt program headers "
+                                          "(loaded segments overlap or "
+                                          "are out of order)");
+          last_load = ph;
         }
     }
   return 0;
 }
 
-/* Resolve the self-relative reference VALUE held at FIELD_VADDR.  */
-
-static uint64_t
-ref (uint64_t field_vaddr, int32_t value)
-{
-  return field_vaddr + (uint64_t) (int64_t) value;
-}
+/* Check the ULP note's descriptor DESC, SIZE bytes, and take the
+   tables it points to.  */
 
 static int
-check_entries (struct ulp_pfile *pf, struct ulp_error *err)
+check_note (struct ulp_pfile *pf, const unsigned char *desc, size_t size,
+            struct ulp_error *err)
 {
-  const unsigned char *table = ulp_pfile_bytes (pf, pf->patch_table,
-                                                pf->patch_size);
-  if (!table)
-    return format_error (pf, err, "corrupt patch table: outside the file's "
-                                  "loaded contents");
-  size_t n = pf->patch_size / sizeof (struct ulp_patch_entry);
-  pf->replace = calloc (n, sizeof *pf->replace);
-  pf->refs = calloc (n, sizeof *pf->refs);
-  pf->relocs = calloc (n, sizeof *pf->relocs);
-  if (!pf->replace || !pf->refs || !pf->relocs)
-    return ulp_fail (err, ULP_E_NOMEM, "out of memory");
-  size_t ntarget = 0, ninfo = 0, nstate = 0;
-  for (size_t i = 0; i < n; i++)
+  struct ulp_note note;
+  switch (ulp_note_decode (desc, size, &note))
     {
-      struct ulp_patch_entry e;
-      memcpy (&e, table + i * sizeof e, sizeof e);
-      uint64_t at = pf->patch_table + i * sizeof e;
-      uint64_t a = ref (at + offsetof (struct ulp_patch_entry, a), e.a);
-      uint64_t b = ref (at + offsetof (struct ulp_patch_entry, b), e.b);
-      uint64_t c = ref (at + offsetof (struct ulp_patch_entry, c), e.c);
-      const char *sa = NULL, *sb = NULL, *sc = NULL;
-      /* RELOC's flags are its type, INFO's the patch's version.  */
-      if (e.kind != ULP_PATCH_RELOC
-          && (e.reserved != 0 || (e.kind != ULP_PATCH_INFO && e.flags != 0)))
-        return ulp_fail (err, ULP_E_FORMAT,
-                         "%s: corrupt patch table: entry %zu has unknown "
-                         "flags", pf->path, i);
-#define NEED(cond, what)                                                  \
-      do                                                                  \
-        if (!(cond))                                                      \
-          return ulp_fail (err, ULP_E_FORMAT,                             \
-                           "%s: corrupt patch table: entry %zu (kind %u): " \
-                           "%s", pf->path, i, e.kind, what);              \
-      while (0)
-      switch (e.kind)
-        {
-        case ULP_PATCH_TARGET:
-          NEED (e.a && (sa = string_at (pf, a)) && *sa, "bad soname");
-          NEED (e.b && (sb = string_at (pf, b)) && *sb, "bad build-id");
-          NEED (strspn (sb, "0123456789abcdef") == strlen (sb)
-                  && strlen (sb) % 2 == 0,
-                "build-id is not lower-case hex");
-          NEED (e.c == 0, "unexpected third reference");
-          pf->target_soname = sa;
-          pf->target_build_id = sb;
-          ntarget++;
-          break;
-        case ULP_PATCH_REPLACE:
-          {
-            NEED (e.a, "no replacement function");
-            /* Executable as the loader leaves it: a PT_GNU_RELRO over
-               it would make it read-only after relocation.  */
-            const GElf_Phdr *ph = segment_of (pf, a, 2, true);
-            NEED (ph && (ph->p_flags & PF_X)
-                    && (ulp_pfile_prot (pf, a) & PROT_EXEC),
-                  "replacement function outside executable code");
-            NEED (e.b && (sb = string_at (pf, b)) && *sb,
-                  "bad target function name");
-            NEED (!e.c || ((sc = string_at (pf, c)) && *sc), "bad unit");
-            for (size_t k = 0; k < pf->nreplace; k++)
-              if (strcmp (pf->replace[k].name, sb) == 0
-                  && (!pf->replace[k].unit || !sc
-                      || strcmp (pf->replace[k].unit, sc) == 0))
-                return ulp_fail (err, ULP_E_FORMAT,
-                                 "%s: %s is replaced twice", pf->path, sb);
-            pf->replace[pf->nreplace].vaddr = a;
-            pf->replace[pf->nreplace].name = sb;
-            pf->replace[pf->nreplace].unit = sc;
-            pf->nreplace++;
-          }
-          break;
-        case ULP_PATCH_REF:
-          {
-            NEED (e.a && (a & 7) == 0, "misaligned reference slot");
-            const GElf_Phdr *ph = segment_of (pf, a, 8, false);
-            NEED (ph && (ph->p_flags & PF_W),
-                  "reference slot outside writable data");
-            NEED (e.b && (sb = string_at (pf, b)) && *sb, "bad symbol name");
-            NEED (!e.c || ((sc = string_at (pf, c)) && *sc), "bad unit");
-            pf->refs[pf->nrefs].slot = a;
-            pf->refs[pf->nrefs].name = sb;
-            pf->refs[pf->nrefs].unit = sc;
-            pf->nrefs++;
-          }
-          break;
-        case ULP_PATCH_INFO:
-          NEED (e.a && (sa = string_at (pf, a)) && *sa, "bad patch name");
-          NEED (!e.b || (sb = string_at (pf, b)), "bad description");
-          NEED (e.c == 0, "unexpected third reference");
-          pf->name = sa;
-          pf->description = sb;
-          pf->version = e.flags;
-          ninfo++;
-          break;
-        case ULP_PATCH_STATE:
-          {
-            NEED (e.a && (a & 7) == 0, "misaligned state");
-            const GElf_Phdr *ph = segment_of (pf, a,
-                                              sizeof (struct ulp_patch_state),
-                                              false);
-            NEED (ph && (ph->p_flags & PF_W), "state outside writable data");
-            NEED (e.b == 0 && e.c == 0, "unexpected reference");
-            pf->state = a;
-            nstate++;
-          }
-          break;
-        case ULP_PATCH_RELOC:
-          {
-            uint64_t size = e.flags == R_X86_64_64 ? 8 : 4;
-            NEED (e.flags == R_X86_64_PC32 || e.flags == R_X86_64_PLT32
-                    || e.flags == R_X86_64_64,
-                  "unsupported relocation type");
-            NEED (e.a && segment_of (pf, a, size, false),
-                  "relocated place outside the patch");
-            NEED (e.b && (sb = string_at (pf, b)) && *sb, "bad symbol name");
-            NEED (!e.c || ((sc = string_at (pf, c)) && *sc), "bad unit");
-            pf->relocs[pf->nrelocs].place = a;
-            pf->relocs[pf->nrelocs].name = sb;
-            pf->relocs[pf->nrelocs].unit = sc;
-            pf->relocs[pf->nrelocs].type = e.flags;
-            pf->relocs[pf->nrelocs].addend = (int32_t) e.reserved;
-            pf->nrelocs++;
-          }
-          break;
-        default:
-          return ulp_fail (err, ULP_E_FORMAT,
-                           "%s: corrupt patch table: entry %zu has unknown "
-                           "kind %u", pf->path, i, e.kind);
-        }
-#undef NEED
+    case ULP_NOTE_OK:
+      break;
+    case ULP_NOTE_VERSION:
+      return ulp_fail (err, ULP_E_FORMAT, "%s: ulp metadata version %u, "
+                       "this runtime reads version %d", pf->path,
+                       note.version, ULP_META_VERSION);
+    case ULP_NOTE_SHORT:
+    case ULP_NOTE_TRUNCATED:
+      return ulp_fail (err, ULP_E_FORMAT, "%s: not a live patch (ULP note "
+                       "of %zu bytes has no patch table)", pf->path, size);
+    default:
+      return ulp_fail (err, ULP_E_FORMAT, "%s: corrupt notes: %s", pf->path,
+                       "the ULP note's record or table size is wrong");
     }
-  if (ntarget != 1)
-    return ulp_fail (err, ULP_E_FORMAT,
-                     "%s: the patch names %zu target objects, not one",
-                     pf->path, ntarget);
-  if (ninfo > 1 || nstate > 1)
-    return format_error (pf, err, "corrupt patch table: repeated INFO or "
-                                  "STATE entry");
-  if (pf->nreplace == 0)
-    return format_error (pf, err, "the patch replaces no function");
+  if (note.patch_table == 0)
+    return format_error (pf, err, "not a live patch (no patch table)");
+  pf->meta_table = note.table;
+  pf->meta_table_size = note.table_size;
+  pf->meta_record_size = note.record_size;
+  pf->patch_table = note.patch_table;
+  pf->patch_size = note.patch_size;
   return 0;
 }
 
@@ -377,100 +389,22 @@ ulp_pfile_open_fd (const char *path, int fd, const struct stat *st,
                 "headers: %s", path, elf_errmsg (-1));
       goto out;
     }
-  pf->ph = calloc (pf->phnum, sizeof *pf->ph);
-  if (!pf->ph)
-    {
-      ulp_fail (err, ULP_E_NOMEM, "out of memory");
-      goto out;
-    }
-  const GElf_Phdr *last_load = NULL;
-  for (size_t i = 0; i < pf->phnum; i++)
-    {
-      if (!gelf_getphdr (pf->elf, (int) i, &pf->ph[i]))
-        {
-          ulp_fail (err, ULP_E_FORMAT, "%s: truncated or corrupt program "
-                    "headers: %s", path, elf_errmsg (-1));
-          goto out;
-        }
-      const GElf_Phdr *ph = &pf->ph[i];
-      if ((ph->p_type == PT_LOAD || ph->p_type == PT_NOTE
-           || ph->p_type == PT_DYNAMIC)
-          && (ph->p_offset > pf->size || ph->p_filesz > pf->size - ph->p_offset))
-        {
-          format_error (pf, err, "truncated (a segment extends past the end "
-                                 "of the file)");
-          goto out;
-        }
-      /* The loaded segments must follow each other in memory without
-         overlapping (as the ELF specification requires): where two
-         overlap, what is mapped at an address -- and with which
-         protection -- is not what the checks below looked at.  */
-      if (ph->p_type == PT_LOAD)
-        {
-          if (ph->p_memsz < ph->p_filesz
-              || ph->p_vaddr + ph->p_memsz < ph->p_vaddr)
-            {
-              format_error (pf, err, "corrupt program headers (a segment's "
-                                     "size is impossible)");
-              goto out;
-            }
-          if (last_load && ph->p_vaddr < last_load->p_vaddr
-                                         + last_load->p_memsz)
-            {
-              format_error (pf, err, "corrupt program headers (loaded "
-                                     "segments overlap or are out of "
-                                     "order)");
-              goto out;
-            }
-          last_load = ph;
-        }
-    }
-
-  const unsigned char *ulp;
-  size_t ulp_size;
-  if (read_notes (pf, &ulp, &ulp_size) < 0)
+  if (read_phdrs (pf, err) < 0)
+    goto out;
+  struct ulp_notes notes;
+  if (read_notes (pf, &notes) < 0)
     {
       ulp_fail (err, ULP_E_FORMAT, "%s: corrupt notes: %s", path,
                 elf_errmsg (-1));
       goto out;
     }
-  if (!ulp)
+  if (!notes.ulp)
     {
       format_error (pf, err, "not a live patch (no ULP note)");
       goto out;
     }
-  struct ulp_note note;
-  if (ulp_size < sizeof note)
-    {
-      ulp_fail (err, ULP_E_FORMAT, "%s: not a live patch (ULP note of %zu "
-                "bytes has no patch table)", path, ulp_size);
-      goto out;
-    }
-  memcpy (&note, ulp, sizeof note);
-  if (note.version != ULP_META_VERSION)
-    {
-      ulp_fail (err, ULP_E_FORMAT, "%s: ulp metadata version %u, this "
-                "runtime reads version %d", path, note.version,
-                ULP_META_VERSION);
-      goto out;
-    }
-  if (note.patch_table == 0)
-    {
-      format_error (pf, err, "not a live patch (no patch table)");
-      goto out;
-    }
-  if (note.patch_size == 0
-      || note.patch_size % sizeof (struct ulp_patch_entry) != 0
-      || note.patch_table % 4 != 0)
-    {
-      format_error (pf, err, "corrupt patch table: bad size or alignment");
-      goto out;
-    }
-  pf->meta_table = note.table;
-  pf->meta_table_size = note.table_size;
-  pf->meta_record_size = note.record_size;
-  pf->patch_table = note.patch_table;
-  pf->patch_size = note.patch_size;
+  if (check_note (pf, notes.ulp, notes.ulp_size, err) < 0)
+    goto out;
   if (check_entries (pf, err) < 0)
     goto out;
   r = 0;

@@ -16,6 +16,7 @@
 #include <gelf.h>
 #include <sys/stat.h>
 
+#include "ulp-format.h"
 #include "ulp-runtime.h"
 
 struct ulp_pfile_replace
@@ -109,8 +110,5 @@ const struct ulp_record *ulp_find_function (struct ulp_obj *h,
    the records, the dynamic symbols, or the file's symbol table.  */
 int ulp_find_symbol (struct ulp_obj *h, const char *name, const char *unit,
                      uintptr_t *addr, struct ulp_error *err) ULP_HIDDEN;
-
-/* Whether a record's unit matches UNIT as a patch names it.  */
-bool ulp_unit_matches (const char *rec_unit, const char *unit) ULP_HIDDEN;
 
 #endif /* ULP_PATCH_FILE_H */

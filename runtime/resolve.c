@@ -12,7 +12,8 @@
    dynamic symbols, and then in the file's own symbol table (read with
    libelf, only when the file's build-id is that of the loaded object),
    where the STT_FILE symbols tell static symbols of different units
-   apart.  */
+   apart.  Unit names compare as ulp_unit_matches (lib/ulp-format.c)
+   says.  */
 
 #include <config.h>
 
@@ -24,25 +25,7 @@
 #include <unistd.h>
 
 #include "patch-file.h"
-
-bool
-ulp_unit_matches (const char *rec_unit, const char *unit)
-{
-  if (!unit)
-    return true;
-  if (!rec_unit)
-    return false;
-  if (strcmp (rec_unit, unit) == 0)
-    return true;
-  /* "src/foo.c" names the unit the compiler saw as "../src/foo.c" or
-     "/build/src/foo.c", and the other way round.  */
-  size_t a = strlen (rec_unit), b = strlen (unit);
-  if (a > b && rec_unit[a - b - 1] == '/' && strcmp (rec_unit + a - b, unit) == 0)
-    return true;
-  if (b > a && unit[b - a - 1] == '/' && strcmp (unit + b - a, rec_unit) == 0)
-    return true;
-  return false;
-}
+#include "ulp-note.h"
 
 static const char *
 rec_str (const int32_t *field)
@@ -165,30 +148,14 @@ file_symbol (struct ulp_obj *h, const char *name, const char *unit,
   int found = 0;
   if (!elf || elf_kind (elf) != ELF_K_ELF)
     goto out;
-  /* Only the very file that is loaded.  */
+  /* Only the very file that is loaded: its build-id, by the rule of
+     ulp-note.h, is the one the runtime read from the loaded notes.  */
   if (h->build_id_len)
     {
-      bool same = false;
-      size_t phnum;
-      if (elf_getphdrnum (elf, &phnum) == 0)
-        for (size_t i = 0; i < phnum && !same; i++)
-          {
-            GElf_Phdr ph;
-            if (!gelf_getphdr (elf, (int) i, &ph) || ph.p_type != PT_NOTE)
-              continue;
-            Elf_Data *d = elf_getdata_rawchunk (elf, (int64_t) ph.p_offset,
-                                                ph.p_filesz, ELF_T_NHDR);
-            size_t off = 0, no, dof;
-            GElf_Nhdr nh;
-            while (d && (off = gelf_getnote (d, off, &nh, &no, &dof)) > 0)
-              if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4
-                  && memcmp ((char *) d->d_buf + no, "GNU", 4) == 0
-                  && nh.n_descsz == h->build_id_len
-                  && memcmp ((char *) d->d_buf + dof, h->build_id,
-                             h->build_id_len) == 0)
-                same = true;
-          }
-      if (!same)
+      struct ulp_notes notes = { 0 };
+      ulp_notes_read_elf (elf, &notes);
+      if (notes.build_id_len != h->build_id_len
+          || memcmp (notes.build_id, h->build_id, h->build_id_len) != 0)
         goto out;
     }
   Elf_Scn *scn = NULL;

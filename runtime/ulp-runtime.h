@@ -32,6 +32,7 @@
 #include "ulp-protocol.h"
 
 #include "fault.h"
+#include "ulp-hex.h"
 
 #define ULP_HIDDEN __attribute__ ((visibility ("hidden")))
 
@@ -47,9 +48,6 @@ struct ulp_patch;
    return -1 so callers can `return ulp_fail (...)'.  */
 ULP_HIDDEN int ulp_fail (struct ulp_error *err, int code, const char *fmt,
                          ...) __attribute__ ((format (printf, 3, 4)));
-
-/* Lower-case hex of LEN bytes of DATA into OUT (2*LEN+1 bytes).  */
-ULP_HIDDEN void ulp_hex (const unsigned char *data, size_t len, char *out);
 
 /* ------------------------------------------------------------------ */
 /* Objects (objects.c).                                                */

@@ -42,6 +42,7 @@
 #include "repo.h"
 #include "sign.h"
 #include "tool-version.h"
+#include "ulp-hex.h"
 
 #ifndef ULP_RUNTIME_DEFAULT
 #define ULP_RUNTIME_DEFAULT "/usr/local/lib/libulp.so.0"
@@ -224,8 +225,7 @@ read_trusted_key (const char *pub)
       fprintf (stderr, "%s: --trusted-key: %s\n", program_name, why);
       exit (ULP_EXIT_USAGE);
     }
-  for (int i = 0; i < 32; i++)
-    snprintf (opt.trusted_key_hex + 2 * i, 3, "%02x", key[i]);
+  ulp_hex (key, sizeof key, opt.trusted_key_hex);
   opt.require_signature = true;
 }
 

@@ -30,6 +30,8 @@
 #include "boundary-check.h"
 #include "ulp-json-escape.h"
 #include "ulp-elf.h"
+#include "ulp-format.h"
+#include "ulp-hex.h"
 #include "ulp-meta.h"
 #include "ulp-patch.h"
 #include "tool-version.h"
@@ -60,23 +62,6 @@ struct patch_desc
 /* The one of the file being dumped, or NULL when it is no live patch.  */
 static const struct patch_desc *cur_patch;
 
-/* The NUL-terminated string at VADDR of UE into OUT (cut to SIZE).  */
-static bool
-read_cstr (const struct ulp_elf *ue, uint64_t vaddr, char *out, size_t size)
-{
-  for (size_t i = 0; i + 1 < size; i++)
-    {
-      const unsigned char *c = ulp_elf_read_vaddr (ue, vaddr + i, 1);
-      if (c == NULL)
-        return false;
-      out[i] = (char) *c;
-      if (*c == '\0')
-        return true;
-    }
-  out[size - 1] = '\0';
-  return true;
-}
-
 /* Read the patch table of UE, which the ULP note points to, into *D:
    false when UE is not a live patch, or a damaged one (ulp-dump still
    shows its records).  */
@@ -84,61 +69,20 @@ static bool
 patch_desc_read (const struct ulp_elf *ue, struct patch_desc *d)
 {
   memset (d, 0, sizeof *d);
-  Elf *elf = ulp_elf_handle (ue);
-  size_t phnum;
-  if (elf == NULL || ulp_elf_type (ue) == ULP_ELF_REL
-      || elf_getphdrnum (elf, &phnum) != 0)
+  struct ulp_note note;
+  if (!ulp_elf_note (ue, &note) || note.patch_table == 0)
     return false;
-  uint64_t table = 0, size = 0;
-  for (size_t i = 0; i < phnum && table == 0; i++)
-    {
-      GElf_Phdr ph;
-      if (gelf_getphdr (elf, (int) i, &ph) == NULL || ph.p_type != PT_NOTE)
-        continue;
-      Elf_Data *data = elf_getdata_rawchunk (elf, ph.p_offset, ph.p_filesz,
-                                             ELF_T_NHDR);
-      if (data == NULL)
-        continue;
-      size_t off = 0, name_off, desc_off;
-      GElf_Nhdr nh;
-      while ((off = gelf_getnote (data, off, &nh, &name_off, &desc_off)) > 0)
-        if (nh.n_type == NT_ULP_OBJECT
-            && nh.n_namesz == sizeof ULP_NOTE_NAME
-            && memcmp ((const char *) data->d_buf + name_off, ULP_NOTE_NAME,
-                       sizeof ULP_NOTE_NAME) == 0
-            && nh.n_descsz >= sizeof (struct ulp_note))
-          {
-            struct ulp_note n;
-            memcpy (&n, (const char *) data->d_buf + desc_off, sizeof n);
-            table = n.patch_table;
-            size = n.patch_size;
-            break;
-          }
-    }
-  size_t esize = sizeof (struct ulp_patch_entry);
-  if (table == 0 || size == 0 || size % esize != 0 || size > (1u << 24))
+  struct ulp_image im;
+  struct ulp_patch_about about;
+  ulp_elf_image (ue, &im);
+  if (!ulp_patch_describe (&im, note.patch_table, note.patch_size, &about)
+      || !about.soname || !about.build_id)
     return false;
-  bool have_target = false;
-  for (uint64_t at = table; at < table + size; at += esize)
-    {
-      const unsigned char *p = ulp_elf_read_vaddr (ue, at, esize);
-      if (p == NULL)
-        return false;
-      struct ulp_patch_entry e;
-      memcpy (&e, p, sizeof e);
-      uint64_t a = at + offsetof (struct ulp_patch_entry, a) + (int64_t) e.a;
-      uint64_t b = at + offsetof (struct ulp_patch_entry, b) + (int64_t) e.b;
-      if (e.kind == ULP_PATCH_TARGET && e.a && e.b)
-        have_target = read_cstr (ue, a, d->target, sizeof d->target)
-                      && read_cstr (ue, b, d->build_id, sizeof d->build_id);
-      else if (e.kind == ULP_PATCH_INFO && e.a)
-        {
-          if (!read_cstr (ue, a, d->name, sizeof d->name))
-            d->name[0] = '\0';
-          d->version = e.flags;
-        }
-    }
-  return have_target;
+  snprintf (d->target, sizeof d->target, "%s", about.soname);
+  snprintf (d->build_id, sizeof d->build_id, "%s", about.build_id);
+  snprintf (d->name, sizeof d->name, "%s", about.name ? about.name : "");
+  d->version = about.version;
+  return true;
 }
 static bool opt_verbose;
 /* -v twice: also each step on standard error, with its time (standard
@@ -347,11 +291,19 @@ buf_safe (struct buf *b, const char *s)
     }
 }
 
+/* Hex of the N bytes at P, SEP (or nothing for 0) between two; N is a
+   record's byte count or a build-id's length, at most 255.  */
 static void
-buf_hex (struct buf *b, const unsigned char *p, size_t n, const char *sep)
+buf_hex (struct buf *b, const unsigned char *p, size_t n, char sep)
 {
-  for (size_t i = 0; i < n; i++)
-    buf_printf (b, "%s%02x", i ? sep : "", p[i]);
+  char hex[3 * UINT8_MAX + 1];
+  if (n > UINT8_MAX)
+    n = UINT8_MAX;
+  if (sep)
+    ulp_hex_sep (p, n, sep, hex);
+  else
+    ulp_hex (p, n, hex);
+  buf_printf (b, "%s", hex);
 }
 
 /* Print "FILE:"-style text from the file safely.  */
@@ -401,7 +353,7 @@ format_cells (const struct ulp_func *f, struct buf cell[NCOLS])
       if (f->entry_offset != 0)
         buf_printf (&cell[COL_ENTRY], "+%u:", (unsigned) f->entry_offset);
       if (f->entry_bytes != NULL)
-        buf_hex (&cell[COL_ENTRY], f->entry_bytes, f->entry_size, " ");
+        buf_hex (&cell[COL_ENTRY], f->entry_bytes, f->entry_size, ' ');
       else
         buf_str (&cell[COL_ENTRY], "?");
     }
@@ -470,7 +422,7 @@ print_details (const struct ulp_func *f)
       if (f->pre_entry_bytes != NULL)
         {
           buf_str (&b, " ");
-          buf_hex (&b, f->pre_entry_bytes, f->pre_entry, " ");
+          buf_hex (&b, f->pre_entry_bytes, f->pre_entry, ' ');
         }
       else
         buf_str (&b, " (not in the file)");
@@ -515,7 +467,7 @@ print_table (const struct ulp_elf *ue, const struct ulp_func **sorted,
   if (id != NULL)
     {
       struct buf b = { 0 };
-      buf_hex (&b, id, idlen, "");
+      buf_hex (&b, id, idlen, 0);
       printf (", build-id %s", b.s);
       free (b.s);
     }
@@ -617,10 +569,11 @@ json_hex (const unsigned char *p, size_t n)
       fputs ("null", stdout);
       return;
     }
-  putchar ('"');
-  for (size_t i = 0; i < n; i++)
-    printf ("%02x", p[i]);
-  putchar ('"');
+  char hex[2 * UINT8_MAX + 1];
+  if (n > UINT8_MAX)
+    n = UINT8_MAX;
+  ulp_hex (p, n, hex);
+  printf ("\"%s\"", hex);
 }
 
 static const char *

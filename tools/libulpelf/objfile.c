@@ -24,6 +24,10 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "ulp-format.h"
+#include "ulp-hex.h"
+#include "ulp-note.h"
+
 #define PAGE_MASK_ ((uint64_t) 4095)
 
 struct dsym
@@ -87,9 +91,12 @@ objfile_bytes (const struct objfile *of, uint64_t vaddr, uint64_t len)
   return NULL;
 }
 
-const char *
-objfile_string (const struct objfile *of, uint64_t vaddr)
+/* The file's bytes at VADDR and how many follow in its PT_LOAD, as
+   struct ulp_image asks.  */
+static const unsigned char *
+image_at (const void *ctx, uint64_t vaddr, uint64_t *room)
 {
+  const struct objfile *of = ctx;
   for (size_t i = 0; i < of->phnum; i++)
     {
       const GElf_Phdr *p = &of->ph[i];
@@ -102,57 +109,41 @@ objfile_string (const struct objfile *of, uint64_t vaddr)
         max = of->size;
       if (off >= max)
         return NULL;
-      const char *s = (const char *) of->image + off;
-      if (!memchr (s, '\0', max - off))
-        return NULL;
-      return s;
+      *room = max - off;
+      return of->image + off;
     }
   return NULL;
 }
 
+const char *
+objfile_string (const struct objfile *of, uint64_t vaddr)
+{
+  uint64_t room;
+  const char *s = (const char *) image_at (of, vaddr, &room);
+  return s && memchr (s, '\0', room) ? s : NULL;
+}
+
+void
+objfile_image (const struct objfile *of, struct ulp_image *im)
+{
+  im->ctx = of;
+  im->at = image_at;
+  im->prot = NULL;
+}
+
+/* The build-id and the ULP note, by the rule of ulp-note.h.  */
 static void
 read_notes (struct objfile *of)
 {
+  struct ulp_notes notes = { 0 };
   for (size_t i = 0; i < of->phnum; i++)
-    {
-      const GElf_Phdr *p = &of->ph[i];
-      if (p->p_type != PT_NOTE)
-        continue;
-      Elf_Data *d = elf_getdata_rawchunk (of->elf, p->p_offset, p->p_filesz,
-                                          ELF_T_NHDR);
-      if (!d)
-        continue;
-      size_t off = 0, name_off, desc_off;
-      GElf_Nhdr nh;
-      while (off < d->d_size
-             && (off = gelf_getnote (d, off, &nh, &name_off, &desc_off)) > 0)
-        {
-          const char *name = (const char *) d->d_buf + name_off;
-          const unsigned char *desc = (const unsigned char *) d->d_buf
-                                      + desc_off;
-          if (nh.n_namesz == 4 && memcmp (name, "GNU", 4) == 0
-              && nh.n_type == NT_GNU_BUILD_ID && nh.n_descsz <= 64)
-            {
-              static const char digits[] = "0123456789abcdef";
-              for (size_t k = 0; k < nh.n_descsz; k++)
-                {
-                  of->build_id[2 * k] = digits[desc[k] >> 4];
-                  of->build_id[2 * k + 1] = digits[desc[k] & 15];
-                }
-              of->build_id[2 * nh.n_descsz] = '\0';
-            }
-          else if (nh.n_namesz == sizeof ULP_NOTE_NAME
-                   && memcmp (name, ULP_NOTE_NAME, sizeof ULP_NOTE_NAME) == 0
-                   && nh.n_type == NT_ULP_OBJECT && nh.n_descsz >= 24)
-            {
-              memset (&of->note, 0, sizeof of->note);
-              memcpy (&of->note, desc,
-                      nh.n_descsz < sizeof of->note ? nh.n_descsz
-                                                    : sizeof of->note);
-              of->has_note = true;
-            }
-        }
-    }
+    if (of->ph[i].p_type == PT_NOTE)
+      ulp_notes_scan_phdr (&notes, of->elf, &of->ph[i]);
+  if (notes.build_id)
+    ulp_hex (notes.build_id, notes.build_id_len, of->build_id);
+  of->has_note = notes.ulp
+                 && ulp_note_decode (notes.ulp, notes.ulp_size, &of->note)
+                      == ULP_NOTE_OK;
 }
 
 static void

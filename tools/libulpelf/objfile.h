@@ -44,10 +44,12 @@ void objfile_cache_clear (void);
 /* DT_SONAME, or the file name's last component.  */
 const char *objfile_soname (const struct objfile *of);
 
-/* The GNU build-id in lower-case hex, "" when none.  */
+/* The GNU build-id (by the rule of ulp-note.h) in lower-case hex, ""
+   when none.  */
 const char *objfile_build_id (const struct objfile *of);
 
-/* The ULP note, when the file is live-patchable.  */
+/* The ULP note, when the file is live-patchable (ulp_note_decode
+   accepts its note).  */
 bool objfile_ulp_note (const struct objfile *of, struct ulp_note *note);
 
 /* Link-time value of the dynamic symbol NAME (a default or the only
@@ -79,6 +81,11 @@ const void *objfile_bytes (const struct objfile *of, uint64_t vaddr,
 
 /* A NUL-terminated string at link-time VADDR, or NULL.  */
 const char *objfile_string (const struct objfile *of, uint64_t vaddr);
+
+/* The file's loaded contents, for the patch-table reader of
+   ulp-format.h.  */
+struct ulp_image;
+void objfile_image (const struct objfile *of, struct ulp_image *im);
 
 /* Executable segments' link-time span.  */
 void objfile_text_span (const struct objfile *of, uint64_t *lo,

@@ -4,8 +4,8 @@
    SPDX-License-Identifier: GPL-3.0-or-later
 
    See patchinfo.h.  The patch table is found through the ULP note and
-   read with the file's program headers (objfile.c); each reference is
-   self-relative (ulp-patch.h) and must land on a string in the file.  */
+   read by ulp_patch_describe (lib/ulp-format.c) over the file's
+   program headers (objfile.c).  */
 
 #include <config.h>
 
@@ -18,15 +18,7 @@
 #include <string.h>
 
 #include "objfile.h"
-#include "ulp-patch.h"
-
-static const char *
-ref_string (const struct objfile *of, uint64_t field_vaddr, int32_t ref)
-{
-  if (ref == 0)
-    return NULL;
-  return objfile_string (of, field_vaddr + (int64_t) ref);
-}
+#include "ulp-format.h"
 
 static void
 copy (char *dst, size_t size, const char *src)
@@ -61,41 +53,26 @@ patchinfo_read (const char *path, struct patchinfo *pi, const char **err)
       *err = "not a live patch (no ulp patch table)";
       return -1;
     }
-  const struct ulp_patch_entry *e
-    = objfile_bytes (of, note.patch_table, note.patch_size);
-  if (!e || note.patch_size % sizeof *e)
+  struct ulp_image im;
+  struct ulp_patch_about about;
+  objfile_image (of, &im);
+  if (!ulp_patch_describe (&im, note.patch_table, note.patch_size, &about))
     {
       objfile_close (of);
       *err = "malformed live patch (patch table outside the file)";
       return -1;
     }
-  size_t n = note.patch_size / sizeof *e;
-  bool have_target = false;
-  for (size_t i = 0; i < n; i++)
+  if (about.bad_target)
     {
-      uint64_t at = note.patch_table + i * sizeof *e;
-      const char *a = ref_string (of, at + offsetof (struct ulp_patch_entry, a),
-                                  e[i].a);
-      const char *b = ref_string (of, at + offsetof (struct ulp_patch_entry, b),
-                                  e[i].b);
-      if (e[i].kind == ULP_PATCH_TARGET)
-        {
-          if (!a || !b)
-            {
-              objfile_close (of);
-              *err = "malformed live patch (bad target entry)";
-              return -1;
-            }
-          copy (pi->target, sizeof pi->target, a);
-          copy (pi->build_id, sizeof pi->build_id, b);
-          have_target = true;
-        }
-      else if (e[i].kind == ULP_PATCH_INFO && a)
-        {
-          copy (pi->name, sizeof pi->name, a);
-          pi->version = e[i].flags;
-        }
+      objfile_close (of);
+      *err = "malformed live patch (bad target entry)";
+      return -1;
     }
+  bool have_target = about.soname != NULL;
+  copy (pi->target, sizeof pi->target, about.soname);
+  copy (pi->build_id, sizeof pi->build_id, about.build_id);
+  copy (pi->name, sizeof pi->name, about.name);
+  pi->version = about.version;
   objfile_close (of);
   if (!have_target)
     {

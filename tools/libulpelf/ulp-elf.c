@@ -23,6 +23,8 @@
 #endif
 
 #include "ulp-elf.h"
+#include "ulp-format.h"
+#include "ulp-note.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -71,8 +73,8 @@ struct ulp_elf
   Elf *elf;
   enum ulp_elf_type type;
   unsigned version;
-  const unsigned char *build_id;
-  size_t build_id_len;
+  struct ulp_notes notes;    /* the build-id and the ULP note.  */
+  struct ulp_note note;      /* the ULP note, decoded.  */
 
   struct ulp_func *funcs;
   size_t nfuncs;
@@ -133,44 +135,27 @@ fail_elf (struct ulp_elf *ue, const char *what)
   return fail (ue, ULP_ELF_ERR_CORRUPT, "%s: %s", what, elf_errmsg (-1));
 }
 
-static uint32_t
-get_le32 (const unsigned char *p)
+/* A self-relative reference as the file holds it at P (x86-64 files
+   only, read on x86-64).  */
+static int32_t
+load_ref (const unsigned char *p)
 {
-  return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16
-         | (uint32_t) p[3] << 24;
+  int32_t v;
+  memcpy (&v, p, sizeof v);
+  return v;
 }
 
-static uint16_t
-get_le16 (const unsigned char *p)
-{
-  return (uint16_t) (p[0] | p[1] << 8);
-}
-
-static uint64_t
-get_le64 (const unsigned char *p)
-{
-  return (uint64_t) get_le32 (p) | (uint64_t) get_le32 (p + 4) << 32;
-}
-
-/* The record fields, by offset, and their names for messages.  */
+/* The offsets of the record's reference fields, for messages and
+   relocations (ulp-meta.h).  */
 enum
 {
-  REC_ADDR = 0,
-  REC_NAME = 4,
-  REC_ORIGIN = 8,
-  REC_UNIT = 12,
-  REC_INLINED = 16,
-  REC_CODE_SIZE = 20,
-  REC_FLAGS = 24,
-  REC_KIND = 26,
-  REC_PRE_ENTRY = 27,
-  REC_ENTRY_OFFSET = 28,
-  REC_ENTRY_SIZE = 29,
-  REC_TRACKING = 30,
-  REC_SIZE = 32
+  REC_ADDR = offsetof (struct ulp_record, addr),
+  REC_NAME = offsetof (struct ulp_record, name),
+  REC_ORIGIN = offsetof (struct ulp_record, origin),
+  REC_UNIT = offsetof (struct ulp_record, unit),
+  REC_INLINED = offsetof (struct ulp_record, inlined),
+  REC_SIZE = ULP_RECORD_SIZE
 };
-
-_Static_assert (sizeof (struct ulp_record) == REC_SIZE, "record size");
 
 /* Append a function to UE's list; NULL when out of memory.  */
 static struct ulp_func *
@@ -219,46 +204,15 @@ add_inlined (struct ulp_elf *ue, struct ulp_func *f, const char *name)
 static void
 decode_plain_fields (struct ulp_func *f, const unsigned char *p)
 {
-  f->code_size = get_le32 (p + REC_CODE_SIZE);
-  f->flags = get_le16 (p + REC_FLAGS);
-  f->kind = p[REC_KIND];
-  f->pre_entry = p[REC_PRE_ENTRY];
-  f->entry_offset = p[REC_ENTRY_OFFSET];
-  f->entry_size = p[REC_ENTRY_SIZE];
-  f->tracking = get_le16 (p + REC_TRACKING);
-}
-
-/* Notes.  */
-
-/* Look at each note in DATA, which comes from a PT_NOTE segment or an
-   SHT_NOTE section, and remember the build-id and the ULP note.  */
-static bool
-scan_notes (struct ulp_elf *ue, Elf_Data *data, const unsigned char **ulp,
-            size_t *ulp_size)
-{
-  size_t off = 0, name_off, desc_off;
-  GElf_Nhdr nh;
-  while ((off = gelf_getnote (data, off, &nh, &name_off, &desc_off)) > 0)
-    {
-      const char *name = (const char *) data->d_buf + name_off;
-      const unsigned char *desc = (const unsigned char *) data->d_buf
-                                  + desc_off;
-      if (nh.n_namesz == sizeof "GNU" && memcmp (name, "GNU", 4) == 0
-          && nh.n_type == NT_GNU_BUILD_ID && nh.n_descsz > 0
-          && ue->build_id == NULL)
-        {
-          ue->build_id = desc;
-          ue->build_id_len = nh.n_descsz;
-        }
-      else if (nh.n_namesz == sizeof ULP_NOTE_NAME
-               && memcmp (name, ULP_NOTE_NAME, sizeof ULP_NOTE_NAME) == 0
-               && nh.n_type == NT_ULP_OBJECT && ulp != NULL && *ulp == NULL)
-        {
-          *ulp = desc;
-          *ulp_size = nh.n_descsz;
-        }
-    }
-  return true;
+  struct ulp_record r;
+  memcpy (&r, p, sizeof r);
+  f->code_size = r.code_size;
+  f->flags = r.flags;
+  f->kind = r.kind;
+  f->pre_entry = r.pre_entry;
+  f->entry_offset = r.entry_offset;
+  f->entry_size = r.entry_size;
+  f->tracking = r.tracking;
 }
 
 /* Is there a section called NAME?  Used to explain a missing note.  */
@@ -355,7 +309,7 @@ vaddr_string (struct ulp_elf *ue, uint64_t vaddr, size_t index,
 static bool
 vaddr_ref (const unsigned char *p, uint64_t field, uint64_t *target)
 {
-  int32_t v = (int32_t) get_le32 (p);
+  int32_t v = load_ref (p);
   *target = field + (uint64_t) (int64_t) v;
   return v != 0;
 }
@@ -423,6 +377,41 @@ decode_linked_record (struct ulp_elf *ue, size_t index, uint64_t rec,
   return true;
 }
 
+/* Decode and check the ULP note found among the notes of UE.  */
+static bool
+check_note (struct ulp_elf *ue)
+{
+  size_t size = ue->notes.ulp_size;
+  struct ulp_note *note = &ue->note;
+  enum ulp_note_status st = ulp_note_decode (ue->notes.ulp, size, note);
+  ue->version = note->version;
+  switch (st)
+    {
+    case ULP_NOTE_OK:
+      return true;
+    case ULP_NOTE_SHORT:
+      return fail (ue, ULP_ELF_ERR_CORRUPT,
+                   "corrupt ULP note: descriptor of %zu bytes", size);
+    case ULP_NOTE_VERSION:
+      return fail (ue, ULP_ELF_ERR_VERSION,
+                   "unsupported ULP metadata version %u (this ulp reads "
+                   "version %u)", ue->version, (unsigned) ULP_META_VERSION);
+    case ULP_NOTE_TRUNCATED:
+      return fail (ue, ULP_ELF_ERR_CORRUPT,
+                   "corrupt ULP note: descriptor of %zu bytes, expected %zu",
+                   size, sizeof (struct ulp_note));
+    case ULP_NOTE_RECORD_SIZE:
+      return fail (ue, ULP_ELF_ERR_CORRUPT,
+                   "corrupt ULP note: record size %" PRIu32
+                   " is smaller than %d", note->record_size, REC_SIZE);
+    default:
+      return fail (ue, ULP_ELF_ERR_CORRUPT,
+                   "corrupt ULP note: table size %" PRIu64
+                   " is not a multiple of the record size %" PRIu32,
+                   note->table_size, note->record_size);
+    }
+}
+
 /* Read the program headers of a linked object: its segments, notes and
    dynamic flags, then the record table.  */
 static bool
@@ -440,8 +429,6 @@ read_linked (struct ulp_elf *ue, const GElf_Ehdr *eh)
   if (ue->segs == NULL)
     return fail_nomem (ue);
 
-  const unsigned char *note = NULL;
-  size_t note_size = 0;
   bool interp = false, pie_flag = false, soname = false;
   for (size_t i = 0; i < phnum; i++)
     {
@@ -464,18 +451,11 @@ read_linked (struct ulp_elf *ue, const GElf_Ehdr *eh)
               s->data = d ? d->d_buf : NULL;
             }
         }
-      else if (ph.p_type == PT_NOTE && ph.p_filesz > 0)
-        {
-          Elf_Data *d = elf_getdata_rawchunk (ue->elf, (int64_t) ph.p_offset,
-                                              ph.p_filesz,
-                                              ph.p_align == 8 ? ELF_T_NHDR8
-                                              : ELF_T_NHDR);
-          if (d == NULL)
-            return fail (ue, ULP_ELF_ERR_CORRUPT,
-                         "note segment at offset %#" PRIx64
-                         " is outside the file (truncated?)", ph.p_offset);
-          scan_notes (ue, d, &note, &note_size);
-        }
+      else if (ph.p_type == PT_NOTE
+               && !ulp_notes_scan_phdr (&ue->notes, ue->elf, &ph))
+        return fail (ue, ULP_ELF_ERR_CORRUPT,
+                     "note segment at offset %#" PRIx64
+                     " is outside the file (truncated?)", ph.p_offset);
       else if (ph.p_type == PT_INTERP)
         interp = true;
       else if (ph.p_type == PT_DYNAMIC && ph.p_filesz > 0)
@@ -503,7 +483,7 @@ read_linked (struct ulp_elf *ue, const GElf_Ehdr *eh)
   else
     ue->type = ULP_ELF_DYN;
 
-  if (note == NULL)
+  if (ue->notes.ulp == NULL)
     {
       if (has_section (ue, ULP_META_SECTION))
         return fail (ue, ULP_ELF_ERR_NO_NOTE,
@@ -512,33 +492,12 @@ read_linked (struct ulp_elf *ue, const GElf_Ehdr *eh)
       return fail (ue, ULP_ELF_NOT_PATCHABLE,
                    "not live-patchable (no ULP note)");
     }
-
-  if (note_size < 4)
-    return fail (ue, ULP_ELF_ERR_CORRUPT,
-                 "corrupt ULP note: descriptor of %zu bytes", note_size);
-  ue->version = get_le32 (note);
-  if (ue->version != ULP_META_VERSION)
-    return fail (ue, ULP_ELF_ERR_VERSION,
-                 "unsupported ULP metadata version %u (this ulp reads "
-                 "version %u)", ue->version, (unsigned) ULP_META_VERSION);
-  if (note_size < sizeof (struct ulp_note))
-    return fail (ue, ULP_ELF_ERR_CORRUPT,
-                 "corrupt ULP note: descriptor of %zu bytes, expected %zu",
-                 note_size, sizeof (struct ulp_note));
-  ue->record_size = get_le32 (note + 4);
-  ue->table = get_le64 (note + 8);
-  ue->table_size = get_le64 (note + 16);
+  if (!check_note (ue))
+    return false;
+  ue->record_size = ue->note.record_size;
+  ue->table = ue->note.table;
+  ue->table_size = ue->note.table_size;
   ue->have_table = true;
-
-  if (ue->record_size < REC_SIZE)
-    return fail (ue, ULP_ELF_ERR_CORRUPT,
-                 "corrupt ULP note: record size %" PRIu32
-                 " is smaller than %d", ue->record_size, REC_SIZE);
-  if (ue->table_size % ue->record_size != 0)
-    return fail (ue, ULP_ELF_ERR_CORRUPT,
-                 "corrupt ULP note: table size %" PRIu64
-                 " is not a multiple of the record size %" PRIu32,
-                 ue->table_size, ue->record_size);
   if (ue->table_size == 0)
     return true;
   const unsigned char *tab = ulp_elf_read_vaddr (ue, ue->table,
@@ -695,7 +654,7 @@ rel_ref (struct ulp_elf *ue, size_t shndx, Elf_Data *d, uint64_t offset,
   if (r == NULL)
     {
       /* Resolved by the assembler: a reference within the section.  */
-      int32_t v = (int32_t) get_le32 ((const unsigned char *) d->d_buf
+      int32_t v = load_ref ((const unsigned char *) d->d_buf
                                       + offset);
       if (v == 0)
         return 0;
@@ -897,9 +856,12 @@ read_relocatable (struct ulp_elf *ue, const GElf_Ehdr *eh)
                      "object");
       else if (sh.sh_type == SHT_NOTE)
         {
+          /* No program headers: the build-id is in the sections
+             (ulp-note.h).  */
           Elf_Data *d = elf_getdata (scn, NULL);
           if (d != NULL)
-            scan_notes (ue, d, NULL, NULL);
+            ulp_notes_scan (&ue->notes, d->d_buf, d->d_size,
+                            sh.sh_addralign);
         }
       if (name != NULL && strcmp (name, ULP_META_SECTION) == 0)
         any = true;
@@ -1130,12 +1092,39 @@ ulp_elf_version (const struct ulp_elf *ue)
   return ue->version;
 }
 
+static const unsigned char *
+image_at (const void *ctx, uint64_t vaddr, uint64_t *room)
+{
+  const struct segment *s = find_segment (ctx, vaddr);
+  if (s == NULL)
+    return NULL;
+  *room = s->filesz - (vaddr - s->vaddr);
+  return s->data + (vaddr - s->vaddr);
+}
+
+void
+ulp_elf_image (const struct ulp_elf *ue, struct ulp_image *im)
+{
+  im->ctx = ue;
+  im->at = image_at;
+  im->prot = NULL;
+}
+
+bool
+ulp_elf_note (const struct ulp_elf *ue, struct ulp_note *note)
+{
+  if (!ue->have_table)
+    return false;
+  *note = ue->note;
+  return true;
+}
+
 const unsigned char *
 ulp_elf_build_id (const struct ulp_elf *ue, size_t *len)
 {
   if (len != NULL)
-    *len = ue->build_id_len;
-  return ue->build_id;
+    *len = ue->notes.build_id_len;
+  return ue->notes.build_id;
 }
 
 size_t

@@ -129,9 +129,19 @@ const char *ulp_elf_type_name (enum ulp_elf_type type);
    which carries none).  */
 unsigned ulp_elf_version (const struct ulp_elf *ue);
 
-/* The GNU build-id, or NULL (then *LEN is 0).  LEN may be NULL.  */
+/* The GNU build-id (by the rule of ulp-note.h), or NULL (then *LEN is
+   0).  LEN may be NULL.  */
 const unsigned char *ulp_elf_build_id (const struct ulp_elf *ue,
                                        size_t *len);
+
+/* Linked objects: the ULP note, decoded and checked (ulp-note.h).
+   False for a .o.  */
+bool ulp_elf_note (const struct ulp_elf *ue, struct ulp_note *note);
+
+/* Linked objects: the file's loaded contents, for the patch-table
+   reader of ulp-format.h.  */
+struct ulp_image;
+void ulp_elf_image (const struct ulp_elf *ue, struct ulp_image *im);
 
 /* The decoded functions, in the order of their records.  */
 size_t ulp_elf_nfuncs (const struct ulp_elf *ue);

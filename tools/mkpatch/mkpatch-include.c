@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "mkpatch.h"
+#include "ulp-hex.h"
 
 /* What a relocation's symbol turned out to be.  */
 enum res_kind
@@ -143,8 +144,7 @@ literal_key (const struct mk_object *obj, const struct mk_symbol *s)
         return NULL;
       char *k = mk_xmalloc (2 * n + 16);
       int len = sprintf (k, "c%" PRIu64 ":", n);
-      for (uint64_t i = 0; i < n; i++)
-        len += sprintf (k + len, "%02x", sec->data[at + i]);
+      ulp_hex (sec->data + at, n, k + len);
       return k;
     }
   (void) obj;

@@ -27,6 +27,9 @@
 #include <unistd.h>
 
 #include "mkpatch.h"
+#include "ulp-format.h"
+#include "ulp-hex.h"
+#include "ulp-note.h"
 
 static enum mk_sec_kind
 classify (const char *name, const GElf_Shdr *sh)
@@ -246,6 +249,104 @@ drop_object (struct mk_object *obj)
   return NULL;
 }
 
+/* The compiler's switches, from the .GCC.command.line section S.
+   Several units' switches may have been merged in (ld -r); they are
+   compared as a whole.  */
+
+static void
+read_switches (struct mk_object *obj, const struct mk_section *s)
+{
+  char *sw = mk_xmalloc (s->size + 1);
+  memcpy (sw, s->data, s->size);
+  sw[s->size] = '\0';
+  for (uint64_t k = 0; k + 1 < s->size; k++)
+    if (sw[k] == '\0')
+      sw[k] = '\n';
+  free ((char *) obj->switches);
+  obj->switches = sw;
+}
+
+/* The section headers and contents of OBJ, whose section names are in
+   section SHSTRNDX.  */
+
+static bool
+read_sections (struct mk_object *obj, size_t shstrndx)
+{
+  obj->secs = mk_xcalloc (obj->shnum, sizeof *obj->secs);
+  for (size_t i = 1; i < obj->shnum; i++)
+    {
+      struct mk_section *s = &obj->secs[i];
+      Elf_Scn *scn = elf_getscn (obj->elf, i);
+      s->index = i;
+      if (!scn || !gelf_getshdr (scn, &s->sh))
+        {
+          mk_error (obj->path, "cannot read section %zu: %s", i,
+                    elf_errmsg (-1));
+          return false;
+        }
+      s->name = elf_strptr (obj->elf, shstrndx, s->sh.sh_name);
+      if (!s->name)
+        s->name = "";
+      s->size = s->sh.sh_size;
+      s->kind = classify (s->name, &s->sh);
+      if (strncmp (s->name, ".gnu.lto_", 9) == 0)
+        {
+          mk_error (obj->path, "compiled with -flto: ulp-mkpatch compares "
+                    "machine code, which an -flto object does not hold; "
+                    "build ORIG and PATCHED without -flto");
+          return false;
+        }
+      if (s->sh.sh_flags & SHF_COMPRESSED)
+        continue;
+      if (s->sh.sh_type != SHT_NOBITS && s->size > 0)
+        {
+          Elf_Data *d = elf_rawdata (scn, NULL);
+          if (!d || d->d_size != s->size)
+            {
+              mk_error (obj->path, "cannot read section %s: %s", s->name,
+                        elf_errmsg (-1));
+              return false;
+            }
+          s->data = d->d_buf;
+        }
+      if (s->sh.sh_type == SHT_SYMTAB)
+        obj->symtab = i;
+      if (strcmp (s->name, ".GCC.command.line") == 0 && s->data && s->size)
+        read_switches (obj, s);
+    }
+  return true;
+}
+
+/* Which unit OBJ's records name, whether it has any and endbr64
+   entries; records and inline lists belong to their function.  */
+
+static void
+link_records (struct mk_object *obj)
+{
+  const struct ulp_func *f = ulp_elf_funcs (obj->ue);
+  for (size_t i = 0; i < ulp_elf_nfuncs (obj->ue); i++)
+    {
+      obj->has_records = true;
+      if (!obj->unit && f[i].unit && *f[i].unit)
+        obj->unit = f[i].unit;
+      if (f[i].flags & ULP_F_ENDBR)
+        obj->cet = true;
+    }
+  for (size_t i = 1; i < obj->shnum; i++)
+    {
+      struct mk_section *s = &obj->secs[i];
+      if ((s->kind == MK_SEC_ULP_META || s->kind == MK_SEC_ULP_AUX)
+          && (s->sh.sh_flags & SHF_LINK_ORDER) && s->sh.sh_link > 0
+          && s->sh.sh_link < obj->shnum)
+        {
+          if (s->kind == MK_SEC_ULP_META)
+            obj->secs[s->sh.sh_link].meta = i;
+          else
+            obj->secs[s->sh.sh_link].aux = i;
+        }
+    }
+}
+
 static struct mk_object *
 load_object (const char *path, const char *rel, bool orig)
 {
@@ -283,58 +384,8 @@ load_object (const char *path, const char *rel, bool orig)
       mk_error (path, "cannot read the section headers: %s", elf_errmsg (-1));
       return drop_object (obj);
     }
-  obj->secs = mk_xcalloc (obj->shnum, sizeof *obj->secs);
-  for (size_t i = 1; i < obj->shnum; i++)
-    {
-      struct mk_section *s = &obj->secs[i];
-      Elf_Scn *scn = elf_getscn (obj->elf, i);
-      s->index = i;
-      if (!scn || !gelf_getshdr (scn, &s->sh))
-        {
-          mk_error (path, "cannot read section %zu: %s", i, elf_errmsg (-1));
-          return drop_object (obj);
-        }
-      s->name = elf_strptr (obj->elf, shstrndx, s->sh.sh_name);
-      if (!s->name)
-        s->name = "";
-      s->size = s->sh.sh_size;
-      s->kind = classify (s->name, &s->sh);
-      if (strncmp (s->name, ".gnu.lto_", 9) == 0)
-        {
-          mk_error (path, "compiled with -flto: ulp-mkpatch compares "
-                    "machine code, which an -flto object does not hold; "
-                    "build ORIG and PATCHED without -flto");
-          return drop_object (obj);
-        }
-      if (s->sh.sh_flags & SHF_COMPRESSED)
-        continue;
-      if (s->sh.sh_type != SHT_NOBITS && s->size > 0)
-        {
-          Elf_Data *d = elf_rawdata (scn, NULL);
-          if (!d || d->d_size != s->size)
-            {
-              mk_error (path, "cannot read section %s: %s", s->name,
-                        elf_errmsg (-1));
-              return drop_object (obj);
-            }
-          s->data = d->d_buf;
-        }
-      if (s->sh.sh_type == SHT_SYMTAB)
-        obj->symtab = i;
-      if (strcmp (s->name, ".GCC.command.line") == 0 && s->data && s->size)
-        {
-          /* Several units' switches may have been merged in (ld -r);
-             they are compared as a whole.  */
-          char *sw = mk_xmalloc (s->size + 1);
-          memcpy (sw, s->data, s->size);
-          sw[s->size] = '\0';
-          for (uint64_t k = 0; k + 1 < s->size; k++)
-            if (sw[k] == '\0')
-              sw[k] = '\n';
-          free ((char *) obj->switches);
-          obj->switches = sw;
-        }
-    }
+  if (!read_sections (obj, shstrndx))
+    return drop_object (obj);
   if (!obj->symtab)
     {
       mk_error (path, "no symbol table (stripped?)");
@@ -347,29 +398,7 @@ load_object (const char *path, const char *rel, bool orig)
       return drop_object (obj);
   read_groups (obj);
 
-  const struct ulp_func *f = ulp_elf_funcs (ue);
-  for (size_t i = 0; i < ulp_elf_nfuncs (ue); i++)
-    {
-      obj->has_records = true;
-      if (!obj->unit && f[i].unit && *f[i].unit)
-        obj->unit = f[i].unit;
-      if (f[i].flags & ULP_F_ENDBR)
-        obj->cet = true;
-    }
-  /* Records and inline lists belong to their function.  */
-  for (size_t i = 1; i < obj->shnum; i++)
-    {
-      struct mk_section *s = &obj->secs[i];
-      if ((s->kind == MK_SEC_ULP_META || s->kind == MK_SEC_ULP_AUX)
-          && (s->sh.sh_flags & SHF_LINK_ORDER) && s->sh.sh_link > 0
-          && s->sh.sh_link < obj->shnum)
-        {
-          if (s->kind == MK_SEC_ULP_META)
-            obj->secs[s->sh.sh_link].meta = i;
-          else
-            obj->secs[s->sh.sh_link].aux = i;
-        }
-    }
+  link_records (obj);
   mk_note (2, "%s: %zu sections, %zu symbols, %zu records", path,
            obj->shnum, obj->nsyms, ulp_elf_nfuncs (ue));
   return obj;
@@ -611,11 +640,11 @@ read_target_symtab (struct mk_target *t, Elf_Scn *scn, const GElf_Shdr *sh)
     }
 }
 
+/* Open the target and take its type and build-id.  */
+
 static bool
-load_target (struct mk_ctx *ctx)
+open_target (struct mk_target *t, const char *path)
 {
-  struct mk_target *t = &ctx->target;
-  const char *path = ctx->opt.target;
   enum ulp_elf_status status;
   char *err = NULL;
   t->path = path;
@@ -640,16 +669,70 @@ load_target (struct mk_ctx *ctx)
     }
   size_t idlen;
   const unsigned char *id = ulp_elf_build_id (t->ue, &idlen);
-  if (!id || idlen == 0 || idlen > 64)
+  if (!id)
     {
       mk_error (path, "no GNU build-id: the runtime tells builds apart by "
                 "it; link the target with -Wl,--build-id");
       return false;
     }
-  for (size_t i = 0; i < idlen; i++)
-    snprintf (t->build_id + 2 * i, 3, "%02x", id[i]);
-
+  _Static_assert (sizeof t->build_id >= 2 * ULP_BUILD_ID_MAX + 1,
+                  "a build-id fits in hex");
+  ulp_hex (id, idlen, t->build_id);
   t->elf = ulp_elf_handle (t->ue);
+  struct ulp_note note;
+  if (ulp_elf_note (t->ue, &note))
+    {
+      t->object_state = note.object_state;
+      t->thread_state = note.thread_state;
+    }
+  return true;
+}
+
+/* The target's DT_SONAME and DT_NEEDED, from its dynamic section D.  */
+
+static void
+read_target_dynamic (struct mk_target *t, Elf_Data *d)
+{
+  GElf_Dyn dyn;
+  uint64_t strtab = 0;
+  for (int j = 0; d && gelf_getdyn (d, j, &dyn); j++)
+    if (dyn.d_tag == DT_NULL)
+      break;
+    else if (dyn.d_tag == DT_STRTAB)
+      strtab = dyn.d_un.d_ptr;
+  /* DT_STRTAB is an address: the section holding it names the
+     strings.  */
+  size_t strndx = 0;
+  Elf_Scn *scn = NULL;
+  while ((scn = elf_nextscn (t->elf, scn)) != NULL)
+    {
+      GElf_Shdr sh;
+      if (gelf_getshdr (scn, &sh) && sh.sh_type == SHT_STRTAB
+          && sh.sh_addr == strtab && (sh.sh_flags & SHF_ALLOC))
+        strndx = elf_ndxscn (scn);
+    }
+  for (int j = 0; strndx && d && gelf_getdyn (d, j, &dyn); j++)
+    if (dyn.d_tag == DT_NULL)
+      break;
+    else if (dyn.d_tag == DT_SONAME)
+      t->soname = elf_strptr (t->elf, strndx, dyn.d_un.d_val);
+    else if (dyn.d_tag == DT_NEEDED)
+      {
+        const char *n = elf_strptr (t->elf, strndx, dyn.d_un.d_val);
+        if (n)
+          {
+            t->needed = mk_xrealloc (t->needed, (t->nneeded + 1)
+                                                * sizeof *t->needed);
+            t->needed[t->nneeded++] = mk_xstrdup (n);
+          }
+      }
+}
+
+/* The target's TLS segment and dynamic section; its soname.  */
+
+static void
+read_target_segments (struct mk_target *t, const char *path)
+{
   size_t phnum;
   if (elf_getphdrnum (t->elf, &phnum) != 0)
     phnum = 0;
@@ -665,63 +748,11 @@ load_target (struct mk_ctx *ctx)
           t->tls_memsz = ph.p_memsz;
           t->tls_align = ph.p_align ? ph.p_align : 1;
         }
-      else if (ph.p_type == PT_NOTE)
-        {
-          Elf_Data *d = elf_getdata_rawchunk (t->elf, (int64_t) ph.p_offset,
-                                              ph.p_filesz,
-                                              ph.p_align == 8 ? ELF_T_NHDR8
-                                                              : ELF_T_NHDR);
-          size_t off = 0, no, dof;
-          GElf_Nhdr nh;
-          while (d && (off = gelf_getnote (d, off, &nh, &no, &dof)) > 0)
-            if (nh.n_type == NT_ULP_OBJECT && nh.n_namesz == 4
-                && memcmp ((char *) d->d_buf + no, ULP_NOTE_NAME, 4) == 0
-                && nh.n_descsz >= sizeof (struct ulp_note))
-              {
-                struct ulp_note note;
-                memcpy (&note, (char *) d->d_buf + dof, sizeof note);
-                t->object_state = note.object_state;
-                t->thread_state = note.thread_state;
-              }
-        }
       else if (ph.p_type == PT_DYNAMIC)
-        {
-          Elf_Data *d = elf_getdata_rawchunk (t->elf, (int64_t) ph.p_offset,
-                                              ph.p_filesz, ELF_T_DYN);
-          GElf_Dyn dyn;
-          uint64_t strtab = 0;
-          for (int j = 0; d && gelf_getdyn (d, j, &dyn); j++)
-            if (dyn.d_tag == DT_NULL)
-              break;
-            else if (dyn.d_tag == DT_STRTAB)
-              strtab = dyn.d_un.d_ptr;
-          /* DT_STRTAB is an address: the section holding it names the
-             strings.  */
-          size_t strndx = 0;
-          Elf_Scn *scn = NULL;
-          while ((scn = elf_nextscn (t->elf, scn)) != NULL)
-            {
-              GElf_Shdr sh;
-              if (gelf_getshdr (scn, &sh) && sh.sh_type == SHT_STRTAB
-                  && sh.sh_addr == strtab && (sh.sh_flags & SHF_ALLOC))
-                strndx = elf_ndxscn (scn);
-            }
-          for (int j = 0; strndx && d && gelf_getdyn (d, j, &dyn); j++)
-            if (dyn.d_tag == DT_NULL)
-              break;
-            else if (dyn.d_tag == DT_SONAME)
-              t->soname = elf_strptr (t->elf, strndx, dyn.d_un.d_val);
-            else if (dyn.d_tag == DT_NEEDED)
-              {
-                const char *n = elf_strptr (t->elf, strndx, dyn.d_un.d_val);
-                if (n)
-                  {
-                    t->needed = mk_xrealloc (t->needed, (t->nneeded + 1)
-                                                        * sizeof *t->needed);
-                    t->needed[t->nneeded++] = mk_xstrdup (n);
-                  }
-              }
-        }
+        read_target_dynamic (t, elf_getdata_rawchunk (t->elf,
+                                                      (int64_t) ph.p_offset,
+                                                      ph.p_filesz,
+                                                      ELF_T_DYN));
     }
   if (!t->soname)
     {
@@ -730,8 +761,13 @@ load_target (struct mk_ctx *ctx)
       const char *slash = strrchr (path, '/');
       t->soname = slash ? slash + 1 : path;
     }
+}
 
-  /* Records first, then the symbol tables.  */
+/* The target's symbols: records first, then the symbol tables.  */
+
+static void
+read_target_symbols (struct mk_target *t)
+{
   const struct ulp_func *f = ulp_elf_funcs (t->ue);
   for (size_t i = 0; i < ulp_elf_nfuncs (t->ue); i++)
     {
@@ -754,10 +790,16 @@ load_target (struct mk_ctx *ctx)
           && (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
         read_target_symtab (t, scn, &sh);
     }
-  /* The GOT entries the dynamic linker fills: a GOT load of the patch
-     reads the target's own entry, so it sees what the target's code
-     sees (an interposed definition, a copy-relocated variable).  */
-  scn = NULL;
+}
+
+/* The GOT entries the dynamic linker fills: a GOT load of the patch
+   reads the target's own entry, so it sees what the target's code sees
+   (an interposed definition, a copy-relocated variable).  */
+
+static void
+read_target_got (struct mk_target *t)
+{
+  Elf_Scn *scn = NULL;
   while ((scn = elf_nextscn (t->elf, scn)) != NULL)
     {
       GElf_Shdr sh, ssh;
@@ -783,6 +825,18 @@ load_target (struct mk_ctx *ctx)
             mk_map_put (&t->got, name, (void *) (uintptr_t) (r.r_offset + 1));
         }
     }
+}
+
+static bool
+load_target (struct mk_ctx *ctx)
+{
+  struct mk_target *t = &ctx->target;
+  const char *path = ctx->opt.target;
+  if (!open_target (t, path))
+    return false;
+  read_target_segments (t, path);
+  read_target_symbols (t);
+  read_target_got (t);
   mk_note (1, "target %s: %s, soname %s, build-id %s, %zu records", path,
            ulp_elf_type_name (t->type), t->soname, t->build_id,
            ulp_elf_nfuncs (t->ue));
@@ -817,7 +871,7 @@ mk_target_lookup (const struct mk_target *t, const char *name,
     {
       if (local)
         {
-          if (s->local && (!unit || !s->unit || mk_same_unit (s->unit, unit)))
+          if (s->local && (!unit || !s->unit || ulp_unit_same (s->unit, unit)))
             return s;
           continue;
         }
@@ -886,7 +940,7 @@ select_objects (struct mk_ctx *ctx)
         continue;
       bool in = false;
       for (size_t i = 0; i < ntf && !in; i++)
-        in = tf[i].unit && mk_same_unit (tf[i].unit, o->unit);
+        in = tf[i].unit && ulp_unit_same (tf[i].unit, o->unit);
       if (!in)
         drop[u] = true;
     }

@@ -373,21 +373,6 @@ mk_tls_type_p (uint32_t type)
     }
 }
 
-bool
-mk_same_unit (const char *a, const char *b)
-{
-  if (!a || !b)
-    return !a && !b;
-  if (strcmp (a, b) == 0)
-    return true;
-  size_t la = strlen (a), lb = strlen (b);
-  if (la > lb && a[la - lb - 1] == '/' && strcmp (a + la - lb, b) == 0)
-    return true;
-  if (lb > la && b[lb - la - 1] == '/' && strcmp (b + lb - la, a) == 0)
-    return true;
-  return false;
-}
-
 char *
 mk_elem_label (const struct mk_elem *e)
 {

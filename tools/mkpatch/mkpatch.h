@@ -531,9 +531,6 @@ void mk_target_free (struct mk_target *t);
 const struct mk_tsym *mk_target_lookup (const struct mk_target *t,
                                         const char *name, const char *unit,
                                         bool local);
-/* Whether record unit A is unit B (one may be a path ending in the
-   other).  */
-bool mk_same_unit (const char *a, const char *b);
 /* Record a problem.  */
 void mk_problem (struct mk_ctx *ctx, bool forceable, const char *what,
                  const char *why, const char *todo);

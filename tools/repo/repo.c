@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "patchinfo.h"
+#include "ulp-hex.h"
 
 #define INDEX_HEADER "ulp-repo 1"
 
@@ -82,18 +83,6 @@ repo_trusted (const char *path, bool dir, char *msg, size_t size)
 /* SHA-256.                                                            */
 /* ------------------------------------------------------------------ */
 
-static void
-hex_of (const unsigned char *d, size_t n, char *out)
-{
-  static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < n; i++)
-    {
-      out[2 * i] = digits[d[i] >> 4];
-      out[2 * i + 1] = digits[d[i] & 15];
-    }
-  out[2 * n] = '\0';
-}
-
 /* Hash what is read from FD to its end, writing it to OUT_FD too when
    that is >= 0.  */
 static int
@@ -124,7 +113,7 @@ hash_fd (int fd, int out_fd, char out[65])
     }
   unsigned char d[SHA256_DIGEST_SIZE];
   sha256_digest (&ctx, sizeof d, d);
-  hex_of (d, sizeof d, out);
+  ulp_hex (d, sizeof d, out);
   return 0;
 }
 
