@@ -56,9 +56,7 @@ arm_site (const struct ulp_record *r)
 static bool
 armable_p (const struct ulp_record *r)
 {
-  return ((r->kind == ULP_KIND_FUNCTION || r->kind == ULP_KIND_CLONE)
-          && (r->flags & ULP_F_ARMABLE) && r->tracking
-          && r->entry_offset >= ULP_ARM_SITE_SIZE);
+  return ulp_entry_armable (r->kind, r->flags, r->tracking, r->entry_offset);
 }
 
 /* The armed form of R's arming site: a short jump back to its tracking

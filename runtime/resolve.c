@@ -95,12 +95,8 @@ find_function (struct ulp_obj *h, const char *name, const char *shown,
                   h->soname);
       return NULL;
     }
-  bool entry_ok = ((found->flags & ULP_F_FUSED)
-                   ? found->entry_size >= ULP_ENTRY_SIZE
-                       && found->entry_size <= ULP_ENTRY_MAX
-                   : found->entry_size == ULP_ENTRY_SIZE);
-  if ((found->flags & ULP_F_EXCLUDED) || !entry_ok
-      || found->pre_entry < ULP_PRE_ENTRY_SIZE)
+  if (!ulp_entry_patchable (found->flags, found->entry_size,
+                            found->pre_entry))
     {
       ulp_fail (err, ULP_E_NOT_PATCHABLE,
                 "%s: excluded from live patching (no patchable entry)", shown);

@@ -33,6 +33,7 @@
 
 #include "fault.h"
 #include "ulp-hex.h"
+#include "ulp-record.h"
 
 #define ULP_HIDDEN __attribute__ ((visibility ("hidden")))
 

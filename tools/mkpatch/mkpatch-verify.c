@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "mkpatch.h"
+#include "ulp-record.h"
 
 /* Mark in M (SIZE bytes) the bytes relocation R of a section may have
    changed in the linked target.  */
@@ -231,7 +232,8 @@ check_changes (struct mk_ctx *ctx)
                               "changed, but the target has no ulp record "
                               "for it (not compiled by GCC with the plugin?)",
                               "build that code with the ulp plugin");
-              else if ((tr->flags & ULP_F_EXCLUDED) || tr->entry_size == 0)
+              else if (!ulp_entry_patchable (tr->flags, tr->entry_size,
+                                             tr->pre_entry))
                 problem_elem (ctx, e, false,
                               "changed, but it has no patchable entry "
                               "(excluded with ulp_exclude or "
