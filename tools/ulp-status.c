@@ -179,11 +179,13 @@ read_threads (struct target *t, struct process *p)
   if (procfs_tasks (t->pid, &tids, &ntids) != 0)
     return;
   struct threadlist tl;
-  const char *why = NULL;
-  bool have_tl = t->libc && t->ldso && threadlist_read (t, &tl, &why) == 0;
+  struct outcome why;
+  bool libs = t->libc && t->ldso;
+  bool have_tl = libs && threadlist_read (t, &tl, &why) == 0;
   if (!have_tl)
     snprintf (p->threads_note, sizeof p->threads_note,
-              "thread states unknown: %s", why ? why : "no C library");
+              "thread states unknown: %.170s",
+              libs ? why.message : "no C library");
   for (size_t i = 0; i < p->nobjs; i++)
     {
       struct object *o = &p->objs[i];
