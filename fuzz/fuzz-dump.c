@@ -33,14 +33,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     abort ();
   memcpy (image, data, size);
   enum ulp_elf_status status;
-  char *err = NULL;
+  struct outcome oc = { 0 };
   struct ulp_elf *ue = ulp_elf_open_memory ("fuzz-input", image, size,
-                                            &status, &err);
+                                            &status, &oc);
   if (ue == NULL)
     {
-      if (status == ULP_ELF_OK || err == NULL || *err == '\0')
+      if (status == ULP_ELF_OK || oc.message[0] == '\0')
         abort ();
-      free (err);
       free (image);
       return 0;
     }

@@ -41,14 +41,13 @@
 #include "ptrace-inject.h"
 #include "repo.h"
 #include "sign.h"
-#include "tool-version.h"
+#include "tool-report.h"
 #include "ulp-hex.h"
 
 #ifndef ULP_RUNTIME_DEFAULT
 #define ULP_RUNTIME_DEFAULT "/usr/local/lib/libulp.so.0"
 #endif
 
-const char *program_name = "ulp-apply";
 bool verbose, quiet;
 uint64_t program_start;
 const struct patchinfo *patch;
@@ -82,7 +81,7 @@ test_hook (const char *point)
           && strncmp (at + 1, point, pl) == 0
           && (at + 1 + pl == p + len || at[1 + pl] == '='))
         {
-          fprintf (stderr, "%s: test: %s\n", program_name, point);
+          tool_say (0, "test: %s", point);
           fflush (stderr);
           if (strncmp (p, "kill", 4) == 0)
             raise (SIGKILL);
@@ -174,7 +173,7 @@ parse_pid (const char *s)
   long v = strtol (s, &end, 10);
   if (errno || end == s || *end || v <= 0 || v > INT_MAX)
     {
-      fprintf (stderr, "%s: invalid process id '%s'\n", program_name, s);
+      tool_error ("invalid process id '%s'", s);
       usage (ULP_EXIT_USAGE);
     }
   return (pid_t) v;
@@ -190,10 +189,9 @@ parse_seconds (const char *option, const char *arg, bool zero_ok)
   if (*end || end == arg || !(zero_ok ? v >= 0 : v > 0))
     {
       if (strcmp (option, "timeout") == 0)
-        fprintf (stderr, "%s: invalid timeout '%s'\n", program_name, arg);
+        tool_error ("invalid timeout '%s'", arg);
       else
-        fprintf (stderr, "%s: invalid --%s '%s'\n", program_name, option,
-                 arg);
+        tool_error ("invalid --%s '%s'", option, arg);
       usage (ULP_EXIT_USAGE);
     }
   return v;
@@ -207,8 +205,7 @@ parse_jobs (const char *arg)
   unsigned long v = strtoul (arg, &end, 10);
   if (errno || *end || end == arg || v < 1 || v > 256)
     {
-      fprintf (stderr, "%s: invalid number of jobs '%s' (1 to 256)\n",
-               program_name, arg);
+      tool_error ("invalid number of jobs '%s' (1 to 256)", arg);
       usage (ULP_EXIT_USAGE);
     }
   return v;
@@ -219,10 +216,10 @@ static void
 read_trusted_key (const char *pub)
 {
   unsigned char key[32];
-  char why[600];
-  if (sign_read_public_key (pub, key, why, sizeof why) < 0)
+  struct outcome oc;
+  if (sign_read_public_key (pub, key, &oc) < 0)
     {
-      fprintf (stderr, "%s: --trusted-key: %s\n", program_name, why);
+      tool_error ("--trusted-key: %s", oc.message);
       exit (ULP_EXIT_USAGE);
     }
   ulp_hex (key, sizeof key, opt.trusted_key_hex);
@@ -359,16 +356,14 @@ check_combinations (void)
 {
   if (opt.require_signature && (repo_dir || opt.revert))
     {
-      fprintf (stderr, "%s: --require-signature and --trusted-key are for "
-               "applying a patch file, not with --%s\n", program_name,
-               repo_dir ? "repo" : "revert");
+      tool_error ("--require-signature and --trusted-key are for applying a "
+                  "patch file, not with --%s", repo_dir ? "repo" : "revert");
       usage (ULP_EXIT_USAGE);
     }
   if (opt.migrate && (opt.revert || opt.all || repo_dir))
     {
-      fprintf (stderr, "%s: --migrate, --migrate-wait and --force-migrate "
-               "are for one PID, not with --revert, --all or --repo\n",
-               program_name);
+      tool_error ("--migrate, --migrate-wait and --force-migrate are for one "
+                  "PID, not with --revert, --all or --repo");
       usage (ULP_EXIT_USAGE);
     }
 }
@@ -379,28 +374,27 @@ run_repo (int nargs, char **args)
 {
   if (opt.revert)
     {
-      fprintf (stderr, "%s: --repo applies patches; revert them by name "
-               "without --repo\n", program_name);
+      tool_error ("--repo applies patches; revert them by name without "
+                  "--repo");
       usage (ULP_EXIT_USAGE);
     }
   if ((opt.all && nargs != 0) || (!opt.all && nargs != 1))
     {
-      fprintf (stderr, "%s: --repo DIR takes %s\n", program_name,
-               opt.all ? "no other operand with --all" : "one PID operand");
+      tool_error ("--repo DIR takes %s",
+                  opt.all ? "no other operand with --all" : "one PID operand");
       usage (ULP_EXIT_USAGE);
     }
   if (opt.thread && opt.all)
     {
-      fprintf (stderr, "%s: --thread names a thread of one process\n",
-               program_name);
+      tool_error ("--thread names a thread of one process");
       usage (ULP_EXIT_USAGE);
     }
   static struct repo r;
-  char msg[1200];
-  if (repo_load (repo_dir, &r, false, msg, sizeof msg) < 0)
+  struct outcome oc;
+  if (repo_load (repo_dir, &r, false, &oc) < 0)
     {
-      fprintf (stderr, "%s: %s\n", program_name, msg);
-      return r.untrusted ? ULP_EXIT_UNTRUSTED : ULP_EXIT_BAD_PATCH;
+      tool_report (0, &oc);
+      return oc.status;
     }
   repo = &r;
   int status;
@@ -459,14 +453,13 @@ run_patch (int nargs, char **args)
       || (!opt.all && opt.revert && (nargs < 1 || nargs > 2))
       || (!opt.all && !opt.revert && nargs != 2))
     {
-      fprintf (stderr, "%s: %s\n", program_name,
-               nargs < 1 ? "missing operand" : "wrong number of operands");
+      tool_error ("%s",
+                  nargs < 1 ? "missing operand" : "wrong number of operands");
       usage (ULP_EXIT_USAGE);
     }
   if (opt.thread && opt.all)
     {
-      fprintf (stderr, "%s: --thread names a thread of one process\n",
-               program_name);
+      tool_error ("--thread names a thread of one process");
       usage (ULP_EXIT_USAGE);
     }
 
@@ -474,15 +467,15 @@ run_patch (int nargs, char **args)
   const char *patch_arg = opt.all ? args[0] : nargs == 2 ? args[1] : NULL;
   if (patch_arg)
     {
-      const char *err;
+      struct outcome oc;
       struct stat st;
       if (opt.revert && !opt.all && stat (patch_arg, &st) < 0
           && !strchr (patch_arg, '/'))
         revert_name = patch_arg;   /* A name, not a file.  */
-      else if (patchinfo_read (patch_arg, &pi, &err) < 0)
+      else if (patchinfo_read (patch_arg, &pi, &oc) < 0)
         {
-          fprintf (stderr, "%s: %s: %s\n", program_name, patch_arg, err);
-          return ULP_EXIT_BAD_PATCH;
+          tool_error ("%s: %s", patch_arg, oc.message);
+          return oc.status;
         }
       else
         {
@@ -507,6 +500,7 @@ run_patch (int nargs, char **args)
 int
 main (int argc, char **argv)
 {
+  program_name = "ulp-apply";
   program_start = pt_now_ns ();
   /* Short sleeps while waiting for replies (mailbox.c) should be short:
      the default slack of 50 us would add to every one of them.  */
@@ -523,8 +517,8 @@ main (int argc, char **argv)
     {
       if (opt.load_runtime || opt.require_signature)
         {
-          fprintf (stderr, "%s: --load-runtime and the signature options "
-                   "are for applying a patch\n", program_name);
+          tool_error ("--load-runtime and the signature options are for "
+                      "applying a patch");
           usage (ULP_EXIT_USAGE);
         }
       opt.migrate_only = true;

@@ -34,7 +34,7 @@
 #include "ulp-hex.h"
 #include "ulp-meta.h"
 #include "ulp-patch.h"
-#include "tool-version.h"
+#include "tool-report.h"
 
 #ifndef PACKAGE_NAME
 # define PACKAGE_NAME "ulp"
@@ -42,8 +42,6 @@
 #ifndef PACKAGE_VERSION
 # define PACKAGE_VERSION "unknown"
 #endif
-
-static const char *program_name = "ulp-dump";
 
 static bool opt_json;
 /* --check-boundary: compare the exports with the tracked entries
@@ -236,7 +234,7 @@ buf_add (struct buf *b, const char *s, size_t n)
       char *p = realloc (b->s, cap);
       if (p == NULL)
         {
-          fprintf (stderr, "%s: out of memory\n", program_name);
+          tool_error ("out of memory");
           exit (1);
         }
       b->s = p;
@@ -503,7 +501,7 @@ print_rows (const struct ulp_func **sorted, size_t n)
   struct buf (*cells)[NCOLS] = calloc (n, sizeof *cells);
   if (cells == NULL)
     {
-      fprintf (stderr, "%s: out of memory\n", program_name);
+      tool_error ("out of memory");
       exit (1);
     }
   size_t width[NCOLS];
@@ -690,7 +688,7 @@ dump_ulp_elf (const struct ulp_elf *ue, bool *first)
   const struct ulp_func **sorted = calloc (n ? n : 1, sizeof *sorted);
   if (sorted == NULL)
     {
-      fprintf (stderr, "%s: out of memory\n", program_name);
+      tool_error ("out of memory");
       exit (1);
     }
   /* Functions first, variables after them in the same array.  */
@@ -728,6 +726,25 @@ now_ms (void)
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* FILE as print_safe prints it, malloc'ed; NULL when memory is
+   short.  */
+static char *
+safe_name (const char *file)
+{
+  char *s = NULL;
+  size_t n;
+  FILE *f = open_memstream (&s, &n);
+  if (!f)
+    return NULL;
+  print_safe (f, file);
+  if (fclose (f) != 0)
+    {
+      free (s);
+      return NULL;
+    }
+  return s;
+}
+
 /* -vv: step STEP of FILE took since *T; *T becomes now.  */
 static void
 report_step (const char *file, const char *step, double *t)
@@ -735,36 +752,32 @@ report_step (const char *file, const char *step, double *t)
   double now = now_ms ();
   if (opt_timing)
     {
-      fflush (stdout);
-      fprintf (stderr, "%s: ", program_name);
-      print_safe (stderr, file);
-      fprintf (stderr, ": %s: %.3f ms\n", step, now - *t);
+      char *safe = safe_name (file);
+      tool_say (0, "%s: %s: %.3f ms", safe ? safe : file, step, now - *t);
+      free (safe);
     }
   *t = now;
 }
 
-/* Say why FILE could not be read or checked (ERR, malloc'ed, or NULL
-   for lack of memory), and free ERR.  */
+/* Say why FILE could not be read or checked.  */
 static void
-file_error (const char *file, char *err)
+file_error (const char *file, const struct outcome *oc)
 {
-  fflush (stdout);
-  fprintf (stderr, "%s: ", program_name);
-  print_safe (stderr, file);
-  fprintf (stderr, ": %s\n", err ? err : "out of memory");
-  free (err);
+  char *safe = safe_name (file);
+  tool_error ("%s: %s", safe ? safe : file, oc->message);
+  free (safe);
 }
 
 /* Dump FILE; false if it could not be read.  */
 static bool
 dump_file (const char *file, bool *first)
 {
-  char *err = NULL;
+  struct outcome oc;
   double t = now_ms ();
-  struct ulp_elf *ue = ulp_elf_open (file, &err);
+  struct ulp_elf *ue = ulp_elf_open (file, &oc);
   if (ue == NULL)
     {
-      file_error (file, err);
+      file_error (file, &oc);
       return false;
     }
   report_step (file, "read", &t);
@@ -780,17 +793,17 @@ dump_file (const char *file, bool *first)
 static int
 check_file (const char *file, bool *first)
 {
-  char *err = NULL;
-  struct ulp_elf *ue = ulp_elf_open (file, &err);
+  struct outcome oc;
+  struct ulp_elf *ue = ulp_elf_open (file, &oc);
   struct ulp_bc_report r;
-  if (ue != NULL && ulp_bc_check (ue, &r, &err) != 0)
+  if (ue != NULL && ulp_bc_check (ue, &r, &oc) != 0)
     {
       ulp_elf_close (ue);
       ue = NULL;
     }
   if (ue == NULL)
     {
-      file_error (file, err);
+      file_error (file, &oc);
       return 2;
     }
   size_t untracked = r.exported - r.tracked;
@@ -855,6 +868,7 @@ main (int argc, char **argv)
   /* getopt names the program after argv[0] in its messages; every
      message of this tool starts with "ulp-dump:", whatever path (or
      libtool wrapper) ran it.  */
+  program_name = "ulp-dump";
   if (argc > 0)
     argv[0] = (char *) program_name;
   int c;
@@ -883,7 +897,7 @@ main (int argc, char **argv)
 
   if (optind == argc)
     {
-      fprintf (stderr, "%s: missing file operand\n", program_name);
+      tool_error ("missing file operand");
       try_help ();
     }
 
@@ -903,17 +917,15 @@ main (int argc, char **argv)
     fputs (first ? "[]\n" : "\n]\n", stdout);
   if (opt_timing)
     {
-      fflush (stdout);
-      fprintf (stderr, "%s: total: %.3f ms (%d file%s)\n", program_name,
-               now_ms () - start, argc - optind,
-               argc - optind == 1 ? "" : "s");
+      tool_say (0, "total: %.3f ms (%d file%s)", now_ms () - start,
+                argc - optind, argc - optind == 1 ? "" : "s");
     }
 
   /* Report a failed write (a full disk, a closed pipe) rather than
      exiting 0 with truncated output.  */
   if (fflush (stdout) != 0 || ferror (stdout) || fclose (stdout) != 0)
     {
-      fprintf (stderr, "%s: write error\n", program_name);
+      tool_error ("write error");
       return opt_check ? 2 : 1;
     }
   if (opt_check)

@@ -22,7 +22,7 @@
 #include "mkpatch.h"
 #include "repo.h"
 #include "sign.h"
-#include "tool-version.h"
+#include "tool-report.h"
 
 static void
 usage (FILE *f)
@@ -203,15 +203,12 @@ print_problems (struct mk_ctx *ctx)
   for (size_t i = 0; i < ctx->nproblems; i++)
     {
       const struct mk_problem *p = &ctx->problems[i];
-      bool allowed = p->forceable && ctx->opt.force;
-      fflush (stdout);
-      fprintf (stderr, "ulp-mkpatch: %s: %s%s", p->what,
-               allowed ? "warning: " : "", p->why);
-      if (p->todo && !allowed)
-        fprintf (stderr, "; %s", p->todo);
-      if (p->forceable && !allowed)
-        fputs (" (--force makes the patch anyway)", stderr);
-      fputc ('\n', stderr);
+      if (p->forceable && ctx->opt.force)
+        mk_warning (p->what, "%s", p->why);
+      else
+        mk_error (p->what, "%s%s%s%s", p->why, p->todo ? "; " : "",
+                  p->todo ? p->todo : "",
+                  p->forceable ? " (--force makes the patch anyway)" : "");
     }
 }
 
@@ -352,8 +349,7 @@ mk_progress (const char *phase, size_t done, size_t total)
     tty = isatty (STDERR_FILENO);
   if (!tty || total < PROGRESS_MIN || mk_verbose >= 2)
     return;
-  fprintf (stderr, "\rulp-mkpatch: %s: %zu/%zu objects\033[K", phase, done,
-           total);
+  tool_progress ("%s: %zu/%zu objects\033[K", phase, done, total);
   progress_shown = true;
 }
 
@@ -482,10 +478,10 @@ parse_options (struct mk_ctx *ctx, int argc, char **argv)
 static int
 sign_only (const char *patch)
 {
-  char msg[1200];
-  if (sign_patch_file (patch, sign_key, msg, sizeof msg) < 0)
+  struct outcome oc;
+  if (sign_patch_file (patch, sign_key, &oc) < 0)
     {
-      mk_error (NULL, "--sign: %s", msg);
+      mk_error (NULL, "--sign: %s", oc.message);
       return MK_EXIT_TROUBLE;
     }
   mk_note (1, "signed %s with %s", patch, sign_key);
@@ -615,10 +611,10 @@ run_phases (struct mk_ctx *ctx)
 static bool
 sign_output (struct mk_ctx *ctx)
 {
-  char msg[1200];
-  if (sign_patch_file (ctx->opt.output, sign_key, msg, sizeof msg) < 0)
+  struct outcome oc;
+  if (sign_patch_file (ctx->opt.output, sign_key, &oc) < 0)
     {
-      mk_error (NULL, "--sign: %s", msg);
+      mk_error (NULL, "--sign: %s", oc.message);
       remove (ctx->opt.output);
       return false;
     }
@@ -631,13 +627,13 @@ sign_output (struct mk_ctx *ctx)
 static bool
 install_patch (struct mk_ctx *ctx)
 {
-  char msg[1200];
-  if (repo_add (ctx->opt.install_to, ctx->opt.output, msg, sizeof msg) < 0)
+  struct outcome oc;
+  if (repo_add (ctx->opt.install_to, ctx->opt.output, &oc) < 0)
     {
-      mk_error (NULL, "--install-to: %s", msg);
+      mk_error (NULL, "--install-to: %s", oc.message);
       return false;
     }
-  mk_note (1, "%s", msg);
+  mk_note (1, "%s", oc.message);
   return true;
 }
 
@@ -662,6 +658,7 @@ write_patch (struct mk_ctx *ctx)
 int
 main (int argc, char **argv)
 {
+  program_name = "ulp-mkpatch";
   start_ms = now_ms ();
   struct mk_ctx ctx;
   memset (&ctx, 0, sizeof ctx);

@@ -20,9 +20,7 @@
 
 #include "patchinfo.h"
 #include "repo.h"
-#include "tool-version.h"
-
-static const char *program_name = "ulp-repo";
+#include "tool-report.h"
 
 static void
 usage (int status)
@@ -64,10 +62,10 @@ static int
 cmd_list (const char *dir)
 {
   struct repo r;
-  char msg[1200];
-  if (repo_load (dir, &r, false, msg, sizeof msg) < 0)
+  struct outcome oc;
+  if (repo_load (dir, &r, false, &oc) < 0)
     {
-      fprintf (stderr, "%s: %s\n", program_name, msg);
+      tool_report (0, &oc);
       return 1;
     }
   size_t wn = strlen ("NAME"), ws = strlen ("SONAME");
@@ -92,32 +90,30 @@ static int
 cmd_check (const char *dir, bool quiet)
 {
   struct repo r;
-  char msg[1200];
-  if (repo_load (dir, &r, false, msg, sizeof msg) < 0)
+  struct outcome oc;
+  if (repo_load (dir, &r, false, &oc) < 0)
     {
-      fprintf (stderr, "%s: %s\n", program_name, msg);
+      tool_report (0, &oc);
       return 1;
     }
   size_t bad = 0;
   for (size_t i = 0; i < r.n; i++)
     {
       const struct repo_entry *e = &r.e[i];
-      char path[4400], why[4800];
+      char path[4400];
       snprintf (path, sizeof path, "%s/%s", dir, e->file);
       struct patchinfo pi;
-      const char *err;
-      if (repo_check_file (&r, i, why, sizeof why) < 0)
-        fprintf (stderr, "%s: %s\n", program_name, why);
-      else if (patchinfo_read (path, &pi, &err) < 0)
-        fprintf (stderr, "%s: %s: %s\n", program_name, path, err);
+      if (repo_check_file (&r, i, &oc) < 0)
+        tool_report (0, &oc);
+      else if (patchinfo_read (path, &pi, &oc) < 0)
+        tool_error ("%s: %s", path, oc.message);
       else if (strcmp (pi.build_id, e->build_id) != 0
                || strcmp (pi.target, e->soname) != 0
                || strcmp (pi.name, e->name) != 0 || pi.version != e->version)
-        fprintf (stderr, "%s: %s: the patch is %s version %u for %s "
-                 "(build-id %s), the index says %s version %u for %s "
-                 "(build-id %s)\n", program_name, path, pi.name, pi.version,
-                 pi.target, pi.build_id, e->name, e->version, e->soname,
-                 e->build_id);
+        tool_error ("%s: the patch is %s version %u for %s (build-id %s), "
+                    "the index says %s version %u for %s (build-id %s)",
+                    path, pi.name, pi.version, pi.target, pi.build_id,
+                    e->name, e->version, e->soname, e->build_id);
       else
         continue;
       bad++;
@@ -143,6 +139,7 @@ main (int argc, char **argv)
     { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 }
   };
+  program_name = "ulp-repo";
   if (argc > 0)
     argv[0] = (char *) program_name;
   bool quiet = false;
@@ -165,8 +162,7 @@ main (int argc, char **argv)
   int nargs = argc - optind;
   if (nargs < 1)
     {
-      fprintf (stderr, "%s: missing command (add, list or check)\n",
-               program_name);
+      tool_error ("missing command (add, list or check)");
       usage (2);
     }
   const char *cmd = argv[optind];
@@ -174,21 +170,20 @@ main (int argc, char **argv)
     {
       if (nargs < 3)
         {
-          fprintf (stderr, "%s: add: missing %s\n", program_name,
-                   nargs < 2 ? "DIR" : "PATCH");
+          tool_error ("add: missing %s", nargs < 2 ? "DIR" : "PATCH");
           usage (2);
         }
       int status = 0;
       for (int i = optind + 2; i < argc; i++)
         {
-          char msg[1200];
-          if (repo_add (argv[optind + 1], argv[i], msg, sizeof msg) < 0)
+          struct outcome oc;
+          if (repo_add (argv[optind + 1], argv[i], &oc) < 0)
             {
-              fprintf (stderr, "%s: %s\n", program_name, msg);
+              tool_report (0, &oc);
               status = 1;
             }
           else if (!quiet)
-            printf ("%s\n", msg);
+            printf ("%s\n", oc.message);
         }
       return status;
     }
@@ -196,15 +191,14 @@ main (int argc, char **argv)
     {
       if (nargs != 2)
         {
-          fprintf (stderr, "%s: %s: %s\n", program_name, cmd,
-                   nargs < 2 ? "missing DIR" : "too many operands");
+          tool_error ("%s: %s", cmd,
+                      nargs < 2 ? "missing DIR" : "too many operands");
           usage (2);
         }
       return cmd[0] == 'l' ? cmd_list (argv[optind + 1])
                            : cmd_check (argv[optind + 1], quiet);
     }
-  fprintf (stderr, "%s: unknown command '%s' (add, list or check)\n",
-           program_name, cmd);
+  tool_error ("unknown command '%s' (add, list or check)", cmd);
   usage (2);
   return 2;
 }

@@ -29,7 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tool-version.h"
 #include "mailbox.h"
 #include "objfile.h"
 #include "outcome.h"
@@ -39,9 +38,9 @@
 #include "reply-json.h"
 #include "target.h"
 #include "threadlist.h"
+#include "tool-report.h"
 #include "ulp-json-escape.h"
 
-static const char *program_name = "ulp-status";
 static bool opt_json, opt_passive, opt_verbose;
 static double opt_timeout = 5.0;
 
@@ -97,7 +96,8 @@ struct process
   uint32_t worker;
   char *runtime_json;          /* the runtime's reply, or NULL.  */
   json_object *runtime;        /* parsed.  */
-  char note[600];              /* why something is missing, or "".  */
+  char note[OUTCOME_MESSAGE_SIZE];  /* why something is missing, or
+                                      "".  */
   char threads_note[200];
 };
 
@@ -130,15 +130,14 @@ gather_cb (struct target *t, const struct proc_map *m, struct objfile *of,
       memset (mp, 0, sizeof *mp);
       snprintf (mp->path, sizeof mp->path, "%s", m->path);
       struct patchinfo pi;
-      const char *err;
       /* The runtime loads a sealed in-memory copy of each patch (its
          maps show "/memfd:ulp:NAME (deleted)"): map_files reaches that
          copy; the path is the fallback where map_files is refused.  */
       char mf[96];
       snprintf (mf, sizeof mf, "/proc/%d/map_files/%llx-%llx", (int) t->pid,
                 (unsigned long long) m->start, (unsigned long long) m->end);
-      if (patchinfo_read (mf, &pi, &err) == 0
-          || patchinfo_read (m->path, &pi, &err) == 0)
+      if (patchinfo_read (mf, &pi, NULL) == 0
+          || patchinfo_read (m->path, &pi, NULL) == 0)
         {
           snprintf (mp->name, sizeof mp->name, "%s", pi.name);
           snprintf (mp->target, sizeof mp->target, "%s", pi.target);
@@ -180,11 +179,13 @@ read_threads (struct target *t, struct process *p)
   if (procfs_tasks (t->pid, &tids, &ntids) != 0)
     return;
   struct threadlist tl;
-  const char *why = NULL;
-  bool have_tl = t->libc && t->ldso && threadlist_read (t, &tl, &why) == 0;
+  struct outcome why;
+  bool libs = t->libc && t->ldso;
+  bool have_tl = libs && threadlist_read (t, &tl, &why) == 0;
   if (!have_tl)
     snprintf (p->threads_note, sizeof p->threads_note,
-              "thread states unknown: %s", why ? why : "no C library");
+              "thread states unknown: %.170s",
+              libs ? why.message : "no C library");
   for (size_t i = 0; i < p->nobjs; i++)
     {
       struct object *o = &p->objs[i];
@@ -199,8 +200,7 @@ read_threads (struct target *t, struct process *p)
       for (size_t k = 0; k < t->maps.n && !m; k++)
         if (strcmp (t->maps.v[k].path, o->path) == 0)
           m = &t->maps.v[k];
-      const char *err;
-      struct objfile *of = m ? objfile_get (t->pid, m, &err) : NULL;
+      struct objfile *of = m ? objfile_get (t->pid, m, NULL) : NULL;
       struct ulp_note note;
       uint64_t bias = 0, tls_vaddr = 0, tls_size = 0;
       bool where = of && objfile_ulp_note (of, &note)
@@ -339,18 +339,13 @@ gather (pid_t pid, struct process *p, bool named, struct outcome *oc)
   if (opt_verbose)
     {
       double end = now_ms ();
-      fflush (stdout);
-      fprintf (stderr, "%s: PID %d: open: %.3f ms\n"
-               "%s: PID %d: objects: %.3f ms (%zu live-patchable)\n"
-               "%s: PID %d: threads: %.3f ms\n"
-               "%s: PID %d: runtime: %.3f ms%s\n"
-               "%s: PID %d: total: %.3f ms\n",
-               program_name, (int) pid, t_open - t0,
-               program_name, (int) pid, t_objects - t_open, p->nobjs,
-               program_name, (int) pid, t_threads - t_objects,
-               program_name, (int) pid, end - t_threads,
-               opt_passive ? " (passive: not asked)" : "",
-               program_name, (int) pid, end - t0);
+      tool_say (pid, "open: %.3f ms", t_open - t0);
+      tool_say (pid, "objects: %.3f ms (%zu live-patchable)",
+                t_objects - t_open, p->nobjs);
+      tool_say (pid, "threads: %.3f ms", t_threads - t_objects);
+      tool_say (pid, "runtime: %.3f ms%s", end - t_threads,
+                opt_passive ? " (passive: not asked)" : "");
+      tool_say (pid, "total: %.3f ms", end - t0);
     }
   return 0;
 }
@@ -678,7 +673,7 @@ print_json (const struct process *p, bool first)
   printf (", \"note\": ");
   if (p->note[0] || p->threads_note[0])
     {
-      char both[820];
+      char both[sizeof p->note + sizeof p->threads_note + 2];
       snprintf (both, sizeof both, "%s%s%s", p->note,
                 p->note[0] && p->threads_note[0] ? "; " : "",
                 p->threads_note);
@@ -765,8 +760,7 @@ parse_options (int argc, char **argv)
           opt_timeout = strtod (optarg, &end);
           if (*end || !(opt_timeout > 0))
             {
-              fprintf (stderr, "%s: invalid timeout '%s'\n", program_name,
-                       optarg);
+              tool_error ("invalid timeout '%s'", optarg);
               usage (ULP_EXIT_USAGE);
             }
         }
@@ -809,8 +803,7 @@ process_list (int argc, char **argv, pid_t **pids, size_t *npids)
       long v = strtol (argv[i], &end, 10);
       if (errno || end == argv[i] || *end || v <= 0 || v > INT_MAX)
         {
-          fprintf (stderr, "%s: invalid process id '%s'\n", program_name,
-                   argv[i]);
+          tool_error ("invalid process id '%s'", argv[i]);
           usage (ULP_EXIT_USAGE);
         }
       (*pids)[(*npids)++] = (pid_t) v;
@@ -838,9 +831,7 @@ report_processes (const pid_t *pids, size_t npids, bool named)
         {
           if (named)
             {
-              fflush (stdout);
-              fprintf (stderr, "%s: PID %d: %s\n", program_name,
-                       (int) pids[i], oc.message);
+              tool_report (pids[i], &oc);
               status = status == ULP_EXIT_OK || status == oc.status
                        ? oc.status : ULP_EXIT_FAIL;
             }
@@ -865,6 +856,7 @@ report_processes (const pid_t *pids, size_t npids, bool named)
 int
 main (int argc, char **argv)
 {
+  program_name = "ulp-status";
   parse_options (argc, argv);
   double start = now_ms ();
   pid_t *pids;
@@ -873,12 +865,8 @@ main (int argc, char **argv)
     return ULP_EXIT_FAIL;
   int status = report_processes (pids, npids, optind < argc);
   if (opt_verbose)
-    {
-      fflush (stdout);
-      fprintf (stderr, "%s: total: %.3f ms (%zu process%s looked at)\n",
-               program_name, now_ms () - start, npids,
-               npids == 1 ? "" : "es");
-    }
+    tool_say (0, "total: %.3f ms (%zu process%s looked at)",
+              now_ms () - start, npids, npids == 1 ? "" : "es");
   free (pids);
   objfile_cache_clear ();
   return status;

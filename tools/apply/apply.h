@@ -24,6 +24,7 @@
 
 #include "mailbox.h"
 #include "outcome.h"
+#include "tool-report.h"
 #include "procfs.h"
 #include "target.h"
 
@@ -50,7 +51,6 @@ struct apply_options
 };
 
 extern struct apply_options opt;
-extern const char *program_name;
 extern bool verbose, quiet;
 extern uint64_t program_start;         /* for the end-to-end time.  */
 extern const struct patchinfo *patch;  /* NULL for a bare --revert.  */

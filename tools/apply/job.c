@@ -40,9 +40,7 @@ say_error (pid_t pid, const struct outcome *oc)
 {
   /* --repo says "failed" before the reason, as it does for a patch
      (repo-job.c).  */
-  fflush (stdout);
-  fprintf (stderr, "%s: PID %d: %s%s\n", program_name, (int) pid,
-           repo ? "failed: " : "", oc->message);
+  tool_say (pid, "%s%s", repo ? "failed: " : "", oc->message);
 }
 
 /* --verbose: one step of one process.  --repo prints a summary per
@@ -51,8 +49,7 @@ static void
 say_step (pid_t pid, const char *step, uint64_t ns, const char *extra)
 {
   if (verbose && !repo)
-    fprintf (stderr, "%s: PID %d: %s: %.3f ms%s\n", program_name, (int) pid,
-             step, ns / 1e6, extra ? extra : "");
+    tool_say (pid, "%s: %.3f ms%s", step, ns / 1e6, extra ? extra : "");
 }
 
 static void
@@ -130,11 +127,9 @@ job_arm (struct job *j, const struct mailbox_opts *mo, const char *soname,
   j->armed_now = sum.armed_now;
   if (sum.unchecked > 0)
     {
-      fflush (stdout);
-      fprintf (stderr, "%s: PID %d: warning: %zu thread%s could not be "
-               "checked for calls into %s made before its tracking was "
-               "armed\n", program_name, (int) j->pid, sum.unchecked,
-               sum.unchecked == 1 ? "" : "s", soname);
+      tool_warning (j->pid, "%zu thread%s could not be checked for calls into "
+                    "%s made before its tracking was armed", sum.unchecked,
+                    sum.unchecked == 1 ? "" : "s", soname);
     }
   if (verbose && sum.armed_now)
     {
@@ -408,9 +403,8 @@ job_send (struct job *j)
   j->sent = true;
   say_times (j->pid, &j->times, j->nthreads);
   if (verbose && j->pending.kick_error[0])
-    fprintf (stderr, "%s: PID %d: the kick failed (the worker serves the "
-             "request anyway): %s\n", program_name, (int) j->pid,
-             j->pending.kick_error);
+    tool_say (j->pid, "the kick failed (the worker serves the request "
+              "anyway): %s", j->pending.kick_error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -450,11 +444,10 @@ report_migration (const struct job *j, const struct migrate_result *r)
       if (mt->fate == MIGRATE_FORCED)
         forced++;
       if (verbose)
-        fprintf (stderr, "%s: PID %d: thread %d (%s): %s, %u frames%s, "
-                 "stopped %.3f ms\n", program_name, (int) j->pid,
-                 (int) mt->tid, so, fate_name (mt->fate), mt->frames,
-                 mt->in_syscall ? " (in a system call)" : "",
-                 mt->pause_ns / 1e6);
+        tool_say (j->pid, "thread %d (%s): %s, %u frames%s, stopped %.3f ms",
+                  (int) mt->tid, so, fate_name (mt->fate), mt->frames,
+                  mt->in_syscall ? " (in a system call)" : "",
+                  mt->pause_ns / 1e6);
       if (quiet)
         continue;
       if (mt->fate == MIGRATE_MOVED || mt->fate == MIGRATE_FORCED)
@@ -471,17 +464,15 @@ report_migration (const struct job *j, const struct migrate_result *r)
                 (int) j->pid, (int) mt->tid, so, mt->what);
     }
   if (forced)
-    fprintf (stderr, "%s: PID %d: warning: %zu thread%s forced to the "
-             "newest universe without a look at %s stack: old and new "
-             "code may now run in the same call\n", program_name,
-             (int) j->pid, forced, forced == 1 ? "" : "s",
-             forced == 1 ? "its" : "their");
+    tool_warning (j->pid, "%zu thread%s forced to the newest universe without "
+                  "a look at %s stack: old and new code may now run in the "
+                  "same call", forced, forced == 1 ? "" : "s",
+                  forced == 1 ? "its" : "their");
   if (verbose && r->nthreads)
-    fprintf (stderr, "%s: PID %d: migrate: %zu thread%s, setup %.3f ms "
-             "(nothing stopped), longest stop of a thread %.3f ms\n",
-             program_name, (int) j->pid, r->nthreads,
-             r->nthreads == 1 ? "" : "s", r->setup_ns / 1e6,
-             r->max_pause_ns / 1e6);
+    tool_say (j->pid, "migrate: %zu thread%s, setup %.3f ms (nothing "
+              "stopped), longest stop of a thread %.3f ms", r->nthreads,
+              r->nthreads == 1 ? "" : "s", r->setup_ns / 1e6,
+              r->max_pause_ns / 1e6);
   fflush (stdout);
   return held;
 }
@@ -588,14 +579,12 @@ job_migrate_threads (struct job *j, char *reply)
       return;
     }
   if (held < 0)
-    fprintf (stderr, "%s: PID %d: warning: the patch is applied, but "
-             "the threads behind were not moved: %s\n",
-             program_name, (int) j->pid, oc.message);
+    tool_warning (j->pid, "the patch is applied, but the threads behind were "
+                  "not moved: %s", oc.message);
   if (held > 0 && !opt.migrate_only)
-    fprintf (stderr, "%s: PID %d: warning: the patch is applied, but "
-             "%ld thread%s could not migrate yet ('%s --migrate %d' "
-             "tries again)\n", program_name, (int) j->pid, held,
-             held == 1 ? "" : "s", program_name, (int) j->pid);
+    tool_warning (j->pid, "the patch is applied, but %ld thread%s could not "
+                  "migrate yet ('%s --migrate %d' tries again)", held,
+                  held == 1 ? "" : "s", program_name, (int) j->pid);
   else if (held > 0)
     {
       outcome_fail (&oc, ULP_EXIT_FAIL, "%ld thread%s could not "

@@ -146,12 +146,14 @@ repo_job_select (struct job *j)
 /* ------------------------------------------------------------------ */
 
 /* Per run (per worker process with --all): whether each entry's file
-   was checked (trust, SHA-256), and the result.  */
+   was checked (trust, SHA-256), and the result.  One per entry of the
+   index: the reason is kept malloc'ed, not in a struct outcome.  */
 struct checked
 {
   signed char state;       /* 0 not yet, 1 good, -1 bad.  */
   int status;              /* when bad: the exit status.  */
-  char why[4800];
+  char *why;               /* when bad: why, or NULL when memory ran
+                              out.  */
 };
 
 static struct checked *checked;
@@ -171,12 +173,19 @@ check_entry (size_t i, int *status)
   struct checked *c = &checked[i];
   if (c->state == 0)
     {
-      int k = repo_check_file (repo, i, c->why, sizeof c->why);
-      c->state = k < 0 ? -1 : 1;
-      c->status = k == -2 ? ULP_EXIT_UNTRUSTED : ULP_EXIT_BAD_PATCH;
+      struct outcome oc;
+      c->state = 1;
+      if (repo_check_file (repo, i, &oc) < 0)
+        {
+          c->state = -1;
+          c->status = oc.status;
+          c->why = strdup (oc.message);
+        }
     }
   *status = c->status;
-  return c->state > 0 ? NULL : c->why;
+  if (c->state > 0)
+    return NULL;
+  return c->why ? c->why : "out of memory";
 }
 
 static int
@@ -204,9 +213,8 @@ fail_line (const struct job *j, const struct repo_entry *e, const char *fmt,
   va_start (ap, fmt);
   vsnprintf (buf, sizeof buf, fmt, ap);
   va_end (ap);
-  fflush (stdout);
-  fprintf (stderr, "%s: PID %d: %s version %u for %s: failed: %s\n",
-           program_name, (int) j->pid, e->name, e->version, e->soname, buf);
+  tool_say (j->pid, "%s version %u for %s: failed: %s", e->name, e->version,
+            e->soname, buf);
 }
 
 /* The version of NAME the runtime reports applied to SONAME, or -1.  */
@@ -379,9 +387,7 @@ repo_job_summary (const struct job *j)
 {
   if (!verbose || !j->opened)
     return;
-  fflush (stdout);
-  fprintf (stderr, "%s: PID %d: repo: %.3f ms, %u request%s to the "
-           "runtime, longest pause %.3f ms\n", program_name, (int) j->pid,
-           (j->end - j->start) / 1e6, j->ncalls, j->ncalls == 1 ? "" : "s",
-           j->max_pause / 1e6);
+  tool_say (j->pid, "repo: %.3f ms, %u request%s to the runtime, longest "
+            "pause %.3f ms", (j->end - j->start) / 1e6, j->ncalls,
+            j->ncalls == 1 ? "" : "s", j->max_pause / 1e6);
 }

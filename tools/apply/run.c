@@ -52,8 +52,8 @@ run_jobs (const pid_t *pids, size_t npids, struct proc_maps *maps)
     if (jobs[i].sent && !jobs[i].done)
       job_receive (&jobs[i]);
   if (verbose && opt.all)
-    fprintf (stderr, "%s: all: send: %.3f ms, receive: %.3f ms\n",
-             program_name, (t1 - t0) / 1e6, (pt_now_ns () - t1) / 1e6);
+    tool_say (0, "all: send: %.3f ms, receive: %.3f ms", (t1 - t0) / 1e6,
+                (pt_now_ns () - t1) / 1e6);
   int status = ULP_EXIT_OK;
   for (size_t i = 0; i < npids; i++)
     {
@@ -261,9 +261,8 @@ worker_run (process_match_fn match, void *data, const pid_t *cand,
   uint64_t t0 = pt_now_ns ();
   pid_t *pids = scan_processes (match, data, cand, ncand, k, nw, &n, &maps);
   if (verbose)
-    fprintf (stderr, "%s: all: worker %zu: scan: %.3f ms (%zu of %zu "
-             "processes)\n", program_name, k, (pt_now_ns () - t0) / 1e6, n,
-             (ncand + nw - 1 - k) / nw);
+    tool_say (0, "all: worker %zu: scan: %.3f ms (%zu of %zu processes)", k,
+                (pt_now_ns () - t0) / 1e6, n, (ncand + nw - 1 - k) / nw);
   int status = pids || n == 0 ? run_jobs (pids, n, maps) : ULP_EXIT_FAIL;
   fflush (stdout);
   fflush (stderr);
@@ -302,8 +301,7 @@ start_workers (struct worker *w, size_t nw, process_match_fn match,
         {
           for (int i = 0; i < made; i++)
             close (p[i][0]);
-          fprintf (stderr, "%s: cannot start a worker process: %s\n",
-                   program_name, strerror (errno));
+          tool_error ("cannot start a worker process: %s", strerror (errno));
           break;
         }
       w[started].pid = c;
@@ -341,8 +339,8 @@ collect_output (struct worker *w, size_t started)
           {
             done_workers++;
             if (progress)
-              fprintf (stderr, "\r%s: all: %zu of %zu workers done",
-                       program_name, done_workers, started);
+              tool_progress ("all: %zu of %zu workers done", done_workers,
+                             started);
           }
     }
   free (owner);
@@ -370,9 +368,8 @@ reap_workers (struct worker *w, size_t started, size_t *found)
         ;
       int ws = WIFEXITED (st) ? WEXITSTATUS (st) : ULP_EXIT_FAIL;
       if (!WIFEXITED (st))
-        fprintf (stderr, "%s: all: worker process %d died (signal %d)\n",
-                 program_name, (int) w[i].pid,
-                 WIFSIGNALED (st) ? WTERMSIG (st) : 0);
+        tool_error ("all: worker process %d died (signal %d)", (int) w[i].pid,
+                    WIFSIGNALED (st) ? WTERMSIG (st) : 0);
       if (ws != ULP_EXIT_OK)
         status = status == ULP_EXIT_OK || status == ws ? ws : ULP_EXIT_FAIL;
       size_t f;
@@ -395,8 +392,7 @@ run_all (process_match_fn match, void *data, size_t *found)
   int e = procfs_pids (&cand, &ncand);
   if (e)
     {
-      fprintf (stderr, "%s: cannot list the processes in /proc: %s\n",
-               program_name, strerror (e));
+      tool_error ("cannot list the processes in /proc: %s", strerror (e));
       return ULP_EXIT_FAIL;
     }
   size_t nw = opt.jobs;
@@ -416,9 +412,8 @@ run_all (process_match_fn match, void *data, size_t *found)
   print_sorted (w, started, 0, stdout);
   print_sorted (w, started, 1, stderr);
   if (verbose)
-    fprintf (stderr, "%s: all: %zu processes in %.3f ms (%zu workers)\n",
-             program_name, *found, (pt_now_ns () - program_start) / 1e6,
-             started);
+    tool_say (0, "all: %zu processes in %.3f ms (%zu workers)", *found,
+                (pt_now_ns () - program_start) / 1e6, started);
   for (size_t i = 0; i < started; i++)
     for (int j = 0; j < 3; j++)
       free (w[i].buf[j]);

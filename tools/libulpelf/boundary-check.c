@@ -52,14 +52,6 @@ compare_item (const void *a, const void *b)
   return strcmp (x->name, y->name);
 }
 
-static int
-fail (char **errmsg, const char *msg)
-{
-  if (errmsg)
-    *errmsg = strdup (msg);
-  return -1;
-}
-
 /* Append an item to R; false when out of memory.  */
 static bool
 add_item (struct ulp_bc_report *r, size_t *cap, enum ulp_bc_kind kind,
@@ -173,17 +165,15 @@ thunk_to_tracked (Elf *elf, const struct dynsyms *ds, const uint64_t *tracked,
 
 int
 ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *r,
-              char **errmsg)
+              struct outcome *oc)
 {
   memset (r, 0, sizeof *r);
-  if (errmsg)
-    *errmsg = NULL;
   if (ulp_elf_type (ue) == ULP_ELF_REL)
-    return fail (errmsg, "a relocatable object has no dynamic symbols: "
-                         "check the linked object");
+    return outcome_fail (oc, ULP_EXIT_FAIL, "a relocatable object has no "
+                         "dynamic symbols: check the linked object");
   Elf *elf = ulp_elf_handle (ue);
   if (elf == NULL)
-    return fail (errmsg, "cannot read the ELF file");
+    return outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the ELF file");
 
   struct dynsyms ds = { 0 };
   Elf_Scn *scn = NULL;
@@ -212,11 +202,12 @@ ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *r,
         return 0; /* Statically linked: nothing is exported.  */
       size_t shnum = 0;
       if (elf_getshdrnum (elf, &shnum) != 0 || shnum == 0)
-        return fail (errmsg, "no section headers: the dynamic symbol table "
-                             "cannot be found (was the object stripped of "
-                             "its section headers?)");
-      return fail (errmsg, "no dynamic symbol table (.dynsym) although the "
-                           "object is dynamically linked");
+        return outcome_fail (oc, ULP_EXIT_FAIL, "no section headers: the "
+                             "dynamic symbol table cannot be found (was the "
+                             "object stripped of its section headers?)");
+      return outcome_fail (oc, ULP_EXIT_FAIL, "no dynamic symbol table "
+                           "(.dynsym) although the object is dynamically "
+                           "linked");
     }
   if (ds.versym && ds.versym->d_size / sizeof (GElf_Versym) < ds.nsyms)
     ds.versym = NULL;
@@ -324,7 +315,7 @@ nomem:
   free (vague);
   free (reached);
   ulp_bc_free (r);
-  return fail (errmsg, "out of memory");
+  return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
 }
 
 void

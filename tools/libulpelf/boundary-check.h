@@ -67,12 +67,12 @@ struct ulp_bc_report
 };
 
 /* Check UE, a linked object.  0 with *REPORT filled (free it with
-   ulp_bc_free); -1 with a malloc'ed message in *ERRMSG when UE is no
+   ulp_bc_free); -1 with the reason in *OC (ULP_EXIT_FAIL) when UE is no
    linked object or its dynamic symbol table cannot be read.  An object
    without a dynamic section (statically linked) exports nothing: 0,
    with an empty report.  */
 int ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *report,
-                  char **errmsg);
+                  struct outcome *oc);
 
 void ulp_bc_free (struct ulp_bc_report *report);
 

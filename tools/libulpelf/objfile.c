@@ -239,16 +239,23 @@ open_fd (int fd, const char *path, const char **err)
   return of;
 }
 
+/* NULL, with ERR in *OC.  */
+static struct objfile *
+fail (struct outcome *oc, const char *err)
+{
+  outcome_fail (oc, ULP_EXIT_FAIL, "%s", err);
+  return NULL;
+}
+
 struct objfile *
-objfile_open_path (const char *path, const char **err)
+objfile_open_path (const char *path, struct outcome *oc)
 {
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    {
-      *err = strerror (errno);
-      return NULL;
-    }
-  return open_fd (fd, path, err);
+    return fail (oc, strerror (errno));
+  const char *err;
+  struct objfile *of = open_fd (fd, path, &err);
+  return of ? of : fail (oc, err);
 }
 
 void
@@ -283,8 +290,20 @@ struct cache_entry
 static struct cache_entry *cache;
 static size_t ncache, cache_cap;
 
+static struct objfile *get (pid_t pid, const struct proc_map *m,
+                            const char **err);
+
 struct objfile *
-objfile_get (pid_t pid, const struct proc_map *m, const char **err)
+objfile_get (pid_t pid, const struct proc_map *m, struct outcome *oc)
+{
+  const char *err = NULL;
+  struct objfile *of = get (pid, m, &err);
+  return of ? of : fail (oc, err ? err : "cannot open the file");
+}
+
+/* objfile_get, with the reason a static string in *ERR.  */
+static struct objfile *
+get (pid_t pid, const struct proc_map *m, const char **err)
 {
   dev_t dev = makedev (m->dev_major, m->dev_minor);
   for (size_t i = 0; i < ncache; i++)

@@ -22,20 +22,21 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "outcome.h"
 #include "ulp-meta.h"
 #include "procfs.h"
 
 struct objfile;
 
 /* The file mapped by M in process PID, from the cache or opened now;
-   NULL with *ERR (a static string) when it cannot be read.  Owned by
-   the cache.  */
+   NULL with the reason in *OC (ULP_EXIT_FAIL, the message without the
+   file name) when it cannot be read.  Owned by the cache.  */
 struct objfile *objfile_get (pid_t pid, const struct proc_map *m,
-                             const char **err);
+                             struct outcome *oc);
 
 /* Open a file by path (a patch, a runtime to load), not cached; close
-   it with objfile_close.  */
-struct objfile *objfile_open_path (const char *path, const char **err);
+   it with objfile_close.  NULL with *OC as for objfile_get.  */
+struct objfile *objfile_open_path (const char *path, struct outcome *oc);
 void objfile_close (struct objfile *of);
 
 /* Release the cache.  */

@@ -27,7 +27,7 @@ copy (char *dst, size_t size, const char *src)
 }
 
 int
-patchinfo_read (const char *path, struct patchinfo *pi, const char **err)
+patchinfo_read (const char *path, struct patchinfo *pi, struct outcome *oc)
 {
   memset (pi, 0, sizeof *pi);
   char abs[PATH_MAX];
@@ -36,22 +36,23 @@ patchinfo_read (const char *path, struct patchinfo *pi, const char **err)
   if (strncmp (path, "/proc/", 6) == 0 && strstr (path, "/map_files/"))
     copy (abs, sizeof abs, path);
   else if (!realpath (path, abs))
+    return outcome_fail (oc, ULP_EXIT_BAD_PATCH, "cannot find the file");
+  copy (pi->path, sizeof pi->path, abs);
+  struct objfile *of = objfile_open_path (abs, oc);
+  if (!of)
     {
-      *err = "cannot find the file";
+      if (oc)
+        oc->status = ULP_EXIT_BAD_PATCH;
       return -1;
     }
-  copy (pi->path, sizeof pi->path, abs);
-  struct objfile *of = objfile_open_path (abs, err);
-  if (!of)
-    return -1;
   objfile_id (of, &pi->dev, &pi->ino);
   struct ulp_note note;
   if (!objfile_ulp_note (of, &note) || note.patch_table == 0
       || note.patch_size == 0)
     {
       objfile_close (of);
-      *err = "not a live patch (no ulp patch table)";
-      return -1;
+      return outcome_fail (oc, ULP_EXIT_BAD_PATCH, "not a live patch (no ulp "
+                           "patch table)");
     }
   struct ulp_image im;
   struct ulp_patch_about about;
@@ -59,14 +60,14 @@ patchinfo_read (const char *path, struct patchinfo *pi, const char **err)
   if (!ulp_patch_describe (&im, note.patch_table, note.patch_size, &about))
     {
       objfile_close (of);
-      *err = "malformed live patch (patch table outside the file)";
-      return -1;
+      return outcome_fail (oc, ULP_EXIT_BAD_PATCH, "malformed live patch "
+                           "(patch table outside the file)");
     }
   if (about.bad_target)
     {
       objfile_close (of);
-      *err = "malformed live patch (bad target entry)";
-      return -1;
+      return outcome_fail (oc, ULP_EXIT_BAD_PATCH, "malformed live patch (bad "
+                           "target entry)");
     }
   bool have_target = about.soname != NULL;
   copy (pi->target, sizeof pi->target, about.soname);
@@ -75,10 +76,8 @@ patchinfo_read (const char *path, struct patchinfo *pi, const char **err)
   pi->version = about.version;
   objfile_close (of);
   if (!have_target)
-    {
-      *err = "malformed live patch (no target entry)";
-      return -1;
-    }
+    return outcome_fail (oc, ULP_EXIT_BAD_PATCH, "malformed live patch (no "
+                         "target entry)");
   if (!pi->name[0])
     {
       const char *slash = strrchr (abs, '/');

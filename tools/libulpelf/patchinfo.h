@@ -14,6 +14,8 @@
 
 #include <stdint.h>
 
+#include "outcome.h"
+
 struct patchinfo
 {
   char path[4096];         /* absolute.  */
@@ -24,8 +26,9 @@ struct patchinfo
   uint64_t dev, ino;       /* the file's identity.  */
 };
 
-/* Read PATH.  0, or -1 with a static message in *ERR.  */
+/* Read PATH.  0, or -1 with the reason (ULP_EXIT_BAD_PATCH, without
+   the file name) in *OC.  */
 int patchinfo_read (const char *path, struct patchinfo *pi,
-                    const char **err);
+                    struct outcome *oc);
 
 #endif /* ULP_PATCHINFO_H */

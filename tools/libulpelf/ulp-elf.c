@@ -933,13 +933,12 @@ read_file (struct ulp_elf *ue)
     }
 }
 
-/* A new, empty UE named PATH; NULL with *STATUS and *ERRMSG set when
+/* A new, empty UE named PATH; NULL with *STATUS and *OC set when
    memory is short.  */
 static struct ulp_elf *
-new_ulp_elf (const char *path, enum ulp_elf_status *status, char **errmsg)
+new_ulp_elf (const char *path, enum ulp_elf_status *status,
+             struct outcome *oc)
 {
-  if (errmsg != NULL)
-    *errmsg = NULL;
   if (status != NULL)
     *status = ULP_ELF_OK;
 
@@ -949,8 +948,7 @@ new_ulp_elf (const char *path, enum ulp_elf_status *status, char **errmsg)
       free (ue);
       if (status != NULL)
         *status = ULP_ELF_ERR_NOMEM;
-      if (errmsg != NULL)
-        *errmsg = strdup ("out of memory");
+      outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
       return NULL;
     }
   ue->fd = -1;
@@ -958,19 +956,17 @@ new_ulp_elf (const char *path, enum ulp_elf_status *status, char **errmsg)
 }
 
 /* UE once read: itself, or NULL (UE closed) with the first error in
-   *STATUS and *ERRMSG.  */
+   *STATUS and *OC.  */
 static struct ulp_elf *
-finish_open (struct ulp_elf *ue, enum ulp_elf_status *status, char **errmsg)
+finish_open (struct ulp_elf *ue, enum ulp_elf_status *status,
+             struct outcome *oc)
 {
   if (ue->err != NULL || ue->status != ULP_ELF_OK)
     {
       if (status != NULL)
         *status = ue->status;
-      if (errmsg != NULL)
-        *errmsg = ue->err ? ue->err : strdup ("out of memory");
-      else
-        free (ue->err);
-      ue->err = NULL;
+      outcome_fail (oc, ULP_EXIT_FAIL, "%s",
+                    ue->err ? ue->err : "out of memory");
       ulp_elf_close (ue);
       return NULL;
     }
@@ -979,9 +975,9 @@ finish_open (struct ulp_elf *ue, enum ulp_elf_status *status, char **errmsg)
 
 struct ulp_elf *
 ulp_elf_open_status (const char *path, enum ulp_elf_status *status,
-                     char **errmsg)
+                     struct outcome *oc)
 {
-  struct ulp_elf *ue = new_ulp_elf (path, status, errmsg);
+  struct ulp_elf *ue = new_ulp_elf (path, status, oc);
   if (ue == NULL)
     return NULL;
 
@@ -1001,14 +997,14 @@ ulp_elf_open_status (const char *path, enum ulp_elf_status *status,
     fail (ue, ULP_ELF_ERR_IO, "%s", elf_errmsg (-1));
   else
     read_file (ue);
-  return finish_open (ue, status, errmsg);
+  return finish_open (ue, status, oc);
 }
 
 struct ulp_elf *
 ulp_elf_open_memory (const char *name, void *image, size_t size,
-                     enum ulp_elf_status *status, char **errmsg)
+                     enum ulp_elf_status *status, struct outcome *oc)
 {
-  struct ulp_elf *ue = new_ulp_elf (name, status, errmsg);
+  struct ulp_elf *ue = new_ulp_elf (name, status, oc);
   if (ue == NULL)
     return NULL;
   if (elf_version (EV_CURRENT) == EV_NONE)
@@ -1017,13 +1013,13 @@ ulp_elf_open_memory (const char *name, void *image, size_t size,
     fail (ue, ULP_ELF_ERR_IO, "%s", elf_errmsg (-1));
   else
     read_file (ue);
-  return finish_open (ue, status, errmsg);
+  return finish_open (ue, status, oc);
 }
 
 struct ulp_elf *
-ulp_elf_open (const char *path, char **errmsg)
+ulp_elf_open (const char *path, struct outcome *oc)
 {
-  return ulp_elf_open_status (path, NULL, errmsg);
+  return ulp_elf_open_status (path, NULL, oc);
 }
 
 void

@@ -10,7 +10,8 @@
    the ULP note, so stripped files work, and relocatable objects through
    their .ulp_meta sections and relocations.  Every reference is bounds
    checked: a damaged file yields an error message, never a crash.
-   Errors are plain strings so each tool can print `tool: FILE: message'.
+   Errors fill the caller's struct outcome (ULP_EXIT_FAIL, a message
+   without the file name), so each tool can print `tool: FILE: message'.
    All strings and byte pointers handed out stay valid until
    ulp_elf_close.  */
 
@@ -23,6 +24,7 @@
 
 #include <libelf.h>
 
+#include "outcome.h"
 #include "ulp-meta.h"
 
 #ifdef __cplusplus
@@ -96,12 +98,12 @@ struct ulp_func
   const unsigned char *pre_entry_bytes;
 };
 
-/* Open PATH and decode its metadata.  On failure return NULL, store a
-   malloc'ed message (without the file name) in *ERRMSG if ERRMSG is not
-   NULL, and the reason in *STATUS if STATUS is not NULL.  */
+/* Open PATH and decode its metadata.  On failure return NULL, with
+   the message (without the file name) in *OC if OC is not NULL, and
+   the reason in *STATUS if STATUS is not NULL.  */
 struct ulp_elf *ulp_elf_open_status (const char *path,
                                      enum ulp_elf_status *status,
-                                     char **errmsg);
+                                     struct outcome *oc);
 
 /* The same for the SIZE bytes at IMAGE, named NAME in messages (the
    fuzz harnesses read their input this way).  IMAGE must stay valid,
@@ -109,10 +111,10 @@ struct ulp_elf *ulp_elf_open_status (const char *path,
 struct ulp_elf *ulp_elf_open_memory (const char *name, void *image,
                                      size_t size,
                                      enum ulp_elf_status *status,
-                                     char **errmsg);
+                                     struct outcome *oc);
 
 /* The same, for callers that only want the message.  */
-struct ulp_elf *ulp_elf_open (const char *path, char **errmsg);
+struct ulp_elf *ulp_elf_open (const char *path, struct outcome *oc);
 
 /* Release everything ulp_elf_open returned.  NULL is allowed.  */
 void ulp_elf_close (struct ulp_elf *ue);

@@ -191,17 +191,16 @@ arm_check_threads (struct target *t, const char *reply, uint64_t deadline,
     }
   int rc = 0;
   struct threadlist tl;
-  const char *why = NULL;
   pid_t *tids = NULL;
   size_t ntids = 0;
   struct outcome loc;
   Dwfl *d = NULL;
   if ((!t->libc && target_find_libc (t, &loc) < 0)
       || (!t->ldso && target_find_ldso (t, &loc) < 0)
-      || threadlist_read (t, &tl, &why) < 0)
+      || threadlist_read (t, &tl, &loc) < 0)
     {
       rc = outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the process's "
-                         "threads: %s", why ? why : loc.message);
+                         "threads: %s", loc.message);
       goto out;
     }
   d = migrate_dwfl (t->pid, oc);

@@ -372,7 +372,8 @@ mailbox_send (struct target *t, const char *request,
   p->sent_ns = t4;
   p->deadline_ns = deadline;
   if (kicked < 0)
-    snprintf (p->kick_error, sizeof p->kick_error, "%s", kick_oc.message);
+    snprintf (p->kick_error, sizeof p->kick_error, "%.*s",
+              (int) sizeof p->kick_error - 1, kick_oc.message);
   return 0;
 }
 

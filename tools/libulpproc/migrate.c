@@ -388,10 +388,9 @@ unknown_threads (struct run *run, size_t k, json_object *un,
   if (!run->have_tl && !run->tl_failed)
     {
       struct outcome loc;
-      const char *why = NULL;
       if ((!run->t->libc && target_find_libc (run->t, &loc) < 0)
           || (!run->t->ldso && target_find_ldso (run->t, &loc) < 0)
-          || threadlist_read (run->t, &run->tl, &why) < 0)
+          || threadlist_read (run->t, &run->tl, &loc) < 0)
         run->tl_failed = true;
       else
         run->have_tl = true;

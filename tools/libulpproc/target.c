@@ -310,8 +310,7 @@ target_each_object (struct target *t,
                && t->maps.v[j].dev_minor == m->dev_minor;
       if (seen)
         continue;
-      const char *err;
-      struct objfile *of = objfile_get (t->pid, m, &err);
+      struct objfile *of = objfile_get (t->pid, m, NULL);
       if (of && !fn (t, m, of, data))
         return;
     }
@@ -335,8 +334,7 @@ target_find_runtime (struct target *t, struct outcome *oc)
       const char *b = base_name (m->path);
       if (strncmp (b, "libulp", 6) != 0 || (b[6] != '.' && b[6] != '-'))
         continue;
-      const char *err;
-      struct objfile *of = objfile_get (t->pid, m, &err);
+      struct objfile *of = objfile_get (t->pid, m, NULL);
       uint64_t bias, control, kick;
       if (!of || !objfile_bias (of, m, &bias))
         continue;
@@ -387,11 +385,12 @@ target_find_libc (struct target *t, struct outcome *oc)
   if (!libc_map)
     return outcome_fail (oc, ULP_EXIT_FAIL, "no C library is mapped "
                          "(a static program?): cannot call into it");
-  const char *err;
-  t->libc = objfile_get (t->pid, libc_map, &err);
+  struct outcome why;
+  t->libc = objfile_get (t->pid, libc_map, &why);
   if (!t->libc || !objfile_bias (t->libc, libc_map, &t->libc_bias))
     return outcome_fail (oc, ULP_EXIT_FAIL, "cannot read %s: %s",
-                         libc_map->path, t->libc ? "no segment" : err);
+                         libc_map->path,
+                         t->libc ? "no segment" : why.message);
   static const unsigned char restore_rt[] = {
     0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00,   /* mov $15,%rax */
     0x0f, 0x05                                  /* syscall */
@@ -430,12 +429,11 @@ target_find_ldso (struct target *t, struct outcome *oc)
   (void) oc;
   if (t->ldso)
     return 0;
-  const char *err;
   uint64_t base = at_base (t->pid);
   const struct proc_map *lm = base ? procfs_map_at (&t->maps, base) : NULL;
   if (lm)
     {
-      t->ldso = objfile_get (t->pid, lm, &err);
+      t->ldso = objfile_get (t->pid, lm, NULL);
       if (t->ldso && !objfile_bias (t->ldso, lm, &t->ldso_bias))
         t->ldso = NULL;
       t->ldso_lo = UINT64_MAX;

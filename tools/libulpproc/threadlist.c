@@ -75,13 +75,14 @@ walk (struct target *t, struct threadlist *tl, uint64_t head,
 }
 
 int
-threadlist_read (struct target *t, struct threadlist *tl, const char **why)
+threadlist_read (struct target *t, struct threadlist *tl,
+                 struct outcome *oc)
 {
   memset (tl, 0, sizeof *tl);
   if (!t->libc || !t->ldso)
     {
-      *why = "no C library or dynamic loader";
-      return -1;
+      return outcome_fail (oc, ULP_EXIT_FAIL, "no C library or dynamic "
+                           "loader");
     }
   uint32_t off_used, off_user, off_list, off_tid, off_dtv, off_modid,
     off_tlsoff;
@@ -93,16 +94,16 @@ threadlist_read (struct target *t, struct threadlist *tl, const char **why)
       || !desc (t, "_thread_db_link_map_l_tls_modid", &off_modid)
       || !desc (t, "_thread_db_link_map_l_tls_offset", &off_tlsoff))
     {
-      *why = "the C library does not describe its threads (glibc 2.34 "
-             "or later is needed)";
-      return -1;
+      return outcome_fail (oc, ULP_EXIT_FAIL, "the C library does not "
+                           "describe its threads (glibc 2.34 or later is "
+                           "needed)");
     }
   uint64_t rtld = objfile_dynsym (t->ldso, "_rtld_global", NULL);
   uint64_t rdebug = objfile_dynsym (t->ldso, "_r_debug", NULL);
   if (!rtld || !rdebug)
     {
-      *why = "the dynamic loader exports no _rtld_global or _r_debug";
-      return -1;
+      return outcome_fail (oc, ULP_EXIT_FAIL, "the dynamic loader exports no "
+                           "_rtld_global or _r_debug");
     }
   rtld += t->ldso_bias;
   rdebug += t->ldso_bias;
@@ -110,8 +111,7 @@ threadlist_read (struct target *t, struct threadlist *tl, const char **why)
       || walk (t, tl, rtld + off_user, off_list, off_tid, off_dtv) < 0)
     {
       threadlist_free (tl);
-      *why = "cannot read the thread list";
-      return -1;
+      return outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the thread list");
     }
   /* struct r_debug { int r_version; struct link_map *r_map; ... };
      struct link_map { l_addr, l_name, l_ld, l_next, l_prev, ... }.  */
@@ -120,8 +120,7 @@ threadlist_read (struct target *t, struct threadlist *tl, const char **why)
   if (read_u64 (t, rdebug + 8, &lm) < 0)
     {
       threadlist_free (tl);
-      *why = "cannot read the link maps";
-      return -1;
+      return outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the link maps");
     }
   for (size_t k = 0; lm && k < 100000; k++)
     {

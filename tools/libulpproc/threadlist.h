@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "outcome.h"
 #include "target.h"
 
 struct tl_thread
@@ -49,9 +50,9 @@ struct threadlist
 };
 
 /* Read T's thread list and link maps.  Needs target_find_libc.  0, or
-   -1 with a static reason in *WHY.  */
+   -1 with the reason in *OC (ULP_EXIT_FAIL).  */
 int threadlist_read (struct target *t, struct threadlist *tl,
-                     const char **why);
+                     struct outcome *oc);
 void threadlist_free (struct threadlist *tl);
 
 /* The thread TID, or NULL.  */

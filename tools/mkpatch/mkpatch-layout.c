@@ -1089,15 +1089,14 @@ mk_check_layouts (struct mk_ctx *ctx)
     }
   if (without)
     {
-      fflush (stdout);
       if (with == 0)
-        fprintf (stderr, "ulp-mkpatch: note: ORIG and PATCHED have no debug "
-                 "information (compile with -g): the layouts of data types "
-                 "were not checked\n");
+        mk_note (0, "note: ORIG and PATCHED have no debug information "
+                 "(compile with -g): the layouts of data types were not "
+                 "checked");
       else
-        fprintf (stderr, "ulp-mkpatch: note: %zu of %zu changed units have "
-                 "no debug information in ORIG or PATCHED (compile with -g): "
-                 "the layouts of their data types were not checked\n",
+        mk_note (0, "note: %zu of %zu changed units have no debug "
+                 "information in ORIG or PATCHED (compile with -g): the "
+                 "layouts of their data types were not checked",
                  without, without + with);
     }
   for (size_t i = 0; i < reported.cap; i++)

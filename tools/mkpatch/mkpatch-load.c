@@ -351,16 +351,15 @@ static struct mk_object *
 load_object (const char *path, const char *rel, bool orig)
 {
   enum ulp_elf_status status;
-  char *err = NULL;
-  struct ulp_elf *ue = ulp_elf_open_status (path, &status, &err);
+  struct outcome oc;
+  struct ulp_elf *ue = ulp_elf_open_status (path, &status, &oc);
   if (!ue)
     {
       if (status == ULP_ELF_NOT_PATCHABLE)
         mk_error (path, "no ulp records: compile it with the ulp plugin "
                   "(-specs=ulp.specs)");
       else
-        mk_error (path, "%s", err ? err : "cannot read");
-      free (err);
+        mk_error (path, "%s", oc.message);
       return NULL;
     }
   if (ulp_elf_type (ue) != ULP_ELF_REL)
@@ -646,18 +645,17 @@ static bool
 open_target (struct mk_target *t, const char *path)
 {
   enum ulp_elf_status status;
-  char *err = NULL;
+  struct outcome oc;
   t->path = path;
   t->fd = -1;
-  t->ue = ulp_elf_open_status (path, &status, &err);
+  t->ue = ulp_elf_open_status (path, &status, &oc);
   if (!t->ue)
     {
       if (status == ULP_ELF_NOT_PATCHABLE)
         mk_error (path, "not live-patchable (no ulp metadata): the running "
                   "program can only be patched if it was built with ulp");
       else
-        mk_error (path, "%s", err ? err : "cannot read");
-      free (err);
+        mk_error (path, "%s", oc.message);
       return false;
     }
   t->type = ulp_elf_type (t->ue);
@@ -1016,10 +1014,9 @@ select_objects (struct mk_ctx *ctx)
   ctx->nunits = k;
   if (n)
     {
-      fflush (stdout);
-      fprintf (stderr, "ulp-mkpatch: note: left out %zu object%s of ORIG and "
-               "PATCHED that %s was not linked from (its records name the "
-               "units it was): %s\n", n, n == 1 ? "" : "s", t->path, list);
+      mk_note (0, "note: left out %zu object%s of ORIG and PATCHED that %s "
+               "was not linked from (its records name the units it was): "
+               "%s", n, n == 1 ? "" : "s", t->path, list);
     }
   free (list);
   free (drop);

@@ -18,13 +18,14 @@
 #include <string.h>
 
 #include "mkpatch.h"
+#include "tool-report.h"
 
 int mk_verbose;
 
 static void __attribute__ ((noreturn))
 out_of_memory (void)
 {
-  fputs ("ulp-mkpatch: out of memory\n", stderr);
+  tool_error ("out of memory");
   exit (MK_EXIT_TROUBLE);
 }
 
@@ -176,17 +177,18 @@ mk_map_free (struct mk_map *m)
 
 /* Diagnostics.  */
 
+/* `ulp-mkpatch: [CONTEXT: ][KIND: ]MESSAGE', through the programs'
+   common reporting (tool-report.h), which makes the prefix.  */
 static void
 vreport (const char *kind, const char *context, const char *fmt, va_list ap)
 {
-  fflush (stdout);
-  fputs ("ulp-mkpatch: ", stderr);
-  if (context)
-    fprintf (stderr, "%s: ", context);
-  if (kind)
-    fprintf (stderr, "%s: ", kind);
-  vfprintf (stderr, fmt, ap);
-  fputc ('\n', stderr);
+  char *msg = NULL;
+  if (vasprintf (&msg, fmt, ap) < 0)
+    msg = NULL;
+  tool_error ("%s%s%s%s%s", context ? context : "", context ? ": " : "",
+              kind ? kind : "", kind ? ": " : "",
+              msg ? msg : "out of memory");
+  free (msg);
 }
 
 void
@@ -214,10 +216,7 @@ mk_note (int level, const char *fmt, ...)
     return;
   va_list ap;
   va_start (ap, fmt);
-  fflush (stdout);
-  fputs ("ulp-mkpatch: ", stderr);
-  vfprintf (stderr, fmt, ap);
-  fputc ('\n', stderr);
+  tool_vsay (0, fmt, ap);
   va_end (ap);
 }
 

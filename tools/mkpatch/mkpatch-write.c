@@ -582,10 +582,14 @@ run (struct argv *a, char *out, size_t size)
 {
   if (mk_verbose >= 1)
     {
-      fputs ("ulp-mkpatch: running:", stderr);
-      for (size_t i = 0; i < a->n; i++)
-        fprintf (stderr, " %s", a->v[i]);
-      fputc ('\n', stderr);
+      char *line = NULL;
+      size_t len;
+      FILE *f = open_memstream (&line, &len);
+      for (size_t i = 0; f && i < a->n; i++)
+        fprintf (f, " %s", a->v[i]);
+      if (f && fclose (f) == 0)
+        mk_note (1, "running:%s", line);
+      free (line);
     }
   int pipefd[2] = { -1, -1 };
   posix_spawn_file_actions_t fa;
@@ -745,12 +749,11 @@ link_patch (struct mk_ctx *ctx, const char *obj_path, const char *asm_path)
 static bool
 check_linked (struct mk_ctx *ctx)
 {
-  char *err = NULL;
-  struct ulp_elf *ue = ulp_elf_open (ctx->opt.output, &err);
+  struct outcome oc;
+  struct ulp_elf *ue = ulp_elf_open (ctx->opt.output, &oc);
   if (!ue)
     mk_error (ctx->opt.output, "the linked patch is unreadable: %s",
-              err ? err : "?");
-  free (err);
+              oc.message);
   ulp_elf_close (ue);
   return ue != NULL;
 }

@@ -85,13 +85,16 @@ char *mk_xasprintf (const char *fmt, ...)
 void mk_grow (void *p, size_t *cap, size_t n, size_t size);
 
 /* Print `ulp-mkpatch: CONTEXT: MESSAGE' on stderr (CONTEXT may be
-   NULL).  */
+   NULL), or `ulp-mkpatch: CONTEXT: warning: MESSAGE', through the
+   programs' reporting (tool-report.h).  The engine's diagnostics are
+   a stream, as a compiler's: it goes on after most of them.  */
 void mk_error (const char *context, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 void mk_warning (const char *context, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 
-/* Verbose output (-v): LEVEL 1 is the phases, 2 every decision.  */
+/* Verbose output (-v): LEVEL 1 is the phases, 2 every decision; LEVEL
+   0 is a note always printed.  */
 extern int mk_verbose;
 void mk_note (int level, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));

@@ -25,6 +25,7 @@
 #include <nettle/sha2.h>
 
 #include "outcome.h"
+#include "tool-report.h"
 
 #ifndef ULP_LIBNETTLE_SONAME
 #define ULP_LIBNETTLE_SONAME "libnettle.so.8"
@@ -41,9 +42,8 @@ sym (const char *name)
   if (!p)
     {
       const char *e = dlerror ();
-      fprintf (stderr, "%s: cannot load %s from %s: %s\n",
-               program_invocation_short_name, name, ULP_LIBNETTLE_SONAME,
-               e ? e : "unknown error");
+      tool_error ("cannot load %s from %s: %s", name, ULP_LIBNETTLE_SONAME,
+                  e ? e : "unknown error");
       exit (ULP_EXIT_FAIL);
     }
   return p;

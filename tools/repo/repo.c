@@ -28,53 +28,47 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outcome.h"
 #include "patchinfo.h"
 #include "ulp-hex.h"
 
 #define INDEX_HEADER "ulp-repo 1"
-
-static void __attribute__ ((format (printf, 3, 4)))
-say (char *msg, size_t size, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  vsnprintf (msg, size, fmt, ap);
-  va_end (ap);
-}
+/* As the messages quote it.  */
+#define INDEX_HEADER_QUOTED "\"" INDEX_HEADER "\""
 
 /* ------------------------------------------------------------------ */
 /* Trust.                                                              */
 /* ------------------------------------------------------------------ */
 
 int
-repo_trusted (const char *path, bool dir, char *msg, size_t size)
+repo_trusted (const char *path, bool dir, struct outcome *oc)
 {
   struct stat st;
   if (stat (path, &st) < 0)
     {
-      say (msg, size, "%s", strerror (errno));
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s", strerror (errno));
       return -1;
     }
   if (dir ? !S_ISDIR (st.st_mode) : !S_ISREG (st.st_mode))
     {
-      say (msg, size, dir ? "not a directory" : "not a regular file");
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH,
+                    dir ? "not a directory" : "not a regular file");
       return -1;
     }
   /* Whoever may write it may make every process that trusts it run
      code of their choosing.  */
   if (st.st_uid != 0 && st.st_uid != getuid ())
     {
-      say (msg, size, "owned by uid %u, not by root or the invoking user "
-           "(uid %u): not trusted", (unsigned) st.st_uid,
-           (unsigned) getuid ());
-      return -2;
+      return outcome_fail (oc, ULP_EXIT_UNTRUSTED, "owned by uid %u, not by "
+                           "root or the invoking user (uid %u): not trusted",
+                           (unsigned) st.st_uid, (unsigned) getuid ());
     }
   if (st.st_mode & (S_IWGRP | S_IWOTH))
     {
-      say (msg, size, "writable by %s (mode %04o): not trusted",
-           st.st_mode & S_IWOTH ? "others" : "its group",
-           (unsigned) (st.st_mode & 07777));
-      return -2;
+      return outcome_fail (oc, ULP_EXIT_UNTRUSTED, "writable by %s (mode "
+                           "%04o): not trusted",
+                           st.st_mode & S_IWOTH ? "others" : "its group",
+                           (unsigned) (st.st_mode & 07777));
     }
   return 0;
 }
@@ -184,10 +178,10 @@ repo_free (struct repo *r)
 }
 
 /* Parse line LINENO (NUL-terminated, without its newline) into *E.
-   1: an entry; 0: blank or comment; -1: error in MSG.  */
+   1: an entry; 0: blank or comment; -1: error in *OC.  */
 static int
-parse_line (char *line, size_t lineno, struct repo_entry *e, char *msg,
-            size_t size)
+parse_line (char *line, size_t lineno, struct repo_entry *e,
+            struct outcome *oc)
 {
   if (line[0] == '\0' || line[0] == '#')
     return 0;
@@ -209,25 +203,28 @@ parse_line (char *line, size_t lineno, struct repo_entry *e, char *msg,
     return 0;
   if (nf != 6)
     {
-      say (msg, size, "line %zu: %zu field%s, expected 6 (BUILD-ID SONAME "
-           "NAME VERSION FILE SHA256)", lineno, nf, nf == 1 ? "" : "s");
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "line %zu: %zu field%s, expected "
+                    "6 (BUILD-ID SONAME NAME VERSION FILE SHA256)", lineno, nf,
+                    nf == 1 ? "" : "s");
       return -1;
     }
   memset (e, 0, sizeof *e);
   if (!is_hex (f[0], 2, 128) || strlen (f[0]) % 2)
     {
-      say (msg, size, "line %zu: bad build-id '%.140s' (lower-case hex)",
-           lineno, f[0]);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "line %zu: bad build-id '%.140s' "
+                    "(lower-case hex)", lineno, f[0]);
       return -1;
     }
   if (!good_field (f[1], sizeof e->soname))
     {
-      say (msg, size, "line %zu: bad soname '%.260s'", lineno, f[1]);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "line %zu: bad soname '%.260s'",
+                    lineno, f[1]);
       return -1;
     }
   if (!good_field (f[2], sizeof e->name))
     {
-      say (msg, size, "line %zu: bad patch name '%.140s'", lineno, f[2]);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "line %zu: bad patch name "
+                    "'%.140s'", lineno, f[2]);
       return -1;
     }
   char *end;
@@ -235,20 +232,21 @@ parse_line (char *line, size_t lineno, struct repo_entry *e, char *msg,
   unsigned long v = strtoul (f[3], &end, 10);
   if (f[3][0] < '1' || f[3][0] > '9' || *end || errno || v > UINT32_MAX)
     {
-      say (msg, size, "line %zu: bad version '%.40s' (a number from 1 to "
-           "%u)", lineno, f[3], UINT32_MAX);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "line %zu: bad version '%.40s' (a "
+                    "number from 1 to %u)", lineno, f[3], UINT32_MAX);
       return -1;
     }
   if (!good_file_name (f[4]))
     {
-      say (msg, size, "line %zu: bad file name '%.260s' (a name in the "
-           "repository, without '/', not starting with '.')", lineno, f[4]);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "line %zu: bad file name '%.260s' "
+                    "(a name in the repository, without '/', not starting "
+                    "with '.')", lineno, f[4]);
       return -1;
     }
   if (!is_hex (f[5], 64, 64))
     {
-      say (msg, size, "line %zu: bad SHA-256 '%.80s' (64 lower-case hex "
-           "digits)", lineno, f[5]);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "line %zu: bad SHA-256 '%.80s' "
+                    "(64 lower-case hex digits)", lineno, f[5]);
       return -1;
     }
   strcpy (e->build_id, f[0]);
@@ -261,10 +259,10 @@ parse_line (char *line, size_t lineno, struct repo_entry *e, char *msg,
 }
 
 /* Read all of FD (the index PATH) into a malloc'ed, NUL-terminated
-   *TEXT of *LEN bytes; closes FD.  0, or -1 with MSG.  */
+   *TEXT of *LEN bytes; closes FD.  0, or -1 with *OC.  */
 static int
-read_index (int fd, const char *path, char **text, size_t *len, char *msg,
-            size_t size)
+read_index (int fd, const char *path, char **text, size_t *len,
+            struct outcome *oc)
 {
   size_t cap = 65536, n = 0;
   char *t = malloc (cap + 1);
@@ -273,7 +271,7 @@ read_index (int fd, const char *path, char **text, size_t *len, char *msg,
       if (!t)
         {
           close (fd);
-          say (msg, size, "%s: out of memory", path);
+          outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: out of memory", path);
           return -1;
         }
       ssize_t r = read (fd, t + n, cap - n);
@@ -284,7 +282,7 @@ read_index (int fd, const char *path, char **text, size_t *len, char *msg,
           int e = errno;
           close (fd);
           free (t);
-          say (msg, size, "%s: %s", path, strerror (e));
+          outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: %s", path, strerror (e));
           return -1;
         }
       if (r == 0)
@@ -296,7 +294,8 @@ read_index (int fd, const char *path, char **text, size_t *len, char *msg,
             {
               close (fd);
               free (t);
-              say (msg, size, "%s: larger than 64 MiB", path);
+              outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: larger than 64 MiB",
+                            path);
               return -1;
             }
           cap *= 2;
@@ -313,50 +312,48 @@ read_index (int fd, const char *path, char **text, size_t *len, char *msg,
   return 0;
 }
 
-/* Add the entry of line LINENO, P, to R.  0, or -1 with MSG.  */
+/* Add the entry of line LINENO, P, to R.  0, or -1 with *OC.  */
 static int
 index_line (struct repo *r, char *p, size_t lineno, const char *path,
-            char *msg, size_t size)
+            struct outcome *oc)
 {
   if (lineno == 1)
     {
       if (strcmp (p, INDEX_HEADER) == 0)
         return 0;
-      say (msg, size, "%s: line 1: not a ulp repository index (the first "
-           "line must be \"%s\")", path, INDEX_HEADER);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: line 1: not a ulp repository "
+                    "index (the first line must be %s)", path,
+                    INDEX_HEADER_QUOTED);
       return -1;
     }
   struct repo_entry e;
-  char lmsg[512];
-  int k = parse_line (p, lineno, &e, lmsg, sizeof lmsg);
+  int k = parse_line (p, lineno, &e, oc);
   if (k < 0)
-    {
-      say (msg, size, "%s: %s", path, lmsg);
-      return -1;
-    }
+    return outcome_prefix (oc, path);
   if (k == 0)
     return 0;
   for (size_t i = 0; i < r->n; i++)
     if (r->e[i].version == e.version && strcmp (r->e[i].name, e.name) == 0
         && strcmp (r->e[i].build_id, e.build_id) == 0)
       {
-        say (msg, size, "%s: line %zu: %s version %u for build-id %s is "
-             "listed twice", path, lineno, e.name, e.version, e.build_id);
+        outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: line %zu: %s version %u "
+                      "for build-id %s is listed twice", path, lineno, e.name,
+                      e.version, e.build_id);
         return -1;
       }
   if (push (r, &e) < 0)
     {
-      say (msg, size, "%s: out of memory", path);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: out of memory", path);
       return -1;
     }
   return 0;
 }
 
 /* Parse TEXT, LEN bytes of the index PATH, into R.  0, or -1 with
-   MSG.  */
+   *OC.  */
 static int
 parse_index (struct repo *r, char *text, size_t len, const char *path,
-             char *msg, size_t size)
+             struct outcome *oc)
 {
   size_t lineno = 0;
   char *p = text;
@@ -367,37 +364,33 @@ parse_index (struct repo *r, char *text, size_t len, const char *path,
       lineno++;
       if (memchr (p, '\0', (size_t) (line_end - p)))
         {
-          say (msg, size, "%s: line %zu: a NUL byte", path, lineno);
+          outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: line %zu: a NUL byte",
+                        path, lineno);
           return -1;
         }
       *line_end = '\0';
-      if (index_line (r, p, lineno, path, msg, size) < 0)
+      if (index_line (r, p, lineno, path, oc) < 0)
         return -1;
       p = line_end + 1;
     }
   if (lineno == 0)
     {
-      say (msg, size, "%s: empty: not a ulp repository index (the first "
-           "line must be \"%s\")", path, INDEX_HEADER);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: empty: not a ulp repository "
+                    "index (the first line must be %s)", path,
+                    INDEX_HEADER_QUOTED);
       return -1;
     }
   return 0;
 }
 
 int
-repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
-           size_t size)
+repo_load (const char *dir, struct repo *r, bool missing_ok,
+           struct outcome *oc)
 {
   memset (r, 0, sizeof *r);
   snprintf (r->dir, sizeof r->dir, "%s", dir);
-  char why[300];
-  int k = repo_trusted (dir, true, why, sizeof why);
-  if (k < 0)
-    {
-      r->untrusted = k == -2;
-      say (msg, size, "%s: %s", dir, why);
-      return -1;
-    }
+  if (repo_trusted (dir, true, oc) < 0)
+    return outcome_prefix (oc, dir);
   char path[4200];
   snprintf (path, sizeof path, "%s/index", dir);
   int fd = open (path, O_RDONLY | O_CLOEXEC);
@@ -405,25 +398,22 @@ repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
     {
       if (errno == ENOENT && missing_ok)
         return 0;
-      say (msg, size, "%s: %s", path, strerror (errno));
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: %s", path, strerror (errno));
       return -1;
     }
   /* Check the file opened, not whatever the name points to later.  */
   char fdpath[64];
   snprintf (fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
-  k = repo_trusted (fdpath, false, why, sizeof why);
-  if (k < 0)
+  if (repo_trusted (fdpath, false, oc) < 0)
     {
-      r->untrusted = k == -2;
       close (fd);
-      say (msg, size, "%s: %s", path, why);
-      return -1;
+      return outcome_prefix (oc, path);
     }
   char *text;
   size_t len;
-  if (read_index (fd, path, &text, &len, msg, size) < 0)
+  if (read_index (fd, path, &text, &len, oc) < 0)
     return -1;
-  int result = parse_index (r, text, len, path, msg, size);
+  int result = parse_index (r, text, len, path, oc);
   free (text);
   if (result < 0)
     repo_free (r);
@@ -433,7 +423,7 @@ repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
 /* Write R's index: a temporary file, synced, renamed over the old
    index, and the directory synced.  */
 static int
-repo_save (const struct repo *r, char *msg, size_t size)
+repo_save (const struct repo *r, struct outcome *oc)
 {
   char tmp[4200], path[4200];
   snprintf (tmp, sizeof tmp, "%s/.index.%ld", r->dir, (long) getpid ());
@@ -441,7 +431,7 @@ repo_save (const struct repo *r, char *msg, size_t size)
   FILE *f = fopen (tmp, "we");
   if (!f)
     {
-      say (msg, size, "%s: %s", tmp, strerror (errno));
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: %s", tmp, strerror (errno));
       return -1;
     }
   fchmod (fileno (f), 0644);
@@ -452,14 +442,14 @@ repo_save (const struct repo *r, char *msg, size_t size)
              r->e[i].name, r->e[i].version, r->e[i].file, r->e[i].sha256);
   if (fflush (f) != 0 || ferror (f) || fsync (fileno (f)) != 0)
     {
-      say (msg, size, "%s: %s", tmp, strerror (errno));
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: %s", tmp, strerror (errno));
       fclose (f);
       unlink (tmp);
       return -1;
     }
   if (fclose (f) != 0 || rename (tmp, path) != 0)
     {
-      say (msg, size, "%s: %s", path, strerror (errno));
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: %s", path, strerror (errno));
       unlink (tmp);
       return -1;
     }
@@ -477,62 +467,56 @@ repo_save (const struct repo *r, char *msg, size_t size)
 /* ------------------------------------------------------------------ */
 
 /* Read the patch file PATCH into *PI and check that it can be indexed.
-   0, or -1 with MSG.  */
+   0, or -1 with *OC.  */
 static int
-read_indexable (const char *patch, struct patchinfo *pi, char *msg,
-                size_t size)
+read_indexable (const char *patch, struct patchinfo *pi, struct outcome *oc)
 {
-  const char *err;
-  if (patchinfo_read (patch, pi, &err) < 0)
-    {
-      say (msg, size, "%s: %s", patch, err);
-      return -1;
-    }
+  if (patchinfo_read (patch, pi, oc) < 0)
+    return outcome_prefix (oc, patch);
   if (pi->version == 0)
     {
-      say (msg, size, "%s: the patch has no version (make it with "
-           "ulp-mkpatch --patch-version N): a repository keeps only "
-           "versioned patches", patch);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: the patch has no version "
+                    "(make it with ulp-mkpatch --patch-version N): a "
+                    "repository keeps only versioned patches", patch);
       return -1;
     }
   if (!good_field (pi->name, sizeof pi->name) || strchr (pi->name, '/'))
     {
-      say (msg, size, "%s: the patch's name '%s' cannot be indexed (no "
-           "spaces, control characters or '/')", patch, pi->name);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: the patch's name '%s' cannot "
+                    "be indexed (no spaces, control characters or '/')", patch,
+                    pi->name);
       return -1;
     }
   if (!good_field (pi->target, sizeof pi->target)
       || !is_hex (pi->build_id, 2, 128))
     {
-      say (msg, size, "%s: the patch's target (soname '%s', build-id '%s') "
-           "cannot be indexed", patch, pi->target, pi->build_id);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: the patch's target (soname "
+                    "'%s', build-id '%s') cannot be indexed", patch,
+                    pi->target, pi->build_id);
       return -1;
     }
   return 0;
 }
 
 /* Create DIR when missing, check that it may be trusted, and lock it
-   against other writers.  The lock's descriptor, or -1 with MSG.  */
+   against other writers.  The lock's descriptor, or -1 with *OC.  */
 static int
-lock_dir (const char *dir, char *msg, size_t size)
+lock_dir (const char *dir, struct outcome *oc)
 {
   if (mkdir (dir, 0755) < 0 && errno != EEXIST)
     {
-      say (msg, size, "%s: %s", dir, strerror (errno));
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: %s", dir, strerror (errno));
       return -1;
     }
-  char why[300];
-  if (repo_trusted (dir, true, why, sizeof why) < 0)
-    {
-      say (msg, size, "%s: %s", dir, why);
-      return -1;
-    }
+  if (repo_trusted (dir, true, oc) < 0)
+    return outcome_prefix (oc, dir);
   char lockpath[4200];
   snprintf (lockpath, sizeof lockpath, "%s/.lock", dir);
   int lock = open (lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock < 0 || flock (lock, LOCK_EX) < 0)
     {
-      say (msg, size, "%s: %s", lockpath, strerror (errno));
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: %s", lockpath,
+                    strerror (errno));
       if (lock >= 0)
         close (lock);
       return -1;
@@ -542,10 +526,10 @@ lock_dir (const char *dir, char *msg, size_t size)
 
 /* Copy the patch PI (the file PATCH) into DIR as TMP, hashing the bytes
    copied into E, and read the copy again: it is what gets indexed.  0,
-   or -1 with MSG and TMP removed.  */
+   or -1 with *OC and TMP removed.  */
 static int
 copy_in (const char *dir, const char *patch, const struct patchinfo *pi,
-         struct repo_entry *e, const char *tmp, char *msg, size_t size)
+         struct repo_entry *e, const char *tmp, struct outcome *oc)
 {
   int in = open (pi->path, O_RDONLY | O_CLOEXEC);
   int out = in < 0 ? -1 : open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
@@ -553,8 +537,8 @@ copy_in (const char *dir, const char *patch, const struct patchinfo *pi,
   if (in < 0 || out < 0 || hash_fd (in, out, e->sha256) < 0
       || fchmod (out, 0644) < 0 || fsync (out) < 0)
     {
-      say (msg, size, "%s: cannot copy into %s: %s", patch, dir,
-           strerror (errno));
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: cannot copy into %s: %s",
+                    patch, dir, strerror (errno));
       if (in >= 0)
         close (in);
       if (out >= 0)
@@ -565,13 +549,13 @@ copy_in (const char *dir, const char *patch, const struct patchinfo *pi,
   close (in);
   close (out);
   struct patchinfo copied;
-  const char *err;
-  if (patchinfo_read (tmp, &copied, &err) < 0
+  if (patchinfo_read (tmp, &copied, NULL) < 0
       || strcmp (copied.build_id, pi->build_id) != 0
       || strcmp (copied.name, pi->name) != 0
       || copied.version != pi->version)
     {
-      say (msg, size, "%s: changed while it was being copied", patch);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: changed while it was being "
+                    "copied", patch);
       unlink (tmp);
       return -1;
     }
@@ -591,19 +575,19 @@ find_entry (const struct repo *r, const struct repo_entry *e)
 }
 
 int
-repo_add (const char *dir, const char *patch, char *msg, size_t size)
+repo_add (const char *dir, const char *patch, struct outcome *oc)
 {
   struct patchinfo pi;
-  if (read_indexable (patch, &pi, msg, size) < 0)
+  if (read_indexable (patch, &pi, oc) < 0)
     return -1;
-  int lock = lock_dir (dir, msg, size);
+  int lock = lock_dir (dir, oc);
   if (lock < 0)
     return -1;
 
   int result = -1;
   struct repo r;
   char tmp[4200] = "";
-  if (repo_load (dir, &r, true, msg, size) < 0)
+  if (repo_load (dir, &r, true, oc) < 0)
     goto out_unlocked_repo;
 
   struct repo_entry e;
@@ -615,7 +599,7 @@ repo_add (const char *dir, const char *patch, char *msg, size_t size)
   snprintf (e.file, sizeof e.file, "%.100s-v%u-%.16s.so", pi.name,
             pi.version, pi.build_id);
   snprintf (tmp, sizeof tmp, "%s/.add.%ld", dir, (long) getpid ());
-  if (copy_in (dir, patch, &pi, &e, tmp, msg, size) < 0)
+  if (copy_in (dir, patch, &pi, &e, tmp, oc) < 0)
     goto out;
 
   ssize_t i = find_entry (&r, &e);
@@ -624,15 +608,16 @@ repo_add (const char *dir, const char *patch, char *msg, size_t size)
       unlink (tmp);
       if (strcmp (r.e[i].sha256, e.sha256) == 0)
         {
-          say (msg, size, "%s version %u for %s (build-id %s) is already "
-               "in %s as %s", e.name, e.version, e.soname, e.build_id,
-               dir, r.e[i].file);
+          outcome_ok (oc, "%s version %u for %s (build-id %s) is already in "
+                      "%s as %s", e.name, e.version, e.soname, e.build_id, dir,
+                      r.e[i].file);
           result = 0;
         }
       else
-        say (msg, size, "%s: %s already has another %s version %u for "
-             "build-id %s (%s): a new patch needs a new version", patch,
-             dir, e.name, e.version, e.build_id, r.e[i].file);
+        outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: %s already has another %s "
+                      "version %u for build-id %s (%s): a new patch needs a "
+                      "new version", patch, dir, e.name, e.version, e.build_id,
+                      r.e[i].file);
       goto out;
     }
 
@@ -640,19 +625,19 @@ repo_add (const char *dir, const char *patch, char *msg, size_t size)
   snprintf (dest, sizeof dest, "%s/%s", dir, e.file);
   if (rename (tmp, dest) < 0)
     {
-      say (msg, size, "%s: %s", dest, strerror (errno));
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: %s", dest, strerror (errno));
       unlink (tmp);
       goto out;
     }
   if (push (&r, &e) < 0)
     {
-      say (msg, size, "out of memory");
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "out of memory");
       goto out;
     }
-  if (repo_save (&r, msg, size) < 0)
+  if (repo_save (&r, oc) < 0)
     goto out;
-  say (msg, size, "added %s version %u for %s (build-id %s) as %s", e.name,
-       e.version, e.soname, e.build_id, dest);
+  outcome_ok (oc, "added %s version %u for %s (build-id %s) as %s", e.name,
+              e.version, e.soname, e.build_id, dest);
   result = 0;
 out:
   repo_free (&r);
@@ -705,25 +690,21 @@ repo_newest (const struct repo *r, const char *const *build_ids,
 }
 
 int
-repo_check_file (const struct repo *r, size_t i, char *msg, size_t size)
+repo_check_file (const struct repo *r, size_t i, struct outcome *oc)
 {
-  char path[4400], why[300], sha[65];
+  char path[4400], sha[65];
   snprintf (path, sizeof path, "%s/%s", r->dir, r->e[i].file);
-  int k = repo_trusted (path, false, why, sizeof why);
-  if (k < 0)
-    {
-      say (msg, size, "%s: %s", path, why);
-      return k;
-    }
+  if (repo_trusted (path, false, oc) < 0)
+    return outcome_prefix (oc, path);
   if (repo_sha256 (path, sha) < 0)
     {
-      say (msg, size, "%s: %s", path, strerror (errno));
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: %s", path, strerror (errno));
       return -1;
     }
   if (strcmp (sha, r->e[i].sha256) != 0)
     {
-      say (msg, size, "%s: its SHA-256 is not the one in the index "
-           "(changed or damaged)", path);
+      outcome_fail (oc, ULP_EXIT_BAD_PATCH, "%s: its SHA-256 is not the one "
+                    "in the index (changed or damaged)", path);
       return -1;
     }
   return 0;

@@ -34,6 +34,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "outcome.h"
+
 struct repo_entry
 {
   char build_id[129];
@@ -49,27 +51,30 @@ struct repo
   char dir[4096];
   struct repo_entry *e;
   size_t n, cap;
-  bool untrusted;          /* repo_load failed for want of trust.  */
 };
+
+/* Every function below that can fail returns -1 with the reason in the
+   struct outcome *OC its caller passes: ULP_EXIT_UNTRUSTED when a file
+   or directory is not trusted, else ULP_EXIT_BAD_PATCH.  */
 
 /* Check that PATH (a directory when DIR, else a regular file) belongs
    to root or to the invoking user and is not writable by group or
-   others.  0; -1 when it cannot be read or is of the wrong type, -2
-   when it is not trusted, with a message (without PATH) in MSG.  */
-int repo_trusted (const char *path, bool dir, char *msg, size_t size);
+   others.  0, or -1 when it cannot be read, is of the wrong type or is
+   not trusted, with a message without PATH.  */
+int repo_trusted (const char *path, bool dir, struct outcome *oc);
 
 /* Read DIR/index, after checking that DIR and the index may be trusted.
-   0, or -1 with a complete message ("DIR/index: line 3: ...") in MSG.
-   A missing index is an empty repository when MISSING_OK.  */
-int repo_load (const char *dir, struct repo *r, bool missing_ok, char *msg,
-               size_t size);
+   0, or -1 with a complete message ("DIR/index: line 3: ...").  A
+   missing index is an empty repository when MISSING_OK.  */
+int repo_load (const char *dir, struct repo *r, bool missing_ok,
+               struct outcome *oc);
 void repo_free (struct repo *r);
 
 /* Copy the patch file PATCH into DIR (created when missing) and index
-   it, under a lock on DIR, replacing the index atomically.  0 (with
-   "added ..." or "already there ..." in MSG), or -1 with the reason in
-   MSG.  */
-int repo_add (const char *dir, const char *patch, char *msg, size_t size);
+   it, under a lock on DIR, replacing the index atomically.  0, with
+   "added ..." or "already there ..." in OC's message (its status
+   ULP_EXIT_OK), or -1 with the reason.  */
+int repo_add (const char *dir, const char *patch, struct outcome *oc);
 
 /* The SHA-256 of the file PATH in hex.  0, or -1 with errno.  */
 int repo_sha256 (const char *path, char out[65]);
@@ -84,9 +89,7 @@ size_t repo_newest (const struct repo *r, const char *const *build_ids,
                     size_t nids, size_t *out);
 
 /* Check entry I's file before it is used: trusted (repo_trusted) and
-   with the SHA-256 the index gives.  0; -1 when it is unusable, -2
-   when it is not trusted, with "DIR/FILE: why" in MSG.  */
-int repo_check_file (const struct repo *r, size_t i, char *msg,
-                     size_t size);
+   with the SHA-256 the index gives.  0, or -1 with "DIR/FILE: why".  */
+int repo_check_file (const struct repo *r, size_t i, struct outcome *oc);
 
 #endif /* ULP_REPO_H */

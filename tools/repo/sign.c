@@ -31,36 +31,25 @@
 #include "crypto-ondemand.h"
 #endif
 
-static int
-fail (char *err, size_t errsize, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  vsnprintf (err, errsize, fmt, ap);
-  va_end (ap);
-  return -1;
-}
-
 #ifndef ULP_SIGNATURES
 
 int
-sign_patch_file (const char *patch, const char *key, char *err,
-                 size_t errsize)
+sign_patch_file (const char *patch, const char *key, struct outcome *oc)
 {
   (void) patch;
   (void) key;
-  return fail (err, errsize, "this ulp was built without signature support "
-               "(configure found no libcrypto)");
+  return outcome_fail (oc, ULP_EXIT_FAIL, "this ulp was built without "
+                       "signature support (configure found no libcrypto)");
 }
 
 int
-sign_read_public_key (const char *pem, unsigned char out[32], char *err,
-                      size_t errsize)
+sign_read_public_key (const char *pem, unsigned char out[32],
+                      struct outcome *oc)
 {
   (void) pem;
   (void) out;
-  return fail (err, errsize, "this ulp was built without signature support "
-               "(configure found no libcrypto)");
+  return outcome_fail (oc, ULP_EXIT_FAIL, "this ulp was built without "
+                       "signature support (configure found no libcrypto)");
 }
 
 #else
@@ -68,8 +57,8 @@ sign_read_public_key (const char *pem, unsigned char out[32], char *err,
 /* The whole of the file PATH, malloc'ed, in *DATA and *SIZE.  */
 
 static int
-read_file (const char *path, unsigned char **data, size_t *size, char *err,
-           size_t errsize)
+read_file (const char *path, unsigned char **data, size_t *size,
+           struct outcome *oc)
 {
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   struct stat st;
@@ -78,18 +67,18 @@ read_file (const char *path, unsigned char **data, size_t *size, char *err,
       int e = errno;
       if (fd >= 0)
         close (fd);
-      return fail (err, errsize, "%s: %s", path, strerror (e));
+      return outcome_fail (oc, ULP_EXIT_FAIL, "%s: %s", path, strerror (e));
     }
   if (!S_ISREG (st.st_mode))
     {
       close (fd);
-      return fail (err, errsize, "%s: not a regular file", path);
+      return outcome_fail (oc, ULP_EXIT_FAIL, "%s: not a regular file", path);
     }
   *data = malloc (st.st_size ? (size_t) st.st_size : 1);
   if (!*data)
     {
       close (fd);
-      return fail (err, errsize, "%s: out of memory", path);
+      return outcome_fail (oc, ULP_EXIT_FAIL, "%s: out of memory", path);
     }
   size_t at = 0;
   while (at < (size_t) st.st_size)
@@ -100,8 +89,8 @@ read_file (const char *path, unsigned char **data, size_t *size, char *err,
           int e = got < 0 ? errno : 0;
           close (fd);
           free (*data);
-          return fail (err, errsize, "%s: %s", path,
-                       e ? strerror (e) : "shorter than it was");
+          return outcome_fail (oc, ULP_EXIT_FAIL, "%s: %s", path,
+                               e ? strerror (e) : "shorter than it was");
         }
       at += (size_t) got;
     }
@@ -114,11 +103,11 @@ read_file (const char *path, unsigned char **data, size_t *size, char *err,
    or the public half of a private one.  */
 
 static EVP_PKEY *
-read_key (const char *path, int private, char *err, size_t errsize)
+read_key (const char *path, int private, struct outcome *oc)
 {
   unsigned char *text;
   size_t size;
-  if (read_file (path, &text, &size, err, errsize) < 0)
+  if (read_file (path, &text, &size, oc) < 0)
     return NULL;
   EVP_PKEY *pk = NULL;
   BIO *bio = BIO_new_mem_buf (text, (int) size);
@@ -133,48 +122,48 @@ read_key (const char *path, int private, char *err, size_t errsize)
     {
       /* libcrypto is loaded at the first call (crypto-ondemand.c).  */
       if (ulp_crypto_load_error ())
-        fail (err, errsize, "%s: cannot read keys: %s", path,
-              ulp_crypto_load_error ());
+        outcome_fail (oc, ULP_EXIT_FAIL, "%s: cannot read keys: %s", path,
+                      ulp_crypto_load_error ());
       else
-        fail (err, errsize, "%s: not a PEM %s key", path,
-              private ? "private" : "public or private");
+        outcome_fail (oc, ULP_EXIT_FAIL, "%s: not a PEM %s key", path,
+                      private ? "private" : "public or private");
       return NULL;
     }
   if (EVP_PKEY_base_id (pk) != EVP_PKEY_ED25519)
     {
       EVP_PKEY_free (pk);
-      fail (err, errsize, "%s: not an Ed25519 key (openssl genpkey "
-            "-algorithm ed25519 makes one)", path);
+      outcome_fail (oc, ULP_EXIT_FAIL, "%s: not an Ed25519 key (openssl "
+                    "genpkey -algorithm ed25519 makes one)", path);
       return NULL;
     }
   return pk;
 }
 
 int
-sign_read_public_key (const char *pem, unsigned char out[32], char *err,
-                      size_t errsize)
+sign_read_public_key (const char *pem, unsigned char out[32],
+                      struct outcome *oc)
 {
-  EVP_PKEY *pk = read_key (pem, 0, err, errsize);
+  EVP_PKEY *pk = read_key (pem, 0, oc);
   if (!pk)
     return -1;
   size_t len = 32;
   int ok = EVP_PKEY_get_raw_public_key (pk, out, &len) == 1 && len == 32;
   EVP_PKEY_free (pk);
   if (!ok)
-    return fail (err, errsize, "%s: cannot read the public key", pem);
+    return outcome_fail (oc, ULP_EXIT_FAIL, "%s: cannot read the public key",
+                         pem);
   return 0;
 }
 
 int
-sign_patch_file (const char *patch, const char *key, char *err,
-                 size_t errsize)
+sign_patch_file (const char *patch, const char *key, struct outcome *oc)
 {
-  EVP_PKEY *pk = read_key (key, 1, err, errsize);
+  EVP_PKEY *pk = read_key (key, 1, oc);
   if (!pk)
     return -1;
   unsigned char *data;
   size_t size;
-  if (read_file (patch, &data, &size, err, errsize) < 0)
+  if (read_file (patch, &data, &size, oc) < 0)
     {
       EVP_PKEY_free (pk);
       return -1;
@@ -215,19 +204,19 @@ sign_patch_file (const char *patch, const char *key, char *err,
   if (!ok)
     {
       ERR_clear_error ();
-      return fail (err, errsize, "%s: signing failed", patch);
+      return outcome_fail (oc, ULP_EXIT_FAIL, "%s: signing failed", patch);
     }
 
   int fd = open (patch, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
-    return fail (err, errsize, "%s: %s", patch, strerror (errno));
+    return outcome_fail (oc, ULP_EXIT_FAIL, "%s: %s", patch, strerror (errno));
   int r = 0;
   if (ftruncate (fd, (off_t) size) < 0
       || pwrite (fd, &tr, sizeof tr, (off_t) size) != (ssize_t) sizeof tr)
-    r = fail (err, errsize, "%s: cannot write the signature: %s", patch,
-              strerror (errno));
+    r = outcome_fail (oc, ULP_EXIT_FAIL, "%s: cannot write the signature: %s",
+                      patch, strerror (errno));
   if (close (fd) < 0 && r == 0)
-    r = fail (err, errsize, "%s: %s", patch, strerror (errno));
+    r = outcome_fail (oc, ULP_EXIT_FAIL, "%s: %s", patch, strerror (errno));
   return r;
 }
 

@@ -16,15 +16,18 @@
 
 #include <stddef.h>
 
+#include "outcome.h"
+
 /* Sign PATCH with the private key in the PEM file KEY: replace a
-   signature it already has, or append one.  0, or -1 with a message in
-   ERR (ERRSIZE bytes).  */
-int sign_patch_file (const char *patch, const char *key, char *err,
-                     size_t errsize);
+   signature it already has, or append one.  0, or -1 with the reason
+   in *OC (ULP_EXIT_FAIL).  */
+int sign_patch_file (const char *patch, const char *key,
+                     struct outcome *oc);
 
 /* Read the Ed25519 public key in the PEM file PEM (a private key file
-   gives its public half) into OUT.  0, or -1 with a message in ERR.  */
-int sign_read_public_key (const char *pem, unsigned char out[32], char *err,
-                          size_t errsize);
+   gives its public half) into OUT.  0, or -1 with the reason in *OC
+   (ULP_EXIT_FAIL).  */
+int sign_read_public_key (const char *pem, unsigned char out[32],
+                          struct outcome *oc);
 
 #endif /* ULP_SIGN_H */

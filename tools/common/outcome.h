@@ -1,13 +1,15 @@
-/* outcome.h -- exit statuses and one-line errors of ulp-apply and
-   ulp-status.
+/* outcome.h -- exit statuses and one-line errors of the tools.
 
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
 
    Every failure the tools can meet is one of these statuses with a
    one-line message that names the cause; the manual lists them.  The
-   modules below the tools fill a struct outcome and return -1, and the
-   tool prints `PROGRAM: PID N: MESSAGE' and exits with the status.  */
+   libraries below the programs (libulpelf, libulpproc, repo) report
+   every failure this one way: they fill the struct outcome their
+   caller passes and return -1 (or NULL); the program prints it with
+   tool_report (tool-report.h), `PROGRAM: PID N: MESSAGE' or
+   `PROGRAM: MESSAGE', and exits with the status.  */
 
 #ifndef ULP_OUTCOME_H
 #define ULP_OUTCOME_H
@@ -37,15 +39,30 @@ enum ulp_exit
                                  bad, or by a key not trusted.  */
 };
 
+/* Room for a path (PATH_MAX, 4096) and the reason after it: the
+   repository's and libulpelf's messages start with a file name.  A
+   struct outcome is a local of the caller, never kept in arrays.  */
+#define OUTCOME_MESSAGE_SIZE 4608
+
 struct outcome
 {
   int status;            /* enum ulp_exit.  */
-  char message[600];
+  char message[OUTCOME_MESSAGE_SIZE];
 };
 
-/* Fill *OC and return -1.  */
+/* Fill *OC and return -1.  OC may be NULL, for a caller that wants
+   only the failure, not its reason.  */
 int outcome_fail (struct outcome *oc, int status, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
+
+/* Fill *OC with status ULP_EXIT_OK and a message that says what was
+   done, for a caller that prints it; return 0.  */
+int outcome_ok (struct outcome *oc, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+
+/* Put `PREFIX: ' before OC's message (a file name before the reason a
+   lower layer gave), keeping its status.  Returns -1.  */
+int outcome_prefix (struct outcome *oc, const char *prefix);
 
 /* The exit status for the runtime's error CODE (enum ulp_status_code
    in ulp.h), as a reply to ulp-apply reports it.  */

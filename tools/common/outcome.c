@@ -1,5 +1,4 @@
-/* outcome.c -- exit statuses and one-line errors of ulp-apply and
-   ulp-status.
+/* outcome.c -- exit statuses and one-line errors of the tools.
 
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
@@ -18,6 +17,8 @@
 int
 outcome_fail (struct outcome *oc, int status, const char *fmt, ...)
 {
+  if (!oc)
+    return -1;
   va_list ap;
   va_start (ap, fmt);
   vsnprintf (oc->message, sizeof oc->message, fmt, ap);
@@ -29,6 +30,27 @@ outcome_fail (struct outcome *oc, int status, const char *fmt, ...)
     if (*p == '\n' || *p == '\r')
       *p = ' ';
   return -1;
+}
+
+int
+outcome_ok (struct outcome *oc, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (oc->message, sizeof oc->message, fmt, ap);
+  va_end (ap);
+  oc->status = ULP_EXIT_OK;
+  return 0;
+}
+
+int
+outcome_prefix (struct outcome *oc, const char *prefix)
+{
+  if (!oc)
+    return -1;
+  char why[sizeof oc->message];
+  snprintf (why, sizeof why, "%s", oc->message);
+  return outcome_fail (oc, oc->status, "%s: %s", prefix, why);
 }
 
 int
