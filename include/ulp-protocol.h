@@ -7,9 +7,9 @@
    Internal, not installed: applications use ulp.h.  The runtime
    (runtime/control.c) defines the mailbox and parses the requests; the
    tools (tools/libulpproc: mailbox.c sends, request.c builds the
-   lines) find `ulp_control' and `ulp_control_kick' by name in the
-   dynamic symbols of the libulp.so mapped in the target, so both names
-   stay exported, and the layout of struct ulp_control may not change
+   lines) find `ulp_control', `ulp_control_kick' and `ulp_control_start'
+   by name in the dynamic symbols of the libulp.so mapped in the target,
+   so these names stay exported, and the layout of struct ulp_control may not change
    without raising ULP_CONTROL_VERSION: a tool talks to runtimes that
    were started before it was built.
 
@@ -22,6 +22,13 @@
    thread does the work (dlopen, mprotect, ...) while no thread is
    stopped.  Concurrent requesters serialise among themselves (ulp-apply
    takes a lock of its own per process) before writing.
+
+   The worker is not there until a tool first needs it: the runtime
+   publishes MAGIC and VERSION when it is loaded, with WORKER_TID 0, and
+   a tool that finds WORKER_TID 0 makes one thread of the process call
+   ulp_control_start, at a point where that thread holds no lock the
+   call could need (tools/libulpproc/loadrt.c), before its first
+   request.
 
    The requests are one line of text each, a word and its arguments
    separated by single spaces (an argument that runs to the end of the
@@ -83,9 +90,12 @@
 
 struct ulp_control
 {
-  uint64_t magic;          /* ULP_CONTROL_MAGIC once the worker runs.  */
+  uint64_t magic;          /* ULP_CONTROL_MAGIC once the runtime is
+                              loaded (runtimes before the worker was
+                              started on demand: once it runs).  */
   uint32_t version;        /* ULP_CONTROL_VERSION.  */
-  uint32_t worker_tid;     /* the worker thread.  */
+  uint32_t worker_tid;     /* the worker thread; 0 until it is started
+                              (ulp_control_start).  */
   uint32_t request_seq;    /* bumped by the requester after REQUEST.  */
   uint32_t done_seq;       /* set to REQUEST_SEQ when the reply is in.  */
   int64_t result;          /* patch id, 0, or -1.  */
@@ -115,9 +125,14 @@ extern struct ulp_control ulp_control;
 /* Wake the worker for a new request.  */
 void ulp_control_kick (void);
 
-/* The names the tools look the two up by in the target's libulp.so.  */
+/* Start the worker unless it runs; its thread id, or 0 when it could
+   not be created.  Not async-signal-safe: it creates a thread.  */
+uint32_t ulp_control_start (void);
+
+/* The names the tools look these up by in the target's libulp.so.  */
 #define ULP_CONTROL_SYMBOL "ulp_control"
 #define ULP_CONTROL_KICK_SYMBOL "ulp_control_kick"
+#define ULP_CONTROL_START_SYMBOL "ulp_control_start"
 
 /* The kinds of request, in the order of the grammar above.  */
 enum ulp_request_kind

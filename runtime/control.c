@@ -10,10 +10,19 @@
    file owns that structure, the one parser of the request lines
    (parse_request) and the worker thread that serves them.
 
-   The worker is created by this file's constructor, with every signal
-   blocked (glibc keeps its own SIGSETXID open, so setuid and friends in
-   other threads still complete).  It sleeps in FUTEX_WAIT on
-   REQUEST_SEQ, so it costs nothing until a tool needs it.  It does all
+   No thread is created until a tool first needs one: a second thread
+   alone would cost every process that merely could be patched, since
+   glibc takes its multi-threaded paths (atomic operations and arena
+   locks in malloc) from the first pthread_create on.  The constructor
+   only publishes the mailbox (MAGIC and VERSION, WORKER_TID 0); the
+   first tool that talks to the runtime makes one thread of the process
+   call ulp_control_start, from a point where that thread holds no lock
+   of malloc, the loader or thread creation (tools/libulpproc/loadrt.c
+   chooses it, as for loading the runtime), and that call creates the
+   worker.  The worker has every signal blocked (glibc keeps its own
+   SIGSETXID open, so setuid and friends in other threads still
+   complete).  It sleeps in FUTEX_WAIT on REQUEST_SEQ, so it costs
+   nothing between requests.  It does all
    the work (ulp_apply's dlopen, mprotect, ...) while no thread of the
    process is stopped, so nothing it needs can be held by a thread that
    cannot run: that is what makes applying a patch from outside free of
@@ -32,8 +41,9 @@
    bytes, which then traps at once instead of running into whatever
    bytes happened to precede the function.
 
-   After fork the child has no worker: a fork handler starts a new one
-   and drops a request that was meant for the parent.  */
+   After fork the child has no worker: a fork handler drops a request
+   that was meant for the parent, and the child's first tool starts a
+   worker of its own.  */
 
 #include <config.h>
 
@@ -98,6 +108,9 @@ static char *reply_buf;
 /* Set by the worker once the mailbox says it runs: start_worker waits
    for it, so a tool never finds a process whose worker is starting.  */
 static uint32_t worker_started;
+
+/* Serialises ulp_control_start's callers.  */
+static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The worker thread, once it runs.  */
 static pthread_t worker_thread;
@@ -397,9 +410,8 @@ worker_main (void *arg)
   (void) arg;
   worker_thread = pthread_self ();
   __atomic_store_n (&worker_running, true, __ATOMIC_RELEASE);
-  ulp_control.worker_tid = (uint32_t) syscall (SYS_gettid);
-  ulp_control.version = ULP_CONTROL_VERSION;
-  __atomic_store_n (&ulp_control.magic, ULP_CONTROL_MAGIC, __ATOMIC_RELEASE);
+  __atomic_store_n (&ulp_control.worker_tid,
+                    (uint32_t) syscall (SYS_gettid), __ATOMIC_RELEASE);
   __atomic_store_n (&worker_started, 1, __ATOMIC_RELEASE);
   syscall (SYS_futex, &worker_started, FUTEX_WAKE_PRIVATE, INT_MAX, NULL,
            NULL, 0);
@@ -450,16 +462,31 @@ start_worker (void)
                                                __ATOMIC_ACQUIRE); i++)
     syscall (SYS_futex, &worker_started, FUTEX_WAIT_PRIVATE, 0, &ts, NULL,
              0);
-  /* Without a worker MAGIC stays 0 and the tools say the runtime is
-     not running in this process.  */
+  /* Without a worker WORKER_TID stays 0 and the tools say the worker
+     could not be started.  */
+}
+
+/* Start the worker unless it runs; its thread id, or 0 when it could
+   not be created.  Called by a tool, through one thread of the process
+   it made call here (see the top of this file), or by anything else
+   that needs the worker.  Never called by the worker itself.  */
+__attribute__ ((visibility ("default"))) uint32_t
+ulp_control_start (void)
+{
+  pthread_mutex_lock (&start_lock);
+  if (!__atomic_load_n (&worker_started, __ATOMIC_ACQUIRE))
+    start_worker ();
+  pthread_mutex_unlock (&start_lock);
+  return __atomic_load_n (&ulp_control.worker_tid, __ATOMIC_ACQUIRE);
 }
 
 static void
 after_fork_child (void)
 {
   /* The parent's worker does not exist here, and a request in flight
-     was the parent's.  */
-  __atomic_store_n (&ulp_control.magic, 0, __ATOMIC_RELEASE);
+     was the parent's.  A tool starts a worker when it needs one.  */
+  pthread_mutex_init (&start_lock, NULL);
+  __atomic_store_n (&worker_running, false, __ATOMIC_RELEASE);
   ulp_control.worker_tid = 0;
   worker_started = 0;
   ulp_control.done_seq = ulp_control.request_seq;
@@ -467,12 +494,12 @@ after_fork_child (void)
   reply_buf = NULL;
   ulp_control.reply = 0;
   ulp_control.reply_size = 0;
-  start_worker ();
 }
 
 __attribute__ ((constructor)) static void
 ulp_control_init (void)
 {
   pthread_atfork (NULL, NULL, after_fork_child);
-  start_worker ();
+  ulp_control.version = ULP_CONTROL_VERSION;
+  __atomic_store_n (&ulp_control.magic, ULP_CONTROL_MAGIC, __ATOMIC_RELEASE);
 }

@@ -259,7 +259,8 @@ scan_one (struct dl_phdr_info *info, size_t size, void *data)
   h->o = o;
   h->own_universe = 1;
   h->pid = getpid ();
-  h->live_floor = 0;
+  /* Universe 1 is the first: no thread can be in an older one.  */
+  h->live_floor = 1;
   if (o && note.thread_state && tls)
     {
       h->tls_kind = ULP_TLS_UNKNOWN;

@@ -94,6 +94,7 @@ struct process
   bool has_runtime;
   char runtime_path[4096];
   uint32_t worker;
+  bool worker_started;       /* by this run's request.  */
   char *runtime_json;          /* the runtime's reply, or NULL.  */
   json_object *runtime;        /* parsed.  */
   char note[OUTCOME_MESSAGE_SIZE];  /* why something is missing, or
@@ -247,11 +248,13 @@ ask_runtime (struct target *t, struct process *p)
   p->has_runtime = true;
   snprintf (p->runtime_path, sizeof p->runtime_path, "%s", t->runtime_path);
   struct ulp_control hdr;
-  if (mailbox_check (t, &hdr, &oc) < 0)
+  if (mailbox_published (t, &hdr, &oc) < 0)
     {
       snprintf (p->note, sizeof p->note, "%s", oc.message);
       return;
     }
+  /* 0 when no tool asked the runtime anything yet: the status request
+     below starts its worker.  */
   p->worker = hdr.worker_tid;
   if (opt_passive)
     return;
@@ -290,6 +293,11 @@ ask_runtime (struct target *t, struct process *p)
     }
   else
     p->runtime_json = rep.text;
+  if (!p->worker && mailbox_check (t, &hdr, &oc) == 0)
+    {
+      p->worker = hdr.worker_tid;
+      p->worker_started = true;
+    }
   proclock_release (lock);
 }
 
@@ -335,6 +343,17 @@ gather (pid_t pid, struct process *p, bool named, struct outcome *oc)
   read_threads (&t, p);
   t_threads = now_ms ();
   ask_runtime (&t, p);
+  if (p->worker_started)
+    {
+      /* The request started the runtime's worker: list it too.  */
+      for (size_t i = 0; i < p->nobjs; i++)
+        {
+          free (p->objs[i].threads);
+          p->objs[i].threads = NULL;
+          p->objs[i].nthreads = 0;
+        }
+      read_threads (&t, p);
+    }
   target_close (&t);
   if (opt_verbose)
     {
@@ -483,6 +502,8 @@ print_text (const struct process *p)
       printf ("  runtime: %s", p->runtime_path);
       if (p->worker)
         printf (" (worker thread %u)", p->worker);
+      else
+        printf (" (no worker thread: never asked)");
       printf ("\n");
     }
   else

@@ -60,6 +60,8 @@ say_times (pid_t pid, const struct mailbox_times *tm, size_t nthreads)
   char extra[64];
   snprintf (extra, sizeof extra, " (%zu of %zu threads stopped)", tm->stopped,
             nthreads);
+  if (tm->start)
+    say_step (pid, "start-worker", tm->start, NULL);
   say_step (pid, "attach", tm->attach, extra);
   say_step (pid, "write", tm->write, NULL);
   say_step (pid, "kick", tm->kick, NULL);

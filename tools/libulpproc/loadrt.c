@@ -54,7 +54,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <elfutils/libdwfl.h>
+
 #include "mailbox.h"
+#include "migrate.h"
 #include "ptrace-inject.h"
 
 #define STACK_ROOM (128 * 1024)
@@ -159,10 +162,69 @@ stack_limit (pid_t pid)
   return strtoull (p, NULL, 10);
 }
 
-/* Whether the stopped thread T may run dlopen.  *WHY says why not.  */
+/* The frames of a stopped thread, unwound from CFI.  */
+#define MAX_FRAMES 1024
+
+struct unwound
+{
+  const struct ranges *r;
+  size_t n;
+  bool unsafe;           /* a frame is in an unsafe range.  */
+  bool cut;              /* too many frames, or one unreadable inside.  */
+};
+
+static int
+unwound_frame (Dwfl_Frame *f, void *arg)
+{
+  struct unwound *u = arg;
+  Dwarf_Addr pc;
+  bool activation;
+  if (!dwfl_frame_pc (f, &pc, &activation))
+    {
+      u->cut = true;
+      return DWARF_CB_ABORT;
+    }
+  if (!activation)
+    pc--;
+  if (in_ranges (u->r, pc))
+    {
+      u->unsafe = true;
+      return DWARF_CB_ABORT;
+    }
+  if (++u->n == MAX_FRAMES)
+    {
+      u->cut = true;
+      return DWARF_CB_ABORT;
+    }
+  return DWARF_CB_OK;
+}
+
+/* Whether the return addresses of stopped thread TID, unwound from the
+   CFI of the objects (D), stay out of R: 1 yes, 0 no, -1 when the stack
+   cannot be unwound to its end.  Unlike the scan of every stack word
+   this sees no stale values, which a thread that sleeps between calls
+   of malloc (a loop around fopen and nanosleep) always has.  */
+static int
+frames_safe (Dwfl *d, pid_t tid, const struct ranges *r)
+{
+  struct unwound u = { r, 0, false, false };
+  int rc = dwfl_getthread_frames (d, tid, unwound_frame, &u);
+  if (u.unsafe)
+    return 0;
+  /* rc is 0 once the outermost frame (glibc marks it in the CFI of
+     _start and clone3) was reached; anything else leaves frames
+     unseen.  */
+  if (u.cut || rc != 0)
+    return -1;
+  return 1;
+}
+
+/* Whether the stopped thread T may run dlopen.  *WHY says why not.  D,
+   when not NULL, unwinds its stack from CFI; otherwise, or when that
+   fails, every word of its stack is looked at.  */
 static bool
-safe_point (struct target *t, struct pt_thread *th, const struct ranges *r,
-            const char **why)
+safe_point (struct target *t, Dwfl *d, struct pt_thread *th,
+            const struct ranges *r, const char **why)
 {
   struct pt_where w;
   if (pt_where (th, &w) < 0)
@@ -199,6 +261,14 @@ safe_point (struct target *t, struct pt_thread *th, const struct ranges *r,
       *why = "too little room on its stack";
       return false;
     }
+  int fs = d ? frames_safe (d, th->tid, r) : -1;
+  if (fs >= 0)
+    {
+      if (!fs)
+        *why = "a frame of malloc, the loader or thread creation is on "
+               "its stack";
+      return fs == 1;
+    }
   uint64_t end = m->end - w.rsp > STACK_SCAN ? w.rsp + STACK_SCAN : m->end;
   size_t len = (end - (w.rsp & ~(uint64_t) 7)) / 8;
   uint64_t *words = malloc (len * 8 + 8);
@@ -224,8 +294,10 @@ safe_point (struct target *t, struct pt_thread *th, const struct ranges *r,
   return ok;
 }
 
+/* After the dlopen: wait until the runtime's mailbox is published (its
+   constructor ran).  */
 static int
-wait_worker (struct target *t, uint64_t deadline, struct outcome *oc)
+wait_runtime (struct target *t, uint64_t deadline, struct outcome *oc)
 {
   for (;;)
     {
@@ -233,7 +305,7 @@ wait_worker (struct target *t, uint64_t deadline, struct outcome *oc)
         return -1;
       target_find_runtime (t, oc);
       struct ulp_control hdr;
-      if (t->has_runtime && mailbox_check (t, &hdr, oc) == 0)
+      if (t->has_runtime && mailbox_published (t, &hdr, oc) == 0)
         return 0;
       if (pt_now_ns () >= deadline)
         {
@@ -245,6 +317,150 @@ wait_worker (struct target *t, uint64_t deadline, struct outcome *oc)
       struct timespec ts = { 0, 200000 };
       nanosleep (&ts, NULL);
     }
+}
+
+static void
+choose_end (Dwfl *d)
+{
+  if (d)
+    dwfl_end (d);
+}
+
+/* Stop one thread of T at a safe point (safe_point) into *TH, trying
+   every thread in turn until DEADLINE_NS.  WHAT names the call in the
+   message when none qualifies.  */
+static int
+choose_thread (struct target *t, const struct ranges *r, const char *what,
+               uint64_t deadline_ns, struct pt_thread *th,
+               struct loadrt_times *tm, struct outcome *oc)
+{
+  const char *why = "no thread";
+  struct outcome doc;
+  Dwfl *d = migrate_dwfl (t->pid, &doc);
+  for (;;)
+    {
+      pid_t *tids;
+      size_t n;
+      int e = procfs_tasks (t->pid, &tids, &n);
+      if (e)
+        {
+          choose_end (d);
+          return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
+        }
+      /* The main thread first: it has the largest stack.  */
+      for (size_t i = 0; i < n; i++)
+        if (tids[i] == t->pid && i > 0)
+          {
+            tids[i] = tids[0];
+            tids[0] = t->pid;
+          }
+      bool found = false;
+      size_t stopped = 0;
+      for (size_t i = 0; i < n && !found; i++)
+        {
+          memset (th, 0, sizeof *th);
+          th->tid = tids[i];
+          if (pt_seize (t->pid, th, oc) < 0)
+            {
+              if (th->gone)
+                continue;
+              free (tids);
+              choose_end (d);
+              if (oc->status == ULP_EXIT_PERMISSION)
+                return target_seize_denied (t, th->tid, oc);
+              return -1;
+            }
+          tm->tries++;
+          pt_interrupt (th);
+          if (pt_wait_stop (t->pid, th, deadline_ns, oc) < 0)
+            {
+              pt_detach (th);
+              free (tids);
+              choose_end (d);
+              return -1;
+            }
+          if (!th->gone && !th->group_stop
+              && safe_point (t, d, th, r, &why))
+            found = true;
+          else
+            {
+              stopped += th->group_stop;
+              pt_detach (th);
+            }
+        }
+      free (tids);
+      if (!found && n > 0 && stopped == n)
+        {
+          /* No thread can run a call until the process is continued:
+             say so now rather than at the timeout.  */
+          choose_end (d);
+          return outcome_fail (oc, ULP_EXIT_FAIL, "the process is stopped "
+                               "(SIGSTOP or similar): cannot %s until it is "
+                               "continued", what);
+        }
+      if (found || !target_alive (t) || pt_now_ns () >= deadline_ns)
+        choose_end (d);
+      if (found)
+        return 0;
+      if (!target_alive (t))
+        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
+      if (pt_now_ns () >= deadline_ns)
+        return outcome_fail (oc, ULP_EXIT_TIMEOUT, "no thread reached a "
+                             "point where it can %s safely (last seen: %s)",
+                             what, why);
+      struct timespec ts = { 0, 2000000 };
+      nanosleep (&ts, NULL);
+    }
+}
+
+/* Make one thread of T, chosen at a safe point, call FN (ARG0, ARG1),
+   with DATA (DATA_LEN bytes, or none) copied to its stack and passed
+   as the first argument instead of ARG0.  */
+static int
+call_at_safe_point (struct target *t, const char *what, uint64_t fn,
+                    uint64_t arg1, const char *data, uint64_t deadline_ns,
+                    void (*test_hook) (const char *), struct loadrt_times *tm,
+                    struct outcome *oc)
+{
+  if (target_find_ldso (t, oc) < 0 || target_find_libc (t, oc) < 0)
+    return -1;
+  struct ranges r;
+  unsafe_ranges (t, &r);
+
+  uint64_t t0 = pt_now_ns ();
+  struct pt_thread th;
+  if (choose_thread (t, &r, what, deadline_ns, &th, tm, oc) < 0)
+    return -1;
+  uint64_t t1 = pt_now_ns ();
+  tm->choose = t1 - t0;
+  tm->thread = th.tid;
+  if (test_hook)
+    test_hook ("chosen");
+
+  struct pt_call c;
+  memset (&c, 0, sizeof c);
+  c.fn = fn;
+  c.args[1] = arg1;
+  if (data)
+    {
+      c.data = data;
+      c.data_len = strlen (data) + 1;
+      c.data_arg = 0;
+    }
+  c.restorer = t->restorer;
+  c.mem_fd = t->mem_fd;
+  /* Bit N-1 is signal N; SIGSETXID is glibc's second real-time signal
+     (SIGRTMIN - 1 as applications see it).  */
+  c.call_mask = ~(uint64_t) 0 & ~(1ull << (33 - 1));
+  c.deadline_ns = deadline_ns;
+  c.abandon_on_timeout = false;
+  c.test_hook = test_hook;
+  uint64_t t2 = pt_now_ns ();
+  int called = pt_call (t->pid, &th, &c, oc);
+  tm->call = pt_now_ns () - t2;
+  pt_detach (&th);
+  tm->pause = pt_now_ns () - t1;
+  return called;
 }
 
 int
@@ -267,94 +483,26 @@ loadrt_load (struct target *t, const char *runtime, uint64_t deadline_ns,
       || there_st.st_dev != here_st.st_dev)
     return outcome_fail (oc, ULP_EXIT_FAIL, "%s is not the same file in the "
                          "process's mount namespace", runtime);
-  if (target_find_dlopen (t, oc) < 0 || target_find_ldso (t, oc) < 0)
+  if (target_find_dlopen (t, oc) < 0
+      || call_at_safe_point (t, "load the runtime", t->dlopen,
+                             RTLD_NOW | RTLD_NODELETE, runtime, deadline_ns,
+                             test_hook, tm, oc) < 0)
     return -1;
-  struct ranges r;
-  unsafe_ranges (t, &r);
+  return wait_runtime (t, deadline_ns, oc);
+}
 
-  uint64_t t0 = pt_now_ns ();
-  struct pt_thread th;
-  const char *why = "no thread";
-  for (;;)
-    {
-      pid_t *tids;
-      size_t n;
-      int e = procfs_tasks (t->pid, &tids, &n);
-      if (e)
-        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
-      /* The main thread first: it has the largest stack.  */
-      for (size_t i = 0; i < n; i++)
-        if (tids[i] == t->pid && i > 0)
-          {
-            tids[i] = tids[0];
-            tids[0] = t->pid;
-          }
-      bool found = false;
-      for (size_t i = 0; i < n && !found; i++)
-        {
-          memset (&th, 0, sizeof th);
-          th.tid = tids[i];
-          if (pt_seize (t->pid, &th, oc) < 0)
-            {
-              if (th.gone)
-                continue;
-              free (tids);
-              if (oc->status == ULP_EXIT_PERMISSION)
-                return target_seize_denied (t, th.tid, oc);
-              return -1;
-            }
-          tm->tries++;
-          pt_interrupt (&th);
-          if (pt_wait_stop (t->pid, &th, deadline_ns, oc) < 0)
-            {
-              pt_detach (&th);
-              free (tids);
-              return -1;
-            }
-          if (!th.gone && !th.group_stop && safe_point (t, &th, &r, &why))
-            found = true;
-          else
-            pt_detach (&th);
-        }
-      free (tids);
-      if (found)
-        break;
-      if (!target_alive (t))
-        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
-      if (pt_now_ns () >= deadline_ns)
-        return outcome_fail (oc, ULP_EXIT_TIMEOUT, "no thread reached a "
-                             "point where it can load the runtime safely "
-                             "(last seen: %s)", why);
-      struct timespec ts = { 0, 2000000 };
-      nanosleep (&ts, NULL);
-    }
-  uint64_t t1 = pt_now_ns ();
-  tm->choose = t1 - t0;
-  tm->thread = th.tid;
-  if (test_hook)
-    test_hook ("chosen");
-
-  struct pt_call c;
-  memset (&c, 0, sizeof c);
-  c.fn = t->dlopen;
-  c.args[1] = RTLD_NOW | RTLD_NODELETE;
-  c.data = runtime;
-  c.data_len = strlen (runtime) + 1;
-  c.data_arg = 0;
-  c.restorer = t->restorer;
-  c.mem_fd = t->mem_fd;
-  /* Bit N-1 is signal N; SIGSETXID is glibc's second real-time signal
-     (SIGRTMIN - 1 as applications see it).  */
-  c.call_mask = ~(uint64_t) 0 & ~(1ull << (33 - 1));
-  c.deadline_ns = deadline_ns;
-  c.abandon_on_timeout = false;
-  c.test_hook = test_hook;
-  uint64_t t2 = pt_now_ns ();
-  int called = pt_call (t->pid, &th, &c, oc);
-  tm->call = pt_now_ns () - t2;
-  pt_detach (&th);
-  tm->pause = pt_now_ns () - t1;
-  if (called < 0)
+int
+loadrt_start_worker (struct target *t, uint64_t deadline_ns,
+                     void (*test_hook) (const char *),
+                     struct loadrt_times *tm, struct outcome *oc)
+{
+  memset (tm, 0, sizeof *tm);
+  if (!t->start)
+    return outcome_fail (oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime is loaded "
+                         "but its worker thread is not running");
+  if (call_at_safe_point (t, "start the runtime's worker", t->start, 0,
+                          NULL, deadline_ns, test_hook, tm, oc) < 0)
     return -1;
-  return wait_worker (t, deadline_ns, oc);
+  struct ulp_control hdr;
+  return mailbox_check (t, &hdr, oc);
 }

@@ -26,10 +26,17 @@ struct loadrt_times
 };
 
 /* Load RUNTIME (an absolute path the process can open) into T, and
-   wait until its worker runs.  T's runtime fields are set on
+   wait until its mailbox is published.  T's runtime fields are set on
    success.  */
 int loadrt_load (struct target *t, const char *runtime, uint64_t deadline_ns,
                  void (*test_hook) (const char *), struct loadrt_times *tm,
                  struct outcome *oc);
+
+/* Start the worker of T's runtime, which was loaded without one (it
+   starts it when first needed): one thread, chosen as for
+   loadrt_load, calls ulp_control_start.  */
+int loadrt_start_worker (struct target *t, uint64_t deadline_ns,
+                         void (*test_hook) (const char *),
+                         struct loadrt_times *tm, struct outcome *oc);
 
 #endif /* ULP_LOADRT_H */

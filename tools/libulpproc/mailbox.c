@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loadrt.h"
 #include "ptrace-inject.h"
 
 #define OFF(f) offsetof (struct ulp_control, f)
@@ -64,7 +65,8 @@ thread_exists (pid_t pid, pid_t tid)
 }
 
 int
-mailbox_check (struct target *t, struct ulp_control *hdr, struct outcome *oc)
+mailbox_published (struct target *t, struct ulp_control *hdr,
+                   struct outcome *oc)
 {
   if (!t->has_runtime)
     return outcome_fail (oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime (libulp) "
@@ -84,13 +86,26 @@ mailbox_check (struct target *t, struct ulp_control *hdr, struct outcome *oc)
       return outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the runtime's "
                            "mailbox: %s", strerror (e));
     }
-  if (hdr->magic != ULP_CONTROL_MAGIC || hdr->worker_tid == 0)
+  /* Runtimes that start their worker when loaded publish the mailbox
+     only once it runs.  */
+  if (hdr->magic != ULP_CONTROL_MAGIC)
     return outcome_fail (oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime is loaded "
                          "but its worker thread is not running");
   if (hdr->version != ULP_CONTROL_VERSION)
     return outcome_fail (oc, ULP_EXIT_FAIL, "the runtime's mailbox is "
                          "version %u, this ulp-apply speaks %u",
                          hdr->version, ULP_CONTROL_VERSION);
+  return 0;
+}
+
+int
+mailbox_check (struct target *t, struct ulp_control *hdr, struct outcome *oc)
+{
+  if (mailbox_published (t, hdr, oc) < 0)
+    return -1;
+  if (hdr->worker_tid == 0)
+    return outcome_fail (oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime is loaded "
+                         "but its worker thread is not running");
   if (!thread_exists (t->pid, (pid_t) hdr->worker_tid))
     return outcome_fail (oc, ULP_EXIT_NO_RUNTIME, "the ulp runtime's worker "
                          "thread %u is gone", hdr->worker_tid);
@@ -293,6 +308,18 @@ mailbox_send (struct target *t, const char *request,
   memset (p, 0, sizeof *p);
   memset (tm, 0, sizeof *tm);
   struct ulp_control hdr;
+  if (mailbox_published (t, &hdr, oc) < 0)
+    return -1;
+  if (hdr.worker_tid == 0)
+    {
+      /* The first request this runtime gets: start its worker.  */
+      struct loadrt_times lt;
+      uint64_t t0 = pt_now_ns ();
+      if (loadrt_start_worker (t, t0 + o->timeout_ns, o->test_hook, &lt,
+                               oc) < 0)
+        return -1;
+      tm->start = pt_now_ns () - t0;
+    }
   if (mailbox_check (t, &hdr, oc) < 0)
     return -1;
   /* An empty line is what a request builder leaves when the request

@@ -32,6 +32,8 @@ struct mailbox_opts
 /* Measured durations, in nanoseconds.  */
 struct mailbox_times
 {
+  uint64_t start;          /* starting the runtime's worker, when this
+                              request was its first.  */
   uint64_t attach;         /* first interrupt to all stopped.  */
   uint64_t write;          /* writing the request.  */
   uint64_t kick;           /* the injected call.  */
@@ -53,6 +55,11 @@ struct mailbox_reply
    runtime is not there or not running.  */
 int mailbox_check (struct target *t, struct ulp_control *hdr,
                    struct outcome *oc);
+
+/* The same, but a runtime whose worker was not started yet
+   (HDR->worker_tid 0; mailbox_send starts it) passes.  */
+int mailbox_published (struct target *t, struct ulp_control *hdr,
+                       struct outcome *oc);
 
 /* A request sent and not yet answered.  */
 struct mailbox_pending

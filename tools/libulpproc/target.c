@@ -342,8 +342,11 @@ target_find_runtime (struct target *t, struct outcome *oc)
       kick = objfile_dynsym (of, ULP_CONTROL_KICK_SYMBOL, NULL);
       if (!control || !kick)
         continue;
+      uint64_t start = objfile_dynsym (of, ULP_CONTROL_START_SYMBOL, NULL);
       t->control = bias + control;
       t->kick = bias + kick;
+      /* Runtimes that start their worker when loaded have none.  */
+      t->start = start ? bias + start : 0;
       t->runtime_path = m->path;
       t->has_runtime = true;
       return 0;

@@ -38,6 +38,7 @@ struct target
   bool has_runtime;
   uint64_t control;      /* &ulp_control (ulp-protocol.h).  */
   uint64_t kick;         /* ulp_control_kick.  */
+  uint64_t start;        /* ulp_control_start, or 0.  */
   const char *runtime_path;
 
   /* libc and the loader (target_find_libc).  */
