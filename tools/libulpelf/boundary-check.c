@@ -163,6 +163,150 @@ thunk_to_tracked (Elf *elf, const struct dynsyms *ds, const uint64_t *tracked,
   return false;
 }
 
+/* The dynamic symbol table of ELF and its version sections into *DS.
+   1 when found, 0 for a statically linked object (nothing exported), or
+   -1 with *OC.  */
+static int
+find_dynsyms (Elf *elf, struct dynsyms *ds, struct outcome *oc)
+{
+  memset (ds, 0, sizeof *ds);
+  Elf_Scn *scn = NULL;
+  while ((scn = elf_nextscn (elf, scn)) != NULL)
+    {
+      GElf_Shdr sh;
+      if (gelf_getshdr (scn, &sh) == NULL)
+        continue;
+      if (sh.sh_type == SHT_DYNSYM && sh.sh_entsize != 0)
+        {
+          ds->syms = elf_getdata (scn, NULL);
+          ds->nsyms = sh.sh_size / sh.sh_entsize;
+          ds->strndx = sh.sh_link;
+        }
+      else if (sh.sh_type == SHT_GNU_versym)
+        ds->versym = elf_getdata (scn, NULL);
+      else if (sh.sh_type == SHT_GNU_verdef)
+        {
+          ds->verdef = scn;
+          ds->verdef_strndx = sh.sh_link;
+        }
+    }
+  if (ds->syms == NULL)
+    {
+      if (!has_dynamic_segment (elf))
+        return 0;
+      size_t shnum = 0;
+      if (elf_getshdrnum (elf, &shnum) != 0 || shnum == 0)
+        return outcome_fail (oc, ULP_EXIT_FAIL, "no section headers: the "
+                             "dynamic symbol table cannot be found (was the "
+                             "object stripped of its section headers?)");
+      return outcome_fail (oc, ULP_EXIT_FAIL, "no dynamic symbol table "
+                           "(.dynsym) although the object is dynamically "
+                           "linked");
+    }
+  if (ds->versym && ds->versym->d_size / sizeof (GElf_Versym) < ds->nsyms)
+    ds->versym = NULL;
+  return 1;
+}
+
+/* The addresses the check compares, each array sorted: the functions
+   with a tracked entry, every recorded function, the vague-linkage
+   (COMDAT) ones without tracking, and those an exported symbol
+   reaches.  */
+struct addr_sets
+{
+  uint64_t *tracked, *recorded, *vague, *reached;
+  size_t nt, nrec, nvague, nreached;
+};
+
+static void
+addr_sets_free (struct addr_sets *a)
+{
+  free (a->tracked);
+  free (a->recorded);
+  free (a->vague);
+  free (a->reached);
+}
+
+/* Fill *A from the records of UE, with room for NSYMS reached
+   addresses; false when out of memory.  */
+static bool
+addr_sets_build (const struct ulp_elf *ue, size_t nsyms, struct addr_sets *a)
+{
+  memset (a, 0, sizeof *a);
+  size_t nf = ulp_elf_nfuncs (ue);
+  const struct ulp_func *funcs = ulp_elf_funcs (ue);
+  a->tracked = malloc ((nf ? nf : 1) * sizeof *a->tracked);
+  a->recorded = malloc ((nf ? nf : 1) * sizeof *a->recorded);
+  a->vague = malloc ((nf ? nf : 1) * sizeof *a->vague);
+  a->reached = malloc ((nsyms ? nsyms : 1) * sizeof *a->reached);
+  if (!a->tracked || !a->recorded || !a->vague || !a->reached)
+    return false;
+  for (size_t i = 0; i < nf; i++)
+    {
+      if (funcs[i].kind == ULP_KIND_VARIABLE)
+        continue;
+      a->recorded[a->nrec++] = funcs[i].address;
+      if (funcs[i].flags & ULP_F_BOUNDARY)
+        a->tracked[a->nt++] = funcs[i].address;
+      else if (funcs[i].flags & ULP_F_COMDAT)
+        a->vague[a->nvague++] = funcs[i].address;
+    }
+  qsort (a->tracked, a->nt, sizeof *a->tracked, compare_u64);
+  qsort (a->vague, a->nvague, sizeof *a->vague, compare_u64);
+  qsort (a->recorded, a->nrec, sizeof *a->recorded, compare_u64);
+  return true;
+}
+
+/* Look at dynamic symbol I of DS: an exported function is tracked, or
+   goes into R as untracked, vague or an IFUNC.  False when out of
+   memory.  */
+static bool
+check_symbol (Elf *elf, const struct dynsyms *ds, size_t i,
+              struct addr_sets *a, struct ulp_bc_report *r, size_t *cap)
+{
+  GElf_Sym sym;
+  if (gelf_getsym (ds->syms, (int) i, &sym) == NULL)
+    return true;
+  int type = GELF_ST_TYPE (sym.st_info);
+  int bind = GELF_ST_BIND (sym.st_info);
+  int vis = GELF_ST_VISIBILITY (sym.st_other);
+  if (sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS
+      || (type != STT_FUNC && type != STT_GNU_IFUNC)
+      || (bind != STB_GLOBAL && bind != STB_WEAK)
+      || (vis != STV_DEFAULT && vis != STV_PROTECTED))
+    return true;
+  const char *name = elf_strptr (elf, ds->strndx, sym.st_name);
+  if (name == NULL)
+    name = "?";
+  if (strncmp (name, "__ulp_", 6) == 0)
+    return true;
+  const char *version = NULL;
+  bool hidden_version = false;
+  GElf_Versym vs;
+  if (ds->versym && gelf_getversym (ds->versym, (int) i, &vs) != NULL)
+    {
+      version = version_name (elf, ds, vs & 0x7fff);
+      hidden_version = (vs & 0x8000) != 0;
+    }
+  if (type == STT_GNU_IFUNC)
+    return add_item (r, cap, ULP_BC_IFUNC, name, version, hidden_version,
+                     sym.st_value, false);
+  if (!in_set (a->tracked, a->nt, sym.st_value)
+      && in_set (a->vague, a->nvague, sym.st_value))
+    return add_item (r, cap, ULP_BC_VAGUE, name, version, hidden_version,
+                     sym.st_value, true);
+  r->exported++;
+  a->reached[a->nreached++] = sym.st_value;
+  if (in_set (a->tracked, a->nt, sym.st_value)
+      || thunk_to_tracked (elf, ds, a->tracked, a->nt, name))
+    {
+      r->tracked++;
+      return true;
+    }
+  return add_item (r, cap, ULP_BC_UNTRACKED, name, version, hidden_version,
+                   sym.st_value, in_set (a->recorded, a->nrec, sym.st_value));
+}
+
 int
 ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *r,
               struct outcome *oc)
@@ -174,148 +318,38 @@ ulp_bc_check (const struct ulp_elf *ue, struct ulp_bc_report *r,
   Elf *elf = ulp_elf_handle (ue);
   if (elf == NULL)
     return outcome_fail (oc, ULP_EXIT_FAIL, "cannot read the ELF file");
+  struct dynsyms ds;
+  int k = find_dynsyms (elf, &ds, oc);
+  if (k <= 0)
+    return k; /* 0: statically linked, nothing is exported.  */
 
-  struct dynsyms ds = { 0 };
-  Elf_Scn *scn = NULL;
-  while ((scn = elf_nextscn (elf, scn)) != NULL)
-    {
-      GElf_Shdr sh;
-      if (gelf_getshdr (scn, &sh) == NULL)
-        continue;
-      if (sh.sh_type == SHT_DYNSYM && sh.sh_entsize != 0)
-        {
-          ds.syms = elf_getdata (scn, NULL);
-          ds.nsyms = sh.sh_size / sh.sh_entsize;
-          ds.strndx = sh.sh_link;
-        }
-      else if (sh.sh_type == SHT_GNU_versym)
-        ds.versym = elf_getdata (scn, NULL);
-      else if (sh.sh_type == SHT_GNU_verdef)
-        {
-          ds.verdef = scn;
-          ds.verdef_strndx = sh.sh_link;
-        }
-    }
-  if (ds.syms == NULL)
-    {
-      if (!has_dynamic_segment (elf))
-        return 0; /* Statically linked: nothing is exported.  */
-      size_t shnum = 0;
-      if (elf_getshdrnum (elf, &shnum) != 0 || shnum == 0)
-        return outcome_fail (oc, ULP_EXIT_FAIL, "no section headers: the "
-                             "dynamic symbol table cannot be found (was the "
-                             "object stripped of its section headers?)");
-      return outcome_fail (oc, ULP_EXIT_FAIL, "no dynamic symbol table "
-                           "(.dynsym) although the object is dynamically "
-                           "linked");
-    }
-  if (ds.versym && ds.versym->d_size / sizeof (GElf_Versym) < ds.nsyms)
-    ds.versym = NULL;
+  struct addr_sets a;
+  size_t cap = 0;
+  bool ok = addr_sets_build (ue, ds.nsyms, &a);
+  r->entries = a.nt;
+  for (size_t i = 1; ok && i < ds.nsyms; i++)
+    ok = check_symbol (elf, &ds, i, &a, r, &cap);
 
-  /* The tracked entries, by address.  */
+  /* Tracked entries no exported symbol reaches.  */
+  if (ok)
+    qsort (a.reached, a.nreached, sizeof *a.reached, compare_u64);
   size_t nf = ulp_elf_nfuncs (ue);
   const struct ulp_func *funcs = ulp_elf_funcs (ue);
-  uint64_t *tracked = malloc ((nf ? nf : 1) * sizeof *tracked);
-  uint64_t *recorded = malloc ((nf ? nf : 1) * sizeof *recorded);
-  uint64_t *vague = malloc ((nf ? nf : 1) * sizeof *vague);
-  uint64_t *reached = malloc ((ds.nsyms ? ds.nsyms : 1) * sizeof *reached);
-  size_t nt = 0, nrec = 0, nvague = 0, nreached = 0, cap = 0;
-  if (!tracked || !recorded || !vague || !reached)
-    goto nomem;
-  for (size_t i = 0; i < nf; i++)
-    {
-      if (funcs[i].kind == ULP_KIND_VARIABLE)
-        continue;
-      recorded[nrec++] = funcs[i].address;
-      if (funcs[i].flags & ULP_F_BOUNDARY)
-        tracked[nt++] = funcs[i].address;
-      else if (funcs[i].flags & ULP_F_COMDAT)
-        vague[nvague++] = funcs[i].address;
-    }
-  qsort (tracked, nt, sizeof *tracked, compare_u64);
-  qsort (vague, nvague, sizeof *vague, compare_u64);
-  qsort (recorded, nrec, sizeof *recorded, compare_u64);
-  r->entries = nt;
-
-  for (size_t i = 1; i < ds.nsyms; i++)
-    {
-      GElf_Sym sym;
-      if (gelf_getsym (ds.syms, (int) i, &sym) == NULL)
-        continue;
-      int type = GELF_ST_TYPE (sym.st_info);
-      int bind = GELF_ST_BIND (sym.st_info);
-      int vis = GELF_ST_VISIBILITY (sym.st_other);
-      if (sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS
-          || (type != STT_FUNC && type != STT_GNU_IFUNC)
-          || (bind != STB_GLOBAL && bind != STB_WEAK)
-          || (vis != STV_DEFAULT && vis != STV_PROTECTED))
-        continue;
-      const char *name = elf_strptr (elf, ds.strndx, sym.st_name);
-      if (name == NULL)
-        name = "?";
-      if (strncmp (name, "__ulp_", 6) == 0)
-        continue;
-      const char *version = NULL;
-      bool hidden_version = false;
-      if (ds.versym)
-        {
-          GElf_Versym vs;
-          if (gelf_getversym (ds.versym, (int) i, &vs) != NULL)
-            {
-              version = version_name (elf, &ds, vs & 0x7fff);
-              hidden_version = (vs & 0x8000) != 0;
-            }
-        }
-      if (type == STT_GNU_IFUNC)
-        {
-          if (!add_item (r, &cap, ULP_BC_IFUNC, name, version,
-                         hidden_version, sym.st_value, false))
-            goto nomem;
-          continue;
-        }
-      if (!in_set (tracked, nt, sym.st_value)
-          && in_set (vague, nvague, sym.st_value))
-        {
-          if (!add_item (r, &cap, ULP_BC_VAGUE, name, version,
-                         hidden_version, sym.st_value, true))
-            goto nomem;
-          continue;
-        }
-      r->exported++;
-      reached[nreached++] = sym.st_value;
-      if (in_set (tracked, nt, sym.st_value)
-          || thunk_to_tracked (elf, &ds, tracked, nt, name))
-        r->tracked++;
-      else if (!add_item (r, &cap, ULP_BC_UNTRACKED, name, version,
-                          hidden_version, sym.st_value,
-                          in_set (recorded, nrec, sym.st_value)))
-        goto nomem;
-    }
-
-  qsort (reached, nreached, sizeof *reached, compare_u64);
-  for (size_t i = 0; i < nf; i++)
+  for (size_t i = 0; ok && i < nf; i++)
     if (funcs[i].kind != ULP_KIND_VARIABLE
         && (funcs[i].flags & ULP_F_BOUNDARY)
-        && !in_set (reached, nreached, funcs[i].address)
-        && !add_item (r, &cap, ULP_BC_UNREACHABLE, funcs[i].name, NULL,
-                      false, funcs[i].address, true))
-      goto nomem;
-
+        && !in_set (a.reached, a.nreached, funcs[i].address))
+      ok = add_item (r, &cap, ULP_BC_UNREACHABLE, funcs[i].name, NULL, false,
+                     funcs[i].address, true);
+  addr_sets_free (&a);
+  if (!ok)
+    {
+      ulp_bc_free (r);
+      return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
+    }
   if (r->nitems > 1)
     qsort (r->items, r->nitems, sizeof *r->items, compare_item);
-  free (tracked);
-  free (recorded);
-  free (vague);
-  free (reached);
   return 0;
-
-nomem:
-  free (tracked);
-  free (recorded);
-  free (vague);
-  free (reached);
-  ulp_bc_free (r);
-  return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
 }
 
 void
