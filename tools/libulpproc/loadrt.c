@@ -219,11 +219,33 @@ frames_safe (Dwfl *d, pid_t tid, const struct ranges *r)
   return 1;
 }
 
-/* Whether the stopped thread T may run dlopen.  *WHY says why not.  D,
-   when not NULL, unwinds its stack from CFI; otherwise, or when that
-   fails, every word of its stack is looked at.  */
+/* libdwfl for T's process, made at the first need (*D, NULL when it
+   cannot be made: *TRIED says it was tried).  */
+struct lazy_dwfl
+{
+  Dwfl *d;
+  bool tried;
+};
+
+static Dwfl *
+lazy_dwfl (struct target *t, struct lazy_dwfl *ld)
+{
+  if (!ld->tried)
+    {
+      struct outcome ignore;
+      ld->tried = true;
+      ld->d = migrate_dwfl (t->pid, &ignore);
+    }
+  return ld->d;
+}
+
+/* Whether the stopped thread T may run dlopen.  *WHY says why not.
+   Every word of its stack is looked at first, which is quick; when one
+   points into an unsafe range, it may be a stale value, so the stack is
+   unwound from CFI (LD) and the live frames alone decide, where that
+   works.  */
 static bool
-safe_point (struct target *t, Dwfl *d, struct pt_thread *th,
+safe_point (struct target *t, struct lazy_dwfl *ld, struct pt_thread *th,
             const struct ranges *r, const char **why)
 {
   struct pt_where w;
@@ -261,14 +283,6 @@ safe_point (struct target *t, Dwfl *d, struct pt_thread *th,
       *why = "too little room on its stack";
       return false;
     }
-  int fs = d ? frames_safe (d, th->tid, r) : -1;
-  if (fs >= 0)
-    {
-      if (!fs)
-        *why = "a frame of malloc, the loader or thread creation is on "
-               "its stack";
-      return fs == 1;
-    }
   uint64_t end = m->end - w.rsp > STACK_SCAN ? w.rsp + STACK_SCAN : m->end;
   size_t len = (end - (w.rsp & ~(uint64_t) 7)) / 8;
   uint64_t *words = malloc (len * 8 + 8);
@@ -283,14 +297,22 @@ safe_point (struct target *t, Dwfl *d, struct pt_thread *th,
       *why = "cannot read its stack";
       ok = false;
     }
+  bool words_hit = false;
   for (size_t i = 0; ok && i < len; i++)
     if (in_ranges (r, words[i]))
       {
         *why = "a frame of malloc, the loader or thread creation is on "
                "its stack";
         ok = false;
+        words_hit = true;
       }
   free (words);
+  if (!ok && words_hit)
+    {
+      Dwfl *d = lazy_dwfl (t, ld);
+      if (d && frames_safe (d, th->tid, r) == 1)
+        return true;
+    }
   return ok;
 }
 
@@ -335,8 +357,7 @@ choose_thread (struct target *t, const struct ranges *r, const char *what,
                struct loadrt_times *tm, struct outcome *oc)
 {
   const char *why = "no thread";
-  struct outcome doc;
-  Dwfl *d = migrate_dwfl (t->pid, &doc);
+  struct lazy_dwfl ld = { NULL, false };
   for (;;)
     {
       pid_t *tids;
@@ -344,7 +365,7 @@ choose_thread (struct target *t, const struct ranges *r, const char *what,
       int e = procfs_tasks (t->pid, &tids, &n);
       if (e)
         {
-          choose_end (d);
+          choose_end (ld.d);
           return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
         }
       /* The main thread first: it has the largest stack.  */
@@ -365,7 +386,7 @@ choose_thread (struct target *t, const struct ranges *r, const char *what,
               if (th->gone)
                 continue;
               free (tids);
-              choose_end (d);
+              choose_end (ld.d);
               if (oc->status == ULP_EXIT_PERMISSION)
                 return target_seize_denied (t, th->tid, oc);
               return -1;
@@ -376,11 +397,11 @@ choose_thread (struct target *t, const struct ranges *r, const char *what,
             {
               pt_detach (th);
               free (tids);
-              choose_end (d);
+              choose_end (ld.d);
               return -1;
             }
           if (!th->gone && !th->group_stop
-              && safe_point (t, d, th, r, &why))
+              && safe_point (t, &ld, th, r, &why))
             found = true;
           else
             {
@@ -393,13 +414,13 @@ choose_thread (struct target *t, const struct ranges *r, const char *what,
         {
           /* No thread can run a call until the process is continued:
              say so now rather than at the timeout.  */
-          choose_end (d);
+          choose_end (ld.d);
           return outcome_fail (oc, ULP_EXIT_FAIL, "the process is stopped "
                                "(SIGSTOP or similar): cannot %s until it is "
                                "continued", what);
         }
       if (found || !target_alive (t) || pt_now_ns () >= deadline_ns)
-        choose_end (d);
+        choose_end (ld.d);
       if (found)
         return 0;
       if (!target_alive (t))
