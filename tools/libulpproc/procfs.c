@@ -219,22 +219,21 @@ cmp_pid (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-int
-procfs_pids (pid_t **pids, size_t *n)
+/* The numeric entries of the open directory D other than SKIP, in
+   directory order, malloc'ed into *OUT and *N; closes D.  0 or
+   ENOMEM.  */
+static int
+read_ids (DIR *d, pid_t skip, pid_t **out, size_t *n)
 {
-  DIR *d = opendir ("/proc");
-  if (!d)
-    return errno;
-  size_t cap = 256, k = 0;
+  size_t cap = 64, k = 0;
   pid_t *v = malloc (cap * sizeof *v);
-  pid_t self = getpid ();
   struct dirent *de;
   while (v && (de = readdir (d)) != NULL)
     {
       if (de->d_name[0] < '1' || de->d_name[0] > '9')
         continue;
-      pid_t pid = (pid_t) atoi (de->d_name);
-      if (pid == self)
+      pid_t id = (pid_t) atoi (de->d_name);
+      if (id == skip)
         continue;
       if (k == cap)
         {
@@ -248,15 +247,26 @@ procfs_pids (pid_t **pids, size_t *n)
           v = nv;
           cap *= 2;
         }
-      v[k++] = pid;
+      v[k++] = id;
     }
   closedir (d);
   if (!v)
     return ENOMEM;
-  qsort (v, k, sizeof *v, cmp_pid);
-  *pids = v;
+  *out = v;
   *n = k;
   return 0;
+}
+
+int
+procfs_pids (pid_t **pids, size_t *n)
+{
+  DIR *d = opendir ("/proc");
+  if (!d)
+    return errno;
+  int e = read_ids (d, getpid (), pids, n);
+  if (e == 0)
+    qsort (*pids, *n, sizeof **pids, cmp_pid);
+  return e;
 }
 
 int
@@ -267,40 +277,14 @@ procfs_tasks (pid_t pid, pid_t **tids, size_t *n)
   DIR *d = opendir (path);
   if (!d)
     return errno == ENOENT ? ESRCH : errno;
-  size_t cap = 64, k = 0;
-  pid_t *v = malloc (cap * sizeof *v);
-  struct dirent *de;
-  errno = 0;
-  while (v && (de = readdir (d)) != NULL)
-    {
-      if (de->d_name[0] < '0' || de->d_name[0] > '9')
-        continue;
-      if (k == cap)
-        {
-          pid_t *nv = realloc (v, 2 * cap * sizeof *nv);
-          if (!nv)
-            {
-              free (v);
-              v = NULL;
-              break;
-            }
-          v = nv;
-          cap *= 2;
-        }
-      v[k++] = (pid_t) atoi (de->d_name);
-    }
-  closedir (d);
-  if (!v)
-    return ENOMEM;
-  if (k == 0)
+  int e = read_ids (d, 0, tids, n);
+  if (e == 0 && *n == 0)
     {
       /* A task directory with no thread: the process is gone.  */
-      free (v);
+      free (*tids);
       return ESRCH;
     }
-  *tids = v;
-  *n = k;
-  return 0;
+  return e;
 }
 
 static const char *
