@@ -1,13 +1,16 @@
-/* loadrt.c -- load the ulp runtime into a process that has none.
+/* loadrt.c -- load the ulp runtime into a process that has none, and
+   start the runtime's worker thread in a process whose runtime has
+   none yet.
 
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
 
-   One thread of the process is made to call dlopen (ptrace-inject.c
-   makes and undoes the call).  dlopen takes the dynamic loader's locks,
-   calls malloc, and runs libulp's constructors, which create the
-   runtime's worker thread (pthread_create: the stack cache lock).  Two
-   things could then deadlock, and the mechanism rules both out:
+   One thread of the process is made to call dlopen, or
+   ulp_control_start (ptrace-inject.c makes and undoes the call).
+   dlopen takes the dynamic loader's locks, calls malloc, and runs
+   libulp's constructors; ulp_control_start creates the worker thread
+   (pthread_create: the stack cache lock, malloc).  Two things could
+   then deadlock, and the mechanism rules both out:
 
    - Another thread holds one of those locks and cannot let go.  Here
      no other thread is stopped: only the chosen thread is attached, and
@@ -28,7 +31,10 @@
      conservative: a stale value can only make a thread look busy, and
      a thread that holds such a lock always has a frame there, whose
      return address is on its stack (a signal frame saves the
-     interrupted instruction pointer on the stack too).  A thread whose
+     interrupted instruction pointer on the stack too).  Since a thread
+     that sleeps between two calls of malloc always has stale values,
+     a hit is checked again on the live frames, unwound from CFI with
+     libdwfl (frames_safe), where the stack unwinds to its end.  A thread whose
      instruction pointer is anywhere else in libc must be blocked in a
      system call that waits (read, futex, poll ...): libc code that runs
      may be in the middle of something we cannot see.  When no thread
