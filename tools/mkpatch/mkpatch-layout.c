@@ -504,14 +504,11 @@ struct buf
 };
 
 static void
-buf_add (struct buf *b, const char *fmt, ...)
+buf_vadd (struct buf *b, const char *fmt, va_list ap)
 {
-  va_list ap;
-  va_start (ap, fmt);
   char *s;
   if (vasprintf (&s, fmt, ap) < 0)
     abort ();
-  va_end (ap);
   size_t n = strlen (s);
   if (b->len + n + 1 > b->cap)
     {
@@ -523,6 +520,15 @@ buf_add (struct buf *b, const char *fmt, ...)
   free (s);
 }
 
+static void
+buf_add (struct buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  buf_vadd (b, fmt, ap);
+  va_end (ap);
+}
+
 /* One difference; only the first few are spelled out.  */
 enum { MAX_ITEMS = 4 };
 
@@ -532,14 +538,12 @@ diff_item (struct buf *d, const char *fmt, ...)
   d->items++;
   if (d->items > MAX_ITEMS)
     return;
+  if (d->items > 1)
+    buf_add (d, "; ");
   va_list ap;
   va_start (ap, fmt);
-  char *s;
-  if (vasprintf (&s, fmt, ap) < 0)
-    abort ();
+  buf_vadd (d, fmt, ap);
   va_end (ap);
-  buf_add (d, "%s%s", d->items > 1 ? "; " : "", s);
-  free (s);
 }
 
 /* A readable name of type T ("struct foo *", "const char [16]").  */
