@@ -347,6 +347,21 @@ wait_runtime (struct target *t, uint64_t deadline, struct outcome *oc)
     }
 }
 
+/* -1 with *OC when T's process exited, or exec'ed: the address space
+   T was opened on (its maps, its memory file) is gone, and nothing
+   found in it applies to the new image.  0 while it runs on.  */
+static int
+exec_or_exit (struct target *t, struct outcome *oc)
+{
+  if (!target_alive (t))
+    return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
+  unsigned char probe;
+  if (target_read (t, t->restorer, &probe, 1) < 0
+      && (errno == ESRCH || errno == EIO))
+    return outcome_fail (oc, ULP_EXIT_EXITED, "the process exec'ed");
+  return 0;
+}
+
 static void
 choose_end (Dwfl *d)
 {
@@ -425,16 +440,21 @@ choose_thread (struct target *t, const struct ranges *r, const char *what,
                                "(SIGSTOP or similar): cannot %s until it is "
                                "continued", what);
         }
-      if (found || !target_alive (t) || pt_now_ns () >= deadline_ns)
-        choose_end (ld.d);
       if (found)
-        return 0;
-      if (!target_alive (t))
-        return outcome_fail (oc, ULP_EXIT_EXITED, "the process exited");
-      if (pt_now_ns () >= deadline_ns)
-        return outcome_fail (oc, ULP_EXIT_TIMEOUT, "no thread reached a "
-                             "point where it can %s safely (last seen: %s)",
-                             what, why);
+        {
+          choose_end (ld.d);
+          return 0;
+        }
+      int gone = exec_or_exit (t, oc);
+      if (gone < 0 || pt_now_ns () >= deadline_ns)
+        {
+          choose_end (ld.d);
+          if (gone < 0)
+            return -1;
+          return outcome_fail (oc, ULP_EXIT_TIMEOUT, "no thread reached a "
+                               "point where it can %s safely (last seen: "
+                               "%s)", what, why);
+        }
       struct timespec ts = { 0, 2000000 };
       nanosleep (&ts, NULL);
     }
