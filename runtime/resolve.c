@@ -13,7 +13,8 @@
    libelf, only when the file's build-id is that of the loaded object),
    where the STT_FILE symbols tell static symbols of different units
    apart.  Unit names compare as ulp_unit_matches (lib/ulp-format.c)
-   says.  */
+   says; a reference that names no unit means the one global definition
+   among several (lib/ulp-linkage.h).  */
 
 #include <config.h>
 
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "patch-file.h"
+#include "ulp-linkage.h"
 #include "ulp-note.h"
 
 static const char *
@@ -41,8 +43,9 @@ static const struct ulp_record *
 find_function (struct ulp_obj *h, const char *name, const char *shown,
                const char *unit, struct ulp_error *err)
 {
-  const struct ulp_record *found = NULL, *cold = NULL, *var = NULL;
-  const struct ulp_record *other = NULL;
+  const struct ulp_record *cold = NULL, *var = NULL;
+  struct ulp_linkage l;
+  ulp_linkage_init (&l);
   for (size_t i = 0; i < h->nrecords; i++)
     {
       const struct ulp_record *r = ulp_obj_record (h, i);
@@ -63,15 +66,15 @@ find_function (struct ulp_obj *h, const char *name, const char *shown,
         }
       if (r->kind != ULP_KIND_FUNCTION && r->kind != ULP_KIND_CLONE)
         continue;
-      if (found && ulp_ref (&found->addr) != ulp_ref (&r->addr))
-        {
-          other = r;
-          continue;
-        }
-      found = r;
+      ulp_linkage_add (&l, (uintptr_t) ulp_ref (&r->addr),
+                       (r->flags & ULP_F_GLOBAL) != 0, r);
     }
-  if (found && other)
+  const void *item, *other_item;
+  int chosen = ulp_linkage_choose (&l, unit != NULL, &item, &other_item);
+  const struct ulp_record *found = item;
+  if (chosen < 0)
     {
+      const struct ulp_record *other = other_item;
       const char *u1 = rec_str (&found->unit), *u2 = rec_str (&other->unit);
       ulp_fail (err, ULP_E_NO_FUNCTION,
                 "%s: ambiguous in %s: defined in %s and %s; name the unit",
@@ -155,8 +158,10 @@ file_symbol (struct ulp_obj *h, const char *name, const char *unit,
         goto out;
     }
   Elf_Scn *scn = NULL;
-  uintptr_t first = 0;
-  const char *first_file = NULL, *other_file = NULL;
+  struct ulp_linkage l;
+  ulp_linkage_init (&l);
+  /* Each candidate's item is its unit's name, for the message: the
+     STT_FILE symbol before a local one.  */
   while ((scn = elf_nextscn (elf, scn)) != NULL)
     {
       GElf_Shdr sh;
@@ -189,26 +194,21 @@ file_symbol (struct ulp_obj *h, const char *name, const char *unit,
           bool local = GELF_ST_BIND (sym.st_info) == STB_LOCAL;
           if (unit && (!local || !ulp_unit_matches (file, unit)))
             continue;
-          uintptr_t a = h->base + sym.st_value;
-          if (found && a != first)
-            other_file = local ? file : "(global)";
-          else if (!found)
-            {
-              first = a;
-              first_file = local ? file : "(global)";
-              found = 1;
-            }
+          ulp_linkage_add (&l, h->base + sym.st_value, !local,
+                           local ? (file ? file : "?") : "(global)");
         }
     }
-  if (found && other_file)
-    {
-      found = -1;
-      ulp_fail (err, ULP_E_NO_FUNCTION,
-                "%s: ambiguous in %s: defined in %s and %s; name the unit",
-                name, h->soname, first_file ? first_file : "?", other_file);
-    }
+  const void *item, *other;
+  found = ulp_linkage_choose (&l, unit != NULL, &item, &other);
+  if (found < 0)
+    ulp_fail (err, ULP_E_NO_FUNCTION,
+              "%s: ambiguous in %s: defined in %s and %s; name the unit",
+              name, h->soname, (const char *) item, (const char *) other);
   else if (found)
-    *addr = first;
+    {
+      /* Again for the address: the items are the units' names.  */
+      *addr = l.n == 1 ? l.addr : l.global_addr;
+    }
 out:
   if (elf)
     elf_end (elf);
@@ -220,8 +220,8 @@ int
 ulp_find_symbol (struct ulp_obj *h, const char *name, const char *unit,
                  uintptr_t *addr, struct ulp_error *err)
 {
-  const struct ulp_record *found = NULL;
-  bool ambiguous = false;
+  struct ulp_linkage l;
+  ulp_linkage_init (&l);
   for (size_t i = 0; i < h->nrecords; i++)
     {
       const struct ulp_record *r = ulp_obj_record (h, i);
@@ -232,18 +232,21 @@ ulp_find_symbol (struct ulp_obj *h, const char *name, const char *unit,
       if (r->kind != ULP_KIND_FUNCTION && r->kind != ULP_KIND_CLONE
           && r->kind != ULP_KIND_VARIABLE)
         continue;
-      if (found && ulp_ref (&found->addr) != ulp_ref (&r->addr))
-        {
-          ambiguous = true;
-          const char *u1 = rec_str (&found->unit), *u2 = rec_str (&r->unit);
-          return ulp_fail (err, ULP_E_NO_FUNCTION,
-                           "%s: ambiguous in %s: defined in %s and %s; name "
-                           "the unit", name, h->soname, u1 ? u1 : "?",
-                           u2 ? u2 : "?");
-        }
-      found = r;
+      ulp_linkage_add (&l, (uintptr_t) ulp_ref (&r->addr),
+                       (r->flags & ULP_F_GLOBAL) != 0, r);
     }
-  (void) ambiguous;
+  const void *item, *other_item;
+  int chosen = ulp_linkage_choose (&l, unit != NULL, &item, &other_item);
+  const struct ulp_record *found = item;
+  if (chosen < 0)
+    {
+      const struct ulp_record *other = other_item;
+      const char *u1 = rec_str (&found->unit), *u2 = rec_str (&other->unit);
+      return ulp_fail (err, ULP_E_NO_FUNCTION,
+                       "%s: ambiguous in %s: defined in %s and %s; name "
+                       "the unit", name, h->soname, u1 ? u1 : "?",
+                       u2 ? u2 : "?");
+    }
   if (found)
     {
       if (found->kind == ULP_KIND_VARIABLE && (found->flags & ULP_F_TLS))

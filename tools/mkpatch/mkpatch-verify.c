@@ -3,7 +3,7 @@
    Copyright (C) 2026 The ulp authors.
    SPDX-License-Identifier: GPL-3.0-or-later
 
-   Two questions before anything is written.  Is the target OBJECT the
+   Three questions before anything is written.  Is the target OBJECT the
    build ORIG was linked into?  Every ORIG function the target has must
    have the same bytes there, apart from the fields the linker filled
    in (and the instructions it may rewrite while doing so: GOT loads
@@ -15,7 +15,10 @@
    convert), thread-local variables changed or added (every thread has
    its copy already), changed constructors and initialisers (they ran
    when the object was loaded and will not run again), and changes to a
-   function without a patchable entry.  --force lets through only what
+   function without a patchable entry.  And will the runtime find what
+   the patch names, by its own lookup: each function replaced the one
+   that changed, each reference one definition (lib/ulp-linkage.h)?
+   --force lets through only what
    loses nothing but the change itself: a new initial value that the
    running process will not see, an initialiser that will not run
    again.  */
@@ -28,6 +31,8 @@
 #include <string.h>
 
 #include "mkpatch.h"
+#include "ulp-format.h"
+#include "ulp-linkage.h"
 #include "ulp-record.h"
 
 /* Mark in M (SIZE bytes) the bytes relocation R of a section may have
@@ -288,6 +293,157 @@ check_changes (struct mk_ctx *ctx)
     }
 }
 
+/* What the runtime will find for NAME (in UNIT, when not NULL) in the
+   target, by its lookup (runtime/resolve.c): the records of functions
+   (and variables, unless FUNCTIONS_ONLY), of several definitions the
+   one lib/ulp-linkage.h chooses; then, except for FUNCTIONS_ONLY, a
+   global symbol for a reference that names no unit, and the symbol
+   table's definitions by the same rule.  1 with *ADDR, 0 when nothing
+   is found, -1 when it is ambiguous (*WHY then says between what).  */
+
+static int
+target_resolve (const struct mk_target *t, const char *name,
+                const char *unit, bool functions_only, uint64_t *addr,
+                char **why)
+{
+  struct ulp_linkage l;
+  ulp_linkage_init (&l);
+  const struct ulp_func *f = ulp_elf_funcs (t->ue);
+  for (size_t i = 0; i < ulp_elf_nfuncs (t->ue); i++)
+    {
+      if (!f[i].name || strcmp (f[i].name, name) != 0
+          || !ulp_unit_matches (f[i].unit, unit))
+        continue;
+      if (f[i].kind != ULP_KIND_FUNCTION && f[i].kind != ULP_KIND_CLONE
+          && (functions_only || f[i].kind != ULP_KIND_VARIABLE))
+        continue;
+      ulp_linkage_add (&l, f[i].address, (f[i].flags & ULP_F_GLOBAL) != 0,
+                       &f[i]);
+    }
+  const void *item, *other;
+  int r = ulp_linkage_choose (&l, unit != NULL, &item, &other);
+  if (r > 0)
+    *addr = ((const struct ulp_func *) item)->address;
+  if (r < 0)
+    {
+      const char *u1 = ((const struct ulp_func *) item)->unit;
+      const char *u2 = ((const struct ulp_func *) other)->unit;
+      *why = mk_xasprintf ("defined in %s and %s", u1 ? u1 : "?",
+                           u2 ? u2 : "?");
+    }
+  if (r != 0 || functions_only)
+    return r;
+  const struct mk_tsym *first = mk_map_get (&t->syms, name);
+  ulp_linkage_init (&l);
+  for (const struct mk_tsym *s = first; s; s = s->next)
+    {
+      if (s->rec)
+        continue;
+      if (!unit && !s->local)
+        {
+          /* The dynamic symbols answer first.  */
+          *addr = s->addr;
+          return 1;
+        }
+      if (unit && (!s->local || !ulp_unit_matches (s->unit, unit)))
+        continue;
+      ulp_linkage_add (&l, s->addr, !s->local, s);
+    }
+  r = ulp_linkage_choose (&l, unit != NULL, &item, &other);
+  if (r > 0)
+    *addr = ((const struct mk_tsym *) item)->addr;
+  if (r < 0)
+    {
+      const char *u1 = ((const struct mk_tsym *) item)->unit;
+      const char *u2 = ((const struct mk_tsym *) other)->unit;
+      *why = mk_xasprintf ("defined in %s and %s", u1 ? u1 : "?",
+                           u2 ? u2 : "?");
+    }
+  return r;
+}
+
+/* A name and unit as the messages show them.  */
+static char *
+named (const char *name, const char *unit)
+{
+  return unit ? mk_xasprintf ("%s (%s)", name, unit) : mk_xstrdup (name);
+}
+
+/* Whether the runtime will resolve every name the patch gives it to
+   the definition the patched code meant: each function replaced to the
+   very one that changed, each reference to exactly one definition.  A
+   reference without a unit means the global definition (C binds a name
+   its unit does not define to it), one with a unit a static of that
+   unit.  */
+
+static void
+check_resolution (struct mk_ctx *ctx)
+{
+  const struct mk_target *t = &ctx->target;
+  for (size_t i = 0; i < ctx->nreplaces; i++)
+    {
+      const struct mk_replace *rp = &ctx->replaces[i];
+      const struct mk_elem *orig = rp->repl->twin;
+      const struct ulp_func *meant = orig ? orig->target_rec : NULL;
+      uint64_t at = 0;
+      char *why = NULL;
+      int r = target_resolve (t, rp->name, rp->unit, true, &at, &why);
+      char *what = named (rp->name, rp->unit);
+      if (r < 0)
+        {
+          char *msg = mk_xasprintf ("the runtime cannot tell which function "
+                                    "to replace: %s", why);
+          mk_problem (ctx, false, what, msg, "give the functions different "
+                      "names, or make the one that changed static");
+          free (msg);
+        }
+      else if (r == 0)
+        mk_problem (ctx, false, what, "the runtime would not find the "
+                    "function to replace in the target", "build the target "
+                    "and the objects with the same ulp options");
+      else if (meant && at != meant->address)
+        {
+          char *msg = mk_xasprintf ("the runtime would replace the "
+                                    "definition at %#" PRIx64 ", not the one "
+                                    "that changed, at %#" PRIx64,
+                                    at, meant->address);
+          mk_problem (ctx, false, what, msg, "give the functions different "
+                      "names");
+          free (msg);
+        }
+      free (what);
+      free (why);
+    }
+  for (size_t i = 0; i < ctx->nrelocs + ctx->nrefs; i++)
+    {
+      const char *name = i < ctx->nrelocs ? ctx->relocs[i].name
+                                          : ctx->refs[i - ctx->nrelocs].name;
+      const char *unit = i < ctx->nrelocs ? ctx->relocs[i].unit
+                                          : ctx->refs[i - ctx->nrelocs].unit;
+      if (!name)
+        continue;
+      uint64_t at;
+      char *why = NULL;
+      int r = target_resolve (t, name, unit, false, &at, &why);
+      if (r > 0)
+        continue;
+      char *what = named (name, unit);
+      char *msg = r < 0
+                  ? mk_xasprintf ("the patch refers to it, and the runtime "
+                                  "cannot tell which definition it means: "
+                                  "%s", why)
+                  : mk_xstrdup ("the patch refers to it, and the runtime "
+                                "would not find it in the target");
+      mk_problem (ctx, false, what, msg,
+                  r < 0 ? "give the definitions different names"
+                        : "build the target and the objects with the same "
+                          "ulp options");
+      free (msg);
+      free (what);
+      free (why);
+    }
+}
+
 bool
 mk_verify (struct mk_ctx *ctx)
 {
@@ -295,6 +451,7 @@ mk_verify (struct mk_ctx *ctx)
   if (!check_target (ctx))
     return false;
   check_changes (ctx);
+  check_resolution (ctx);
   mk_check_layouts (ctx);
   bool ok = true;
   for (size_t i = 0; i < ctx->nproblems; i++)
