@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "mkpatch.h"
+#include "ulp-format.h"
 
 static enum mk_plugin_kind
 plugin_kind (const char *name)
@@ -332,6 +333,38 @@ correlate_unit (struct mk_unit *u)
     }
 }
 
+/* The target's definition of ORIG's element E: by name, unit and
+   linkage (mk_target_lookup); when two units of the same name (util.c
+   in two directories) define a static function of the same name, the
+   one with E's bytes.  */
+
+static const struct mk_tsym *
+target_twin (struct mk_ctx *ctx, const struct mk_object *orig,
+             const struct mk_elem *e)
+{
+  const struct mk_tsym *s = mk_target_lookup (&ctx->target, e->name,
+                                              orig->unit, e->local);
+  if (!s || !s->rec || !e->local || e->kind != MK_FUNC || !e->sym)
+    return s;
+  const struct mk_tsym *other = NULL;
+  for (const struct mk_tsym *x = mk_map_get (&ctx->target.syms, e->name); x;
+       x = x->next)
+    if (x != s && x->rec && x->local && x->addr != s->addr
+        && x->rec->kind == s->rec->kind
+        && ulp_unit_same (x->unit, orig->unit))
+      other = x;
+  if (!other)
+    return s;
+  uint64_t at;
+  for (const struct mk_tsym *x = mk_map_get (&ctx->target.syms, e->name); x;
+       x = x->next)
+    if (x->rec && x->local && x->rec->kind == s->rec->kind
+        && ulp_unit_same (x->unit, orig->unit)
+        && mk_same_in_target (ctx, e, x->addr, &at))
+      return x;
+  return s;
+}
+
 /* Find ORIG's elements in the target.  */
 
 static void
@@ -354,8 +387,7 @@ correlate_target (struct mk_ctx *ctx, struct mk_object *orig)
         default:
           break;
         }
-      const struct mk_tsym *s
-        = mk_target_lookup (t, e->name, orig->unit, e->local);
+      const struct mk_tsym *s = target_twin (ctx, orig, e);
       if (!s)
         continue;
       /* A record of another kind (a function where ORIG has a variable)

@@ -890,7 +890,9 @@ mk_target_lookup (const struct mk_target *t, const char *name,
    The target's records name the units it was linked from; of several
    objects of one unit, the one whose functions have the sizes the
    target's records give (ties: the .libs one for a shared object, the
-   other for an executable).  Everything else is left out, and named.  */
+   other for an executable).  Objects of one unit's name that define
+   different functions are different sources (util.c in two
+   directories), all kept.  Everything else is left out, and named.  */
 
 static bool
 under_libs (const char *rel)
@@ -916,6 +918,40 @@ size_matches (const struct mk_target *t, const struct mk_object *obj)
         n++;
     }
   return n;
+}
+
+/* Whether every function of the object with fewer functions, of A and
+   B, is one of the other's too, by name: then they are two builds of
+   one source (the PIC and non-PIC objects of libtool), rather than two
+   sources of the same name in different directories, which the target
+   may both have been linked from.  */
+static bool
+same_functions (const struct mk_object *a, const struct mk_object *b)
+{
+  const struct ulp_func *fa = ulp_elf_funcs (a->ue);
+  const struct ulp_func *fb = ulp_elf_funcs (b->ue);
+  size_t na = ulp_elf_nfuncs (a->ue), nb = ulp_elf_nfuncs (b->ue);
+  if (na > nb)
+    {
+      const struct ulp_func *f = fa;
+      fa = fb;
+      fb = f;
+      size_t n = na;
+      na = nb;
+      nb = n;
+    }
+  for (size_t i = 0; i < na; i++)
+    {
+      if (fa[i].kind != ULP_KIND_FUNCTION || !fa[i].name)
+        continue;
+      bool found = false;
+      for (size_t j = 0; j < nb && !found; j++)
+        found = fb[j].kind == ULP_KIND_FUNCTION && fb[j].name
+                && strcmp (fa[i].name, fb[j].name) == 0;
+      if (!found)
+        return false;
+    }
+  return true;
 }
 
 static void
@@ -964,7 +1000,8 @@ select_objects (struct mk_ctx *ctx)
       for (size_t v = u + 1; v < ctx->nunits; v++)
         {
           const struct mk_object *x = ctx->units[v].orig;
-          if (drop[v] || !x || !x->unit || strcmp (x->unit, o->unit) != 0)
+          if (drop[v] || !x || !x->unit || strcmp (x->unit, o->unit) != 0
+              || !same_functions (o, x))
             continue;
           size_t n = size_matches (t, x);
           bool libs_wanted = t->type != ULP_ELF_EXEC;
@@ -981,7 +1018,8 @@ select_objects (struct mk_ctx *ctx)
         {
           const struct mk_object *x = ctx->units[v].orig;
           if (v == best || drop[v] || !x || !x->unit
-              || strcmp (x->unit, o->unit) != 0)
+              || strcmp (x->unit, o->unit) != 0
+              || !same_functions (ctx->units[best].orig, x))
             continue;
           drop[v] = true;
           why[v] = mk_xasprintf ("another build of %s", o->unit);

@@ -75,13 +75,12 @@ mask_reloc (unsigned char *m, uint64_t size, const struct mk_rela *r)
     m[k] = 1;
 }
 
-/* Compare ORIG function F with the target's bytes.  */
-
-static bool
-same_in_target (struct mk_ctx *ctx, const struct mk_elem *f, uint64_t *at)
+bool
+mk_same_in_target (struct mk_ctx *ctx, const struct mk_elem *f,
+                   uint64_t addr, uint64_t *at)
 {
   const struct mk_section *sec = f->sec;
-  uint64_t start = f->target_addr - f->sym->sym.st_value;
+  uint64_t start = addr - f->sym->sym.st_value;
   const unsigned char *t = ulp_elf_read_vaddr (ctx->target.ue, start,
                                                sec->size);
   *at = 0;
@@ -136,7 +135,7 @@ check_target (struct mk_ctx *ctx)
               continue;
             }
           uint64_t at;
-          if (!same_in_target (ctx, f, &at))
+          if (!mk_same_in_target (ctx, f, f->target_addr, &at))
             {
               if (bad++ < 5)
                 mk_error (ctx->target.path, "%s differs from %s's at "

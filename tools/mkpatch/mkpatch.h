@@ -489,6 +489,11 @@ bool mk_correlate (struct mk_ctx *ctx);
 bool mk_compare (struct mk_ctx *ctx);
 bool mk_include (struct mk_ctx *ctx);
 /* False when the patch must not be made (the problems are printed).  */
+/* Whether ORIG function F has, apart from what the linker fills in, the
+   bytes the target has at ADDR (F's section placed so that F is there);
+   if not, *AT is the offset in F's section of the first difference.  */
+bool mk_same_in_target (struct mk_ctx *ctx, const struct mk_elem *f,
+                        uint64_t addr, uint64_t *at);
 bool mk_verify (struct mk_ctx *ctx);
 bool mk_write (struct mk_ctx *ctx);
 
