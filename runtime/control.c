@@ -56,6 +56,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -404,11 +405,33 @@ maintain_in_worker (long delay_ms)
   return delay_ms ? (delay_ms < 2500 ? 2 * delay_ms : 5000) : 10;
 }
 
+/* The worker's nice value when it started.  A tool that may raise the
+   priority of another process's threads (CAP_SYS_NICE, as root has)
+   raises the worker's for the request it sends, so that a busy process
+   serves it at once rather than when the scheduler next gets to its
+   worker (tools/libulpproc/mailbox.c); the worker goes back to this
+   value after each request, which needs no privilege, so a boost never
+   outlives the request even when the tool dies.  */
+static int worker_nice;
+
+static void
+restore_priority (void)
+{
+  errno = 0;
+  int now = getpriority (PRIO_PROCESS, 0);
+  if (errno == 0 && now != worker_nice)
+    setpriority (PRIO_PROCESS, 0, worker_nice);
+}
+
 static void *
 worker_main (void *arg)
 {
   (void) arg;
   worker_thread = pthread_self ();
+  errno = 0;
+  worker_nice = getpriority (PRIO_PROCESS, 0);
+  if (errno != 0)
+    worker_nice = 0;
   __atomic_store_n (&worker_running, true, __ATOMIC_RELEASE);
   __atomic_store_n (&ulp_control.worker_tid,
                     (uint32_t) syscall (SYS_gettid), __ATOMIC_RELEASE);
@@ -423,6 +446,7 @@ worker_main (void *arg)
       if (req != __atomic_load_n (&ulp_control.done_seq, __ATOMIC_RELAXED))
         {
           serve (req);
+          restore_priority ();
           /* Only the worker sets it, so reading it unlocked is safe.  */
           if (ulp_maintain_due)
             delay_ms = maintain_in_worker (0);

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -282,6 +283,20 @@ write_request (struct target *t, const char *request, size_t len,
   return 0;
 }
 
+/* Raise the priority of the runtime's worker for the request just
+   written, when this process may (CAP_SYS_NICE): the target's own
+   threads may keep every CPU busy, and the worker, at their priority,
+   would serve the request only when the scheduler next gets to it,
+   which on a loaded machine takes milliseconds.  The worker lowers it
+   again itself once it has served the request (runtime/control.c), so
+   nothing is left behind if we die now.  Without the privilege the
+   request is served all the same, at the worker's own priority.  */
+static void
+boost_worker (pid_t worker)
+{
+  setpriority (PRIO_PROCESS, (id_t) worker, -20);
+}
+
 /* Make the stopped thread HT call ulp_control_kick.  */
 static int
 kick (struct target *t, struct pt_thread *ht, const struct mailbox_opts *o,
@@ -378,6 +393,7 @@ mailbox_send (struct target *t, const char *request,
     }
   uint64_t t2 = pt_now_ns ();
   tm->write = t2 - t1;
+  boost_worker (worker);
   hook (o, "written");
 
   /* From here on the request is served whatever happens.  */
