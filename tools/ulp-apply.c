@@ -38,6 +38,7 @@
 #include "apply.h"
 #include "objfile.h"
 #include "patchinfo.h"
+#include "priority.h"
 #include "ptrace-inject.h"
 #include "repo.h"
 #include "sign.h"
@@ -505,6 +506,8 @@ main (int argc, char **argv)
   /* Short sleeps while waiting for replies (mailbox.c) should be short:
      the default slack of 50 us would add to every one of them.  */
   prctl (PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+  /* And on a busy machine, not wait for the scheduler (priority.h).  */
+  priority_raise_self ();
   init_test_hooks ();
   const char *env_rt = getenv ("ULP_RUNTIME");
   if (env_rt && *env_rt)

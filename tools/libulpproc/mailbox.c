@@ -4,14 +4,15 @@
    SPDX-License-Identifier: GPL-3.0-or-later
 
    See mailbox.h, ulp-protocol.h and runtime/control.c.  The request
-   is written while the worker thread is stopped, and REQUEST_SEQ is
-   bumped by a one-byte write (its low byte), which no reader can see
-   half done.  The worker sleeps in a futex wait on REQUEST_SEQ: once
-   it is let go, the wait restarts, sees the new value and serves the
-   request, whether or not the kick ran.  So a request that was written
-   is always served, even if we die right after, and a request never
-   written is never seen: the process ends up unpatched or fully
-   patched, never in between.
+   is written while the worker thread is interrupted (on its way to a
+   ptrace stop, or in it), and REQUEST_SEQ is bumped last by a one-byte
+   write (its low byte), which no reader can see half done; the worker
+   reads a request only once REQUEST_SEQ has changed.  The worker
+   sleeps in a futex wait on REQUEST_SEQ: once it is let go, the wait
+   restarts, sees the new value and serves the request, whether or not
+   the kick ran.  So a request that was written is always served, even
+   if we die right after, and a request never written is never seen:
+   the process ends up unpatched or fully patched, never in between.
 
    That restart is itself the wake-up: by default, when the worker is
    the only thread stopped, nothing is called in it at all (the call
@@ -38,12 +39,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "loadrt.h"
+#include "priority.h"
 #include "ptrace-inject.h"
 
 #define OFF(f) offsetof (struct ulp_control, f)
@@ -283,18 +284,54 @@ write_request (struct target *t, const char *request, size_t len,
   return 0;
 }
 
-/* Raise the priority of the runtime's worker for the request just
-   written, when this process may (CAP_SYS_NICE): the target's own
-   threads may keep every CPU busy, and the worker, at their priority,
-   would serve the request only when the scheduler next gets to it,
-   which on a loaded machine takes milliseconds.  The worker lowers it
-   again itself once it has served the request (runtime/control.c), so
-   nothing is left behind if we die now.  Without the privilege the
-   request is served all the same, at the worker's own priority.  */
-static void
-boost_worker (pid_t worker)
+/* Stop the worker alone (the default), writing the request while it
+   comes to its stop: attach, interrupt, write REQUEST and SEQ, raise the
+   worker's priority (priority.h), then wait for the stop.  The request
+   is committed by the one-byte write of SEQ, whether the worker is
+   stopped yet or not: it reads a request only once REQUEST_SEQ has
+   changed, and the previous one was served (mailbox_send waited for
+   it).  Interrupted before the write, the worker comes back from its
+   stop, when we let it go or die, to a futex wait that sees the new
+   REQUEST_SEQ: a request written is always served, and the raise, made
+   only after the write, never outlives it.  Writing before the stop
+   rather than after lets the worker, raised, take its stop and its
+   request without waiting twice for the scheduler.  0 with *TH, *NTH
+   and *WRITE_ERR (the errno value of a failed write, or 0), or -1 with
+   *OC and nothing left stopped.  */
+static int
+stop_worker_writing (struct target *t, pid_t worker, const char *request,
+                     size_t len, uint32_t seq, uint64_t deadline,
+                     struct pt_thread **th, size_t *nth, uint64_t *t0,
+                     int *write_err, struct outcome *oc)
 {
-  setpriority (PRIO_PROCESS, (id_t) worker, -20);
+  *th = NULL;
+  *nth = 0;
+  *write_err = 0;
+  *t0 = pt_now_ns ();
+  if (add_thread (th, nth, worker) < 0)
+    return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
+  struct pt_thread *wt = &(*th)[0];
+  if (pt_seize (t->pid, wt, oc) < 0)
+    {
+      free (*th);
+      *th = NULL;
+      if (oc->status == ULP_EXIT_PERMISSION)
+        return target_seize_denied (t, worker, oc);
+      return -1;
+    }
+  *t0 = pt_now_ns ();
+  pt_interrupt (wt);
+  *write_err = write_request (t, request, len, seq);
+  if (*write_err == 0)
+    priority_raise_worker (worker);
+  if (pt_wait_stop (t->pid, wt, deadline, oc) < 0)
+    {
+      pt_detach_all (*th, *nth);
+      free (*th);
+      *th = NULL;
+      return -1;
+    }
+  return 0;
 }
 
 /* Make the stopped thread HT call ulp_control_kick.  */
@@ -355,12 +392,20 @@ mailbox_send (struct target *t, const char *request,
       && wait_done (t, hdr.request_seq, worker, deadline, oc) < 0)
     return -1;
 
+  priority_raise_self ();
   /* Stop the worker (so that the request is never seen half written)
-     and the thread that calls the kick.  */
+     and the thread that calls the kick.  Alone, the worker takes the
+     request on its way to the stop.  */
+  uint32_t seq = (hdr.request_seq & ~0xffu) | ((hdr.request_seq + 1) & 0xffu);
+  bool early = !o->hijack_tid && !o->stop_all;
+  int e = 0;
   struct pt_thread *th;
   size_t nth;
   uint64_t t0;
-  if (stop_threads (t, o, worker, hijack, deadline, &th, &nth, &t0, oc) < 0)
+  if (early ? stop_worker_writing (t, worker, request, len, seq, deadline,
+                                   &th, &nth, &t0, &e, oc) < 0
+            : stop_threads (t, o, worker, hijack, deadline, &th, &nth, &t0,
+                            oc) < 0)
     return -1;
   uint64_t t1 = pt_now_ns ();
   tm->attach = t1 - t0;
@@ -379,8 +424,10 @@ mailbox_send (struct target *t, const char *request,
     }
   hook (o, "stopped");
 
-  uint32_t seq = (hdr.request_seq & ~0xffu) | ((hdr.request_seq + 1) & 0xffu);
-  int e = write_request (t, request, len, seq);
+  if (!early)
+    e = write_request (t, request, len, seq);
+  else if (e == 0 && !target_alive (t))
+    e = ESRCH;
   if (e)
     {
       pt_detach_all (th, nth);
@@ -393,7 +440,8 @@ mailbox_send (struct target *t, const char *request,
     }
   uint64_t t2 = pt_now_ns ();
   tm->write = t2 - t1;
-  boost_worker (worker);
+  if (!early)
+    priority_raise_worker (worker);
   hook (o, "written");
 
   /* From here on the request is served whatever happens.  */
