@@ -7,15 +7,22 @@
      bench-apply ULP_APPLY TARGET PATCHDIR ROUNDS NTHREADS...
      bench-apply --all ULP_APPLY TARGET PATCHDIR NPROCS
 
-   The first form starts "TARGET serve N" (bench-target.c) for each
-   thread count N, and ROUNDS times, for the patches of 1, 100 and 1,000
+   The first form starts "TARGET serve N B" (bench-target.c) for each
+   thread count N (an argument "N:B" makes B of the N threads busy
+   rather than one: on a machine with fewer than B cores, a saturated
+   target), and ROUNDS times, for the patches of 1, 100 and 1,000
    functions in PATCHDIR (gen-patch-1.so ...), in shuffled order, runs
    "ULP_APPLY -v PID PATCH" and then "ULP_APPLY -v --revert PID".  It
    records for each run the time from starting ulp-apply to its exit
-   (end to end), the pause ulp-apply -v reports, and the longest stall
-   the target's busy thread saw during the run, against the longest in a
-   window of the same length just before (what the process would have
-   seen anyway on this machine).
+   (end to end), its own time (the "total" ulp-apply -v reports: from
+   its main to the reply, without the start and exit of the process,
+   which on a saturated machine wait on the scheduler at the
+   launcher's priority), the pause ulp-apply -v reports, and the
+   stall: the longest gap the target's busy threads saw during the
+   run.  After
+   each run it waits, with nothing applied or reverted, for a quiet
+   window of the same length and records the longest gap there too:
+   what the process would have seen anyway on this machine.
 
    The second form starts NPROCS "TARGET idle" processes and times
    "ULP_APPLY --all PATCH" for three one-function patches, stacked.
@@ -32,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench-util.h"
@@ -168,17 +176,19 @@ run_tool (char *const argv[], char *out, size_t size)
   return (t1 - t0) / 1e6;
 }
 
-/* The pause ulp-apply -v reported in OUT, in ms, or NAN: the first
-   number with a time unit after the word "pause".  */
+/* The time ulp-apply -v reported in OUT for its step WORD ("pause",
+   "total"), in ms, or NAN: the first number with a time unit after the
+   word.  */
 static double
-reported_pause (const char *out)
+reported_ms (const char *out, const char *word)
 {
-  for (const char *p = out; (p = strcasestr (p, "pause")); p++)
+  size_t wl = strlen (word);
+  for (const char *p = out; (p = strcasestr (p, word)); p++)
     {
       const char *eol = strchr (p, '\n');
       if (!eol)
         eol = p + strlen (p);
-      for (const char *q = p + 5; q < eol; q++)
+      for (const char *q = p + wl; q < eol; q++)
         if (isdigit ((unsigned char) *q))
           {
             char *end;
@@ -199,45 +209,135 @@ reported_pause (const char *out)
   return NAN;
 }
 
-/* Ask the target for its longest stall in [T0, T1] and before.  */
-static void
-stalls (struct target *t, double t0, double t1, double *during,
-        double *before)
+/* The longest gap, in ms, the target's busy threads saw in [T0, T1]
+   (ns).  */
+static double
+stall (struct target *t, double t0, double t1)
 {
   fprintf (t->in, "%.0f %.0f\n", t0, t1);
   fflush (t->in);
   kill (t->pid, SIGUSR1);
-  if (fscanf (t->out, " GAP %lf %lf", during, before) != 2)
+  double us;
+  if (fscanf (t->out, " GAP %lf", &us) != 1)
     bench_die ("the target did not report its stalls");
-  *during /= 1e3;
-  *before /= 1e3;
+  return us / 1e3;
+}
+
+/* Record in *DURING the stall of a run over [T0, T1], then wait for a
+   quiet window of the same length, in which nothing is applied, and
+   record its stall in *QUIET.  */
+static void
+stalls (struct target *t, double t0, double t1, double *during,
+        double *quiet)
+{
+  *during = stall (t, t0, t1);
+  /* Leave the target a moment to settle after the report.  */
+  usleep (1000);
+  double q0 = bench_now_ns ();
+  struct timespec ts = { (time_t) ((t1 - t0) / 1e9),
+                         (long) fmod (t1 - t0, 1e9) };
+  while (nanosleep (&ts, &ts) != 0 && errno == EINTR)
+    ;
+  *quiet = stall (t, q0, bench_now_ns ());
+}
+
+/* The samples of one operation (apply or revert) over the rounds, for
+   the patches of 1, 100 and 1,000 functions.  */
+struct op_samples
+{
+  struct bench_samples total;  /* end to end.  */
+  struct bench_samples own;    /* ulp-apply -v's "total": from its main
+                                  to the reply, without the start and
+                                  exit of the process.  */
+  struct bench_samples pause;  /* ulp-apply -v's "pause".  */
+  struct bench_samples stall;  /* the target's, and its quiet window's. */
+  int have_own, have_pause;
+};
+
+static void
+op_init (struct op_samples *o, long rounds)
+{
+  bench_samples_init (&o->total, rounds, 3);
+  bench_samples_init (&o->own, rounds, 3);
+  bench_samples_init (&o->pause, rounds, 3);
+  bench_samples_init (&o->stall, rounds, 6);
+  o->have_own = o->have_pause = 1;
 }
 
 static void
-print_cells (const char *what, int n, const char *size,
-             struct bench_samples *total, struct bench_samples *pause,
-             struct bench_samples *stall, size_t s, int have_pause)
+op_free (struct op_samples *o)
 {
-  char key[96], var[64], before[64];
-  snprintf (var, sizeof var, "%dthreads", n);
-  snprintf (before, sizeof before, "%dthreads-before", n);
+  bench_samples_free (&o->total);
+  bench_samples_free (&o->own);
+  bench_samples_free (&o->pause);
+  bench_samples_free (&o->stall);
+}
+
+/* Run ulp-apply ARGV against target T as round R of size S, recording
+   into O; 0, or -1 when it failed (OUT then says why).  */
+static int
+op_run (struct target *t, char *const argv[], struct op_samples *o, long r,
+        size_t s, char *out, size_t size)
+{
+  double t0 = bench_now_ns ();
+  double ms = run_tool (argv, out, size);
+  double t1 = bench_now_ns ();
+  if (ms < 0)
+    return -1;
+  *bench_at (&o->total, r, s) = ms;
+  double v = reported_ms (out, "total");
+  if (isnan (v))
+    o->have_own = 0;
+  *bench_at (&o->own, r, s) = v;
+  v = reported_ms (out, "pause");
+  if (isnan (v))
+    o->have_pause = 0;
+  *bench_at (&o->pause, r, s) = v;
+  stalls (t, t0, t1, bench_at (&o->stall, r, 2 * s),
+          bench_at (&o->stall, r, 2 * s + 1));
+  usleep (5000);
+  return 0;
+}
+
+static void
+print_cells (const char *what, const char *var, const char *size,
+             struct op_samples *o, size_t s)
+{
+  char key[96], quiet[80];
+  snprintf (quiet, sizeof quiet, "%s-quiet", var);
   snprintf (key, sizeof key, "%s-total-ms@%s", what, size);
-  bench_cell (total, 0, key, var, s, var, s);
+  bench_cell (&o->total, 0, key, var, s, var, s);
+  snprintf (key, sizeof key, "%s-own-ms@%s", what, size);
+  if (o->have_own)
+    bench_cell (&o->own, 0, key, var, s, var, s);
+  else
+    printf ("NA %s %s ulp-apply -v did not report its total\n", key, var);
   snprintf (key, sizeof key, "%s-pause-ms@%s", what, size);
-  if (have_pause)
-    bench_cell (pause, 0, key, var, s, var, s);
+  if (o->have_pause)
+    bench_cell (&o->pause, 0, key, var, s, var, s);
   else
     printf ("NA %s %s ulp-apply -v did not report a pause\n", key, var);
   snprintf (key, sizeof key, "%s-stall-ms@%s", what, size);
-  bench_cell (stall, 0, key, var, 2 * s, before, 2 * s + 1);
+  bench_cell (&o->stall, 0, key, var, 2 * s, quiet, 2 * s + 1);
 }
 
 static void
-threads_bench (char *tool, char *target, const char *dir, long rounds, int n)
+threads_bench (char *tool, char *target, const char *dir, long rounds,
+               const char *spec)
 {
-  char nbuf[16];
+  int n, busy = 1;
+  char colon;
+  if (sscanf (spec, "%d%c%d", &n, &colon, &busy) < 1 || n < 1 || busy < 1
+      || busy > n)
+    bench_die ("bad thread count %s (N or N:BUSY)", spec);
+  char nbuf[16], bbuf[16], var[64];
   snprintf (nbuf, sizeof nbuf, "%d", n);
-  char *targv[] = { target, "serve", nbuf, NULL };
+  snprintf (bbuf, sizeof bbuf, "%d", busy);
+  if (busy == 1)
+    snprintf (var, sizeof var, "%dthreads", n);
+  else
+    snprintf (var, sizeof var, "%dthreads-%dbusy", n, busy);
+  char *targv[] = { target, "serve", nbuf, bbuf, NULL };
   struct target t;
   start_target (&t, targv);
   char pidbuf[16];
@@ -248,14 +348,9 @@ threads_bench (char *tool, char *target, const char *dir, long rounds, int n)
   for (int s = 0; s < 3; s++)
     snprintf (paths[s], sizeof paths[s], "%s/gen-patch-%s.so", dir,
               sizes[s]);
-  struct bench_samples at, ap, as, rt, rp, rs;
-  bench_samples_init (&at, rounds, 3);
-  bench_samples_init (&ap, rounds, 3);
-  bench_samples_init (&as, rounds, 6);
-  bench_samples_init (&rt, rounds, 3);
-  bench_samples_init (&rp, rounds, 3);
-  bench_samples_init (&rs, rounds, 6);
-  int apply_pause = 1, revert_pause = 1;
+  struct op_samples apply, revert;
+  op_init (&apply, rounds);
+  op_init (&revert, rounds);
   char failed[3][512] = { "", "", "" };
   static char out[65536];
   size_t order[3];
@@ -268,10 +363,7 @@ threads_bench (char *tool, char *target, const char *dir, long rounds, int n)
           if (failed[s][0])
             continue;
           char *aargv[] = { tool, "-v", pidbuf, paths[s], NULL };
-          double t0 = bench_now_ns ();
-          double ms = run_tool (aargv, out, sizeof out);
-          double t1 = bench_now_ns ();
-          if (ms < 0)
+          if (op_run (&t, aargv, &apply, r, s, out, sizeof out) < 0)
             {
               /* Leave the size out from now on; revert in case the
                  patch went in all the same.  */
@@ -282,34 +374,14 @@ threads_bench (char *tool, char *target, const char *dir, long rounds, int n)
                 bench_die ("the target died: %s", failed[s]);
               continue;
             }
-          *bench_at (&at, r, s) = ms;
-          double p = reported_pause (out);
-          if (isnan (p))
-            apply_pause = 0;
-          *bench_at (&ap, r, s) = p;
-          stalls (&t, t0, t1, bench_at (&as, r, 2 * s),
-                  bench_at (&as, r, 2 * s + 1));
-          usleep (5000);
-
           char *rargv[] = { tool, "-v", "--revert", pidbuf, NULL };
-          t0 = bench_now_ns ();
-          ms = run_tool (rargv, out, sizeof out);
-          t1 = bench_now_ns ();
-          if (ms < 0)
+          if (op_run (&t, rargv, &revert, r, s, out, sizeof out) < 0)
             {
               failure_line (out, failed[s], sizeof failed[s]);
               if (kill (t.pid, 0) != 0)
                 bench_die ("the target died: %s", failed[s]);
               continue;
             }
-          *bench_at (&rt, r, s) = ms;
-          p = reported_pause (out);
-          if (isnan (p))
-            revert_pause = 0;
-          *bench_at (&rp, r, s) = p;
-          stalls (&t, t0, t1, bench_at (&rs, r, 2 * s),
-                  bench_at (&rs, r, 2 * s + 1));
-          usleep (5000);
         }
     }
   stop_target (&t);
@@ -317,13 +389,15 @@ threads_bench (char *tool, char *target, const char *dir, long rounds, int n)
     {
       if (failed[s][0])
         {
-          printf ("NA apply-total-ms@%s %dthreads %s\n", sizes[s], n,
+          printf ("NA apply-total-ms@%s %s %s\n", sizes[s], var,
                   failed[s]);
           continue;
         }
-      print_cells ("apply", n, sizes[s], &at, &ap, &as, s, apply_pause);
-      print_cells ("revert", n, sizes[s], &rt, &rp, &rs, s, revert_pause);
+      print_cells ("apply", var, sizes[s], &apply, s);
+      print_cells ("revert", var, sizes[s], &revert, s);
     }
+  op_free (&apply);
+  op_free (&revert);
 }
 
 static void
@@ -378,9 +452,9 @@ main (int argc, char **argv)
     }
   if (argc < 6)
     bench_die ("usage: bench-apply ULP_APPLY TARGET PATCHDIR ROUNDS "
-               "NTHREADS... | --all ULP_APPLY TARGET PATCHDIR NPROCS");
+               "NTHREADS[:NBUSY]... | --all ULP_APPLY TARGET PATCHDIR NPROCS");
   long rounds = atol (argv[4]);
   for (int i = 5; i < argc; i++)
-    threads_bench (argv[1], argv[2], argv[3], rounds, atoi (argv[i]));
+    threads_bench (argv[1], argv[2], argv[3], rounds, argv[i]);
   return 0;
 }

@@ -17,13 +17,18 @@
        (bench-util.h) of the times.  The API stops no thread, so there
        is no pause to measure here.
 
-   serve NTHREADS
-       For ulp-apply.  Prints "READY" and runs.  Thread 0 records every
-       gap of more than 20 us between two of its iterations.  On
-       SIGUSR1 it reads a line "T0 T1" (CLOCK_MONOTONIC nanoseconds)
-       from standard input and prints "GAP MAX BASE": the longest gap
-       overlapping [T0, T1] and the longest in the window of the same
-       length before T0, in microseconds.  Exits at end of input.
+   serve NTHREADS [NBUSY]
+       For ulp-apply.  Prints "READY" and runs.  Threads 0 .. NBUSY-1
+       (default 1) call the library in a tight loop, the others as
+       above; NBUSY = NTHREADS on a machine with fewer cores is a
+       saturated target, as a loaded server is.  Each busy thread
+       records every gap of more than 20 us between two of its
+       iterations.  On SIGUSR1 thread 0 reads a line "T0 T1"
+       (CLOCK_MONOTONIC nanoseconds) from standard input and prints
+       "GAP MAX": the longest gap any busy thread saw in [T0, T1], in
+       microseconds, each gap clipped to the window (so that a gap
+       that straddles two windows counts in each only for its part in
+       it).  Exits at end of input.
 
    idle
        Calls the library once, prints "READY", and blocks reading
@@ -45,13 +50,19 @@
 
 int gen_call (int i, int x);
 
-/* Gaps thread 0 saw: a ring of (start, end) in ns.  */
-#define NGAPS 65536
-static struct
+/* The gaps each busy thread saw: a ring of (start, end) in ns.  */
+#define NGAPS 16384
+#define MAX_BUSY 64
+struct gap_ring
 {
-  double from, to;
-} gaps[NGAPS];
-static volatile unsigned long ngaps;
+  struct
+  {
+    double from, to;
+  } gap[NGAPS];
+  unsigned long n;
+};
+static struct gap_ring rings[MAX_BUSY];
+static int nbusy = 1;
 static volatile sig_atomic_t report;
 static volatile int stop;
 static volatile long sink;
@@ -63,17 +74,26 @@ on_usr1 (int sig)
   report = 1;
 }
 
-/* The longest gap overlapping [T0, T1], in us.  */
+/* The longest part in [T0, T1] of a gap any busy thread saw, in us.  */
 static double
 max_gap (double t0, double t1)
 {
   double m = 0;
-  unsigned long n = ngaps, first = n > NGAPS ? n - NGAPS : 0;
-  for (unsigned long i = first; i < n; i++)
+  for (int b = 0; b < nbusy; b++)
     {
-      double a = gaps[i % NGAPS].from, b = gaps[i % NGAPS].to;
-      if (b > t0 && a < t1 && b - a > m)
-        m = b - a;
+      struct gap_ring *r = &rings[b];
+      unsigned long n = __atomic_load_n (&r->n, __ATOMIC_ACQUIRE);
+      unsigned long first = n > NGAPS ? n - NGAPS : 0;
+      for (unsigned long i = first; i < n; i++)
+        {
+          double a = r->gap[i % NGAPS].from, z = r->gap[i % NGAPS].to;
+          if (a < t0)
+            a = t0;
+          if (z > t1)
+            z = t1;
+          if (z - a > m)
+            m = z - a;
+        }
     }
   return m / 1e3;
 }
@@ -85,14 +105,16 @@ serve_report (void)
   double t0, t1;
   if (scanf ("%lf %lf", &t0, &t1) != 2)
     exit (0);
-  printf ("GAP %.1f %.1f\n", max_gap (t0, t1), max_gap (2 * t0 - t1, t0));
+  printf ("GAP %.1f\n", max_gap (t0, t1));
   fflush (stdout);
 }
 
-/* Thread 0's loop: call in, note gaps; in serve mode answer reports.  */
+/* A busy thread's loop: call in, note gaps in ring B; thread 0 in
+   serve mode also answers reports.  */
 static void
-busy_loop (int serve)
+busy_loop (int b, int serve)
 {
+  struct gap_ring *r = &rings[b];
   double last = bench_now_ns ();
   int i = 0;
   while (!stop)
@@ -101,10 +123,10 @@ busy_loop (int serve)
       double now = bench_now_ns ();
       if (now - last > 20e3)
         {
-          unsigned long n = ngaps;
-          gaps[n % NGAPS].from = last;
-          gaps[n % NGAPS].to = now;
-          __atomic_store_n (&ngaps, n + 1, __ATOMIC_RELEASE);
+          unsigned long n = r->n;
+          r->gap[n % NGAPS].from = last;
+          r->gap[n % NGAPS].to = now;
+          __atomic_store_n (&r->n, n + 1, __ATOMIC_RELEASE);
         }
       last = now;
       if (serve && report)
@@ -118,8 +140,7 @@ busy_loop (int serve)
 static void *
 busy_thread (void *arg)
 {
-  (void) arg;
-  busy_loop (0);
+  busy_loop ((int) (long) arg, 0);
   return NULL;
 }
 
@@ -139,9 +160,10 @@ sleeper (void *arg)
 static pthread_t *threads;
 static int nthreads;
 
-/* Start threads 1 .. N-1 (sleepers); thread 0 is the caller's.  */
+/* Start threads 1 .. N-1: busy up to NBUSY-1, sleepers after; thread
+   0 is the caller's.  */
 static void
-start_sleepers (int n)
+start_threads (int n)
 {
   nthreads = n;
   threads = calloc (n + 1, sizeof *threads);
@@ -149,7 +171,9 @@ start_sleepers (int n)
   pthread_attr_init (&attr);
   pthread_attr_setstacksize (&attr, 64 * 1024);
   for (long t = 1; t < n; t++)
-    if (pthread_create (&threads[t], &attr, sleeper, (void *) t) != 0)
+    if (pthread_create (&threads[t], &attr,
+                        t < nbusy ? busy_thread : sleeper, (void *) t)
+        != 0)
       bench_die ("cannot start thread %ld of %d", t, n);
   pthread_attr_destroy (&attr);
 }
@@ -168,8 +192,8 @@ static int
 self_mode (int n, long rounds, char **patches)
 {
   /* Thread 0 is a busy thread of its own; the main thread applies.  */
-  start_sleepers (n);
-  if (pthread_create (&threads[0], NULL, busy_thread, NULL) != 0)
+  start_threads (n);
+  if (pthread_create (&threads[0], NULL, busy_thread, (void *) 0) != 0)
     bench_die ("cannot start the busy thread");
   usleep (100 * 1000);
 
@@ -228,19 +252,22 @@ main (int argc, char **argv)
         errno = 0;
       return 0;
     }
-  if (argc == 3 && strcmp (argv[1], "serve") == 0)
+  if ((argc == 3 || argc == 4) && strcmp (argv[1], "serve") == 0)
     {
       int n = atoi (argv[2]);
       if (n < 1)
         bench_die ("bad thread count %s", argv[2]);
+      nbusy = argc == 4 ? atoi (argv[3]) : 1;
+      if (nbusy < 1 || nbusy > n || nbusy > MAX_BUSY)
+        bench_die ("bad busy thread count %s", argv[3]);
       struct sigaction sa;
       memset (&sa, 0, sizeof sa);
       sa.sa_handler = on_usr1;
       sigaction (SIGUSR1, &sa, NULL);
-      start_sleepers (n);
+      start_threads (n);
       usleep (50 * 1000);
       printf ("READY\n");
-      busy_loop (1);
+      busy_loop (0, 1);
       return 0;
     }
   if (argc == 7 && strcmp (argv[1], "self") == 0)
@@ -252,5 +279,5 @@ main (int argc, char **argv)
       return self_mode (n, rounds, argv + 4);
     }
   bench_die ("usage: bench-target self NTHREADS ROUNDS P1 P100 P1000 | "
-             "serve NTHREADS | idle");
+             "serve NTHREADS [NBUSY] | idle");
 }

@@ -380,7 +380,7 @@ done
 if test -x "$TOOLS/ulp-apply"; then
   say "apply: ulp-apply, $BENCH_APPLY_ROUNDS rounds"
   ./bench-apply "$TOOLS/ulp-apply" ./bench-target $gen \
-    "$BENCH_APPLY_ROUNDS" 1 4 16 512 >> "$raw" || na "apply all bench-apply failed"
+    "$BENCH_APPLY_ROUNDS" 1 4 16 512 4:4 >> "$raw" || na "apply all bench-apply failed"
   ./bench-apply --all "$TOOLS/ulp-apply" ./bench-target $gen 200 >> "$raw" \
     || na "all-ms@200 200procs bench-apply --all failed"
 else
