@@ -69,6 +69,7 @@ ulp_lock (void)
   pthread_once (&fork_once, register_fork_handlers);
   pthread_mutex_lock (&api_lock);
   __atomic_store_n (&lock_owner, ulp_gettid (), __ATOMIC_RELAXED);
+  ulp_code_session_begin ();
   elf_version (EV_CURRENT);
   ulp_objects_scan ();
   pid_t pid = getpid ();
@@ -85,6 +86,7 @@ ulp_lock (void)
 void
 ulp_unlock (void)
 {
+  ulp_code_session_end ();
   __atomic_store_n (&lock_owner, 0, __ATOMIC_RELAXED);
   pthread_mutex_unlock (&api_lock);
 }

@@ -76,6 +76,124 @@ open_mem (struct ulp_error *err)
   return 0;
 }
 
+/* A write session (ulp_code_session_begin): the mappings made writable
+   for it, each whole, with the protection they get back at its end.
+   Each mprotect of code that other threads run costs a TLB shootdown,
+   an interrupt of every other CPU the process runs on, and waits for
+   them all; in a virtual machine tens of microseconds.  An apply writes
+   a function's pre-entry area and entry, its stubs and the patch's
+   relocated code, each write once to unprotect and once to protect
+   again: per function most of an in-process apply's time.  In a
+   session each mapping written is made writable once and protected
+   again once.  */
+#define SESSION_MAX 32
+
+static struct
+{
+  uintptr_t lo, hi;
+  int prot;
+} session[SESSION_MAX];
+static size_t nsession;
+static unsigned session_depth;
+
+void
+ulp_code_session_begin (void)
+{
+  session_depth++;
+}
+
+void
+ulp_code_session_end (void)
+{
+  if (session_depth == 0 || --session_depth > 0)
+    return;
+  /* Failure leaves the mapping writable, which is still correct code.  */
+  for (size_t i = 0; i < nsession; i++)
+    mprotect ((void *) session[i].lo, session[i].hi - session[i].lo,
+              session[i].prot);
+  nsession = 0;
+}
+
+static bool
+in_session (uintptr_t lo, uintptr_t hi)
+{
+  for (size_t i = 0; i < nsession; i++)
+    if (lo >= session[i].lo && hi <= session[i].hi)
+      return true;
+  return false;
+}
+
+/* The mapping of this process holding [LO, HI), from /proc/self/maps:
+   its bounds and protection.  False when no one mapping holds it all.
+   Read with read(2) into a buffer on the stack: no stdio, no malloc.  */
+static bool
+find_mapping (uintptr_t lo, uintptr_t hi, uintptr_t *start, uintptr_t *end,
+              int *prot)
+{
+  int fd = open ("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  char buf[8192];
+  size_t have = 0;
+  bool found = false, done = false;
+  while (!found && !done)
+    {
+      ssize_t r = read (fd, buf + have, sizeof buf - 1 - have);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        done = true;
+      else
+        have += (size_t) r;
+      buf[have] = '\0';
+      char *line = buf, *nl;
+      while (!found && (nl = strchr (line, '\n')))
+        {
+          unsigned long a, b;
+          char perms[5];
+          if (sscanf (line, "%lx-%lx %4s", &a, &b, perms) == 3
+              && a <= lo && hi <= b)
+            {
+              *start = a;
+              *end = b;
+              *prot = (perms[0] == 'r' ? PROT_READ : 0)
+                      | (perms[1] == 'w' ? PROT_WRITE : 0)
+                      | (perms[2] == 'x' ? PROT_EXEC : 0);
+              found = true;
+            }
+          line = nl + 1;
+        }
+      /* Keep the partial last line for the next read.  */
+      size_t rest = have - (size_t) (line - buf);
+      memmove (buf, line, rest);
+      have = rest;
+      if (have == sizeof buf - 1)
+        have = 0;   /* a line longer than the buffer: skip it.  */
+    }
+  close (fd);
+  return found;
+}
+
+/* In a session, make the whole mapping holding [LO, HI) writable, if
+   its protection is PROT, and remember it.  */
+static bool
+session_unprotect (uintptr_t lo, uintptr_t hi, int prot)
+{
+  if (nsession == SESSION_MAX)
+    return false;
+  uintptr_t start, end;
+  int now;
+  if (!find_mapping (lo, hi, &start, &end, &now) || now != prot)
+    return false;
+  if (mprotect ((void *) start, end - start, prot | PROT_WRITE) != 0)
+    return false;
+  session[nsession].lo = start;
+  session[nsession].hi = end;
+  session[nsession].prot = prot;
+  nsession++;
+  return true;
+}
+
 /* Make [ADDR, ADDR+N) writable, keeping PROT.  False when refused.  */
 
 static bool
@@ -85,6 +203,9 @@ unprotect (uintptr_t addr, size_t n, int prot)
     return false;
   uintptr_t lo = addr & ~(PAGE - 1);
   uintptr_t hi = (addr + n + PAGE - 1) & ~(PAGE - 1);
+  if (session_depth > 0
+      && (in_session (lo, hi) || session_unprotect (lo, hi, prot)))
+    return true;
   if (mprotect ((void *) lo, hi - lo, prot | PROT_WRITE) == 0)
     return true;
   if (errno == EACCES || errno == EPERM)
@@ -97,6 +218,9 @@ reprotect (uintptr_t addr, size_t n, int prot)
 {
   uintptr_t lo = addr & ~(PAGE - 1);
   uintptr_t hi = (addr + n + PAGE - 1) & ~(PAGE - 1);
+  /* A session's mapping is protected again at its end.  */
+  if (session_depth > 0 && in_session (lo, hi))
+    return;
   /* Failure leaves the page writable, which is still correct code.  */
   mprotect ((void *) lo, hi - lo, prot);
 }

@@ -444,6 +444,13 @@ ULP_HIDDEN int ulp_code_write (void *addr, const void *bytes, size_t n,
 ULP_HIDDEN int ulp_code_store16 (void *addr, uint16_t val, int prot,
                                  struct ulp_error *err);
 
+/* A write session: between these, each mapping code is written into
+   is made writable once, whole, and protected again at the end
+   (text-write.c says why).  Sessions nest; ulp_lock begins one and
+   ulp_unlock ends it, so every operation of the runtime is one.  */
+ULP_HIDDEN void ulp_code_session_begin (void);
+ULP_HIDDEN void ulp_code_session_end (void);
+
 /* How code was written last: "mprotect", "proc-mem", or "none".  */
 ULP_HIDDEN const char *ulp_code_write_method (void);
 
