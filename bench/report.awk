@@ -414,11 +414,11 @@ END {
           # a saturated target's threads stall anyway (its quiet
           # window shows how long), so only its end to end is judged.
           t = ""
-          sv = (ks in have) ? med[ks] : ""
+          stallv = (ks in have) ? med[ks] : ""
           if (busy == 1) {
-            if (size == "1" && nt == 4) t = "stall <= 0.2: " verdict(sv, 0.2)
-            else if (size == "1000" && nt != 512) t = "stall <= 1: " verdict(sv, 1)
-            else if (nt == 512) t = "stall <= 2: " verdict(sv, 2)
+            if (size == "1" && nt == 4) t = "stall <= 0.2: " verdict(stallv, 0.2)
+            else if (size == "1000" && nt != 512) t = "stall <= 1: " verdict(stallv, 1)
+            else if (nt == 512) t = "stall <= 2: " verdict(stallv, 2)
           }
           if (size == "1" && busy > 1) t = "total <= 5: " verdict(med[kt], 5)
           else if (size == "1" && nt != 512) t = t (t == "" ? "" : "; ") "total <= 2: " verdict(med[kt], 2)
