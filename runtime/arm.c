@@ -18,6 +18,12 @@
    before the arming would not be known to be inside), can disarm the
    object again and leave it as it was.
 
+   An object loaded while the runtime is there is armed as it loads
+   (ulp_object_loaded), when no thread can be inside it yet; in a
+   process with a single thread, only when that thread starts a second
+   one (ulp_arm_deferred, from the pthread_create wrapper), so that a
+   single-threaded process that is never patched pays nothing.
+
    A thread that entered the object while it was unarmed is inside
    without its state saying so.  The runtime cannot see other threads'
    stacks; ulp-apply can, and checks them between the arming and the
@@ -454,6 +460,10 @@ ulp_obj_arm_for_apply (struct ulp_obj *h, struct ulp_error *err)
   return ulp_obj_arm (h, err);
 }
 
+/* Whether an object was left unarmed at load (see ulp_arm_deferred):
+   read without the lock by every pthread_create.  */
+static bool any_deferred;
+
 void
 ulp_object_loaded (struct ulp_object_state *o)
 {
@@ -469,9 +479,47 @@ ulp_object_loaded (struct ulp_object_state *o)
   for (struct ulp_obj *h = ulp_objects (); h; h = h->next)
     if (h->alive && h->o == o)
       {
-        struct ulp_error err;
-        ulp_obj_arm (h, &err);
+        /* A process with one thread pays nothing for tracking until it
+           starts another (or is patched): a single-threaded program
+           that never is runs the same instructions as without the
+           runtime.  Until then no other thread can enter unseen.  */
+        if (other_threads_p ())
+          {
+            struct ulp_error err;
+            ulp_obj_arm (h, &err);
+          }
+        else
+          {
+            h->arm_deferred = true;
+            __atomic_store_n (&any_deferred, true, __ATOMIC_RELEASE);
+          }
         break;
       }
+  ulp_unlock ();
+}
+
+void
+ulp_arm_deferred (void)
+{
+  if (!__atomic_load_n (&any_deferred, __ATOMIC_ACQUIRE)
+      || ulp_lock_held_by_self ())
+    return;
+  ulp_lock ();
+  /* Another thread than this one and the worker (a thread started
+     without pthread_create) could be inside unseen: leave the objects
+     to ulp-apply's check of every stack, as if the runtime had come
+     late.  */
+  bool alone = !other_threads_p ();
+  for (struct ulp_obj *h = ulp_objects (); h; h = h->next)
+    if (h->alive && h->arm_deferred)
+      {
+        h->arm_deferred = false;
+        if (alone)
+          {
+            struct ulp_error err;
+            ulp_obj_arm (h, &err);
+          }
+      }
+  __atomic_store_n (&any_deferred, false, __ATOMIC_RELEASE);
   ulp_unlock ();
 }

@@ -473,7 +473,11 @@ start_worker (void)
   if (e == 0)
     {
       pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
-      e = pthread_create (&thread, &attr, worker_main, NULL);
+      /* Not through the wrapper: the worker runs no object's code, and
+         the thread starting it may be one ulp-apply made call in, whose
+         stack its own unwinding cannot see through (ulp_arm_deferred
+         would arm with it).  */
+      e = ulp_real_pthread_create (&thread, &attr, worker_main, NULL);
       pthread_attr_destroy (&attr);
     }
   pthread_sigmask (SIG_SETMASK, &old, NULL);

@@ -780,6 +780,9 @@ __attribute__ ((visibility ("default"))) int
 pthread_create (pthread_t *th, const pthread_attr_t *attr,
                 void *(*start) (void *), void *arg)
 {
+  /* Objects loaded while the process had one thread are armed now,
+     before a second one can enter them.  */
+  ulp_arm_deferred ();
   /* Also before the first patch: one may land while the new thread
      runs.  */
     {

@@ -182,8 +182,11 @@ struct ulp_obj
   char *untracked_names[ULP_UNTRACKED_SHOWN];
 
   /* Arming of the tracked entries (arm.c): their sites and the bytes
-     each had, found at the first arming.  */
+     each had, found at the first arming.  ARM_DEFERRED: loaded while
+     the process had one thread, and left unarmed until it starts a
+     second one (ulp_arm_deferred).  */
   bool armed;
+  bool arm_deferred;
   uintptr_t *arm_sites;
   uint16_t *arm_orig;
   uint16_t *arm_jumps;   /* each site's armed form.  */
@@ -251,6 +254,13 @@ ULP_HIDDEN int ulp_obj_arm (struct ulp_obj *h, struct ulp_error *err);
    when H has unarmed entries and other threads exist (arm.c).  */
 ULP_HIDDEN int ulp_obj_arm_for_apply (struct ulp_obj *h,
                                       struct ulp_error *err);
+
+/* Arm the objects left unarmed at load (ulp_object_loaded) because the
+   process had one thread: called by the pthread_create wrapper before
+   the process's next thread starts, on the thread creating it, which
+   is then the only one that can be inside them (its own stack says
+   whether it is).  Cheap when nothing is deferred.  */
+ULP_HIDDEN void ulp_arm_deferred (void);
 
 /* Whether H's tracked entries track now: armed, or built eager.  */
 ULP_HIDDEN bool ulp_obj_armed_p (struct ulp_obj *h);
