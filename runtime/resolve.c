@@ -35,6 +35,54 @@ rec_str (const int32_t *field)
   return (const char *) ulp_ref (field);
 }
 
+/* The record of H that NAME (in UNIT, when not NULL) means, by the rule
+   of ulp-linkage.h, among its functions and clones, and its variables
+   too when VARS.  *COLD and *VAR (when not NULL) get a cold part and a
+   variable of that name, for the messages.  1 with *FOUND, 0 when there
+   is none, -1 with *ERR when two could be meant (SHOWN names the symbol
+   there).  */
+
+static int
+find_record (struct ulp_obj *h, const char *name, const char *shown,
+             const char *unit, bool vars, const struct ulp_record **found,
+             const struct ulp_record **cold, const struct ulp_record **var,
+             struct ulp_error *err)
+{
+  struct ulp_linkage l;
+  ulp_linkage_init (&l);
+  for (size_t i = 0; i < h->nrecords; i++)
+    {
+      const struct ulp_record *r = ulp_obj_record (h, i);
+      const char *rn = rec_str (&r->name);
+      if (!rn || strcmp (rn, name) != 0
+          || !ulp_unit_matches (rec_str (&r->unit), unit))
+        continue;
+      if (r->kind == ULP_KIND_COLD && cold)
+        *cold = r;
+      if (r->kind == ULP_KIND_VARIABLE && var)
+        *var = r;
+      if (r->kind == ULP_KIND_FUNCTION || r->kind == ULP_KIND_CLONE
+          || (vars && r->kind == ULP_KIND_VARIABLE))
+        ulp_linkage_add (&l, (uintptr_t) ulp_ref (&r->addr),
+                         (r->flags & ULP_F_GLOBAL) != 0, r);
+    }
+  const void *item, *other_item;
+  int chosen = ulp_linkage_choose (&l, unit != NULL, &item, &other_item);
+  *found = item;
+  if (chosen < 0)
+    {
+      const struct ulp_record *other = other_item;
+      const char *u1 = rec_str (&(*found)->unit);
+      const char *u2 = rec_str (&other->unit);
+      *found = NULL;
+      return ulp_fail (err, ULP_E_NO_FUNCTION,
+                       "%s: ambiguous in %s: defined in %s and %s; name "
+                       "the unit", shown, h->soname, u1 ? u1 : "?",
+                       u2 ? u2 : "?");
+    }
+  return chosen;
+}
+
 /* ulp_find_function, naming the function SHOWN in messages: a
    replacement of an exported function names the function, and what it
    replaces is its body.  */
@@ -43,44 +91,10 @@ static const struct ulp_record *
 find_function (struct ulp_obj *h, const char *name, const char *shown,
                const char *unit, struct ulp_error *err)
 {
-  const struct ulp_record *cold = NULL, *var = NULL;
-  struct ulp_linkage l;
-  ulp_linkage_init (&l);
-  for (size_t i = 0; i < h->nrecords; i++)
-    {
-      const struct ulp_record *r = ulp_obj_record (h, i);
-      const char *rn = rec_str (&r->name);
-      if (!rn || strcmp (rn, name) != 0)
-        continue;
-      if (!ulp_unit_matches (rec_str (&r->unit), unit))
-        continue;
-      if (r->kind == ULP_KIND_COLD)
-        {
-          cold = r;
-          continue;
-        }
-      if (r->kind == ULP_KIND_VARIABLE)
-        {
-          var = r;
-          continue;
-        }
-      if (r->kind != ULP_KIND_FUNCTION && r->kind != ULP_KIND_CLONE)
-        continue;
-      ulp_linkage_add (&l, (uintptr_t) ulp_ref (&r->addr),
-                       (r->flags & ULP_F_GLOBAL) != 0, r);
-    }
-  const void *item, *other_item;
-  int chosen = ulp_linkage_choose (&l, unit != NULL, &item, &other_item);
-  const struct ulp_record *found = item;
-  if (chosen < 0)
-    {
-      const struct ulp_record *other = other_item;
-      const char *u1 = rec_str (&found->unit), *u2 = rec_str (&other->unit);
-      ulp_fail (err, ULP_E_NO_FUNCTION,
-                "%s: ambiguous in %s: defined in %s and %s; name the unit",
-                shown, h->soname, u1 ? u1 : "?", u2 ? u2 : "?");
-      return NULL;
-    }
+  const struct ulp_record *found, *cold = NULL, *var = NULL;
+  if (find_record (h, name, shown, unit, false, &found, &cold, &var, err)
+      < 0)
+    return NULL;
   if (!found)
     {
       if (cold)
@@ -220,33 +234,9 @@ int
 ulp_find_symbol (struct ulp_obj *h, const char *name, const char *unit,
                  uintptr_t *addr, struct ulp_error *err)
 {
-  struct ulp_linkage l;
-  ulp_linkage_init (&l);
-  for (size_t i = 0; i < h->nrecords; i++)
-    {
-      const struct ulp_record *r = ulp_obj_record (h, i);
-      const char *rn = rec_str (&r->name);
-      if (!rn || strcmp (rn, name) != 0
-          || !ulp_unit_matches (rec_str (&r->unit), unit))
-        continue;
-      if (r->kind != ULP_KIND_FUNCTION && r->kind != ULP_KIND_CLONE
-          && r->kind != ULP_KIND_VARIABLE)
-        continue;
-      ulp_linkage_add (&l, (uintptr_t) ulp_ref (&r->addr),
-                       (r->flags & ULP_F_GLOBAL) != 0, r);
-    }
-  const void *item, *other_item;
-  int chosen = ulp_linkage_choose (&l, unit != NULL, &item, &other_item);
-  const struct ulp_record *found = item;
-  if (chosen < 0)
-    {
-      const struct ulp_record *other = other_item;
-      const char *u1 = rec_str (&found->unit), *u2 = rec_str (&other->unit);
-      return ulp_fail (err, ULP_E_NO_FUNCTION,
-                       "%s: ambiguous in %s: defined in %s and %s; name "
-                       "the unit", name, h->soname, u1 ? u1 : "?",
-                       u2 ? u2 : "?");
-    }
+  const struct ulp_record *found;
+  if (find_record (h, name, name, unit, true, &found, NULL, NULL, err) < 0)
+    return -1;
   if (found)
     {
       if (found->kind == ULP_KIND_VARIABLE && (found->flags & ULP_F_TLS))
