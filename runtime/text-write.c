@@ -102,15 +102,30 @@ ulp_code_session_begin (void)
   session_depth++;
 }
 
+static bool find_mapping (uintptr_t lo, uintptr_t hi, uintptr_t *start,
+                          uintptr_t *end, int *prot);
+
 void
 ulp_code_session_end (void)
 {
   if (session_depth == 0 || --session_depth > 0)
     return;
-  /* Failure leaves the mapping writable, which is still correct code.  */
   for (size_t i = 0; i < nsession; i++)
-    mprotect ((void *) session[i].lo, session[i].hi - session[i].lo,
-              session[i].prot);
+    {
+      /* Only a mapping still as the session left it: one unmapped in
+         the meantime (a patch's code, after a failed apply) may have
+         made room for another object's, whose protection is not
+         ours to set.  */
+      uintptr_t start, end;
+      int now;
+      if (!find_mapping (session[i].lo, session[i].hi, &start, &end, &now)
+          || now != (session[i].prot | PROT_WRITE))
+        continue;
+      /* Failure leaves the mapping writable, which is still correct
+         code.  */
+      mprotect ((void *) session[i].lo, session[i].hi - session[i].lo,
+                session[i].prot);
+    }
   nsession = 0;
 }
 
