@@ -102,29 +102,100 @@ ulp_code_session_begin (void)
   session_depth++;
 }
 
-static bool find_mapping (uintptr_t lo, uintptr_t hi, uintptr_t *start,
-                          uintptr_t *end, int *prot);
+/* Call FN (START, END, PROT, ARG) for each mapping of this process, in
+   /proc/self/maps order, until it returns false.  Read with read(2)
+   into a buffer on the stack: no stdio, no malloc.  */
+static void
+scan_maps (bool (*fn) (uintptr_t, uintptr_t, int, void *), void *arg)
+{
+  int fd = open ("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  char buf[8192];
+  size_t have = 0;
+  bool go = true, done = false;
+  while (go && !done)
+    {
+      ssize_t r = read (fd, buf + have, sizeof buf - 1 - have);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        done = true;
+      else
+        have += (size_t) r;
+      buf[have] = '\0';
+      char *line = buf, *nl;
+      while (go && (nl = strchr (line, '\n')))
+        {
+          unsigned long a, b;
+          char perms[5];
+          if (sscanf (line, "%lx-%lx %4s", &a, &b, perms) == 3)
+            go = fn (a, b,
+                     (perms[0] == 'r' ? PROT_READ : 0)
+                     | (perms[1] == 'w' ? PROT_WRITE : 0)
+                     | (perms[2] == 'x' ? PROT_EXEC : 0), arg);
+          line = nl + 1;
+        }
+      /* Keep the partial last line for the next read.  */
+      size_t rest = have - (size_t) (line - buf);
+      memmove (buf, line, rest);
+      have = rest;
+      if (have == sizeof buf - 1)
+        have = 0;   /* a line longer than the buffer: skip it.  */
+    }
+  close (fd);
+}
+
+struct range_prot
+{
+  uintptr_t lo, hi;
+  int prot;
+  bool found;
+  uintptr_t start, end;
+  int now;
+};
+
+static bool
+holding (uintptr_t a, uintptr_t b, int prot, void *arg)
+{
+  struct range_prot *q = arg;
+  if (a > q->lo || q->hi > b)
+    return true;
+  q->found = true;
+  q->start = a;
+  q->end = b;
+  q->now = prot;
+  return false;
+}
+
+/* Protect again with Q->PROT every part of [Q->LO, Q->HI) that is still
+   writable code (Q->PROT plus PROT_WRITE).  */
+static bool
+reprotect_part (uintptr_t a, uintptr_t b, int prot, void *arg)
+{
+  struct range_prot *q = arg;
+  if (b <= q->lo || a >= q->hi || prot != (q->prot | PROT_WRITE))
+    return true;
+  uintptr_t lo = a > q->lo ? a : q->lo, hi = b < q->hi ? b : q->hi;
+  /* Failure leaves the part writable, which is still correct code.  */
+  mprotect ((void *) lo, hi - lo, q->prot);
+  return true;
+}
 
 void
 ulp_code_session_end (void)
 {
   if (session_depth == 0 || --session_depth > 0)
     return;
+  /* Part by part, as the mappings are now: one made writable may since
+     have merged with a neighbour made writable too, or lost a part
+     (a patch's code unmapped after a failed apply), and a mapping put
+     in the place of one unmapped is not ours to protect.  */
   for (size_t i = 0; i < nsession; i++)
     {
-      /* Only a mapping still as the session left it: one unmapped in
-         the meantime (a patch's code, after a failed apply) may have
-         made room for another object's, whose protection is not
-         ours to set.  */
-      uintptr_t start, end;
-      int now;
-      if (!find_mapping (session[i].lo, session[i].hi, &start, &end, &now)
-          || now != (session[i].prot | PROT_WRITE))
-        continue;
-      /* Failure leaves the mapping writable, which is still correct
-         code.  */
-      mprotect ((void *) session[i].lo, session[i].hi - session[i].lo,
-                session[i].prot);
+      struct range_prot q = { .lo = session[i].lo, .hi = session[i].hi,
+                              .prot = session[i].prot };
+      scan_maps (reprotect_part, &q);
     }
   nsession = 0;
 }
@@ -138,72 +209,24 @@ in_session (uintptr_t lo, uintptr_t hi)
   return false;
 }
 
-/* The mapping of this process holding [LO, HI), from /proc/self/maps:
-   its bounds and protection.  False when no one mapping holds it all.
-   Read with read(2) into a buffer on the stack: no stdio, no malloc.  */
-static bool
-find_mapping (uintptr_t lo, uintptr_t hi, uintptr_t *start, uintptr_t *end,
-              int *prot)
-{
-  int fd = open ("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return false;
-  char buf[8192];
-  size_t have = 0;
-  bool found = false, done = false;
-  while (!found && !done)
-    {
-      ssize_t r = read (fd, buf + have, sizeof buf - 1 - have);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r <= 0)
-        done = true;
-      else
-        have += (size_t) r;
-      buf[have] = '\0';
-      char *line = buf, *nl;
-      while (!found && (nl = strchr (line, '\n')))
-        {
-          unsigned long a, b;
-          char perms[5];
-          if (sscanf (line, "%lx-%lx %4s", &a, &b, perms) == 3
-              && a <= lo && hi <= b)
-            {
-              *start = a;
-              *end = b;
-              *prot = (perms[0] == 'r' ? PROT_READ : 0)
-                      | (perms[1] == 'w' ? PROT_WRITE : 0)
-                      | (perms[2] == 'x' ? PROT_EXEC : 0);
-              found = true;
-            }
-          line = nl + 1;
-        }
-      /* Keep the partial last line for the next read.  */
-      size_t rest = have - (size_t) (line - buf);
-      memmove (buf, line, rest);
-      have = rest;
-      if (have == sizeof buf - 1)
-        have = 0;   /* a line longer than the buffer: skip it.  */
-    }
-  close (fd);
-  return found;
-}
-
 /* In a session, make the whole mapping holding [LO, HI) writable, if
-   its protection is PROT, and remember it.  */
+   its protection is PROT, and remember it.  A mapping already writable
+   code is one this session made so (it merged with a neighbour since):
+   it is remembered too.  */
 static bool
 session_unprotect (uintptr_t lo, uintptr_t hi, int prot)
 {
   if (nsession == SESSION_MAX)
     return false;
-  uintptr_t start, end;
-  int now;
-  if (!find_mapping (lo, hi, &start, &end, &now) || now != prot)
+  struct range_prot q = { .lo = lo, .hi = hi };
+  scan_maps (holding, &q);
+  if (!q.found || (q.now != prot && q.now != (prot | PROT_WRITE)))
     return false;
-  if (mprotect ((void *) start, end - start, prot | PROT_WRITE) != 0)
+  if (q.now == prot
+      && mprotect ((void *) q.start, q.end - q.start, prot | PROT_WRITE) != 0)
     return false;
-  session[nsession].lo = start;
-  session[nsession].hi = end;
+  session[nsession].lo = q.start;
+  session[nsession].hi = q.end;
   session[nsession].prot = prot;
   nsession++;
   return true;
