@@ -224,13 +224,43 @@ find_thread (struct pt_thread *v, size_t n, pid_t tid)
   return NULL;
 }
 
+/* Write REQUEST (LEN bytes with its NUL) and then the low byte of SEQ
+   into the mailbox of T, whose worker is interrupted.  0, or the errno
+   value of the failure.  */
+static int
+write_request (struct target *t, const char *request, size_t len,
+               uint32_t seq)
+{
+  unsigned char seq_byte = seq & 0xff;
+  if (target_write (t, t->control + OFF (request), request, len) < 0
+      || target_write (t, t->control + OFF (request_seq), &seq_byte, 1) < 0)
+    return errno;
+  return 0;
+}
+
 /* Attach to and stop the threads of the request: every thread with
    O->STOP_ALL, else WORKER and HIJACK.  0 with *TH and *NTH, or -1
-   with *OC and none left stopped.  */
+   with *OC and none left stopped.
+
+   When REQUEST is not NULL (the worker alone is stopped: not with
+   O->STOP_ALL), it is written, with SEQ, while the worker comes to its
+   stop, and the worker's priority raised (priority.h); *WRITE_ERR gets
+   the errno value of a failed write, or 0.  The request is committed by
+   the one-byte write of SEQ, whether the worker is stopped yet or not:
+   it reads a request only once REQUEST_SEQ has changed, and the
+   previous one was served (mailbox_send waited for it).  Interrupted
+   before the write, the worker comes back from its stop, when we let
+   it go or die, to a futex wait that sees the new REQUEST_SEQ: a
+   request written is always served, and the raise, made only after the
+   write, never outlives it.  Writing before the stop rather than after
+   lets the worker, raised, take its stop and its request without
+   waiting twice for the scheduler.  */
 static int
 stop_threads (struct target *t, const struct mailbox_opts *o, pid_t worker,
-              pid_t hijack, uint64_t deadline, struct pt_thread **th,
-              size_t *nth, uint64_t *t0, struct outcome *oc)
+              pid_t hijack, uint64_t deadline, const char *request,
+              size_t len, uint32_t seq, int *write_err,
+              struct pt_thread **th, size_t *nth, uint64_t *t0,
+              struct outcome *oc)
 {
   *th = NULL;
   *nth = 0;
@@ -260,6 +290,12 @@ stop_threads (struct target *t, const struct mailbox_opts *o, pid_t worker,
   *t0 = pt_now_ns ();
   for (size_t i = 0; i < *nth; i++)
     pt_interrupt (&(*th)[i]);
+  if (request)
+    {
+      *write_err = write_request (t, request, len, seq);
+      if (*write_err == 0)
+        priority_raise_worker (worker);
+    }
   for (size_t i = 0; i < *nth; i++)
     if (pt_wait_stop (t->pid, &(*th)[i], deadline, oc) < 0)
       {
@@ -267,70 +303,6 @@ stop_threads (struct target *t, const struct mailbox_opts *o, pid_t worker,
         free (*th);
         return -1;
       }
-  return 0;
-}
-
-/* Write REQUEST (LEN bytes with its NUL) and then the low byte of SEQ
-   into the mailbox of T, whose worker is stopped.  0, or the errno
-   value of the failure.  */
-static int
-write_request (struct target *t, const char *request, size_t len,
-               uint32_t seq)
-{
-  unsigned char seq_byte = seq & 0xff;
-  if (target_write (t, t->control + OFF (request), request, len) < 0
-      || target_write (t, t->control + OFF (request_seq), &seq_byte, 1) < 0)
-    return errno;
-  return 0;
-}
-
-/* Stop the worker alone (the default), writing the request while it
-   comes to its stop: attach, interrupt, write REQUEST and SEQ, raise the
-   worker's priority (priority.h), then wait for the stop.  The request
-   is committed by the one-byte write of SEQ, whether the worker is
-   stopped yet or not: it reads a request only once REQUEST_SEQ has
-   changed, and the previous one was served (mailbox_send waited for
-   it).  Interrupted before the write, the worker comes back from its
-   stop, when we let it go or die, to a futex wait that sees the new
-   REQUEST_SEQ: a request written is always served, and the raise, made
-   only after the write, never outlives it.  Writing before the stop
-   rather than after lets the worker, raised, take its stop and its
-   request without waiting twice for the scheduler.  0 with *TH, *NTH
-   and *WRITE_ERR (the errno value of a failed write, or 0), or -1 with
-   *OC and nothing left stopped.  */
-static int
-stop_worker_writing (struct target *t, pid_t worker, const char *request,
-                     size_t len, uint32_t seq, uint64_t deadline,
-                     struct pt_thread **th, size_t *nth, uint64_t *t0,
-                     int *write_err, struct outcome *oc)
-{
-  *th = NULL;
-  *nth = 0;
-  *write_err = 0;
-  *t0 = pt_now_ns ();
-  if (add_thread (th, nth, worker) < 0)
-    return outcome_fail (oc, ULP_EXIT_FAIL, "out of memory");
-  struct pt_thread *wt = &(*th)[0];
-  if (pt_seize (t->pid, wt, oc) < 0)
-    {
-      free (*th);
-      *th = NULL;
-      if (oc->status == ULP_EXIT_PERMISSION)
-        return target_seize_denied (t, worker, oc);
-      return -1;
-    }
-  *t0 = pt_now_ns ();
-  pt_interrupt (wt);
-  *write_err = write_request (t, request, len, seq);
-  if (*write_err == 0)
-    priority_raise_worker (worker);
-  if (pt_wait_stop (t->pid, wt, deadline, oc) < 0)
-    {
-      pt_detach_all (*th, *nth);
-      free (*th);
-      *th = NULL;
-      return -1;
-    }
   return 0;
 }
 
@@ -402,10 +374,8 @@ mailbox_send (struct target *t, const char *request,
   struct pt_thread *th;
   size_t nth;
   uint64_t t0;
-  if (early ? stop_worker_writing (t, worker, request, len, seq, deadline,
-                                   &th, &nth, &t0, &e, oc) < 0
-            : stop_threads (t, o, worker, hijack, deadline, &th, &nth, &t0,
-                            oc) < 0)
+  if (stop_threads (t, o, worker, hijack, deadline, early ? request : NULL,
+                    len, seq, &e, &th, &nth, &t0, oc) < 0)
     return -1;
   uint64_t t1 = pt_now_ns ();
   tm->attach = t1 - t0;
