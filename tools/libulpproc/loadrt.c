@@ -550,6 +550,23 @@ loadrt_start_worker (struct target *t, uint64_t deadline_ns,
   if (call_at_safe_point (t, "start the runtime's worker", t->start, 0,
                           NULL, deadline_ns, test_hook, tm, oc) < 0)
     return -1;
+  /* ulp_control_start waits for the new worker to publish its id, but
+     not forever: a process stopped meanwhile (SIGSTOP) holds the worker
+     before it does.  Wait for it, and say when the process is stopped.  */
   struct ulp_control hdr;
-  return mailbox_check (t, &hdr, oc);
+  for (;;)
+    {
+      if (mailbox_published (t, &hdr, oc) < 0)
+        return -1;
+      if (hdr.worker_tid != 0)
+        return mailbox_check (t, &hdr, oc);
+      struct proc_status st;
+      if (procfs_status (t->pid, 0, &st) == 0 && st.state == 'T')
+        return outcome_fail (oc, ULP_EXIT_FAIL, "the process is stopped "
+                             "(SIGSTOP or similar): continue it first");
+      if (pt_now_ns () >= deadline_ns)
+        return mailbox_check (t, &hdr, oc);
+      struct timespec ts = { 0, 1000000 };
+      nanosleep (&ts, NULL);
+    }
 }
