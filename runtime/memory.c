@@ -25,7 +25,7 @@
    it (threads.c), the test that also decides when a reverted patch's
    code may be unloaded: windows hold no loop and no blocking system
    call.  A chunk of stubs is unmapped once every stub in it is freed
-   and another chunk is in use, so that the mappings and the memory of
+   and another chunk is left, so that the mappings and the memory of
    a process that is patched and reverted for ever stay bounded.  */
 
 #include <config.h>
@@ -157,56 +157,97 @@ ulp_slot_alloc (struct ulp_obj *h, struct ulp_error *err)
   return &h->slot_page[h->slots_used++];
 }
 
-/* The stub arena: 64 KiB read+execute chunks, the newest first.  */
+/* The stub arena: 64 KiB read+execute chunks, oldest first, each with
+   a bitmap of its 64-byte units.  A stub takes the first run of free
+   units that fits, in the oldest chunk that has one, so the stubs in
+   use gather in the oldest chunks and a newer chunk empties and is
+   unmapped.  A bump allocator would let one long-lived stub (the
+   table of a function that a thread blocked inside its object still
+   needs) keep a chunk mapped while newer stubs go to a new chunk, and
+   the process would hold one more mapping at every such moment.  */
 
 #define CHUNK (64 * 1024UL)
-#define STUB_ALIGN(n) (((n) + 63) & ~(size_t) 63)
+#define UNIT 64
+#define UNITS (CHUNK / UNIT)
+#define STUB_ALIGN(n) (((n) + UNIT - 1) & ~(size_t) (UNIT - 1))
 
 struct chunk
 {
   struct chunk *next;
   unsigned char *base;
-  size_t used, freed;
+  size_t units_used;
+  uint64_t used[UNITS / 64];  /* bit I: unit I is part of a stub.  */
 };
 
 static struct chunk *chunks;
 static size_t total_bytes, retired_count, retired_bytes, reclaimed_bytes;
 
+static bool
+unit_used (const struct chunk *c, size_t i)
+{
+  return (c->used[i / 64] >> (i % 64)) & 1;
+}
+
+static void
+mark_units (struct chunk *c, size_t first, size_t n, bool used)
+{
+  for (size_t i = first; i < first + n; i++)
+    if (used)
+      c->used[i / 64] |= (uint64_t) 1 << (i % 64);
+    else
+      c->used[i / 64] &= ~((uint64_t) 1 << (i % 64));
+  c->units_used = used ? c->units_used + n : c->units_used - n;
+}
+
+/* The first unit of a run of N free units in C, or UNITS.  */
+static size_t
+find_free_run (const struct chunk *c, size_t n)
+{
+  if (UNITS - c->units_used < n)
+    return UNITS;
+  size_t run = 0;
+  for (size_t i = 0; i < UNITS; i++)
+    {
+      run = unit_used (c, i) ? 0 : run + 1;
+      if (run == n)
+        return i + 1 - n;
+    }
+  return UNITS;
+}
+
 void *
 ulp_stub_mem (size_t size)
 {
   size = STUB_ALIGN (size);
-  if (size > CHUNK)
+  if (size == 0 || size > CHUNK)
     return NULL;
-  if (!chunks || chunks->used + size > CHUNK)
+  size_t n = size / UNIT;
+  struct chunk **pc = &chunks;
+  for (; *pc; pc = &(*pc)->next)
     {
-      struct chunk *c = malloc (sizeof *c);
-      if (!c)
-        return NULL;
-      void *p = mmap (NULL, CHUNK, PROT_READ | PROT_EXEC,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (p == MAP_FAILED)
+      size_t first = find_free_run (*pc, n);
+      if (first < UNITS)
         {
-          free (c);
-          return NULL;
-        }
-      c->base = p;
-      c->used = c->freed = 0;
-      c->next = chunks;
-      chunks = c;
-      /* The previous one may already be all freed.  */
-      struct chunk *old = c->next;
-      if (old && old->freed == old->used)
-        {
-          munmap (old->base, CHUNK);
-          c->next = old->next;
-          free (old);
+          mark_units (*pc, first, n, true);
+          total_bytes += size;
+          return (*pc)->base + first * UNIT;
         }
     }
-  void *r = chunks->base + chunks->used;
-  chunks->used += size;
+  struct chunk *c = calloc (1, sizeof *c);
+  if (!c)
+    return NULL;
+  void *p = mmap (NULL, CHUNK, PROT_READ | PROT_EXEC,
+                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    {
+      free (c);
+      return NULL;
+    }
+  c->base = p;
+  *pc = c;
+  mark_units (c, 0, n, true);
   total_bytes += size;
-  return r;
+  return c->base;
 }
 
 /* Code that lives as long as the process: the copies of fused entry
@@ -239,7 +280,7 @@ ulp_fixed_code_mem (size_t size)
 }
 
 /* Give back stub STUB of SIZE bytes; unmap its chunk when that was the
-   last one in use in a chunk that is not the newest.  */
+   last stub in it and another chunk is left.  */
 static void
 stub_free (void *stub, size_t size)
 {
@@ -251,8 +292,9 @@ stub_free (void *stub, size_t size)
       if ((unsigned char *) stub < c->base
           || (unsigned char *) stub >= c->base + CHUNK)
         continue;
-      c->freed += size;
-      if (c != chunks && c->freed == c->used)
+      mark_units (c, ((unsigned char *) stub - c->base) / UNIT,
+                  size / UNIT, false);
+      if (c->units_used == 0 && (c != chunks || c->next))
         {
           munmap (c->base, CHUNK);
           *pc = c->next;
