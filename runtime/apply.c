@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "patch-file.h"
 #include "trust.h"
@@ -518,7 +519,7 @@ find_target (const struct ulp_pfile *pf, struct ulp_error *err)
 
 struct patch_meta
 {
-  uintptr_t base;
+  uintptr_t ld;                   /* the address of its dynamic section.  */
   const unsigned char *records;
   size_t n;
   uint32_t stride;
@@ -530,7 +531,13 @@ patch_meta_cb (struct dl_phdr_info *info, size_t size, void *data)
 {
   (void) size;
   struct patch_meta *m = data;
-  if (info->dlpi_addr != m->base)
+  /* Known by its dynamic section: a patch placed at its link address
+     has the load bias 0 of a program that is not position-independent.  */
+  bool ours = false;
+  for (ElfW (Half) i = 0; i < info->dlpi_phnum; i++)
+    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+      ours = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr == m->ld;
+  if (!ours)
     return 0;
   m->lo = UINTPTR_MAX;
   m->hi = 0;
@@ -749,14 +756,29 @@ static int
 load_patch (struct apply *a, struct ulp_error *err)
 {
   const struct ulp_pfile *pf = &a->pf;
-  a->op.handle = ulp_trust_dlopen (&a->tr, a->path, err);
+  /* Far from the loader's area (a program), the patch is loaded from a
+     copy relinked within reach of its target (rebase.c).  */
+  uint64_t delta = 0;
+  if (ulp_rebase_wanted (pf, a->op.h->lo, a->op.h->hi))
+    {
+      struct ulp_trusted near = a->tr;
+      near.fd = ulp_rebase_copy (pf, a->path, a->op.h->lo, a->op.h->hi,
+                                 &delta, err);
+      if (near.fd < 0)
+        return -1;
+      a->op.handle = ulp_trust_dlopen (&near, a->path, err);
+      close (near.fd);
+    }
+  else
+    a->op.handle = ulp_trust_dlopen (&a->tr, a->path, err);
   if (!a->op.handle)
     return -1;
   struct link_map *lm = NULL;
   if (dlinfo (a->op.handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
     return ulp_fail (err, ULP_E_LOAD, "%s: cannot find where it was loaded",
                      a->path);
-  a->base = lm->l_addr;
+  /* The file's addresses moved by DELTA in the copy that was loaded.  */
+  a->base = lm->l_addr + delta;
   /* The loaded object must be the file just checked.  */
   const unsigned char *file_table = ulp_pfile_bytes (pf, pf->patch_table,
                                                      pf->patch_size);
@@ -765,7 +787,7 @@ load_patch (struct apply *a, struct ulp_error *err)
                  pf->patch_size) != 0)
     return ulp_fail (err, ULP_E_LOAD, "%s changed while it was being applied",
                      a->path);
-  a->meta = (struct patch_meta) { .base = a->base };
+  a->meta = (struct patch_meta) { .ld = (uintptr_t) lm->l_ld };
   dl_iterate_phdr (patch_meta_cb, &a->meta);
   if (pf->meta_table && pf->meta_record_size >= sizeof (struct ulp_record))
     {

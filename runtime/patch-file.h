@@ -95,6 +95,23 @@ const unsigned char *ulp_pfile_bytes (const struct ulp_pfile *pf,
   ULP_HIDDEN;
 
 /* ------------------------------------------------------------------ */
+/* Placing a patch within reach of its target (rebase.c).              */
+/* ------------------------------------------------------------------ */
+
+/* Whether PF has 32-bit references to its target, loaded at [LO, HI),
+   and the target lies far from where the loader maps objects.  */
+bool ulp_rebase_wanted (const struct ulp_pfile *pf, uintptr_t lo,
+                        uintptr_t hi) ULP_HIDDEN;
+
+/* A sealed memory file holding PF's bytes (PATH names it in messages)
+   relinked at a free range within 32-bit reach of [LO, HI), and in
+   *DELTA how far every address moved; -1 with *ERR filled when there is
+   no such range or the file cannot be moved.  */
+int ulp_rebase_copy (const struct ulp_pfile *pf, const char *path,
+                     uintptr_t lo, uintptr_t hi, uint64_t *delta,
+                     struct ulp_error *err) ULP_HIDDEN;
+
+/* ------------------------------------------------------------------ */
 /* Names in a loaded target (resolve.c).                               */
 /* ------------------------------------------------------------------ */
 
