@@ -132,11 +132,19 @@ same_ref (struct anon_cache *c, const struct mk_object *po,
           const char *b = string_at (osec, (int64_t) os->sym.st_value);
           return a && b && strcmp (a, b) == 0;
         }
+      /* The entries that the entry size of bytes from the label
+         overlaps: GCC also labels the upper half of a 16-byte entry
+         for an 8-byte constant.  */
       uint64_t n = psec->sh.sh_entsize ? psec->sh.sh_entsize : 1;
-      return ps->sym.st_value + n <= psec->size
-             && os->sym.st_value + n <= osec->size
-             && memcmp (psec->data + ps->sym.st_value,
-                        osec->data + os->sym.st_value, n) == 0;
+      uint64_t pv = ps->sym.st_value, ov = os->sym.st_value;
+      if (pv % n != ov % n || pv >= psec->size || ov >= osec->size)
+        return false;
+      uint64_t p0 = pv - pv % n, o0 = ov - ov % n;
+      uint64_t want = pv % n ? 2 * n : n;
+      uint64_t plen = psec->size - p0 < want ? psec->size - p0 : want;
+      uint64_t olen = osec->size - o0 < want ? osec->size - o0 : want;
+      return plen == olen
+             && memcmp (psec->data + p0, osec->data + o0, plen) == 0;
     }
   if ((int64_t) ps->sym.st_value + pr->addend
       != (int64_t) os->sym.st_value + or->addend)
