@@ -1062,6 +1062,16 @@ ulp_instrument_boundary (void *gcc_data, void *)
         }
       return;
     }
+  /* A program's threads never leave it, and by default nothing of it is
+     tracked: ulp-apply pins each thread to its universe and moves it on
+     by checking its stack (the manual's "Patches of programs").  That
+     needs the per-thread state in every program built with the
+     plugin.  */
+  if (ulp_opts.boundary != ULP_BOUNDARY_NEVER && !(flag_pic && !flag_pie))
+    {
+      thread_state ();
+      object_state ();
+    }
   if (!candidate_p (fndecl))
     return;
   instrumented_any = true;

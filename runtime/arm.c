@@ -287,13 +287,30 @@ void
 ulp_obj_put_arm_info (struct ulp_obj *h, bool armed_now, struct ulp_buf *b)
 {
   size_t nr = 0;
-  uint64_t (*ranges)[2] = body_ranges (h, &nr);
+  uint64_t (*ranges)[2];
+  /* A program: its threads never leave it, and its functions are not
+     tracked.  Every thread with a frame in it is inside, from the
+     outermost such frame (main, a thread's start routine), at every
+     patch, not only at the arming.  */
+  if (h->main_program)
+    {
+      ranges = calloc (1, sizeof *ranges);
+      if (ranges)
+        {
+          ranges[0][0] = h->lo;
+          ranges[0][1] = h->hi;
+          nr = 1;
+        }
+    }
+  else
+    ranges = body_ranges (h, &nr);
   ulp_put (b, "{\"soname\": ");
   ulp_put_str (b, h->soname);
-  ulp_put (b, ", \"armed_now\": %s, \"entries\": %zu, \"universe\": %llu, "
-           "\"base\": %llu, \"tls_offset\": %llu, \"lo\": %llu, "
-           "\"hi\": %llu, \"bodies\": [",
-           armed_now ? "true" : "false", h->narm,
+  ulp_put (b, ", \"armed_now\": %s, \"program\": %s, \"entries\": %zu, "
+           "\"universe\": %llu, \"base\": %llu, \"tls_offset\": %llu, "
+           "\"lo\": %llu, \"hi\": %llu, \"bodies\": [",
+           armed_now ? "true" : "false", h->main_program ? "true" : "false",
+           h->narm,
            (unsigned long long) ulp_obj_universe (h),
            (unsigned long long) h->base, (unsigned long long) h->tls_offset,
            (unsigned long long) h->lo, (unsigned long long) h->hi);

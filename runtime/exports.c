@@ -10,7 +10,8 @@
    dynamic symbol table with global or weak binding and default or
    protected visibility (the rule of ulp-dump --check-boundary).  When
    some of them are not tracked entries, the status says so, since a
-   call entering through one may mix old and new code.
+   call entering through one may mix old and new code.  A program's
+   exports are not counted.
 
    The check reads the loaded object's own dynamic section: DT_SYMTAB
    and DT_STRTAB for the symbols, DT_GNU_HASH or DT_HASH for how many
@@ -95,6 +96,11 @@ ulp_obj_check_exports (struct ulp_obj *h)
     return;
   h->exports_checked = true;
   h->untracked_exports = 0;
+  /* A program's threads are pinned at each patch and moved on by
+     checking their stacks (the manual's "Patches of programs"), not by
+     entries: an export of it is no boundary.  */
+  if (h->main_program)
+    return;
 
   const ElfW (Dyn) *dyn = NULL;
   for (ElfW (Half) i = 0; i < h->phnum; i++)

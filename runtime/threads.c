@@ -361,14 +361,20 @@ ulp_t0_register (struct ulp_obj *h, int tid, uintptr_t t)
   struct ulp_t0 *t0 = __atomic_load_n (&h->t0, __ATOMIC_ACQUIRE);
   int *p = t0 ? bsearch (&tid, t0->tids, t0->n, sizeof *t0->tids, cmp_int)
               : NULL;
-  if (!p || !tid_alive (tid))
+  if (!tid_alive (tid))
     return false;
   /* The thread may have registered itself meanwhile (its slow path):
-     then its own entry stands.  */
-  if (t && !reg_find (h, tid))
+     then its own entry stands, unless it has no state's address (the
+     thread that loaded the runtime).  A thread of a program that
+     ulp-apply pinned (arm-check.c) may have come after the runtime.  */
+  struct ulp_reg_entry *e = t ? reg_find (h, tid) : NULL;
+  if (t && !e)
     register_tid (h, tid, (struct ulp_thread_state *) t);
-  __atomic_store_n (&t0->flags[p - t0->tids], 1, __ATOMIC_RELEASE);
-  return true;
+  else if (e && !__atomic_load_n (&e->t, __ATOMIC_ACQUIRE))
+    __atomic_store_n (&e->t, t, __ATOMIC_RELEASE);
+  if (p)
+    __atomic_store_n (&t0->flags[p - t0->tids], 1, __ATOMIC_RELEASE);
+  return p != NULL || t != 0;
 }
 
 bool

@@ -346,10 +346,11 @@ ULP_HIDDEN bool ulp_t0_resolved (struct ulp_obj *h);
    still unknown: it may be inside H unregistered.  */
 ULP_HIDDEN bool ulp_t0_pending_p (struct ulp_obj *h, int tid);
 
-/* A tool found where unknown thread TID keeps its state for H (T, or 0
-   when it has none: it never entered H): register it on its behalf
-   and count it as known.  False when TID is not such a thread.  Under
-   the lock.  */
+/* A tool found where thread TID keeps its state for H (T, or 0 when it
+   has none: it never entered H): register it on its behalf (an unknown
+   thread of the attach, or one ulp-apply pinned in a program) and
+   count it as known.  False when TID is gone, or was no such thread
+   and T is 0.  Under the lock.  */
 ULP_HIDDEN bool ulp_t0_register (struct ulp_obj *h, int tid, uintptr_t t);
 
 /* Count registered threads of H in the states the status reports.  */
