@@ -79,6 +79,9 @@ struct job
   int status;                /* enum ulp_exit once done.  */
   size_t nthreads;
   bool armed_now;            /* this job armed the target object.  */
+  bool program;              /* the patch is of the process's program (or,
+                                reverting, the program is live-patchable):
+                                its threads are pinned and moved on.  */
   char request[4200];        /* what it asked the runtime.  */
   /* --repo (repo-job.c): the indexes into the repository of the patches
      the process's objects have, and the requests and the longest pause

@@ -133,11 +133,12 @@ job_arm (struct job *j, const struct mailbox_opts *mo, const char *soname,
                     "%s made before its tracking was armed", sum.unchecked,
                     sum.unchecked == 1 ? "" : "s", soname);
     }
-  if (verbose && sum.armed_now)
+  if (verbose && (sum.armed_now || sum.program))
     {
       char extra[128];
-      snprintf (extra, sizeof extra, " (%zu thread%s inside)", sum.seeded,
-                sum.seeded == 1 ? "" : "s");
+      snprintf (extra, sizeof extra, " (%zu thread%s %s)", sum.seeded,
+                sum.seeded == 1 ? "" : "s",
+                sum.program ? "pinned" : "inside");
       say_step (j->pid, "arm", pt_now_ns () - t0, extra);
     }
   return 0;
@@ -225,6 +226,49 @@ check_target_object (struct target *t, const struct patchinfo *pi,
   return 0;
 }
 
+/* The process's program, when it is live-patchable: whose threads
+   ulp-apply pins at every patch of it and moves on by checking their
+   stacks (arm-check.c, migrate.c).  */
+
+struct program_ctx
+{
+  dev_t dev;
+  ino_t ino;
+  const char *soname;     /* the program's, once found.  */
+};
+
+static bool
+program_cb (struct target *t, const struct proc_map *m, struct objfile *of,
+            void *data)
+{
+  (void) t;
+  (void) m;
+  struct program_ctx *c = data;
+  uint64_t dev, ino;
+  objfile_id (of, &dev, &ino);
+  if (dev != (uint64_t) c->dev || ino != (uint64_t) c->ino)
+    return true;
+  struct ulp_note note;
+  if (objfile_ulp_note (of, &note))
+    c->soname = objfile_soname (of);
+  return false;
+}
+
+/* The soname (base name) of T's program if it has ulp records, or
+   NULL.  */
+static const char *
+live_patchable_program (struct target *t)
+{
+  char exe[64];
+  struct stat st;
+  snprintf (exe, sizeof exe, "/proc/%d/exe", (int) t->pid);
+  if (stat (exe, &st) < 0)
+    return NULL;
+  struct program_ctx c = { st.st_dev, st.st_ino, NULL };
+  target_each_object (t, program_cb, &c);
+  return c.soname;
+}
+
 /* Open J's process, with the maps the --all scan read.  false when J is
    done.  */
 static bool
@@ -288,6 +332,8 @@ job_plan (struct job *j)
           job_fail (j, &oc);
           return false;
         }
+      const char *prog = live_patchable_program (&j->t);
+      j->program = prog && strcmp (prog, patch->target) == 0;
       /* The runtime opens the patch in the process's mount namespace.  */
       char there[4200];
       struct stat st;
@@ -308,10 +354,16 @@ job_plan (struct job *j)
       else
         request_apply (j->request, sizeof j->request, patch->path);
     }
-  else if (revert_name)
-    request_revert_name (j->request, sizeof j->request, revert_name);
   else
-    request_revert (j->request, sizeof j->request, 0);
+    {
+      if (revert_name)
+        request_revert_name (j->request, sizeof j->request, revert_name);
+      else
+        request_revert (j->request, sizeof j->request, 0);
+      /* A revert moves the program's threads on too, if it has any
+         behind.  */
+      j->program = live_patchable_program (&j->t) != NULL;
+    }
   return true;
 }
 
@@ -397,6 +449,14 @@ job_send (struct job *j)
 
   struct outcome oc;
   struct mailbox_opts mo = job_mailbox_opts (j);
+  /* A patch of the program: its threads are pinned to the current
+     universe first, each from its outermost frame in the program.  */
+  if (j->program && !opt.revert && !repo
+      && job_arm (j, &mo, patch->target, &oc) < 0)
+    {
+      job_fail (j, &oc);
+      return;
+    }
   if (mailbox_send (&j->t, j->request, &mo, &j->pending, &j->times, &oc) < 0)
     {
       job_fail (j, &oc);
@@ -580,10 +640,17 @@ job_migrate_threads (struct job *j, char *reply)
       job_fail (j, &oc);
       return;
     }
-  if (held < 0)
+  if (held < 0 && opt.revert)
+    tool_warning (j->pid, "the patch is reverted, but the threads behind "
+                  "were not moved: %s", oc.message);
+  else if (held < 0)
     tool_warning (j->pid, "the patch is applied, but the threads behind were "
                   "not moved: %s", oc.message);
-  if (held > 0 && !opt.migrate_only)
+  if (held > 0 && !opt.migrate_only && opt.revert)
+    tool_warning (j->pid, "the patch is reverted, but %ld thread%s could not "
+                  "migrate yet ('%s --migrate %d' tries again)", held,
+                  held == 1 ? "" : "s", program_name, (int) j->pid);
+  else if (held > 0 && !opt.migrate_only)
     tool_warning (j->pid, "the patch is applied, but %ld thread%s could not "
                   "migrate yet ('%s --migrate %d' tries again)", held,
                   held == 1 ? "" : "s", program_name, (int) j->pid);
@@ -644,7 +711,7 @@ job_receive (struct job *j)
         printf ("PID %d: reverted the newest patch\n", (int) j->pid);
       fflush (stdout);
     }
-  if (opt.migrate && !opt.revert)
+  if ((opt.migrate && !opt.revert) || (j->program && !opt.migrate_only))
     job_migrate_threads (j, rep.text);
   else
     {

@@ -17,6 +17,13 @@
    A thread checked once cannot enter unseen later: the entries are
    armed by then.
 
+   A program (the process's executable) is checked the same way at
+   every patch, with the whole of its code as the bodies: its threads
+   never leave it and its functions are not tracked, so each thread with
+   a frame in it is pinned to the current universe from its outermost
+   such frame (main, a start routine), and ulp-apply then moves it on
+   by checking its stack (migrate.c).
+
    Like a longjmp out of the object, the written state stays behind
    once the thread has left that call; its next entry from outside at
    the same depth or above notices, one from deeper keeps the old
@@ -257,8 +264,10 @@ arm_object (struct target *t, const struct mailbox_opts *mo,
   json_object *r = rep.text ? reply_json_parse (rep.text) : NULL;
   json_object *now = reply_json_member (r, "armed_now", json_type_boolean);
   sum->armed_now = now && json_object_get_boolean (now);
+  json_object *prog = reply_json_member (r, "program", json_type_boolean);
+  sum->program = prog && json_object_get_boolean (prog);
   json_object_put (r);
-  if (!sum->armed_now)
+  if (!sum->armed_now && !sum->program)
     {
       free (rep.text);
       return 0;
@@ -287,7 +296,7 @@ arm_object (struct target *t, const struct mailbox_opts *mo,
       sum->unchecked = res->unchecked;
     }
   free (res);
-  if (rc < 0)
+  if (rc < 0 && sum->armed_now)
     {
       arm_undo (t, mo, soname);
       sum->armed_now = false;

@@ -43,12 +43,15 @@ int arm_check_threads (struct target *t, const char *reply,
 struct arm_summary
 {
   bool armed_now;         /* this call armed the object.  */
+  bool program;           /* the object is the process's program, whose
+                             threads are checked at every patch.  */
   size_t seeded;          /* threads found inside and given a state.  */
   size_t unchecked;       /* threads that could not be looked at.  */
 };
 
 /* Have the runtime of T arm object SONAME ("arm SONAME",
-   ulp-protocol.h) and, if that armed it, check every thread
+   ulp-protocol.h) and, if that armed it or the object is the program,
+   check every thread
    (arm_check_threads) and tell the runtime where the states it wrote
    are (migrate-register).  On failure after the arming, the object is
    disarmed again.  0, or -1
