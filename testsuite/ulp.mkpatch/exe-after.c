@@ -48,4 +48,21 @@ exe_get (void)
   return exe_counter;
 }
 
+int __attribute__ ((noinline))
+exe_step (int x)
+{
+  return x + 100;
+}
+
+/* A worker thread waits in here, for a byte on FD, while the patch
+   lands.  */
+int __attribute__ ((noinline))
+exe_wait_then_step (int fd)
+{
+  char c = 0;
+  if (read (fd, &c, 1) != 1)
+    return -1;
+  return exe_step (0) + (c == 'x') + 1000;
+}
+
 EXE_MAIN
