@@ -364,6 +364,34 @@ END {
     print "  program (xmllint, db_bench, bench-sql) built plain against each variant's library."
   }
 
+  # --------------------------------------------------------------- redis
+  header("redis server (Debian 12, debian/rules build): full (plugin defaults) against plain")
+  if (("real-redis" SUBSEP "all") in na)
+    printf "  not available: %s\n", na["real-redis", "all"]
+  else if (c("real-redis-wall", "plain", "plain") in have) {
+    if ("real-redis" in info)
+      printf "  %s\n", info["real-redis"]
+    printf "%-22s %-26s %-26s %s\n", "measure", "plain (ms)", "full (ms)", "full/plain"
+    for (i = 1; i <= 2; i++) {
+      w = (i == 1 ? "real-redis-wall" : "real-redis-cpu")
+      kp = c(w, "plain", "plain"); kf = c(w, "full", "plain")
+      if (!(kp in have) || !(kf in have))
+        continue
+      printf "%-22s %-26s %-26s %s\n", \
+        (i == 1 ? "benchmark wall time" : "server CPU time"), mq(kp, 1), mq(kf, 1), rq(kf)
+    }
+    if ("real-redis-check" in info)
+      printf "  %s\n", info["real-redis-check"]
+    kf = c("real-redis-wall", "full", "plain")
+    if (kf in have)
+      printf "  benchmark wall time, full/plain: target <= 1.01: %s\n", verdict_ratio(rat[kf], 1.01)
+    kf = c("real-redis-cpu", "full", "plain")
+    if (kf in have)
+      printf "  server CPU time, full/plain: target <= 1.01: %s\n", verdict_ratio(rat[kf], 1.01)
+    print "  the server is never patched (unarmed, no runtime): what the build alone costs;"
+    print "  variants alternate in every round, the order rotated."
+  }
+
   # --------------------------------------------------------------- Apply
   header("Apply and revert with the runtime's API, in the process (ms; no thread is stopped)")
   printf "%-8s %-28s %-28s %-28s\n", "threads", "1 function", "100 functions", "1000 functions"

@@ -20,6 +20,8 @@
 #   BENCH_SKIP_SQLITE=1     leave SQLite out
 #   BENCH_SKIP_REAL=1       leave out the real libraries (real-libs.sh)
 #   BENCH_REAL_RUNS         their timed runs per variant and workload (11)
+#   BENCH_REDIS_RUNS        redis rounds, plain and full (7), with
+#   BENCH_REDIS_REQUESTS    requests of each command per run (100000)
 #   ULP_CACHE_DIR           where real-libs.sh keeps the fetched sources
 #                           and builds (bench/cache)
 #   BENCH_IPA_COST=1        also SQLite plain without each IPA pass the
@@ -42,11 +44,14 @@ if test "${BENCH_QUICK:-0}" = 1; then
   : "${BENCH_ROUNDS:=20}" "${BENCH_CALLS:=100000}" "${BENCH_SQL_RUNS:=3}"
   : "${BENCH_COMPILE_PAIRS:=1}" "${BENCH_MALLOC_RUNS:=3}"
   : "${BENCH_APPLY_ROUNDS:=3}" "${BENCH_REAL_RUNS:=3}"
+  : "${BENCH_REDIS_RUNS:=2}" "${BENCH_REDIS_REQUESTS:=20000}"
 fi
 : "${BENCH_ROUNDS:=150}" "${BENCH_CALLS:=400000}" "${BENCH_SQL_RUNS:=15}"
 : "${BENCH_COMPILE_PAIRS:=2}" "${BENCH_MALLOC_RUNS:=20}"
 : "${BENCH_APPLY_ROUNDS:=10}" "${BENCH_REAL_RUNS:=11}"
-export BENCH_ROUNDS BENCH_CALLS BENCH_REAL_RUNS
+: "${BENCH_REDIS_RUNS:=7}" "${BENCH_REDIS_REQUESTS:=100000}"
+export BENCH_ROUNDS BENCH_CALLS BENCH_REAL_RUNS BENCH_REDIS_RUNS \
+  BENCH_REDIS_REQUESTS
 
 raw=results.raw
 : > "$raw"
@@ -362,6 +367,19 @@ elif command -v bash > /dev/null 2>&1; then
     bash "$SRCDIR/real-libs.sh" || say "real-libs.sh failed"
 else
   na "real-all all bash is not installed"
+fi
+
+# ---------------------------------------------------------------------
+# redis: Debian's server built plain and with the plugin, under
+# redis-benchmark (redis-bench.sh).
+# ---------------------------------------------------------------------
+
+if test "${BENCH_SKIP_REAL:-0}" = 1; then
+  na "real-redis all BENCH_SKIP_REAL=1"
+else
+  say "redis: plain and full builds under redis-benchmark"
+  RAW=$raw CC=$CC ULP_SPECS=$ULP_SPECS \
+    bash "$SRCDIR/redis-bench.sh" || say "redis-bench.sh failed"
 fi
 
 # ---------------------------------------------------------------------
