@@ -56,19 +56,31 @@ enum ulp_patch_kind
                             FLAGS: the patch's version (see below).  */
   ULP_PATCH_STATE = 5,   /* A: the patch's struct ulp_patch_state, which
                             the runtime fills.  At most one.  */
-  ULP_PATCH_RELOC = 6    /* A: a place in the patch (code or data) that
+  ULP_PATCH_RELOC = 6,   /* A: a place in the patch (code or data) that
                             refers to B, a symbol of the target (C: its
                             unit, or 0); FLAGS: the ELF relocation type
-                            (R_X86_64_PC32, R_X86_64_PLT32 or
-                            R_X86_64_64); RESERVED: the addend, as a
-                            signed 32-bit value.  The runtime writes the
-                            place (S + A - P, or S + A) before any of the
-                            patch can run, and refuses the patch when a
-                            32-bit PC-relative value does not fit.
-                            ulp-mkpatch uses these to keep compiled code
-                            byte for byte while its references to the
-                            target's static functions and variables
-                            resolve to the running instances.  */
+                            (R_X86_64_PC32, R_X86_64_PLT32, R_X86_64_64,
+                            or, for a program built without -fPIE,
+                            R_X86_64_32 or R_X86_64_32S); RESERVED: the
+                            addend, as a signed 32-bit value.  The
+                            runtime writes the place (S + A - P, or
+                            S + A) before any of the patch can run, and
+                            refuses the patch when a 32-bit value does
+                            not fit.  ulp-mkpatch uses these to keep
+                            compiled code byte for byte while its
+                            references to the target's static functions
+                            and variables resolve to the running
+                            instances.  */
+  ULP_PATCH_ABS32 = 7    /* A: a place in the patch (code or data) that
+                            holds the absolute address B, a place in the
+                            patch itself; FLAGS: R_X86_64_32 (zero-
+                            extended) or R_X86_64_32S (sign-extended).
+                            Code built without -fPIE takes its own
+                            data's addresses so, which a shared object
+                            cannot hold as a relocation: the runtime
+                            loads such a patch below 2 GiB and writes
+                            the place before any of the patch can
+                            run.  */
 };
 
 struct ulp_patch_entry

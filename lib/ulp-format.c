@@ -162,7 +162,7 @@ check_named (const struct ulp_image *im, const struct ulp_patch_item *it)
     }
 }
 
-/* The same for a REF, STATE or RELOC entry.  */
+/* The same for a REF, STATE, RELOC or ABS32 entry.  */
 
 static const char *
 check_placed (const struct ulp_image *im, const struct ulp_patch_item *it)
@@ -184,9 +184,20 @@ check_placed (const struct ulp_image *im, const struct ulp_patch_item *it)
       if (it->ref_b || it->ref_c)
         return "unexpected reference";
       return NULL;
+    case ULP_PATCH_ABS32:
+      if (it->flags != R_X86_64_32 && it->flags != R_X86_64_32S)
+        return "unsupported relocation type";
+      if (!it->ref_a || im->prot (im->ctx, it->a, 4, 0) < 0)
+        return "relocated place outside the patch";
+      if (!it->ref_b || im->prot (im->ctx, it->b, 1, 0) < 0)
+        return "address outside the patch";
+      if (it->ref_c)
+        return "unexpected third reference";
+      return NULL;
     default: /* ULP_PATCH_RELOC */
       if (it->flags != R_X86_64_PC32 && it->flags != R_X86_64_PLT32
-          && it->flags != R_X86_64_64)
+          && it->flags != R_X86_64_64 && it->flags != R_X86_64_32
+          && it->flags != R_X86_64_32S)
         return "unsupported relocation type";
       if (!it->ref_a
           || im->prot (im->ctx, it->a, it->flags == R_X86_64_64 ? 8 : 4, 0)
@@ -207,10 +218,12 @@ static enum ulp_patch_fault
 check_item (const struct ulp_image *im, const struct ulp_patch_item *it,
             const char **what)
 {
-  /* RELOC's flags are its type, INFO's the patch's version.  */
+  /* RELOC's and ABS32's flags are their type, INFO's the patch's
+     version.  */
   if (it->kind != ULP_PATCH_RELOC
       && (it->reserved != 0
-          || (it->kind != ULP_PATCH_INFO && it->flags != 0)))
+          || (it->kind != ULP_PATCH_INFO && it->kind != ULP_PATCH_ABS32
+              && it->flags != 0)))
     return ULP_PATCH_FLAGS;
   switch (it->kind)
     {
@@ -222,6 +235,7 @@ check_item (const struct ulp_image *im, const struct ulp_patch_item *it,
     case ULP_PATCH_REF:
     case ULP_PATCH_STATE:
     case ULP_PATCH_RELOC:
+    case ULP_PATCH_ABS32:
       *what = check_placed (im, it);
       break;
     default:
@@ -249,7 +263,7 @@ ulp_patch_check (const struct ulp_image *im, uint64_t table, uint64_t size,
   if (!ulp_image_bytes (im, table, size))
     return refuse (problem, ULP_PATCH_OUTSIDE);
   size_t n = size / sizeof (struct ulp_patch_entry);
-  size_t count[ULP_PATCH_RELOC + 1] = { 0 };
+  size_t count[ULP_PATCH_ABS32 + 1] = { 0 };
   for (size_t i = 0; i < n; i++)
     {
       struct ulp_patch_item it;

@@ -801,21 +801,65 @@ load_patch (struct apply *a, struct ulp_error *err)
 /* Resolve its relocations against the running target, before any of
    its code can run: all of them fit, or nothing is written.  */
 
+/* Whether V fits a 32-bit field of relocation type TYPE (absolute:
+   zero-extended for R_X86_64_32, else sign-extended).  */
+static bool
+fits32 (uint32_t type, int64_t v)
+{
+  if (type == R_X86_64_32)
+    return v >= 0 && v <= (int64_t) UINT32_MAX;
+  return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+/* The value relocation I of A writes: S + A, less P when PC-relative.  */
+static int64_t
+reloc_value (const struct apply *a, size_t i)
+{
+  const struct ulp_pfile_reloc *r = &a->pf.relocs[i];
+  int64_t v = (int64_t) a->relocs[i] + r->addend;
+  if (r->type == R_X86_64_PC32 || r->type == R_X86_64_PLT32)
+    v -= (int64_t) (a->base + r->place);
+  return v;
+}
+
 static int
 relocate (struct apply *a, struct ulp_error *err)
 {
   const struct ulp_pfile *pf = &a->pf;
   for (size_t i = 0; i < pf->nrelocs; i++)
-    if (pf->relocs[i].type != R_X86_64_64)
+    if (pf->relocs[i].type != R_X86_64_64
+        && !fits32 (pf->relocs[i].type, reloc_value (a, i)))
       {
-        int64_t v = (int64_t) a->relocs[i] + pf->relocs[i].addend
-                    - (int64_t) (a->base + pf->relocs[i].place);
-        if (v < INT32_MIN || v > INT32_MAX)
-          return ulp_fail (err, ULP_E_LOAD, "%s: %s is out of reach of its "
-                           "32-bit reference (the patch was loaded more "
-                           "than 2 GiB from %s)", a->path, pf->relocs[i].name,
-                           a->op.h->soname);
+        if (pf->relocs[i].type == R_X86_64_32
+            || pf->relocs[i].type == R_X86_64_32S)
+          return ulp_fail (err, ULP_E_LOAD, "%s: %s of %s does not fit its "
+                           "absolute 32-bit reference (a program built "
+                           "without -fPIE must be mapped below 2 GiB)",
+                           a->path, pf->relocs[i].name, a->op.h->soname);
+        return ulp_fail (err, ULP_E_LOAD, "%s: %s is out of reach of its "
+                         "32-bit reference (the patch was loaded more "
+                         "than 2 GiB from %s)", a->path, pf->relocs[i].name,
+                         a->op.h->soname);
       }
+  for (size_t i = 0; i < pf->nabs; i++)
+    if (!fits32 (pf->abs[i].type, (int64_t) (a->base + pf->abs[i].value)))
+      return ulp_fail (err, ULP_E_LOAD, "%s: its own addresses do not fit "
+                       "their absolute 32-bit references (the patch was "
+                       "loaded above 2 GiB)", a->path);
+  for (size_t i = 0; i < pf->nabs; i++)
+    {
+      const struct ulp_pfile_abs *ab = &pf->abs[i];
+      uint32_t v = (uint32_t) (a->base + ab->value);
+      if (ulp_fault (ULP_FAULT_RELOC))
+        return ulp_fail (err, ULP_E_LOAD, "%s: relocation of %s: injected "
+                         "fault", a->path, "its own address");
+      int prot = ulp_pfile_prot (pf, ab->place);
+      if (prot >= 0 && (prot & PROT_WRITE))
+        memcpy ((void *) (a->base + ab->place), &v, 4);
+      else if (ulp_code_write ((void *) (a->base + ab->place), &v, 4,
+                               prot < 0 ? PROT_READ : prot, err) < 0)
+        return -1;
+    }
   for (size_t i = 0; i < pf->nrelocs; i++)
     {
       const struct ulp_pfile_reloc *r = &pf->relocs[i];
@@ -831,8 +875,7 @@ relocate (struct apply *a, struct ulp_error *err)
         }
       else
         {
-          int32_t v = (int32_t) ((int64_t) a->relocs[i] + r->addend
-                                 - (int64_t) place);
+          uint32_t v = (uint32_t) reloc_value (a, i);
           memcpy (bytes, &v, 4);
           size = 4;
         }

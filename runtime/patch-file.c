@@ -86,6 +86,7 @@ ulp_pfile_close (struct ulp_pfile *pf)
   free (pf->replace);
   free (pf->refs);
   free (pf->relocs);
+  free (pf->abs);
   if (pf->elf)
     elf_end (pf->elf);
   if (pf->fd >= 0)
@@ -94,6 +95,7 @@ ulp_pfile_close (struct ulp_pfile *pf)
   pf->replace = NULL;
   pf->refs = NULL;
   pf->relocs = NULL;
+  pf->abs = NULL;
   pf->elf = NULL;
   pf->fd = -1;
 }
@@ -161,7 +163,8 @@ keep_entry (void *arg, const struct ulp_patch_item *it)
       pf->replace = calloc (k->n, sizeof *pf->replace);
       pf->refs = calloc (k->n, sizeof *pf->refs);
       pf->relocs = calloc (k->n, sizeof *pf->relocs);
-      if (!pf->replace || !pf->refs || !pf->relocs)
+      pf->abs = calloc (k->n, sizeof *pf->abs);
+      if (!pf->replace || !pf->refs || !pf->relocs || !pf->abs)
         return ulp_fail (k->err, ULP_E_NOMEM, "out of memory");
     }
   switch (it->kind)
@@ -194,6 +197,10 @@ keep_entry (void *arg, const struct ulp_patch_item *it)
     case ULP_PATCH_RELOC:
       pf->relocs[pf->nrelocs++] = (struct ulp_pfile_reloc) {
         it->a, it->sb, it->sc, it->flags, (int32_t) it->reserved };
+      break;
+    case ULP_PATCH_ABS32:
+      pf->abs[pf->nabs++] = (struct ulp_pfile_abs) { it->a, it->b,
+                                                     it->flags };
       break;
     }
   return 0;

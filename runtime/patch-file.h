@@ -38,8 +38,16 @@ struct ulp_pfile_reloc
   uint64_t place;        /* vaddr of the 4 or 8 bytes to write.  */
   const char *name;
   const char *unit;      /* or NULL.  */
-  uint32_t type;         /* R_X86_64_PC32, _PLT32 or _64.  */
+  uint32_t type;         /* R_X86_64_PC32, _PLT32, _64, _32 or _32S.  */
   int32_t addend;
+};
+
+/* An absolute 32-bit address of the patch's own (ULP_PATCH_ABS32).  */
+struct ulp_pfile_abs
+{
+  uint64_t place;        /* vaddr of the 4 bytes to write.  */
+  uint64_t value;        /* vaddr whose address they get.  */
+  uint32_t type;         /* R_X86_64_32 or R_X86_64_32S.  */
 };
 
 struct ulp_pfile
@@ -69,6 +77,8 @@ struct ulp_pfile
   size_t nrefs;
   struct ulp_pfile_reloc *relocs;
   size_t nrelocs;
+  struct ulp_pfile_abs *abs;
+  size_t nabs;
 };
 
 /* The protection the loader gives the patch's byte at VADDR once it is

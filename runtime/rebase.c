@@ -24,6 +24,10 @@
    references (code, .eh_frame) need nothing.  The copy is a sealed
    memfd like trust.c's, made from the bytes trust.c checked.
 
+   A patch of a program built without -fPIE also holds absolute 32-bit
+   addresses of its own data (ULP_PATCH_ABS32): it is placed below
+   2 GiB, near such a program.
+
    Whether the kernel took the hint is seen after loading: where it
    did not (another thread mapped the range meanwhile), the 32-bit
    references are checked as always, and a patch out of reach is
@@ -79,6 +83,9 @@ image_extent (const struct ulp_pfile *pf, uint64_t *lo, uint64_t *hi,
 bool
 ulp_rebase_wanted (const struct ulp_pfile *pf, uintptr_t lo, uintptr_t hi)
 {
+  /* Its own absolute 32-bit addresses need it low.  */
+  if (pf->nabs > 0)
+    return true;
   bool narrow = false;
   for (size_t i = 0; i < pf->nrelocs && !narrow; i++)
     narrow = pf->relocs[i].type != R_X86_64_64;
@@ -94,13 +101,15 @@ ulp_rebase_wanted (const struct ulp_pfile *pf, uintptr_t lo, uintptr_t hi)
   return far > REACH / 2;
 }
 
-/* A free range of SIZE bytes aligned to ALIGN from which every byte of
-   [LO, HI) is within 32-bit reach; 0 if there is none.  Below the
+/* A free range of SIZE bytes aligned to ALIGN, ending at LIMIT at the
+   latest, from which every byte of [LO, HI) is within 32-bit reach; 0
+   if there is none.  Below the
    target first, as close to it as possible; else above it as far as
    reach allows, to leave room to the heap that follows a program.  */
 
 static uintptr_t
-find_range (uintptr_t lo, uintptr_t hi, uint64_t size, uint64_t align)
+find_range (uintptr_t lo, uintptr_t hi, uint64_t size, uint64_t align,
+            uintptr_t limit)
 {
   FILE *f = fopen ("/proc/self/maps", "re");
   if (!f)
@@ -119,12 +128,16 @@ find_range (uintptr_t lo, uintptr_t hi, uint64_t size, uint64_t align)
         {
           /* Below the target: as high as the gap allows.  */
           uintptr_t top = g_hi < lo ? g_hi : lo;
+          if (top > limit)
+            top = limit;
           uintptr_t cand = top >= size ? (top - size) & ~(align - 1) : 0;
           if (top >= size && cand >= g_lo && hi - cand <= REACH
               && cand > below)
             below = cand;
           /* Above it: as high as reach allows.  */
           top = g_hi < lo + REACH ? g_hi : lo + REACH;
+          if (top > limit)
+            top = limit;
           cand = top >= size ? (top - size) & ~(align - 1) : 0;
           if (top >= size && cand >= g_lo && cand >= hi && cand > above)
             above = cand;
@@ -461,7 +474,17 @@ ulp_rebase_copy (const struct ulp_pfile *pf, const char *path, uintptr_t lo,
   image_extent (pf, &img_lo, &img_hi, &align);
   if (img_lo >= img_hi)
     return place_fail (path, err, "no loadable segment");
-  uintptr_t at = find_range (lo, hi, img_hi - img_lo, align);
+  /* Absolute 32-bit addresses of its own: below 2 GiB (4 GiB when
+     they are all zero-extended).  */
+  uintptr_t limit = UINTPTR_MAX;
+  for (size_t i = 0; i < pf->nabs; i++)
+    {
+      uintptr_t l = pf->abs[i].type == R_X86_64_32 ? 0xffffffffUL
+                                                  : 0x7fffffffUL;
+      if (l < limit)
+        limit = l;
+    }
+  uintptr_t at = find_range (lo, hi, img_hi - img_lo, align, limit);
   if (!at)
     return ulp_fail (err, ULP_E_LOAD, "%s: no free range of %zu bytes "
                      "within 2 GiB of its target", path,
