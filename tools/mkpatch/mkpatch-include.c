@@ -692,8 +692,6 @@ check_internal (struct mk_ctx *ctx, struct mk_object *obj,
     case R_X86_64_GOTPCRELX:
     case R_X86_64_REX_GOTPCRELX:
     case R_X86_64_GOTPC32:
-    case R_X86_64_32:
-    case R_X86_64_32S:
     case R_X86_64_SIZE32:
     case R_X86_64_SIZE64:
       return;
@@ -763,6 +761,10 @@ plan_target (struct mk_ctx *ctx, struct mk_object *obj,
     case R_X86_64_PC32:
     case R_X86_64_PLT32:
     case R_X86_64_64:
+    case R_X86_64_32:
+    case R_X86_64_32S:
+      /* The last two: an absolute address of the target, which code
+         built without -fPIE holds (the runtime checks it fits).  */
       if (res->addend < INT32_MIN || res->addend > INT32_MAX)
         {
           unsupported (ctx, obj, sec, r, "addend out of range", NULL);
@@ -778,14 +780,6 @@ plan_target (struct mk_ctx *ctx, struct mk_object *obj,
     case R_X86_64_GOTPCRELX:
     case R_X86_64_REX_GOTPCRELX:
       plan_got (ctx, obj, sec, r, p, res);
-      return;
-    case R_X86_64_32:
-    case R_X86_64_32S:
-      unsupported (ctx, obj, sec, r,
-                   "an absolute 32-bit reference to the target, which only "
-                   "code built without -fPIC/-fPIE makes",
-                   "compile ORIG, PATCHED and the target with -fPIC or "
-                   "-fPIE");
       return;
     default:
       if (mk_tls_type_p (r->type))
@@ -832,7 +826,13 @@ plan_one (struct mk_ctx *ctx, struct mk_object *obj, struct mk_section *sec,
       plan_thread (ctx, obj, sec, r, p);
       return;
     case RES_INTERNAL:
-      check_internal (ctx, obj, sec, r);
+      /* Code built without -fPIE takes its own addresses as 32-bit
+         immediates, which a shared object cannot relocate: the runtime
+         writes them (ULP_PATCH_ABS32).  */
+      if (r->type == R_X86_64_32 || r->type == R_X86_64_32S)
+        p->action = MK_ABS32;
+      else
+        check_internal (ctx, obj, sec, r);
       return;
     case RES_TARGET:
       plan_target (ctx, obj, sec, r, p, &res);

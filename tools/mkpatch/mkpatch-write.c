@@ -61,6 +61,15 @@ struct out
   size_t str_sec;              /* the strings it names.  */
   size_t state_sym;            /* __ulp_patch_state, once used, or 0.  */
   size_t desc_sym;             /* __ulp_mkpatch_tlsdesc, once used, or 0.  */
+  /* The ABS32 entries relocate found, for add_table.  */
+  struct out_abs
+  {
+    size_t sec, sym;           /* the place's output section; the symbol.  */
+    uint64_t offset;
+    int64_t addend;
+    uint32_t type;
+  } *abs;
+  size_t nabs, abs_cap;
 };
 
 /* The symbol of the intermediate object that stands for symbol SYM of
@@ -337,6 +346,14 @@ relocate (struct out *o, struct mk_object *obj)
                   mk_put32 (s->data + offset, (uint32_t) p->value);
               }
               break;
+            case MK_ABS32:
+              sym = out_symbol (o, p->obj, p->sym);
+              if (!sym && p->sym)
+                return false;
+              mk_grow (&o->abs, &o->abs_cap, o->nabs, sizeof *o->abs);
+              o->abs[o->nabs++] = (struct out_abs) { sec->out, sym, offset,
+                                                     p->addend, p->type };
+              break;
             }
         }
     }
@@ -443,6 +460,14 @@ table_refs_and_relocs (struct mk_ctx *ctx, struct out *o)
                  (int64_t) r->offset);
       field_str (o, e, 1, r->name);
       field_str (o, e, 2, r->unit);
+    }
+  for (size_t i = 0; i < o->nabs; i++)
+    {
+      const struct out_abs *ab = &o->abs[i];
+      size_t e = new_entry (o, ULP_PATCH_ABS32, ab->type, 0);
+      field_ref (o, e, 0, elfw_section (o->w, ab->sec)->sym,
+                 (int64_t) ab->offset);
+      field_ref (o, e, 1, ab->sym, ab->addend);
     }
 }
 
@@ -802,5 +827,6 @@ mk_write (struct mk_ctx *ctx)
              && add_table (ctx, &o)
              && write_and_link (ctx, &o));
   elfw_free (o.w);
+  free (o.abs);
   return ok;
 }

@@ -353,7 +353,10 @@ enum mk_action
                        target's __ulp_thread.  */
   MK_TLSIE,         /* PC32 to the target's TP offset of __ulp_thread
                        in the patch state.  */
-  MK_CONST          /* a value known now, written into the bytes.  */
+  MK_CONST,         /* a value known now, written into the bytes.  */
+  MK_ABS32          /* an ABS32 entry: the runtime writes the patch's
+                       own address (OBJ, SYM + ADDEND) as an absolute
+                       32-bit value (code built without -fPIE).  */
 };
 
 struct mk_plan
