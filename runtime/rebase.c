@@ -22,7 +22,8 @@
    relocations' places and their addends that are addresses, and the
    GOT words the loader adds the bias to).  Position-independent
    references (code, .eh_frame) need nothing.  The copy is a sealed
-   memfd like trust.c's, made from the bytes trust.c checked.
+   memfd (trust.c's ulp_trust_memfd), made from the bytes trust.c
+   checked.
 
    A patch of a program built without -fPIE also holds absolute 32-bit
    addresses of its own data (ULP_PATCH_ABS32): it is placed below
@@ -36,21 +37,16 @@
 #include <config.h>
 
 #include <errno.h>
-#include <stdarg.h>
-#include <fcntl.h>
 #include <gelf.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "patch-file.h"
+#include "trust.h"
 #include "ulp-runtime.h"
-
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
 
 #define PAGE 4096UL
 #define REACH 0x7fff0000UL   /* a little under 2 GiB.  */
@@ -235,7 +231,6 @@ struct rebase
   const char *path;
   Elf *elf;
   int64_t delta;
-  Elf_Scn *got_scn;            /* for the GOT words of JUMP_SLOTs.  */
   struct ulp_error *err;
 };
 
@@ -489,12 +484,7 @@ ulp_rebase_copy (const struct ulp_pfile *pf, const char *path, uintptr_t lo,
     return ulp_fail (err, ULP_E_LOAD, "%s: no free range of %zu bytes "
                      "within 2 GiB of its target", path,
                      (size_t) (img_hi - img_lo));
-  char name[200];
-  const char *b = strrchr (path, '/');
-  snprintf (name, sizeof name, "ulp:%s", b ? b + 1 : path);
-  int fd = memfd_create (name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-  if (fd < 0 && errno == EINVAL)
-    fd = memfd_create (name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  int fd = ulp_trust_memfd (path);
   if (fd < 0)
     return place_fail (path, err, "no memory file (%s)", strerror (errno));
   for (size_t off = 0; off < pf->size;)
@@ -508,7 +498,7 @@ ulp_rebase_copy (const struct ulp_pfile *pf, const char *path, uintptr_t lo,
         }
       off += (size_t) w;
     }
-  struct rebase rb = { path, NULL, (int64_t) (at - img_lo), NULL, err };
+  struct rebase rb = { path, NULL, (int64_t) (at - img_lo), err };
   elf_errno ();
   rb.elf = elf_begin (fd, ELF_C_RDWR, NULL);
   int r = -1;
@@ -527,9 +517,7 @@ ulp_rebase_copy (const struct ulp_pfile *pf, const char *path, uintptr_t lo,
         }
       elf_end (rb.elf);
     }
-  if (r == 0
-      && fcntl (fd, F_ADD_SEALS,
-                F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+  if (r == 0 && ulp_trust_seal (fd) < 0)
     r = place_fail (path, err, "cannot seal the copy: %s", strerror (errno));
   if (r < 0)
     {

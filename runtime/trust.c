@@ -527,11 +527,8 @@ check_signature (const char *path, struct ulp_trusted *t, bool have_sig,
 /* Opening a patch.                                                    */
 /* ------------------------------------------------------------------ */
 
-/* Copy FD (SIZE bytes) into a new memfd named after PATH; -1 with errno
-   when the kernel has none for us.  */
-
-static int
-copy_to_memfd (const char *path, int fd, off_t size)
+int
+ulp_trust_memfd (const char *path)
 {
   char name[200];
   const char *b = strrchr (path, '/');
@@ -541,6 +538,23 @@ copy_to_memfd (const char *path, int fd, off_t size)
     /* A kernel before 6.3 does not know MFD_EXEC (and its memfds are
        executable anyway).  */
     mfd = memfd_create (name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  return mfd;
+}
+
+int
+ulp_trust_seal (int fd)
+{
+  return fcntl (fd, F_ADD_SEALS,
+                F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+}
+
+/* Copy FD (SIZE bytes) into a new memfd named after PATH; -1 with errno
+   when the kernel has none for us.  */
+
+static int
+copy_to_memfd (const char *path, int fd, off_t size)
+{
+  int mfd = ulp_trust_memfd (path);
   if (mfd < 0)
     return -1;
   char *buf = malloc (1 << 16);
@@ -638,8 +652,7 @@ ulp_trust_open (const char *path, unsigned flags, const unsigned char *key,
                            "off the copy: %s", path, strerror (errno));
         }
     }
-  if (fcntl (mfd, F_ADD_SEALS,
-             F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+  if (ulp_trust_seal (mfd) < 0)
     {
       int e = errno;
       ulp_trust_close (t);

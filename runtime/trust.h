@@ -46,6 +46,15 @@ void *ulp_trust_dlopen (struct ulp_trusted *t, const char *path,
 
 void ulp_trust_close (struct ulp_trusted *t) ULP_HIDDEN;
 
+/* A new, empty memfd for the bytes of the patch PATH ("ulp:" and its
+   base name, executable, sealable), or -1 with errno: what trust.c
+   copies a patch into, and rebase.c a relinked copy.  */
+int ulp_trust_memfd (const char *path) ULP_HIDDEN;
+
+/* Seal FD against every change of its size or contents.  0, or -1 with
+   errno.  */
+int ulp_trust_seal (int fd) ULP_HIDDEN;
+
 /* ulp_apply, with KEY (32 bytes, or NULL) as for ulp_trust_open: the
    control mailbox's apply-flags request (apply.c).  */
 long ulp_apply_key (const char *path, unsigned flags,
