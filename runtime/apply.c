@@ -798,9 +798,6 @@ load_patch (struct apply *a, struct ulp_error *err)
   return 0;
 }
 
-/* Resolve its relocations against the running target, before any of
-   its code can run: all of them fit, or nothing is written.  */
-
 /* Whether V fits a 32-bit field of relocation type TYPE (absolute:
    zero-extended for R_X86_64_32, else sign-extended).  */
 static bool
@@ -821,6 +818,29 @@ reloc_value (const struct apply *a, size_t i)
     v -= (int64_t) (a->base + r->place);
   return v;
 }
+
+/* Write SIZE BYTES at the patch's address VADDR, for the relocation of
+   WHAT: in place in writable data, else as code.  */
+static int
+write_place (struct apply *a, uint64_t vaddr, const void *bytes,
+             size_t size, const char *what, struct ulp_error *err)
+{
+  if (ulp_fault (ULP_FAULT_RELOC))
+    return ulp_fail (err, ULP_E_LOAD, "%s: relocation of %s: injected "
+                     "fault", a->path, what);
+  void *place = (void *) (a->base + vaddr);
+  int prot = ulp_pfile_prot (&a->pf, vaddr);
+  if (prot >= 0 && (prot & PROT_WRITE))
+    {
+      memcpy (place, bytes, size);
+      return 0;
+    }
+  return ulp_code_write (place, bytes, size, prot < 0 ? PROT_READ : prot,
+                         err) < 0 ? -1 : 0;
+}
+
+/* Resolve its relocations against the running target, before any of
+   its code can run: all of them fit, or nothing is written.  */
 
 static int
 relocate (struct apply *a, struct ulp_error *err)
@@ -848,22 +868,14 @@ relocate (struct apply *a, struct ulp_error *err)
                        "loaded above 2 GiB)", a->path);
   for (size_t i = 0; i < pf->nabs; i++)
     {
-      const struct ulp_pfile_abs *ab = &pf->abs[i];
-      uint32_t v = (uint32_t) (a->base + ab->value);
-      if (ulp_fault (ULP_FAULT_RELOC))
-        return ulp_fail (err, ULP_E_LOAD, "%s: relocation of %s: injected "
-                         "fault", a->path, "its own address");
-      int prot = ulp_pfile_prot (pf, ab->place);
-      if (prot >= 0 && (prot & PROT_WRITE))
-        memcpy ((void *) (a->base + ab->place), &v, 4);
-      else if (ulp_code_write ((void *) (a->base + ab->place), &v, 4,
-                               prot < 0 ? PROT_READ : prot, err) < 0)
+      uint32_t v = (uint32_t) (a->base + pf->abs[i].value);
+      if (write_place (a, pf->abs[i].place, &v, 4, "its own address",
+                       err) < 0)
         return -1;
     }
   for (size_t i = 0; i < pf->nrelocs; i++)
     {
       const struct ulp_pfile_reloc *r = &pf->relocs[i];
-      uintptr_t place = a->base + r->place;
       unsigned char bytes[8];
       size_t size;
       if (r->type == R_X86_64_64)
@@ -879,14 +891,7 @@ relocate (struct apply *a, struct ulp_error *err)
           memcpy (bytes, &v, 4);
           size = 4;
         }
-      if (ulp_fault (ULP_FAULT_RELOC))
-        return ulp_fail (err, ULP_E_LOAD, "%s: relocation of %s: injected "
-                         "fault", a->path, r->name);
-      int prot = ulp_pfile_prot (pf, r->place);
-      if (prot >= 0 && (prot & PROT_WRITE))
-        memcpy ((void *) place, bytes, size);
-      else if (ulp_code_write ((void *) place, bytes, size,
-                               prot < 0 ? PROT_READ : prot, err) < 0)
+      if (write_place (a, r->place, bytes, size, r->name, err) < 0)
         return -1;
     }
   return 0;
