@@ -184,6 +184,8 @@ struct find_ctx
   bool soname_seen;
   bool match;
   char other_build[129];
+  struct stat exe;       /* the process's program (/proc/PID/exe).  */
+  bool program;          /* the match is that program.  */
 };
 
 static bool
@@ -199,6 +201,10 @@ find_target_cb (struct target *t, const struct proc_map *m,
   if (strcmp (objfile_build_id (of), c->pi->build_id) == 0)
     {
       c->match = true;
+      uint64_t dev, ino;
+      objfile_id (of, &dev, &ino);
+      c->program = dev == (uint64_t) c->exe.st_dev
+                   && ino == (uint64_t) c->exe.st_ino;
       return false;
     }
   snprintf (c->other_build, sizeof c->other_build, "%s",
@@ -206,14 +212,26 @@ find_target_cb (struct target *t, const struct proc_map *m,
   return true;
 }
 
-/* Whether the target object is mapped: 1 with the right build, 0 not
-   mapped, -1 another build (*OC filled).  */
+/* The identity of T's program (/proc/PID/exe) in *ST; false if gone.  */
+static bool
+program_stat (const struct target *t, struct stat *st)
+{
+  char exe[64];
+  snprintf (exe, sizeof exe, "/proc/%d/exe", (int) t->pid);
+  return stat (exe, st) == 0;
+}
+
+/* Whether the target object is mapped: 1 with the right build (and
+   *PROGRAM whether it is the process's program), 0 not mapped, -1
+   another build (*OC filled).  */
 static int
 check_target_object (struct target *t, const struct patchinfo *pi,
-                     struct outcome *oc)
+                     bool *program, struct outcome *oc)
 {
-  struct find_ctx c = { pi, false, false, "" };
+  struct find_ctx c = { .pi = pi };
+  bool have_exe = program_stat (t, &c.exe);
   target_each_object (t, find_target_cb, &c);
+  *program = have_exe && c.program;
   if (c.match)
     return 1;
   if (c.soname_seen)
@@ -226,15 +244,15 @@ check_target_object (struct target *t, const struct patchinfo *pi,
   return 0;
 }
 
-/* The process's program, when it is live-patchable: whose threads
-   ulp-apply pins at every patch of it and moves on by checking their
-   stacks (arm-check.c, migrate.c).  */
+/* Whether the process's program is live-patchable: then ulp-apply
+   pins its threads at every patch of it and moves them on by checking
+   their stacks (arm-check.c, migrate.c), after a revert too.  */
 
 struct program_ctx
 {
   dev_t dev;
   ino_t ino;
-  const char *soname;     /* the program's, once found.  */
+  bool patchable;         /* the program has ulp records.  */
 };
 
 static bool
@@ -249,24 +267,19 @@ program_cb (struct target *t, const struct proc_map *m, struct objfile *of,
   if (dev != (uint64_t) c->dev || ino != (uint64_t) c->ino)
     return true;
   struct ulp_note note;
-  if (objfile_ulp_note (of, &note))
-    c->soname = objfile_soname (of);
+  c->patchable = objfile_ulp_note (of, &note);
   return false;
 }
 
-/* The soname (base name) of T's program if it has ulp records, or
-   NULL.  */
-static const char *
+static bool
 live_patchable_program (struct target *t)
 {
-  char exe[64];
   struct stat st;
-  snprintf (exe, sizeof exe, "/proc/%d/exe", (int) t->pid);
-  if (stat (exe, &st) < 0)
-    return NULL;
-  struct program_ctx c = { st.st_dev, st.st_ino, NULL };
+  if (!program_stat (t, &st))
+    return false;
+  struct program_ctx c = { st.st_dev, st.st_ino, false };
   target_each_object (t, program_cb, &c);
-  return c.soname;
+  return c.patchable;
 }
 
 /* Open J's process, with the maps the --all scan read.  false when J is
@@ -327,13 +340,11 @@ job_plan (struct job *j)
     snprintf (j->request, sizeof j->request, "%s", request_migrate_info ());
   else if (!opt.revert)
     {
-      if (check_target_object (&j->t, patch, &oc) <= 0)
+      if (check_target_object (&j->t, patch, &j->program, &oc) <= 0)
         {
           job_fail (j, &oc);
           return false;
         }
-      const char *prog = live_patchable_program (&j->t);
-      j->program = prog && strcmp (prog, patch->target) == 0;
       /* The runtime opens the patch in the process's mount namespace.  */
       char there[4200];
       struct stat st;
@@ -362,7 +373,7 @@ job_plan (struct job *j)
         request_revert (j->request, sizeof j->request, 0);
       /* A revert moves the program's threads on too, if it has any
          behind.  */
-      j->program = live_patchable_program (&j->t) != NULL;
+      j->program = live_patchable_program (&j->t);
     }
   return true;
 }
