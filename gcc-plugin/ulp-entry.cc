@@ -10,7 +10,8 @@
        .p2align 1
      .LULPP<id>:                  pre-entry area: 6 bytes of 0x90
        .skip 6, 0x90
-     foo:                         the function's own label
+       .balignw 16, 0x9090        more of them, up to the alignment GCC
+     foo:                         gives the function; its own label
        endbr64                    only when GCC emits it (-fcf-protection)
      .LULPA<id>:                  only for a tracked entry: its arming
        .byte 0x2e, 0x2e           site (ulp-meta.h), then the label the
@@ -26,10 +27,12 @@
    label, and rewriting two 1-byte instructions while another thread
    executes them can leave that thread in the middle of the new one.
 
-   The label is 2-byte aligned and the pre-entry area and endbr64 have
-   even sizes, so the entry's two bytes never straddle a 16-byte fetch
-   block or a cache line, at any optimisation level (-O0 and -Os do not
-   align functions).
+   The label is at least 2-byte aligned and the pre-entry area and
+   endbr64 have even sizes, so the entry's two bytes never straddle a
+   16-byte fetch block or a cache line, at any optimisation level (-O0
+   and -Os do not align functions).  Where GCC aligns the function, the
+   label keeps that alignment: the area is the last 6 of the NOPs that
+   pad up to it.
 
    Three pieces cooperate, because no single GCC hook sees all of it:
    - an RTL pass just before branch shortening (after the x86 pass that
@@ -62,6 +65,8 @@
 #include "insn-attr.h"
 #include "rtl-iter.h"
 #include "recog.h"
+#include "flags.h"
+#include "predict.h"
 
 ulp_function_state ulp_fn;
 
@@ -544,6 +549,31 @@ print_pre_entry_area (FILE *file, const char *kind)
            ulp_fn.id, ULP_PRE_ENTRY_SIZE);
 }
 
+/* Align the label of the function being printed as GCC meant to (it
+   aligned the start of the function's section, where the pre-entry
+   area now is): with more single-byte NOPs, so that the bytes right
+   before the label are still at least the pre-entry area's 0x90s.
+   Without it every function's first instructions would start 6 bytes
+   into a fetch block, which costs a server's throughput although it
+   runs the same instructions.  The conditions are those of
+   assemble_start_function (varasm.cc).  */
+
+static void
+print_label_alignment (FILE *file)
+{
+  tree decl = current_function_decl;
+  int log = floor_log2 (DECL_ALIGN (decl) / BITS_PER_UNIT);
+  int max_skip = (1 << log) - 1;
+  if (!DECL_USER_ALIGN (decl) && align_functions.levels[0].log > log
+      && optimize_function_for_speed_p (cfun))
+    {
+      log = align_functions.levels[0].log;
+      max_skip = align_functions.levels[0].maxskip;
+    }
+  if (log > 1)
+    fprintf (file, "\t.balignw %d, 0x9090, %d\n", 1 << log, max_skip);
+}
+
 /* Called by GCC right before a function's label when it has a patch
    area before the label.  */
 
@@ -565,7 +595,10 @@ ulp_print_patchable_function_entry (FILE *file,
   if (ulp_fn.tracked_entry)
     print_tracking_code (file);
   if (!ulp_fn.excluded)
-    print_pre_entry_area (file, "P");
+    {
+      print_pre_entry_area (file, "P");
+      print_label_alignment (file);
+    }
   else
     fputs ("\t.p2align 1\n", file);
 }
