@@ -289,13 +289,40 @@ entry_nop (const char *kind, unsigned id)
    push of one of the eight legacy registers, 1 byte, gets a REX prefix
    (0x40, which changes nothing for it) to take 2; a prologue starts
    with one in most functions.  Only integer instructions on general
-   registers, the flags, constants and memory addressed by registers are
-   taken: nothing relative to %rip, no symbol, no segment register, no
-   branch.  The assembler checks the length.  */
+   registers, the flags, constants and memory are taken: no segment
+   register, no branch.  The assembler checks the length.
+
+   Memory may be a variable (a symbol, plus a constant), which GCC
+   addresses relative to %rip in the small code models: a function that
+   starts by reading a global, as many do, would otherwise pay the NOP.
+   So may a symbol's address in position-independent code (lea).  The
+   runtime moves such a copy's 32-bit displacement (ULP_F_RIP): the
+   record says where it is, which is 4 bytes and the immediate operand
+   before the instruction's end.  One symbol at most; none that is
+   thread-local or reached through the GOT (an UNSPEC, refused below).  */
+
+/* Whether X, an address, is a symbol plus at most a constant.  */
 
 static bool
-fusable_rtx_p (const_rtx pattern)
+symbolic_address_p (const_rtx x)
 {
+  if (GET_CODE (x) == CONST)
+    x = XEXP (x, 0);
+  if (GET_CODE (x) == PLUS && CONST_INT_P (XEXP (x, 1)))
+    x = XEXP (x, 0);
+  return ((GET_CODE (x) == SYMBOL_REF && !SYMBOL_REF_TLS_MODEL (x))
+          || GET_CODE (x) == LABEL_REF);
+}
+
+/* Whether PATTERN can run anywhere, given that its displacement relative
+   to %rip, if any, is moved; *RIP says whether it has one.  */
+
+static bool
+fusable_rtx_p (const_rtx pattern, bool *rip)
+{
+  *rip = false;
+  int symbols = 0;
+  bool small = ix86_cmodel == CM_SMALL || ix86_cmodel == CM_SMALL_PIC;
   subrtx_iterator::array_type array;
   FOR_EACH_SUBRTX (iter, array, pattern, ALL)
     {
@@ -313,6 +340,25 @@ fusable_rtx_p (const_rtx pattern)
         case MEM:
           if (MEM_ADDR_SPACE (x) != ADDR_SPACE_GENERIC || MEM_VOLATILE_P (x))
             return false;
+          if (symbolic_address_p (XEXP (x, 0)))
+            {
+              /* A variable: SYM(%rip).  */
+              if (++symbols > 1 || !small)
+                return false;
+              *rip = true;
+              iter.skip_subrtxes ();
+            }
+          break;
+        case SYMBOL_REF: case LABEL_REF: case CONST:
+          /* A symbol's address, alone or plus a constant, outside a
+             memory operand: lea SYM(%rip) in position-independent code;
+             elsewhere it may be an absolute immediate, which a 64-bit
+             one would not fit.  */
+          if (!symbolic_address_p (x) || !flag_pic || ++symbols > 1
+              || !small)
+            return false;
+          *rip = true;
+          iter.skip_subrtxes ();
           break;
         case SET: case PARALLEL: case CLOBBER: case CONST_INT: case SCRATCH:
         case PLUS: case MINUS: case MULT: case AND: case IOR: case XOR:
@@ -328,17 +374,27 @@ fusable_rtx_p (const_rtx pattern)
 }
 
 /* How INSN, the function's first, can be its entry: -1 not at all, 0
-   as it is, 1 with a REX prefix.  */
+   as it is, 1 with a REX prefix.  Sets ulp_fn.rip_tail.  */
 
 static int
 fusion_of (rtx_insn *insn)
 {
+  ulp_fn.rip_tail = -1;
   if (!ulp_opts.fused_entry || !NONJUMP_INSN_P (insn)
       || recog_memoized (insn) < 0)
     return -1;
   rtx pattern = PATTERN (insn);
-  if (asm_noperands (pattern) >= 0 || !fusable_rtx_p (pattern))
+  bool rip;
+  if (asm_noperands (pattern) >= 0 || !fusable_rtx_p (pattern, &rip))
     return -1;
+  if (rip)
+    {
+      /* The displacement comes right before the immediate operand.  */
+      int tail = get_attr_length_immediate (insn);
+      if (tail != 0 && tail != 1 && tail != 2 && tail != 4)
+        return -1;
+      ulp_fn.rip_tail = tail;
+    }
   rtx set = single_set (insn);
   if (set && MEM_P (SET_DEST (set))
       && GET_CODE (XEXP (SET_DEST (set), 0)) == PRE_DEC)
@@ -415,6 +471,8 @@ insert_function_entry (void)
     code = NEXT_INSN (code);
   int fusion = (code && !ulp_fn.excluded) ? fusion_of (code) : -1;
   ulp_fn.fused = fusion >= 0;
+  if (!ulp_fn.fused)
+    ulp_fn.rip_tail = -1;
 
   unsigned id = ulp_fn.id;
   char *site = ulp_fn.tracked_entry ? arming_site_text () : xstrdup ("");

@@ -84,6 +84,9 @@ struct ulp_function_state
   bool end_printed;   /* The end label .LULPX<id> was printed.  */
   bool fused;         /* The entry is the function's first instruction
                          (ULP_F_FUSED).  */
+  int rip_tail;       /* Of a fused entry addressing relative to %rip
+                         (ULP_F_RIP): bytes of immediate operand after
+                         its displacement; else -1.  */
   bool tracked_entry; /* The function is an entry of the object: its
                          label is a tracked entry in front of its
                          patchable entry (ulp-exported.cc).  */

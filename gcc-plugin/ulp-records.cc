@@ -140,6 +140,9 @@ struct record
                              for ULP_ENTRY_SIZE (0 without entry).  */
   const char *tracking; /* Label of the tracking code in front of a
                            tracked entry, or NULL.  */
+  const char *rip_disp; /* Expression for the offset of a fused entry's
+                           displacement relative to %rip (ULP_F_RIP), or
+                           NULL.  */
   unsigned HOST_WIDE_INT size; /* When END is NULL: the size.  */
 };
 
@@ -163,7 +166,11 @@ print_record (FILE *file, const record &r, tree decl)
     fprintf (file, "\t.long %s - %s\n", r.end, r.start);
   else
     fprintf (file, "\t.long " HOST_WIDE_INT_PRINT_UNSIGNED "\n", r.size);
-  fprintf (file, "\t.short %u\n", r.flags);
+  if (r.rip_disp)
+    fprintf (file, "\t.short %u | ((%s) << %d)\n", r.flags, r.rip_disp,
+             ULP_F_RIP_DISP_SHIFT);
+  else
+    fprintf (file, "\t.short %u\n", r.flags);
   fprintf (file, "\t.byte %d, %d, %u, ", (int) r.kind,
            r.entry ? ULP_PRE_ENTRY_SIZE : 0, r.entry_offset);
   if (r.entry_size)
@@ -260,6 +267,7 @@ write_variable_records (FILE *file)
       r.entry_offset = 0;
       r.entry_size = NULL;
       r.tracking = NULL;
+      r.rip_disp = NULL;
       r.flags = 0;
       if (TREE_PUBLIC (decl))
         r.flags |= ULP_F_GLOBAL;
@@ -345,13 +353,15 @@ ulp_write_records (FILE *file)
     flags |= ULP_F_ARMABLE;
   if (ulp_fn.fused && !ulp_fn.excluded)
     flags |= ULP_F_FUSED;
+  if (ulp_fn.fused && !ulp_fn.excluded && ulp_fn.rip_tail >= 0)
+    flags |= ULP_F_RIP;
   if (in_lto_p)
     flags |= ULP_F_LTO;
 
   const char *fname = get_fnname_from_decl (decl);
   tree origin = ulp_clone_origin (decl);
   unsigned endbr = ulp_fn.endbr ? 4 : 0;
-  char tracking[64], entry_size[64];
+  char tracking[64], entry_size[64], rip_disp[80];
 
   record r;
   r.flags = flags;
@@ -391,6 +401,11 @@ ulp_write_records (FILE *file)
     snprintf (entry_size, sizeof entry_size, ".LULPF%u - .LULPE%u",
               ulp_fn.id, ulp_fn.id);
   r.entry_size = r.entry ? entry_size : NULL;
+  /* 4 bytes of displacement, then the immediate operand.  */
+  if (flags & ULP_F_RIP)
+    snprintf (rip_disp, sizeof rip_disp, ".LULPF%u - .LULPE%u - 4 - %d",
+              ulp_fn.id, ulp_fn.id, ulp_fn.rip_tail);
+  r.rip_disp = (flags & ULP_F_RIP) ? rip_disp : NULL;
 
   if (crtl->has_bb_partition)
     r.end = plain_name (ulp_fn.first_cold
@@ -420,7 +435,8 @@ ulp_write_records (FILE *file)
       c.kind = ULP_KIND_COLD;
       c.flags = flags & ~(ULP_F_GLOBAL | ULP_F_EXPORTED | ULP_F_WEAK
                           | ULP_F_ENDBR | ULP_F_BOUNDARY | ULP_F_ARMABLE
-                          | ULP_F_FUSED);
+                          | ULP_F_FUSED | ULP_F_RIP);
+      c.rip_disp = NULL;
       c.entry_offset = 0;
       c.entry_size = NULL;
       c.tracking = NULL;

@@ -38,8 +38,9 @@
    reader of an older version would misread.  The linker script's note
    takes it from here (ldscripts/ulp.ld.in).  Version 2: tracked entries
    in front of their functions (ULP_F_ARMABLE with TRACKING, no
-   ULP_KIND_ENTRY), fused entries (ULP_F_FUSED).  */
-#define ULP_META_VERSION 2
+   ULP_KIND_ENTRY), fused entries (ULP_F_FUSED).  Version 3: fused
+   entries that address relative to %rip (ULP_F_RIP).  */
+#define ULP_META_VERSION 3
 
 /* Sizes of struct ulp_note and struct ulp_record, checked below, for
    the linker script.  */
@@ -113,14 +114,25 @@ enum ulp_record_flags
                               first patch (ULP_ARM_SITE_SIZE below).
                               Without it a tracked entry tracks from the
                               start.  */
-  ULP_F_FUSED = 1 << 10    /* the entry instruction is the function's own
+  ULP_F_FUSED = 1 << 10,   /* the entry instruction is the function's own
                               first instruction (ENTRY_SIZE bytes, at
                               least 2), not the 2-byte NOP: it runs
-                              anywhere (no %rip-relative operand, no
-                              branch), so the runtime runs a copy of it
+                              anywhere (no branch; a %rip-relative
+                              operand with ULP_F_RIP), so the runtime
+                              runs a copy of it
                               for a thread that must run this version
                               once the first 2 bytes are a detour.  */
+  ULP_F_RIP = 1 << 11      /* the fused entry instruction addresses
+                              memory (or takes an address) relative to
+                              %rip: the copy that runs elsewhere needs
+                              its 32-bit displacement moved.  Bits
+                              ULP_F_RIP_DISP_SHIFT and up give the
+                              displacement's offset in the instruction
+                              (ULP_RECORD_RIP_DISP).  */
 };
+
+#define ULP_F_RIP_DISP_SHIFT 12
+#define ULP_RECORD_RIP_DISP(flags) (((flags) >> ULP_F_RIP_DISP_SHIFT) & 15)
 
 /* Geometry of the patchable entry the plugin emits.  */
 #define ULP_PRE_ENTRY_SIZE 6  /* NOP bytes before the function label:

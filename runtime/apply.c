@@ -139,7 +139,11 @@ cold_part (const unsigned char *records, size_t n, uint32_t stride,
    entry is a detour, when the entry is FN's own first instruction
    (ULP_F_FUSED): a copy of that instruction, which the plugin made sure
    runs anywhere, then a jump back behind it.  Made once, from the bytes
-   FN had before anything was written to it.  */
+   FN had before anything was written to it.  An instruction that
+   addresses relative to %rip (ULP_F_RIP) gets its displacement moved so
+   that the copy reaches the same address; the record says where the
+   displacement is, and the address must be in the object, where the
+   plugin's symbols are.  */
 static int
 fused_copy (struct ulp_fn *fn, struct ulp_error *err)
 {
@@ -150,9 +154,37 @@ fused_copy (struct ulp_fn *fn, struct ulp_error *err)
   memcpy (code + n, jump, sizeof jump);
   uint64_t back = fn->entry + n;
   memcpy (code + n + sizeof jump, &back, sizeof back);
-  void *mem = ulp_fixed_code_mem (n + FUSED_COPY_JUMP);
+  unsigned flags = fn->rec->flags;
+  size_t at = ULP_RECORD_RIP_DISP (flags);
+  uintptr_t target = 0;
+  if (flags & ULP_F_RIP)
+    {
+      int32_t disp;
+      if (at + sizeof disp > n)
+        return ulp_fail (err, ULP_E_NOT_PATCHABLE,
+                         "%s: corrupt record: displacement at %zu of a "
+                         "%zu-byte entry", fn->name, at, n);
+      memcpy (&disp, code + at, sizeof disp);
+      target = back + (intptr_t) disp;
+      struct ulp_obj *h = fn->obj;
+      if (target < h->lo || target >= h->hi)
+        return ulp_fail (err, ULP_E_NOT_PATCHABLE,
+                         "%s: its first instruction addresses %#lx, outside "
+                         "%s", fn->name, (unsigned long) target, h->soname);
+    }
+  unsigned char *mem = ulp_fixed_code_mem (fn->obj, n + FUSED_COPY_JUMP);
   if (!mem)
     return ulp_fail (err, ULP_E_NOMEM, "out of memory");
+  if (flags & ULP_F_RIP)
+    {
+      intptr_t moved = (intptr_t) target - (intptr_t) (mem + n);
+      if (moved < INT32_MIN || moved > INT32_MAX)
+        return ulp_fail (err, ULP_E_NOMEM, "%s: no memory within 2 GiB of "
+                         "%s for the copy of its first instruction",
+                         fn->name, fn->obj->soname);
+      int32_t disp = (int32_t) moved;
+      memcpy (code + at, &disp, sizeof disp);
+    }
   if (ulp_code_write (mem, code, n + FUSED_COPY_JUMP, PROT_READ | PROT_EXEC,
                       err) < 0)
     return -1;

@@ -41,12 +41,12 @@
 #define PAGE 4096UL
 #define REACH 0x7fff0000UL  /* a little under 2 GiB.  */
 
-/* Try to map one page at exactly ADDR.  */
+/* Try to map one page at exactly ADDR, with protection PROT.  */
 
 static void *
-map_at (uintptr_t addr)
+map_at (uintptr_t addr, int prot)
 {
-  void *p = mmap ((void *) addr, PAGE, PROT_READ | PROT_WRITE,
+  void *p = mmap ((void *) addr, PAGE, prot,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   if (p == MAP_FAILED)
     return NULL;
@@ -64,7 +64,7 @@ map_at (uintptr_t addr)
    kernel's mmap area grows, so gaps are common).  */
 
 static void *
-map_near_from_maps (uintptr_t lo, uintptr_t hi)
+map_near_from_maps (uintptr_t lo, uintptr_t hi, int prot)
 {
   FILE *f = fopen ("/proc/self/maps", "re");
   if (!f)
@@ -106,11 +106,11 @@ map_near_from_maps (uintptr_t lo, uintptr_t hi)
   fclose (f);
   if (!best)
     return NULL;
-  return map_at (best);
+  return map_at (best, prot);
 }
 
 static void *
-map_near_by_probing (uintptr_t lo, uintptr_t hi)
+map_near_by_probing (uintptr_t lo, uintptr_t hi, int prot)
 {
   for (uintptr_t d = PAGE; d < REACH - (hi - lo); d += d < (1UL << 24)
                                                           ? PAGE
@@ -118,11 +118,11 @@ map_near_by_probing (uintptr_t lo, uintptr_t hi)
     {
       if (lo > d + PAGE * 16)
         {
-          void *p = map_at ((lo - d) & ~(PAGE - 1));
+          void *p = map_at ((lo - d) & ~(PAGE - 1), prot);
           if (p)
             return p;
         }
-      void *p = map_at ((hi + d + PAGE - 1) & ~(PAGE - 1));
+      void *p = map_at ((hi + d + PAGE - 1) & ~(PAGE - 1), prot);
       if (p)
         return p;
     }
@@ -140,9 +140,10 @@ ulp_slot_alloc (struct ulp_obj *h, struct ulp_error *err)
                     "injected fault");
           return NULL;
         }
-      void *p = map_near_from_maps (h->lo, h->hi);
+      int prot = PROT_READ | PROT_WRITE;
+      void *p = map_near_from_maps (h->lo, h->hi, prot);
       if (!p)
-        p = map_near_by_probing (h->lo, h->hi);
+        p = map_near_by_probing (h->lo, h->hi, prot);
       if (!p)
         {
           ulp_fail (err, ULP_E_NOMEM,
@@ -253,29 +254,35 @@ ulp_stub_mem (size_t size)
 /* Code that lives as long as the process: the copies of fused entry
    instructions (apply.c), one per function ever patched.  They must not
    sit in the stub arena, where one of them would keep a chunk mapped
-   after every stub in it was reclaimed.  Pages of their own, filled in
-   order, never unmapped.  */
-
-static unsigned char *fixed_page;
-static size_t fixed_used = PAGE;
+   after every stub in it was reclaimed.  Pages of their own, one per
+   object at a time, mapped near it like the slot pages (a copy may
+   address the object's data relative to %rip), filled in order, never
+   unmapped.  */
 
 void *
-ulp_fixed_code_mem (size_t size)
+ulp_fixed_code_mem (struct ulp_obj *h, size_t size)
 {
   size = (size + 15) & ~(size_t) 15;
   if (size > PAGE)
     return NULL;
-  if (fixed_used + size > PAGE)
+  if (!h->fixed_page || h->fixed_used + size > PAGE)
     {
-      void *p = mmap (NULL, PAGE, PROT_READ | PROT_EXEC,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (p == MAP_FAILED)
+      /* Within reach of the object: a copy may address its data
+         relative to %rip (ULP_F_RIP).  Executable from the start, and
+         never writable: under W^X (MDWE, or a seccomp filter on
+         mprotect) ulp_code_write then writes it through /proc/self/mem,
+         as it writes the object's code.  */
+      int prot = PROT_READ | PROT_EXEC;
+      void *p = map_near_from_maps (h->lo, h->hi, prot);
+      if (!p)
+        p = map_near_by_probing (h->lo, h->hi, prot);
+      if (!p)
         return NULL;
-      fixed_page = p;
-      fixed_used = 0;
+      h->fixed_page = p;
+      h->fixed_used = 0;
     }
-  void *r = fixed_page + fixed_used;
-  fixed_used += size;
+  void *r = h->fixed_page + h->fixed_used;
+  h->fixed_used += size;
   return r;
 }
 

@@ -174,6 +174,10 @@ struct ulp_obj
   /* Slot pages near the object (memory.c).  */
   uint64_t *slot_page;
   size_t slots_used, slots_cap;
+  /* The page near the object that copies of fused entries are taken
+     from (memory.c).  */
+  unsigned char *fixed_page;
+  size_t fixed_used;
 
   /* Exported functions that are no tracked entry (exports.c), counted
      at the object's first patch, with the first few names.  */
@@ -418,9 +422,10 @@ ULP_HIDDEN uint64_t *ulp_slot_alloc (struct ulp_obj *h,
    it with ulp_code_write.  NULL when out of memory.  */
 ULP_HIDDEN void *ulp_stub_mem (size_t size);
 
-/* SIZE bytes of executable memory that is never given back, 16-byte
-   aligned; write it with ulp_code_write.  NULL when out of memory.  */
-ULP_HIDDEN void *ulp_fixed_code_mem (size_t size);
+/* SIZE bytes of memory for code that is never given back, 16-byte
+   aligned and within 2 GiB of every byte of H's object; write it with
+   ulp_code_write.  NULL when out of memory.  */
+ULP_HIDDEN void *ulp_fixed_code_mem (struct ulp_obj *h, size_t size);
 
 /* Statistics for the status.  */
 ULP_HIDDEN void ulp_stub_stats (size_t *bytes, size_t *retired,

@@ -214,7 +214,20 @@ static const struct
   { ULP_F_TLS, "tls" },
   { ULP_F_ARMABLE, "armable" },
   { ULP_F_FUSED, "fused" },
+  { ULP_F_RIP, "rip" },
 };
+
+/* F's flags less the ones flag_names spells and the field of ULP_F_RIP.  */
+static unsigned
+unnamed_flags (const struct ulp_func *f)
+{
+  unsigned rest = f->flags;
+  for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+    rest &= ~flag_names[i].bit;
+  if (f->flags & ULP_F_RIP)
+    rest &= ~(0xfu << ULP_F_RIP_DISP_SHIFT);
+  return rest;
+}
 
 /* A growable string, for building table cells.  */
 struct buf
@@ -400,14 +413,16 @@ print_details (const struct ulp_func *f)
     }
 
   buf_str (&b, "\n    flags:");
-  unsigned rest = f->flags;
+  unsigned rest = unnamed_flags (f);
   for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
     if (f->flags & flag_names[i].bit)
       {
         buf_str (&b, " ");
         buf_str (&b, flag_names[i].name);
-        rest &= ~flag_names[i].bit;
       }
+  if (f->flags & ULP_F_RIP)
+    buf_printf (&b, " (displacement at +%u)",
+                (unsigned) ULP_RECORD_RIP_DISP (f->flags));
   if (rest)
     buf_printf (&b, " %#x", rest);
   if (f->flags == 0)
@@ -618,17 +633,19 @@ json_func (const struct ulp_func *f)
     }
   fputs ("], \"flags\": [", stdout);
   bool first = true;
-  unsigned rest = f->flags;
+  unsigned rest = unnamed_flags (f);
   for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
     if (f->flags & flag_names[i].bit)
       {
         printf ("%s\"%s\"", first ? "" : ", ", flag_names[i].name);
         first = false;
-        rest &= ~flag_names[i].bit;
       }
   if (rest)
     printf ("%s\"%#x\"", first ? "" : ", ", rest);
-  printf ("], \"pre_entry\": %u, \"entry_offset\": %u, \"entry_size\": %u, "
+  putchar (']');
+  if (f->flags & ULP_F_RIP)
+    printf (", \"rip_disp\": %u", (unsigned) ULP_RECORD_RIP_DISP (f->flags));
+  printf (", \"pre_entry\": %u, \"entry_offset\": %u, \"entry_size\": %u, "
           "\"tracking\": %u, \"entry_bytes\": ", (unsigned) f->pre_entry,
           (unsigned) f->entry_offset, (unsigned) f->entry_size,
           (unsigned) f->tracking);

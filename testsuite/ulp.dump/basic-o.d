@@ -2,7 +2,7 @@
 #source: dump-basic.c
 #options: -O2 -fPIC -c
 #output: dump-basic.o
-^.*/dump-basic\.o: relocatable object, ULP metadata v2, 10 functions$
+^.*/dump-basic\.o: relocatable object, ULP metadata v3, 10 functions$
 ^ADDRESS +SIZE +ENTRY +KIND +LINKAGE +NAME$
 ^\.text\.dump_static\+0x[0-9a-f]*[02468ace] +[0-9]+  [0-9a-f]{2}( [0-9a-f]{2})+ +function +local +dump_static$
 ^\.text\.dump_exported\+0x[0-9a-f]*[02468ace] +[0-9]+  \+2:[0-9a-f]{2}( [0-9a-f]{2})+ +function +exported +dump_exported$

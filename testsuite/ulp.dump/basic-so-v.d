@@ -3,7 +3,7 @@
 #options: -O2 -fPIC -shared -fcf-protection=full
 #output: libdump-basic.so
 #dump: --verbose
-^.*/libdump-basic\.so: shared object, ULP metadata v2, 10 functions, build-id [0-9a-f]+$
+^.*/libdump-basic\.so: shared object, ULP metadata v3, 10 functions, build-id [0-9a-f]+$
 ^ADDRESS +SIZE +ENTRY +KIND +LINKAGE +NAME$
 ^0x[0-9a-f]*[02468ace] +[0-9]+  66 90 +cold +local +dump_hotcold\.cold <- dump_hotcold$
 ^    unit: .*dump-basic\.c$

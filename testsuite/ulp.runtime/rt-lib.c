@@ -26,10 +26,15 @@ init (void)
   sem_init (&gate, 0, 0);
 }
 
+/* What f_impl returns.  Hidden, so that f_impl starts by reading it
+   relative to %rip: a first instruction the plugin fuses with the entry
+   (ULP_F_RIP), whose copy the runtime must move (consist.exp).  */
+__attribute__ ((visibility ("hidden"))) int rt_f_value = 1;
+
 __attribute__ ((noinline)) static int
 f_impl (void)
 {
-  return 1;
+  return rt_f_value;
 }
 
 __attribute__ ((noinline)) static int
