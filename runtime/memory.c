@@ -129,6 +129,15 @@ map_near_by_probing (uintptr_t lo, uintptr_t hi, int prot)
   return NULL;
 }
 
+/* A page within reach of [LO, HI) with protection PROT, or NULL.  */
+
+static void *
+map_near (uintptr_t lo, uintptr_t hi, int prot)
+{
+  void *p = map_near_from_maps (lo, hi, prot);
+  return p ? p : map_near_by_probing (lo, hi, prot);
+}
+
 uint64_t *
 ulp_slot_alloc (struct ulp_obj *h, struct ulp_error *err)
 {
@@ -140,10 +149,7 @@ ulp_slot_alloc (struct ulp_obj *h, struct ulp_error *err)
                     "injected fault");
           return NULL;
         }
-      int prot = PROT_READ | PROT_WRITE;
-      void *p = map_near_from_maps (h->lo, h->hi, prot);
-      if (!p)
-        p = map_near_by_probing (h->lo, h->hi, prot);
+      void *p = map_near (h->lo, h->hi, PROT_READ | PROT_WRITE);
       if (!p)
         {
           ulp_fail (err, ULP_E_NOMEM,
@@ -272,10 +278,7 @@ ulp_fixed_code_mem (struct ulp_obj *h, size_t size)
          never writable: under W^X (MDWE, or a seccomp filter on
          mprotect) ulp_code_write then writes it through /proc/self/mem,
          as it writes the object's code.  */
-      int prot = PROT_READ | PROT_EXEC;
-      void *p = map_near_from_maps (h->lo, h->hi, prot);
-      if (!p)
-        p = map_near_by_probing (h->lo, h->hi, prot);
+      void *p = map_near (h->lo, h->hi, PROT_READ | PROT_EXEC);
       if (!p)
         return NULL;
       h->fixed_page = p;
